@@ -1,0 +1,29 @@
+//! The `veil` binary: parses flags and calls the library crates. Each
+//! subcommand lives in its own module; none holds detection logic.
+
+mod cli;
+mod eval;
+mod output;
+mod scan;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let result = match args.command {
+        cli::Command::Scan(a) => scan::run(a),
+        cli::Command::Eval(a) => eval::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            // `veil scan … | head` closes the pipe: not an error.
+            if err.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("veil: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! Turning findings into output: the JSONL contracts, SARIF 2.1.0, and the
+//! human summary. Offsets leave Veil as bytes for whole files (with 1-based
+//! lines) and as Unicode code points for records, lines and cells.
+
+use crate::cli::Format;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use veil_core::offsets::OffsetMap;
+use veil_core::{EntityType, Family, Finding};
+use veil_detect::structured::ColumnProfile;
+
+/// Where output goes: standard output, or a file renamed into place on commit.
+pub enum Out {
+    /// Standard output.
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    /// An atomic file.
+    File(veil_core::io::atomic::AtomicFile),
+}
+
+impl Out {
+    /// Flush; for a file, rename it into place.
+    pub fn commit(self) -> std::io::Result<()> {
+        match self {
+            Out::Stdout(mut w) => w.flush(),
+            Out::File(f) => f.commit().map_err(std::io::Error::other),
+        }
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Out::Stdout(w) => w.write(buf),
+            Out::File(f) => f.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Out::Stdout(w) => w.flush(),
+            Out::File(f) => f.flush(),
+        }
+    }
+}
+
+/// Where a scanned text came from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A segment of a whole-file document.
+    File { file: usize, offset: u64, lines_before: u64, keep_before: Option<usize> },
+    /// One line of a text input.
+    Line { file: usize, line: u64 },
+    /// One JSONL record.
+    Record { file: usize, id: Value, line: u64 },
+    /// One table cell.
+    Cell { file: usize, row: u64, column: usize },
+}
+
+/// One input's bookkeeping.
+pub struct Input {
+    pub path: String,
+    pub columns: Vec<String>,
+    pub profiles: Vec<ColumnProfile>,
+    pub counts: BTreeMap<(usize, EntityType), u64>,
+    pub file_findings: Vec<Value>,
+    pub records: u64,
+}
+
+/// Totals for the summary.
+#[derive(Default)]
+pub struct Stats {
+    pub bytes: u64,
+    pub documents: u64,
+    pub records: u64,
+    pub bad_records: u64,
+    pub binary_skipped: u64,
+    pub errors: Vec<String>,
+    pub by_entity: BTreeMap<EntityType, u64>,
+    pub fail_hits: u64,
+}
+
+/// Collects findings and writes them in the chosen format.
+pub struct Sink {
+    pub format: Format,
+    pub show_values: bool,
+    pub fail_on: Option<HashSet<EntityType>>,
+    pub fail_any: bool,
+    pub sample: usize,
+    pub inputs: Vec<Input>,
+    pub stats: Stats,
+    sarif_results: Vec<Value>,
+    out: Out,
+}
+
+fn finding_json(f: &Finding, start: usize, end: usize, value: Option<&str>) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("entity_type".into(), json!(f.entity_type.as_str()));
+    m.insert("start".into(), json!(start));
+    m.insert("end".into(), json!(end));
+    m.insert("score".into(), json!((f.score as f64 * 1000.0).round() / 1000.0));
+    m.insert("recognizer".into(), json!(&*f.recognizer));
+    if let Some(v) = value {
+        m.insert("value".into(), json!(v));
+    }
+    m
+}
+
+impl Sink {
+    pub fn new(format: Format, out: Out, show_values: bool, fail_on: Option<Vec<String>>, sample: usize) -> Sink {
+        let fail_any = fail_on.as_ref().is_some_and(|v| v.iter().any(|s| s.eq_ignore_ascii_case("any")));
+        Sink {
+            format,
+            show_values,
+            fail_on: fail_on.map(|v| v.iter().map(|s| EntityType::new(s)).collect()),
+            fail_any,
+            sample,
+            inputs: Vec::new(),
+            stats: Stats::default(),
+            sarif_results: Vec::new(),
+            out,
+        }
+    }
+
+    /// Register an input; returns its index.
+    pub fn add_input(&mut self, path: String, columns: Vec<String>) -> usize {
+        let profiles = columns.iter().map(|_| ColumnProfile::new(self.sample)).collect();
+        self.inputs.push(Input { path, columns, profiles, counts: BTreeMap::new(), file_findings: Vec::new(), records: 0 });
+        self.inputs.len() - 1
+    }
+
+    fn count(&mut self, file: usize, column: usize, findings: &[Finding]) {
+        for f in findings {
+            *self.stats.by_entity.entry(f.entity_type.clone()).or_default() += 1;
+            *self.inputs[file].counts.entry((column, f.entity_type.clone())).or_default() += 1;
+            if self.fail_any || self.fail_on.as_ref().is_some_and(|s| s.contains(&f.entity_type)) {
+                self.stats.fail_hits += 1;
+            }
+        }
+    }
+
+    /// Take one analysed text.
+    pub fn accept(&mut self, origin: Origin, text: &str, mut findings: Vec<Finding>) -> std::io::Result<()> {
+        self.stats.bytes += text.len() as u64;
+        match origin {
+            Origin::File { file, offset, lines_before, keep_before } => {
+                if let Some(k) = keep_before {
+                    findings.retain(|f| f.start < k);
+                    // The re-read overlap is counted by the next segment.
+                    self.stats.bytes -= (text.len() - k) as u64;
+                }
+                self.stats.documents += u64::from(offset == 0);
+                self.count(file, usize::MAX, &findings);
+                let map = OffsetMap::new(text);
+                for f in &findings {
+                    let line = lines_before as usize + map.line(f.start);
+                    let end_line = lines_before as usize + map.line(f.end.saturating_sub(1).max(f.start));
+                    let value = self.show_values.then(|| &text[f.start..f.end]);
+                    let mut m = finding_json(f, offset as usize + f.start, offset as usize + f.end, value);
+                    m.insert("line".into(), json!(line));
+                    m.insert("end_line".into(), json!(end_line));
+                    if self.format == Format::Sarif {
+                        let col = |b: usize| {
+                            let ls = text[..b].rfind('\n').map_or(0, |i| i + 1);
+                            text[ls..b].chars().count() + 1
+                        };
+                        self.sarif_results.push(sarif_result(f, &self.inputs[file].path, json!({
+                            "startLine": line, "startColumn": col(f.start), "endLine": end_line, "endColumn": col(f.end),
+                            "byteOffset": offset as usize + f.start, "byteLength": f.end - f.start
+                        }), None));
+                    }
+                    self.inputs[file].file_findings.push(Value::Object(m));
+                }
+            }
+            Origin::Line { file, line } => {
+                self.stats.documents += 1;
+                self.count(file, usize::MAX, &findings);
+                if findings.is_empty() {
+                    return Ok(());
+                }
+                let map = OffsetMap::new(text);
+                let fs: Vec<Value> = findings.iter().map(|f| Value::Object(finding_json(f, map.char_offset(f.start), map.char_offset(f.end), self.show_values.then(|| &text[f.start..f.end])))).collect();
+                match self.format {
+                    Format::Jsonl => writeln!(self.out, "{}", json!({"path": self.inputs[file].path, "line": line, "findings": fs}))?,
+                    Format::Sarif => {
+                        for f in &findings {
+                            let region = json!({"startLine": line, "startColumn": map.char_offset(f.start) + 1, "endLine": line, "endColumn": map.char_offset(f.end) + 1});
+                            self.sarif_results.push(sarif_result(f, &self.inputs[file].path, region, None));
+                        }
+                    }
+                    Format::Human => {}
+                }
+            }
+            Origin::Record { file, id, line } => {
+                self.stats.records += 1;
+                self.inputs[file].records += 1;
+                self.count(file, usize::MAX, &findings);
+                let map = OffsetMap::new(text);
+                match self.format {
+                    Format::Jsonl => {
+                        let fs: Vec<Value> = findings.iter().map(|f| Value::Object(finding_json(f, map.char_offset(f.start), map.char_offset(f.end), self.show_values.then(|| &text[f.start..f.end])))).collect();
+                        writeln!(self.out, "{}", json!({"id": id, "findings": fs}))?
+                    }
+                    Format::Sarif => {
+                        for f in &findings {
+                            let region = json!({"startLine": line, "charOffset": map.char_offset(f.start), "charLength": map.char_offset(f.end) - map.char_offset(f.start)});
+                            self.sarif_results.push(sarif_result(f, &self.inputs[file].path, region, Some(json!({"id": id}))));
+                        }
+                    }
+                    Format::Human => {}
+                }
+            }
+            Origin::Cell { file, row, column } => {
+                self.count(file, column, &findings);
+                self.inputs[file].profiles[column].observe(text, &findings);
+                if findings.is_empty() {
+                    return Ok(());
+                }
+                let map = OffsetMap::new(text);
+                let col_name = self.inputs[file].columns[column].clone();
+                match self.format {
+                    Format::Jsonl => {
+                        let fs: Vec<Value> = findings.iter().map(|f| Value::Object(finding_json(f, map.char_offset(f.start), map.char_offset(f.end), self.show_values.then(|| &text[f.start..f.end])))).collect();
+                        writeln!(self.out, "{}", json!({"path": self.inputs[file].path, "row": row, "column": col_name, "findings": fs}))?
+                    }
+                    Format::Sarif => {
+                        for f in &findings {
+                            let region = json!({"charOffset": map.char_offset(f.start), "charLength": map.char_offset(f.end) - map.char_offset(f.start)});
+                            self.sarif_results.push(sarif_result(f, &self.inputs[file].path, region, Some(json!({"row": row, "column": col_name}))));
+                        }
+                    }
+                    Format::Human => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A JSONL record that could not be parsed: keeps one output line per input line.
+    pub fn bad_record(&mut self, line: u64, message: &str) -> std::io::Result<()> {
+        if self.format == Format::Jsonl {
+            writeln!(self.out, "{}", json!({"id": null, "line": line, "error": message, "findings": []}))?;
+        }
+        Ok(())
+    }
+
+    /// A whole file is done: emit its JSONL line if it has findings.
+    pub fn end_file(&mut self, file: usize) -> std::io::Result<()> {
+        let findings = std::mem::take(&mut self.inputs[file].file_findings);
+        if self.format == Format::Jsonl && !findings.is_empty() {
+            writeln!(self.out, "{}", json!({"path": self.inputs[file].path, "findings": findings}))?;
+        }
+        Ok(())
+    }
+
+    /// Column classifications of one table input.
+    pub fn column_lines(&self, file: usize, min_share: f64) -> Vec<(String, veil_detect::structured::ColumnClass)> {
+        let inp = &self.inputs[file];
+        inp.columns.iter().zip(&inp.profiles).filter_map(|(c, p)| p.classify(min_share).map(|k| (c.clone(), k))).collect()
+    }
+
+    /// Write the trailer (SARIF log or human summary) and flush.
+    pub fn finish(mut self, seconds: f64, summary_to: &mut dyn Write) -> std::io::Result<Out> {
+        match self.format {
+            Format::Sarif => {
+                let mut rule_ids: Vec<&str> = self.sarif_results.iter().filter_map(|r| r["ruleId"].as_str()).collect();
+                rule_ids.sort_unstable();
+                rule_ids.dedup();
+                let rules: Vec<Value> = rule_ids.iter().map(|id| json!({
+                    "id": id, "name": id,
+                    "shortDescription": {"text": format!("{id} detected")},
+                    "defaultConfiguration": {"level": if EntityType::new(id).family() == Family::Secret { "error" } else { "warning" }},
+                })).collect();
+                let log = json!({
+                    "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                    "version": "2.1.0",
+                    "runs": [{
+                        "tool": {"driver": {"name": "veil", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://example.invalid/veil", "rules": rules}},
+                        "columnKind": "unicodeCodePoints",
+                        "results": self.sarif_results,
+                    }]
+                });
+                serde_json::to_writer_pretty(&mut self.out, &log)?;
+                writeln!(self.out)?;
+                let text = self.summary(seconds);
+                summary_to.write_all(text.as_bytes())?;
+            }
+            Format::Human => {
+                let text = self.summary(seconds);
+                self.out.write_all(text.as_bytes())?;
+            }
+            Format::Jsonl => {
+                let text = self.summary(seconds);
+                summary_to.write_all(text.as_bytes())?;
+            }
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
+    fn summary(&self, seconds: f64) -> String {
+        use std::fmt::Write as _;
+        let s = &self.stats;
+        let mut o = String::new();
+        let mb = s.bytes as f64 / 1e6;
+        let _ = writeln!(o, "veil scan: {} input(s), {} document(s), {} record(s), {:.1} MB in {:.2} s ({:.1} MB/s)",
+            self.inputs.len(), s.documents, s.records, mb, seconds, if seconds > 0.0 { mb / seconds } else { 0.0 });
+        let total: u64 = s.by_entity.values().sum();
+        if total == 0 {
+            let _ = writeln!(o, "No findings.");
+        } else {
+            let _ = writeln!(o, "\nFindings by entity type ({total} in all):");
+            let mut rows: Vec<_> = s.by_entity.iter().collect();
+            rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (e, n) in rows {
+                let fam = if e.family() == Family::Secret { "secret" } else { "pii" };
+                let _ = writeln!(o, "  {:<28} {:>10}  {fam}", e.as_str(), n);
+            }
+            let _ = writeln!(o, "\nBy input:");
+            for inp in &self.inputs {
+                if inp.counts.is_empty() {
+                    continue;
+                }
+                let mut by_col: BTreeMap<usize, Vec<(&EntityType, u64)>> = BTreeMap::new();
+                for ((c, e), n) in &inp.counts {
+                    by_col.entry(*c).or_default().push((e, *n));
+                }
+                for (c, mut list) in by_col {
+                    list.sort_by(|a, b| b.1.cmp(&a.1));
+                    let what: Vec<String> = list.iter().map(|(e, n)| format!("{e} {n}")).collect();
+                    let place = if c == usize::MAX { inp.path.clone() } else { format!("{}  column `{}`", inp.path, inp.columns[c]) };
+                    let _ = writeln!(o, "  {place}: {}", what.join(", "));
+                }
+            }
+        }
+        let mut col_lines = Vec::new();
+        for (i, inp) in self.inputs.iter().enumerate() {
+            for (c, k) in self.column_lines(i, veil_detect::structured::DEFAULT_MIN_SHARE) {
+                col_lines.push(format!("  {}: column `{c}` is {} ({:.0}% of {} sampled values, confidence {:.2})", inp.path, k.entity_type, k.share * 100.0, group_thousands(k.sampled as u64), k.confidence));
+            }
+        }
+        if !col_lines.is_empty() {
+            let _ = writeln!(o, "\nColumns:");
+            for l in col_lines {
+                let _ = writeln!(o, "{l}");
+            }
+        }
+        if s.binary_skipped > 0 || s.bad_records > 0 || !s.errors.is_empty() {
+            let _ = writeln!(o, "\nProblems: {} binary file(s) skipped, {} bad record(s), {} error(s)", s.binary_skipped, s.bad_records, s.errors.len());
+        }
+        o
+    }
+}
+
+fn group_thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn sarif_result(f: &Finding, path: &str, region: Value, props: Option<Value>) -> Value {
+    let mut r = json!({
+        "ruleId": f.entity_type.as_str(),
+        "level": if f.entity_type.family() == Family::Secret { "error" } else { "warning" },
+        "message": {"text": format!("{} (score {:.2}, recognizer {})", f.entity_type, f.score, f.recognizer)},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}, "region": region}}],
+        "properties": {"score": f.score, "recognizer": &*f.recognizer},
+    });
+    if let Some(Value::Object(p)) = props
+        && let Some(Value::Object(rp)) = r.get_mut("properties")
+    {
+        rp.extend(p);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands() {
+        assert_eq!(group_thousands(1000), "1,000");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+    }
+}

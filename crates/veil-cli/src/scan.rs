@@ -1,0 +1,310 @@
+//! `veil scan`: read inputs, batch texts, run the analyzer in parallel,
+//! hand results to the output sink in input order.
+
+use crate::cli::{InputFormat, ScanArgs};
+use crate::output::{Origin, Out, Sink};
+use anyhow::{Context, Result};
+use std::io::{BufReader, IsTerminal};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+use veil_core::io::jsonl::JsonlReader;
+use veil_core::io::table::open_table;
+use veil_core::io::text::{LineReader, SegmentReader};
+use veil_core::io::{InputKind, looks_binary, sniff};
+use veil_core::EntityType;
+use veil_detect::custom::CustomRules;
+use veil_detect::{Analyzer, AnalyzerConfig};
+
+/// Texts are analysed in batches of about this many bytes (bounded memory).
+const BATCH_BYTES: usize = 4 << 20;
+/// …or this many texts.
+const BATCH_DOCS: usize = 8192;
+/// Whole-file documents are cut into segments of about this many bytes.
+const SEGMENT_BYTES: usize = 2 << 20;
+/// Rows read from a table at a time.
+const TABLE_ROWS: usize = 4096;
+/// Record-level problems printed before the rest are only counted.
+const MAX_PRINTED_PROBLEMS: usize = 20;
+
+struct Batcher<'a> {
+    analyzer: &'a Analyzer,
+    texts: Vec<String>,
+    origins: Vec<Origin>,
+    bytes: usize,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+impl Batcher<'_> {
+    fn push(&mut self, sink: &mut Sink, origin: Origin, text: String) -> Result<()> {
+        self.bytes += text.len();
+        self.texts.push(text);
+        self.origins.push(origin);
+        if self.bytes >= BATCH_BYTES || self.texts.len() >= BATCH_DOCS {
+            self.flush(sink)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, sink: &mut Sink) -> Result<()> {
+        if self.texts.is_empty() {
+            return Ok(());
+        }
+        let results = self.analyzer.analyze_batch(&self.texts);
+        for ((origin, text), findings) in self.origins.drain(..).zip(self.texts.drain(..)).zip(results) {
+            sink.accept(origin, &text, findings)?;
+        }
+        if let Some(p) = &self.progress {
+            p.inc(self.bytes as u64);
+        }
+        self.bytes = 0;
+        Ok(())
+    }
+}
+
+fn read_list(path: &Path) -> Result<Vec<String>> {
+    let s = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read list", path.display()))?;
+    Ok(s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect())
+}
+
+/// Build the analyzer from the flags.
+pub fn build_analyzer(args: &ScanArgs) -> Result<Analyzer> {
+    if !(0.0..=1.0).contains(&args.min_score) {
+        anyhow::bail!("--min-score must lie in [0, 1], got {}", args.min_score);
+    }
+    let mut custom = CustomRules::default();
+    for r in &args.rules {
+        let src = std::fs::read_to_string(r).with_context(|| format!("{}: cannot read rules", r.display()))?;
+        custom.add_toml(&src, r)?;
+    }
+    if let Some(p) = &args.allow_list {
+        custom.add_allow(read_list(p)?);
+    }
+    if let Some(p) = &args.deny_list {
+        custom.add_deny(EntityType::new(&args.deny_entity), read_list(p)?, 1.0);
+    }
+    let mut entities = args.entities.as_ref().map(|v| v.iter().map(|s| EntityType::new(s)).collect::<std::collections::HashSet<_>>());
+    if let (Some(set), Some(_)) = (&mut entities, &args.deny_list) {
+        set.insert(EntityType::new(&args.deny_entity));
+    }
+    Ok(Analyzer::new(AnalyzerConfig { min_score: args.min_score, entities, names: !args.no_names, custom })?)
+}
+
+/// Run `veil scan`.
+pub fn run(args: ScanArgs) -> Result<ExitCode> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("cannot start worker threads")?;
+    }
+    let analyzer = build_analyzer(&args)?;
+    let started = Instant::now();
+    let out = match &args.output {
+        Some(p) => Out::File(veil_core::io::atomic::AtomicFile::create(p)?),
+        None => Out::Stdout(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut sink = Sink::new(args.format, out, args.show_values, args.fail_on.clone(), args.sample);
+    let progress = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
+        let total: u64 = args.paths.iter().filter_map(|p| std::fs::metadata(p).ok()).filter(|m| m.is_file()).map(|m| m.len()).sum();
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        bar
+    });
+    let mut batcher = Batcher { analyzer: &analyzer, texts: Vec::new(), origins: Vec::new(), bytes: 0, progress };
+    for path in &args.paths {
+        scan_path(path, &args, &mut batcher, &mut sink)?;
+    }
+    batcher.flush(&mut sink)?;
+    if let Some(p) = &batcher.progress {
+        p.finish_and_clear();
+    }
+    let fail_hits = sink.stats.fail_hits;
+    let problems = sink.stats.bad_records + sink.stats.errors.len() as u64;
+    let mut stderr = std::io::stderr();
+    let out = sink.finish(started.elapsed().as_secs_f64(), &mut stderr)?;
+    out.commit()?;
+    if fail_hits > 0 {
+        eprintln!("veil: {fail_hits} finding(s) of a --fail-on type");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(if problems > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+fn problem(sink: &mut Sink, msg: String, record_level: bool) {
+    let n = sink.stats.errors.len() as u64 + sink.stats.bad_records;
+    if (n as usize) < MAX_PRINTED_PROBLEMS {
+        eprintln!("veil: warning: {msg}");
+    } else if n as usize == MAX_PRINTED_PROBLEMS {
+        eprintln!("veil: warning: further problems are counted, not printed");
+    }
+    if record_level {
+        sink.stats.bad_records += 1;
+    } else {
+        sink.stats.errors.push(msg);
+    }
+}
+
+fn kind_of(path: &Path, args: &ScanArgs) -> InputKind {
+    match args.input_format {
+        InputFormat::Auto => InputKind::from_path(path),
+        InputFormat::Text => InputKind::Text,
+        InputFormat::Jsonl => InputKind::Jsonl,
+        InputFormat::Csv => InputKind::Csv,
+        InputFormat::Parquet => InputKind::Parquet,
+    }
+}
+
+fn scan_path(path: &Path, args: &ScanArgs, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+    let display = path.display().to_string();
+    if display == "-" {
+        let stdin = std::io::stdin().lock();
+        return scan_reader(Box::new(stdin), path, kind_of(path, args), args, b, sink);
+    }
+    let meta = std::fs::metadata(path).with_context(|| format!("{display}: cannot open"))?;
+    if meta.is_dir() {
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(false)
+            .require_git(false)
+            .filter_entry(|e| e.file_name() != ".git")
+            .sort_by_file_path(|a, c| a.cmp(c))
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    problem(sink, format!("{display}: {e}"), false);
+                    continue;
+                }
+            };
+            if entry.file_type().is_some_and(|t| t.is_file()) {
+                scan_file(entry.path(), InputKind::Text, args, b, sink)?;
+            }
+        }
+        return Ok(());
+    }
+    scan_file(path, kind_of(path, args), args, b, sink)
+}
+
+fn scan_file(path: &Path, kind: InputKind, args: &ScanArgs, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+    let display = path.display().to_string();
+    match kind {
+        InputKind::Csv | InputKind::Parquet => scan_table(path, kind, args, b, sink),
+        _ => {
+            let head = match sniff(path) {
+                Ok(h) => h,
+                Err(e) => {
+                    problem(sink, e.to_string(), false);
+                    return Ok(());
+                }
+            };
+            if looks_binary(&head) {
+                eprintln!("veil: skipping binary file {display}");
+                sink.stats.binary_skipped += 1;
+                return Ok(());
+            }
+            let file = match std::fs::File::open(path) {
+                Ok(f) => f,
+                Err(e) => {
+                    problem(sink, format!("{display}: {e}"), false);
+                    return Ok(());
+                }
+            };
+            scan_reader(Box::new(BufReader::with_capacity(1 << 16, file)), path, kind, args, b, sink)
+        }
+    }
+}
+
+fn scan_reader(reader: Box<dyn std::io::BufRead>, path: &Path, kind: InputKind, args: &ScanArgs, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+    let file = sink.add_input(path.display().to_string(), Vec::new());
+    match kind {
+        InputKind::Jsonl => {
+            for rec in JsonlReader::new(reader, path, &args.text_field, &args.id_field, args.lossy) {
+                match rec {
+                    Ok(r) => b.push(sink, Origin::Record { file, id: r.id, line: r.line }, r.text)?,
+                    Err(e) => {
+                        let line = match &e {
+                            veil_core::Error::BadRecord { line, .. } => *line,
+                            _ => 0,
+                        };
+                        if !e.is_record_error() {
+                            return Err(e.into());
+                        }
+                        // Keep output lines in input order: flush what precedes the bad line.
+                        b.flush(sink)?;
+                        sink.bad_record(line, &e.to_string())?;
+                        problem(sink, e.to_string(), true);
+                    }
+                }
+            }
+            b.flush(sink)?;
+        }
+        InputKind::Csv | InputKind::Parquet => {
+            // Tables on standard input: CSV only.
+            let mut src = veil_core::io::table::CsvSource::from_reader(Box::new(reader), path, args.columns.as_deref(), args.lossy)?;
+            feed_table(&mut src, file, b, sink)?;
+        }
+        InputKind::Text if args.lines => {
+            for line in LineReader::new(reader, path, args.lossy) {
+                match line {
+                    Ok(l) => b.push(sink, Origin::Line { file, line: l.number }, l.text)?,
+                    Err(e) if e.is_record_error() => problem(sink, e.to_string(), true),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        InputKind::Text => {
+            for seg in SegmentReader::new(reader, path, args.lossy, SEGMENT_BYTES) {
+                match seg {
+                    Ok(s) => b.push(sink, Origin::File { file, offset: s.offset, lines_before: s.lines_before, keep_before: s.keep_before }, s.text)?,
+                    Err(e) if e.is_record_error() => {
+                        problem(sink, e.to_string(), false);
+                        break;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            b.flush(sink)?;
+            sink.end_file(file)?;
+        }
+    }
+    Ok(())
+}
+
+
+fn scan_table(path: &Path, kind: InputKind, args: &ScanArgs, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+    let mut src = match open_table(path, kind, args.columns.as_deref(), args.lossy) {
+        Ok(s) => s,
+        Err(e @ veil_core::Error::MissingColumn { .. }) => return Err(e.into()),
+        Err(e) => {
+            problem(sink, e.to_string(), false);
+            return Ok(());
+        }
+    };
+    let file = sink.add_input(path.display().to_string(), src.columns().to_vec());
+    feed_table(src.as_mut(), file, b, sink)
+}
+
+fn feed_table(src: &mut dyn veil_core::io::table::TableSource, file: usize, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+    if sink.inputs[file].columns.is_empty() {
+        sink.inputs[file].columns = src.columns().to_vec();
+        sink.inputs[file].profiles = src.columns().iter().map(|_| veil_detect::structured::ColumnProfile::new(sink.sample)).collect();
+    }
+    loop {
+        let chunk = match src.next_chunk(TABLE_ROWS) {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => {
+                problem(sink, e.to_string(), false);
+                break;
+            }
+        };
+        sink.stats.records += chunk.rows;
+        sink.inputs[file].records += chunk.rows;
+        for e in chunk.errors {
+            problem(sink, e.to_string(), true);
+        }
+        for cell in chunk.cells {
+            b.push(sink, Origin::Cell { file, row: cell.row, column: cell.column }, cell.text)?;
+        }
+    }
+    b.flush(sink)?;
+    Ok(())
+}

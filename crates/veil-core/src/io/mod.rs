@@ -1,0 +1,83 @@
+//! Readers for the inputs Veil scans and the atomic writer for its outputs.
+//!
+//! Readers stream: memory is bounded by the chunk size a caller asks for,
+//! never by the size of the file. A record that cannot be parsed is returned
+//! as an error next to the good records, so that callers can count it and go
+//! on.
+
+pub mod atomic;
+pub mod jsonl;
+pub mod table;
+pub mod text;
+
+use std::io::Read;
+use std::path::Path;
+
+/// How many leading bytes [`looks_binary`] inspects.
+pub const BINARY_SNIFF_LEN: usize = 8192;
+
+/// Whether the first bytes of a file look like binary data (a NUL byte in
+/// the first 8 KiB, as git and ripgrep decide).
+pub fn looks_binary(head: &[u8]) -> bool {
+    head[..head.len().min(BINARY_SNIFF_LEN)].contains(&0)
+}
+
+/// Read up to [`BINARY_SNIFF_LEN`] bytes from the start of `path`.
+pub fn sniff(path: &Path) -> crate::Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|e| crate::Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let mut buf = Vec::with_capacity(BINARY_SNIFF_LEN);
+    file.take(BINARY_SNIFF_LEN as u64)
+        .read_to_end(&mut buf)
+        .map_err(|e| crate::Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+    Ok(buf)
+}
+
+/// The kind of input a path holds, decided by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Plain text (anything not listed below).
+    Text,
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+impl InputKind {
+    /// Decide the kind from the file extension (case-insensitive).
+    pub fn from_path(path: &Path) -> InputKind {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("jsonl") | Some("ndjson") => InputKind::Jsonl,
+            Some("csv") => InputKind::Csv,
+            Some("parquet") | Some("pq") => InputKind::Parquet,
+            _ => InputKind::Text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_and_kind() {
+        assert!(looks_binary(b"abc\0def"));
+        assert!(!looks_binary("héllo".as_bytes()));
+        assert_eq!(InputKind::from_path(Path::new("a/b.JSONL")), InputKind::Jsonl);
+        assert_eq!(InputKind::from_path(Path::new("x.parquet")), InputKind::Parquet);
+        assert_eq!(InputKind::from_path(Path::new("x.py")), InputKind::Text);
+    }
+}

@@ -1,0 +1,256 @@
+//! Plain text: whole files, or one document per line, with UTF-8 checked
+//! and invalid bytes reported by their offset in the file.
+
+use crate::{Error, Result};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// Decode `bytes` as UTF-8. With `lossy`, invalid sequences become U+FFFD;
+/// without, the error names `path` and the absolute byte offset
+/// (`base_offset` + position in `bytes`).
+pub fn decode(bytes: Vec<u8>, path: &Path, base_offset: u64, lossy: bool) -> Result<String> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            if lossy {
+                Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+            } else {
+                Err(Error::InvalidUtf8 {
+                    path: path.to_path_buf(),
+                    offset: base_offset + e.utf8_error().valid_up_to() as u64,
+                })
+            }
+        }
+    }
+}
+
+/// Read a whole file as one document.
+pub fn read_document(path: &Path, lossy: bool) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    decode(bytes, path, 0, lossy)
+}
+
+/// One line of a text input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// 1-based line number.
+    pub number: u64,
+    /// Byte offset of the line's first byte in the input.
+    pub offset: u64,
+    /// The line without its terminator (`\n` or `\r\n`).
+    pub text: String,
+}
+
+/// Streams the lines of a reader, one document per line. Memory is bounded
+/// by the longest line.
+pub struct LineReader<R> {
+    reader: R,
+    path: PathBuf,
+    lossy: bool,
+    number: u64,
+    offset: u64,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// Wrap `reader`; `path` names the input in errors (`-` for stdin).
+    pub fn new(reader: R, path: &Path, lossy: bool) -> Self {
+        LineReader {
+            reader,
+            path: path.to_path_buf(),
+            lossy,
+            number: 0,
+            offset: 0,
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for LineReader<R> {
+    type Item = Result<Line>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.buf.clear();
+        let n = match self.reader.read_until(b'\n', &mut self.buf) {
+            Ok(0) => return None,
+            Ok(n) => n,
+            Err(e) => {
+                return Some(Err(Error::Io {
+                    path: self.path.clone(),
+                    source: e,
+                }));
+            }
+        };
+        self.number += 1;
+        let offset = self.offset;
+        self.offset += n as u64;
+        if self.buf.last() == Some(&b'\n') {
+            self.buf.pop();
+            if self.buf.last() == Some(&b'\r') {
+                self.buf.pop();
+            }
+        }
+        let bytes = std::mem::take(&mut self.buf);
+        Some(decode(bytes, &self.path, offset, self.lossy).map(|text| Line {
+            number: self.number,
+            offset,
+            text,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_invalid_utf8_offset() {
+        let data: &[u8] = b"one\r\ntw\xffo\nthree";
+        let lines: Vec<_> = LineReader::new(data, Path::new("f.txt"), false).collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].as_ref().unwrap().text, "one");
+        match &lines[1] {
+            Err(Error::InvalidUtf8 { offset, .. }) => assert_eq!(*offset, 7),
+            other => panic!("expected invalid utf8, got {other:?}"),
+        }
+        let l3 = lines[2].as_ref().unwrap();
+        assert_eq!((l3.number, l3.offset, l3.text.as_str()), (3, 10, "three"));
+        let lossy: Vec<_> = LineReader::new(data, Path::new("f.txt"), true).collect();
+        assert_eq!(lossy[1].as_ref().unwrap().text, "tw\u{fffd}o");
+    }
+}
+
+/// A window of a (possibly huge) whole-file document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// Byte offset of the segment's first byte in the file.
+    pub offset: u64,
+    /// Number of newlines in the file before this segment.
+    pub lines_before: u64,
+    /// The segment's text.
+    pub text: String,
+    /// Findings starting at or after this byte (relative to the segment) are
+    /// left to the next segment, which re-reads these bytes; `None` for the
+    /// last segment and for segments cut at a newline.
+    pub keep_before: Option<usize>,
+}
+
+/// Bytes re-read across a cut inside a long line, so that a match that
+/// straddles the cut is seen whole by the next segment.
+pub const SEGMENT_OVERLAP: usize = 64 * 1024;
+
+/// Splits one document into segments of about `target` bytes, cutting at
+/// newlines where possible and, inside a longer line, at a char boundary
+/// with [`SEGMENT_OVERLAP`] bytes re-read. Memory is bounded by `target`
+/// plus the overlap whatever the line lengths.
+pub struct SegmentReader<R> {
+    reader: R,
+    path: PathBuf,
+    lossy: bool,
+    target: usize,
+    buf: Vec<u8>,
+    offset: u64,
+    lines_before: u64,
+    eof: bool,
+}
+
+impl<R: std::io::Read> SegmentReader<R> {
+    /// Segment `reader` into pieces of about `target` bytes (at least twice the overlap).
+    pub fn new(reader: R, path: &Path, lossy: bool, target: usize) -> Self {
+        SegmentReader {
+            reader,
+            path: path.to_path_buf(),
+            lossy,
+            target: target.max(2 * SEGMENT_OVERLAP),
+            buf: Vec::new(),
+            offset: 0,
+            lines_before: 0,
+            eof: false,
+        }
+    }
+
+    fn fill(&mut self) -> std::io::Result<()> {
+        let mut chunk = vec![0u8; 1 << 16];
+        while !self.eof && self.buf.len() < self.target {
+            match self.reader.read(&mut chunk) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: std::io::Read> Iterator for SegmentReader<R> {
+    type Item = Result<Segment>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Err(e) = self.fill() {
+            return Some(Err(Error::Io { path: self.path.clone(), source: e }));
+        }
+        if self.buf.is_empty() {
+            return None;
+        }
+        let (emit, next_start, keep_before) = if self.eof && self.buf.len() <= self.target {
+            (self.buf.len(), self.buf.len(), None)
+        } else if let Some(nl) = self.buf[..self.target.min(self.buf.len())].iter().rposition(|&b| b == b'\n') {
+            (nl + 1, nl + 1, None)
+        } else {
+            let mut cut = self.target.min(self.buf.len());
+            let mut back = 0;
+            while cut > 0 && back < 3 && (self.buf[cut] as i8) < -0x40 {
+                cut -= 1;
+                back += 1;
+            }
+            let mut next = cut - SEGMENT_OVERLAP;
+            let mut back = 0;
+            while next > 0 && back < 3 && (self.buf[next] as i8) < -0x40 {
+                next -= 1;
+                back += 1;
+            }
+            (cut, next, Some(next))
+        };
+        let bytes = self.buf[..emit].to_vec();
+        let seg_offset = self.offset;
+        let lines_before = self.lines_before;
+        self.lines_before += self.buf[..next_start].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.buf.drain(..next_start);
+        self.offset += next_start as u64;
+        Some(decode(bytes, &self.path, seg_offset, self.lossy).map(|text| Segment {
+            offset: seg_offset,
+            lines_before,
+            text,
+            keep_before,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod segment_tests {
+    use super::*;
+
+    #[test]
+    fn segments_cover_the_document_once() {
+        let mut doc = String::new();
+        for i in 0..40_000 {
+            doc.push_str(&format!("line {i} with some text\n"));
+        }
+        let long_line = "x".repeat(400_000);
+        doc.push_str(&long_line);
+        let segs: Vec<Segment> = SegmentReader::new(doc.as_bytes(), Path::new("d"), false, 200_000).map(|s| s.unwrap()).collect();
+        assert!(segs.len() > 3);
+        // Reassemble from the kept parts.
+        let mut rebuilt = String::new();
+        for s in &segs {
+            assert_eq!(s.offset as usize, rebuilt.len());
+            assert_eq!(s.lines_before as usize, doc[..s.offset as usize].matches('\n').count());
+            rebuilt.push_str(&s.text[..s.keep_before.unwrap_or(s.text.len())]);
+        }
+        assert_eq!(rebuilt, doc);
+    }
+}

@@ -1,0 +1,95 @@
+//! Conversions between byte offsets (used inside Veil) and Unicode code
+//! point offsets or 1-based line numbers (used at the JSON edge).
+
+/// Maps byte offsets of one text to code-point offsets and line numbers.
+///
+/// Build once per text, then convert many offsets in O(log n) each.
+pub struct OffsetMap<'a> {
+    text: &'a str,
+    /// Byte offsets where each line starts.
+    line_starts: Vec<usize>,
+    ascii: bool,
+}
+
+impl<'a> OffsetMap<'a> {
+    /// Index `text`.
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        OffsetMap {
+            text,
+            line_starts,
+            ascii: text.is_ascii(),
+        }
+    }
+
+    /// The code-point offset of a byte offset that lies on a char boundary.
+    pub fn char_offset(&self, byte: usize) -> usize {
+        if self.ascii {
+            byte
+        } else {
+            byte_to_char(self.text, byte)
+        }
+    }
+
+    /// The 1-based line number holding the byte at `byte`.
+    pub fn line(&self, byte: usize) -> usize {
+        match self.line_starts.binary_search(&byte) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    haystack
+        .iter()
+        .enumerate()
+        .filter(move |(_, b)| **b == needle)
+        .map(|(i, _)| i)
+}
+
+/// The code-point offset of byte offset `byte` in `text` (counts the chars
+/// that start before `byte`).
+pub fn byte_to_char(text: &str, byte: usize) -> usize {
+    let end = byte.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| (**b as i8) >= -0x40)
+        .count()
+}
+
+/// The byte offset of code-point offset `ch` in `text`; `text.len()` when
+/// `ch` is at or past the end.
+pub fn char_to_byte(text: &str, ch: usize) -> usize {
+    text.char_indices()
+        .nth(ch)
+        .map(|(b, _)| b)
+        .unwrap_or(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn converts_non_ascii() {
+        let t = "Krisztián Szöllösy\nok";
+        let m = OffsetMap::new(t);
+        let b = t.find("Sz").unwrap();
+        assert_eq!(m.char_offset(b), 10);
+        assert_eq!(m.line(b), 1);
+        assert_eq!(m.line(t.find("ok").unwrap()), 2);
+    }
+
+    proptest! {
+        #[test]
+        fn char_byte_roundtrip(s in "\\PC{0,40}", k in 0usize..50) {
+            let k = k.min(s.chars().count());
+            let b = char_to_byte(&s, k);
+            prop_assert_eq!(byte_to_char(&s, b), k);
+            prop_assert_eq!(OffsetMap::new(&s).char_offset(b), k);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Street addresses, as LOCATION: house number + street name + street type
+//! (English and common European forms), unit designators (Apt., Suite),
+//! military addresses (PSC … Box …, APO/FPO), and "City, ST 12345" tails.
+
+use crate::pattern::compile;
+use crate::{Candidate, Error};
+use regex::Regex;
+use std::sync::Arc;
+use veil_core::EntityType;
+
+const STREET_TYPES: &str = "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Crescent|Cres|Close|Row|Trail|Trl|Alley|Plaza|Mews|Gardens|Grove|Hill|Park|Walk|Rise|Green|Loop|Pike|Heights|Crossing|Point|Ridge|Run|View|Vista|Path|Port|Glen|Knoll|Landing|Manor|Meadow|Meadows|Mill|Mills|Orchard|Pass|Spring|Springs|Station|Summit|Valley|Village|Wells|Junction|Expressway|Freeway|Turnpike|Causeway|Estate|Estates|Fields|Gate|Harbor|Harbour|Island|Lake|Lakes";
+const EURO_SUFFIX: &str = "strasse|straße|str\\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|vägen|väg|gränd|torget|katu|tie|kuja|polku|vej|gade|straat|laan|plein|gracht|ulica|utca|cesta|ul\\.|veien|gata|sokak|caddesi";
+const UNIT: &str = r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Room|Rm|Bldg|Building|#)\.?\s*#?\d{1,5}[A-Za-z]?";
+
+/// The street-address recognizer.
+pub struct AddressRecognizer {
+    name: Arc<str>,
+    rules: Vec<(Regex, f32)>,
+}
+
+impl AddressRecognizer {
+    /// Build the recognizer.
+    pub fn new() -> Result<Self, Error> {
+        let tail = r"(?:,?[ \t]*\n?[ \t]*[A-Z][A-Za-z .'-]{1,30},?[ \t]*\n?[ \t]*(?:[A-Z]{2}|[A-Z][a-z]+)[ \t]+\d{5}(?:-\d{4})?)?";
+        let us = format!(r"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:\d{{1,3}}(?:st|nd|rd|th)[ \t]+|[A-Z][\p{{L}}'.-]*[ \t]+){{1,4}}(?:{STREET_TYPES})\b\.?(?:,?[ \t]*\n?[ \t]*{UNIT})?{tail}");
+        let euro_num_first = format!(r"\b\d{{1,6}}[ \t]+(\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?)(?:,?[ \t]*{UNIT})?");
+        let euro = format!(r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?)");
+        let euro_spaced = format!(r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]+[ \t]+(?i:{STREET_TYPES}|Rue|Via|Calle|Avenida|Rua|Viale|Piazza|Plaza|Carrer)\b[ \t]+\d{{1,5}}[A-Za-z]?)");
+        let romance = r"(?:^|[\s,(])((?:\d{1,5},?[ \t]+)?(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
+        let unit = format!(r"\b({UNIT})\b");
+        let military = r"\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
+        let state_zip = r",[ \t]*([A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)\b";
+        let po_box = r"\b(P\.?[ \t]?O\.?[ \t]+Box[ \t]+\d{1,6})\b";
+        let specs: Vec<(String, f32)> = vec![
+            (us, 0.8),
+            (euro_num_first, 0.75),
+            (euro, 0.7),
+            (euro_spaced, 0.65),
+            (romance.to_string(), 0.65),
+            (military.to_string(), 0.8),
+            (unit, 0.6),
+            (state_zip.to_string(), 0.55),
+            (po_box.to_string(), 0.75),
+        ];
+        let rules = specs
+            .into_iter()
+            .map(|(p, s)| compile("street_address", &p).map(|r| (r, s)))
+            .collect::<Result<_, _>>()?;
+        Ok(AddressRecognizer {
+            name: Arc::from("street_address"),
+            rules,
+        })
+    }
+
+    /// Append street-address candidates in `text` to `out`.
+    pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
+        for (re, score) in &self.rules {
+            for caps in re.captures_iter(text) {
+                let Some(m) = caps.get(1).or_else(|| caps.get(0)) else { continue };
+                let s = m.as_str();
+                let trimmed_end = m.start() + s.trim_end_matches([',', ' ', '\n', '\t']).len();
+                if trimmed_end <= m.start() {
+                    continue;
+                }
+                out.push(Candidate {
+                    entity: EntityType::LOCATION,
+                    start: m.start(),
+                    end: trimmed_end,
+                    score: *score,
+                    recognizer: self.name.clone(),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        AddressRecognizer::new().unwrap().analyze(text, &mut out);
+        out.iter().map(|c| text[c.start..c.end].to_string()).collect()
+    }
+
+    #[test]
+    fn street_forms() {
+        assert!(found("I live at 90 Whitchurch Road, near the park").contains(&"90 Whitchurch Road".to_string()));
+        assert!(found("Send it to Friedhofstrasse 33 please").contains(&"Friedhofstrasse 33".to_string()));
+        assert!(found("PSC 3294, Box 9168\nAPO AA 61487").contains(&"PSC 3294, Box 9168\nAPO AA 61487".to_string()));
+        assert!(found("room at Suite 464 now").contains(&"Suite 464".to_string()));
+    }
+}

@@ -1,0 +1,186 @@
+//! The analyzer: runs every enabled recognizer over a text, applies the
+//! allow-list and the score threshold, and resolves overlaps.
+
+use crate::address::AddressRecognizer;
+use crate::custom::CustomRules;
+use crate::names::NameRecognizer;
+use crate::pattern::PatternRecognizer;
+use crate::phone::PhoneRecognizer;
+use crate::secrets::SecretScanner;
+use crate::{Candidate, Error};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use veil_core::{EntityType, Family, Finding};
+
+/// Default score threshold: what Presidio's weak patterns need context to reach.
+pub const DEFAULT_MIN_SCORE: f32 = 0.5;
+
+/// What to detect and how sure to be.
+#[derive(Debug, Clone)]
+pub struct AnalyzerConfig {
+    /// Findings scoring below this are not reported.
+    pub min_score: f32,
+    /// Only these entity types (all when `None`).
+    pub entities: Option<HashSet<EntityType>>,
+    /// Run the PERSON and LOCATION recognizers (gazetteers).
+    pub names: bool,
+    /// Custom recognizers, deny-lists and allow-lists.
+    pub custom: CustomRules,
+}
+
+impl Default for AnalyzerConfig {
+    fn default() -> Self {
+        AnalyzerConfig {
+            min_score: DEFAULT_MIN_SCORE,
+            entities: None,
+            names: true,
+            custom: CustomRules::default(),
+        }
+    }
+}
+
+/// A ready-to-run set of recognizers. Cheap to share across threads.
+pub struct Analyzer {
+    patterns: Vec<PatternRecognizer>,
+    phone: Option<PhoneRecognizer>,
+    names: Option<NameRecognizer>,
+    address: Option<AddressRecognizer>,
+    secrets: Option<SecretScanner>,
+    custom: CustomRules,
+    min_score: f32,
+    entities: Option<HashSet<EntityType>>,
+}
+
+impl Analyzer {
+    /// Build the recognizers the configuration enables.
+    pub fn new(config: AnalyzerConfig) -> Result<Analyzer, Error> {
+        let wants = |e: &EntityType| config.entities.as_ref().is_none_or(|s| s.contains(e));
+        let patterns = crate::builtin::pii_recognizers()?.into_iter().filter(|p| wants(&p.entity)).collect();
+        let phone = if wants(&EntityType::PHONE_NUMBER) { Some(PhoneRecognizer::new()?) } else { None };
+        let want_names = config.names && (wants(&EntityType::PERSON) || wants(&EntityType::LOCATION));
+        let names = want_names.then(NameRecognizer::new);
+        let address = if config.names && wants(&EntityType::LOCATION) { Some(AddressRecognizer::new()?) } else { None };
+        let secrets = if EntityType::BUILTIN.iter().any(|e| e.family() == Family::Secret && wants(e)) {
+            Some(SecretScanner::new()?)
+        } else {
+            None
+        };
+        Ok(Analyzer {
+            patterns,
+            phone,
+            names,
+            address,
+            secrets,
+            custom: config.custom,
+            min_score: config.min_score,
+            entities: config.entities,
+        })
+    }
+
+    /// The score threshold in force.
+    pub fn min_score(&self) -> f32 {
+        self.min_score
+    }
+
+    /// Every candidate from every recognizer, before thresholding.
+    pub fn candidates(&self, text: &str) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        if text.is_empty() {
+            return out;
+        }
+        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        for p in &self.patterns {
+            if !has_digit && needs_digit(&p.entity) {
+                continue;
+            }
+            p.analyze(text, &mut out);
+        }
+        if has_digit && let Some(p) = &self.phone {
+            p.analyze(text, &mut out);
+        }
+        if let Some(n) = &self.names {
+            n.analyze(text, &mut out);
+        }
+        if has_digit && let Some(a) = &self.address {
+            a.analyze(text, &mut out);
+        }
+        if let Some(s) = &self.secrets {
+            s.analyze(text, &mut out);
+        }
+        self.custom.analyze(text, &mut out);
+        out
+    }
+
+    /// Findings in `text`: at or above the threshold, not allow-listed, of a
+    /// wanted type, non-overlapping (higher score wins, then longer span),
+    /// sorted by start offset.
+    pub fn analyze(&self, text: &str) -> Vec<Finding> {
+        let mut cands: Vec<Candidate> = self
+            .candidates(text)
+            .into_iter()
+            .filter(|c| c.score >= self.min_score && c.end > c.start)
+            .filter(|c| self.entities.as_ref().is_none_or(|s| s.contains(&c.entity)))
+            .filter(|c| !self.custom.allowed(&text[c.start..c.end]))
+            .collect();
+        resolve_overlaps(&mut cands)
+    }
+
+    /// [`Analyzer::analyze`] over many texts in parallel (rayon); results in input order.
+    pub fn analyze_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Vec<Finding>> {
+        texts.par_iter().map(|t| self.analyze(t.as_ref())).collect()
+    }
+}
+
+fn needs_digit(e: &EntityType) -> bool {
+    !matches!(e.as_str(), "EMAIL_ADDRESS" | "URL" | "DATE_TIME")
+}
+
+/// Greedy overlap resolution: best candidates first (score, then length,
+/// then position); a candidate overlapping one already kept is dropped.
+/// O(n log n) in the number of candidates.
+pub fn resolve_overlaps(cands: &mut [Candidate]) -> Vec<Finding> {
+    cands.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for c in cands.iter() {
+        let clash_before = kept.range(..c.end).next_back().is_some_and(|(_, &e)| e > c.start);
+        if clash_before {
+            continue;
+        }
+        kept.insert(c.start, c.end);
+        out.push(Finding {
+            entity_type: c.entity.clone(),
+            start: c.start,
+            end: c.end,
+            score: c.score,
+            recognizer: c.recognizer.clone(),
+        });
+    }
+    out.sort_by_key(|f| (f.start, f.end));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlaps_prefer_higher_score_then_longer() {
+        let c = |e: EntityType, s, t, sc| Candidate { entity: e, start: s, end: t, score: sc, recognizer: "t".into() };
+        let mut v = vec![
+            c(EntityType::URL, 0, 20, 0.6),
+            c(EntityType::EMAIL_ADDRESS, 5, 20, 0.95),
+            c(EntityType::PERSON, 25, 30, 0.7),
+            c(EntityType::LOCATION, 22, 35, 0.7),
+        ];
+        let out = resolve_overlaps(&mut v);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].entity_type, EntityType::EMAIL_ADDRESS);
+        assert_eq!(out[1].entity_type, EntityType::LOCATION);
+    }
+}

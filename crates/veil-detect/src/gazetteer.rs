@@ -1,0 +1,139 @@
+//! The name and place lists shipped inside Veil (see `data/LICENSES.md`):
+//! US Census first and last names, GeoNames countries, states and cities,
+//! and ordinary English words from SCOWL (Debian `wamerican`). Loaded once,
+//! on first use, into hash maps keyed by the lower-cased form.
+
+use std::collections::HashMap;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// What kind of place a gazetteer entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceKind {
+    /// A sovereign country or territory.
+    Country,
+    /// A US state.
+    State,
+    /// A continent.
+    Continent,
+    /// A city or town of 15,000 or more inhabitants.
+    City,
+}
+
+/// The loaded gazetteers.
+pub struct Gazetteer {
+    /// First names with their frequency (percent of the population).
+    pub first: HashMap<String, f32>,
+    /// Last names with their frequency rank (1 = most common).
+    pub last: HashMap<String, u32>,
+    /// Ordinary lower-case English words.
+    pub words: HashSet<String>,
+    /// Places by lower-cased name.
+    pub places: HashMap<String, PlaceKind>,
+    /// The longest place name, in words.
+    pub max_place_words: usize,
+}
+
+static FIRST: &str = include_str!("../data/first_names.txt");
+static LAST: &str = include_str!("../data/last_names.txt");
+static WORDS: &str = include_str!("../data/words.txt");
+static PLACES: &str = include_str!("../data/places.txt");
+
+/// Extra place names, demonyms excluded, that the city list lacks (common
+/// short forms and regions).
+const EXTRA_PLACES: &[&str] = &[
+    "usa", "u.s.", "u.s.a.", "uk", "u.k.", "england", "scotland", "wales", "northern ireland",
+    "great britain", "britain", "holland", "the netherlands", "europe", "asia", "africa",
+    "new england", "silicon valley", "the bay area", "california", "texas", "bavaria", "catalonia",
+    "siberia", "patagonia", "tasmania", "queensland", "ontario", "quebec", "british columbia",
+];
+
+/// Names that are everyday English words (sorted for binary search).
+const COMMON_WORD_NAMES: &[&str] = &[
+    "amber", "angel", "april", "art", "august", "autumn", "baker", "bell", "bill", "black", "bob", "brown", "bush",
+    "carter", "case", "chance", "chase", "cherry", "chip", "clay", "cook", "crystal", "daisy", "dawn", "dean", "dell",
+    "destiny", "dot", "early", "faith", "fields", "fisher", "ford", "frank", "gay", "gene", "ginger", "glen", "gold",
+    "grace", "gray", "green", "grey", "guy", "hall", "heather", "hill", "holly", "honey", "hope", "hunter", "iris",
+    "ivy", "jack", "jade", "jean", "joy", "june", "king", "lane", "lily", "little", "long", "major", "march", "mark",
+    "marsh", "mason", "may", "miles", "miller", "moon", "music", "noble", "olive", "page", "park", "pat", "pearl",
+    "penny", "pink", "price", "rich", "rose", "ruby", "sage", "savannah", "scott", "shepherd", "sky", "smith",
+    "son", "spring", "stone", "storm", "sue", "summer", "sunny", "taylor", "trinity", "violet", "wade", "walker",
+    "ward", "waters", "weaver", "wells", "white", "will", "winter", "wood", "woods", "young",
+];
+
+impl Gazetteer {
+    fn load() -> Gazetteer {
+        let first = FIRST
+            .lines()
+            .filter_map(|l| {
+                let (n, f) = l.split_once('\t')?;
+                Some((n.to_string(), f.parse().unwrap_or(0.0)))
+            })
+            .collect();
+        let last = LAST
+            .lines()
+            .filter_map(|l| {
+                let (n, r) = l.split_once('\t')?;
+                Some((n.to_string(), r.parse().unwrap_or(u32::MAX)))
+            })
+            .collect();
+        let words = WORDS.lines().map(str::to_string).collect();
+        let mut places: HashMap<String, PlaceKind> = PLACES
+            .lines()
+            .filter_map(|l| {
+                let (n, k) = l.split_once('\t')?;
+                let kind = match k {
+                    "country" => PlaceKind::Country,
+                    "state" => PlaceKind::State,
+                    "continent" => PlaceKind::Continent,
+                    _ => PlaceKind::City,
+                };
+                Some((n.to_string(), kind))
+            })
+            .collect();
+        for p in EXTRA_PLACES {
+            places.entry(p.to_string()).or_insert(PlaceKind::State);
+        }
+        let max_place_words = places.keys().map(|k| k.split(' ').count()).max().unwrap_or(1).min(5);
+        Gazetteer {
+            first,
+            last,
+            words,
+            places,
+            max_place_words,
+        }
+    }
+
+    /// The shared instance (loaded on first call, then reused).
+    pub fn get() -> &'static Gazetteer {
+        static G: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::load);
+        &G
+    }
+
+    /// Whether `lower` is an ordinary word that is also a common name, so
+    /// that a capitalised occurrence needs support to count as a name.
+    pub fn is_common_word_name(&self, lower: &str) -> bool {
+        COMMON_WORD_NAMES.binary_search(&lower).is_ok()
+    }
+
+    /// Whether `lower` is an ordinary English word.
+    pub fn is_word(&self, lower: &str) -> bool {
+        self.words.contains(lower)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_load() {
+        let g = Gazetteer::get();
+        assert!(g.first.contains_key("john"));
+        assert!(g.last.get("smith") == Some(&1));
+        assert!(g.is_word("will"));
+        assert!(!g.is_word("krisztina"));
+        assert_eq!(g.places.get("uruguay"), Some(&PlaceKind::Country));
+        assert_eq!(g.places.get("new york city").or(g.places.get("new york")), Some(&PlaceKind::City).or(Some(&PlaceKind::State)));
+    }
+}

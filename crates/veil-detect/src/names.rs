@@ -1,0 +1,421 @@
+//! PERSON and LOCATION without a model: gazetteers plus context.
+//!
+//! The text is split into word tokens; places are matched first (longest
+//! gazetteer n-gram), then runs of capitalised tokens are judged as person
+//! names from what each token is (a known first or last name, an ordinary
+//! English word, unknown) and from the context around the run: titles,
+//! greetings, sign-offs, "my name is", sentence position. Names that are
+//! also words ("Will", "Grace Hall") need a second name token or a cue;
+//! names no list holds need a cue or a known name beside them.
+
+use crate::gazetteer::{Gazetteer, PlaceKind};
+use crate::Candidate;
+use std::sync::Arc;
+use veil_core::EntityType;
+
+#[derive(Debug, Clone)]
+struct Token<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    lower: String,
+    cap: bool,
+    initial: bool,
+    sent_start: bool,
+}
+
+/// Titles that introduce a person's name.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "dame", "lord", "lady",
+    "rev", "reverend", "fr", "father", "sister", "brother", "capt", "captain", "sgt", "officer",
+    "judge", "senator", "president", "mister", "uncle", "aunt", "coach", "agent",
+];
+
+/// Lower-case particles allowed inside a name ("Ludwig van Beethoven").
+const PARTICLES: &[&str] = &["van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "bin", "ibn", "al", "el", "dos", "das", "ter", "ten", "y"];
+
+/// Phrases before a name that mark it as a person's.
+const PERSON_CUES_BEFORE: &[&str] = &[
+    "my name is", "name is", "name's", "i am", "i'm", "this is", "dear", "hi", "hello", "hey", "thanks", "thank you",
+    "regards", "sincerely", "cheers", "best", "yours", "love", "from", "by", "with", "contact", "ask for",
+    "call", "met", "meet", "named", "called", "name:", "patient", "customer", "client", "author", "signed",
+    "cc:", "to:", "attn", "wife", "husband", "son", "daughter", "friend", "mother", "father", "colleague",
+    "manager", "boss", "and", "told", "asked", "tell", "ask", "thank", "welcome", "congratulations",
+];
+
+/// Words after a name that mark it as a person's.
+const PERSON_CUES_AFTER: &[&str] = &[
+    "'s", "’s", " said", " says", " wrote", " writes", " told", " asked", " replied", " called", " is a", " was a",
+    " has", " had", " will", " and his", " and her", " himself", " herself", " who", " listed", " thinks",
+];
+
+/// Words before a place name that mark it as a place.
+const PLACE_CUES_BEFORE: &[&str] = &["in", "at", "from", "to", "near", "of", "visit", "visiting", "via", "into", "city", "town", "live", "lives", "moved", "born", "based", "around", "across"];
+
+/// Capitalised words that end an organisation's name, so the run is not a person.
+const ORG_WORDS: &[&str] = &[
+    "inc", "ltd", "llc", "corp", "corporation", "company", "co", "group", "bank", "university", "college",
+    "school", "institute", "foundation", "association", "society", "hospital", "clinic", "agency", "department",
+    "ministry", "council", "church", "club", "team", "magazine", "weekly", "times", "news", "press", "records",
+    "airlines", "airways", "motors", "systems", "solutions", "technologies", "labs", "partners", "gmbh", "ag", "sa", "plc",
+    "street", "st", "avenue", "ave", "road", "rd", "lane", "drive", "boulevard", "blvd", "square", "park", "hotel",
+];
+
+/// The PERSON and LOCATION recognizer.
+pub struct NameRecognizer {
+    person: Arc<str>,
+    location: Arc<str>,
+}
+
+impl Default for NameRecognizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn is_sentence_break(gap: &str) -> bool {
+    gap.chars().any(|c| matches!(c, '.' | '!' | '?' | '\n' | ':' | ';' | '"' | '(' | '[' | '“' | '•' | '|' | '\t'))
+}
+
+fn tokenize(text: &str) -> Vec<Token<'_>> {
+    let mut tokens = Vec::new();
+    let mut iter = text.char_indices().peekable();
+    let mut prev_end = 0;
+    while let Some((i, c)) = iter.next() {
+        if !c.is_alphabetic() {
+            continue;
+        }
+        let start = i;
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = iter.peek() {
+            if d.is_alphabetic() {
+                end = j + d.len_utf8();
+                iter.next();
+            } else if matches!(d, '\'' | '’' | '-') {
+                let rest = &text[j + d.len_utf8()..];
+                if rest.chars().next().is_some_and(char::is_alphabetic) && !rest.starts_with("s ") && !rest.starts_with("s.") && !rest.starts_with("s,") && rest != "s" {
+                    iter.next();
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        let word = &text[start..end];
+        let mut chars = word.chars();
+        let first = chars.next().unwrap_or(' ');
+        let rest_upper = chars.clone().all(|c| !c.is_lowercase());
+        let nchars = word.chars().count();
+        let initial = nchars == 1 && first.is_uppercase();
+        let gap = &text[prev_end..start];
+        let sent_start = tokens.is_empty() || is_sentence_break(gap);
+        tokens.push(Token {
+            start,
+            end,
+            text: word,
+            lower: word.to_lowercase(),
+            cap: first.is_uppercase() && (nchars == 1 || !rest_upper || nchars >= 3),
+            initial,
+            sent_start,
+        });
+        prev_end = end;
+    }
+    tokens
+}
+
+fn ends_with_cue(before: &str, cues: &[&str]) -> bool {
+    let b = before.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ':' || c == '-' || c == '.');
+    cues.iter().any(|cue| {
+        b.ends_with(cue) && b[..b.len() - cue.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+fn lower_window(text: &str, start: usize, back: usize) -> String {
+    let lo = crate::context::floor_char(text, start.saturating_sub(back));
+    text[lo..start].to_lowercase()
+}
+
+impl NameRecognizer {
+    /// Build the recognizer (the gazetteers load on first use).
+    pub fn new() -> Self {
+        NameRecognizer {
+            person: Arc::from("person_gazetteer"),
+            location: Arc::from("location_gazetteer"),
+        }
+    }
+
+    /// Append PERSON and LOCATION candidates in `text` to `out`.
+    pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
+        let g = Gazetteer::get();
+        let tokens = tokenize(text);
+        if tokens.is_empty() {
+            return;
+        }
+        let lowercase_text = !text.chars().any(char::is_uppercase);
+        let caps_share = tokens.iter().filter(|t| t.text.chars().all(|c| !c.is_lowercase())).count() as f32 / tokens.len() as f32;
+        let shouting = caps_share > 0.6;
+        let mut used = vec![false; tokens.len()];
+        self.places(text, &tokens, g, lowercase_text, shouting, &mut used, out);
+        self.persons(text, &tokens, g, lowercase_text, shouting, &used, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn places(&self, text: &str, tokens: &[Token<'_>], g: &Gazetteer, lowercase_text: bool, shouting: bool, used: &mut [bool], out: &mut Vec<Candidate>) {
+        let mut i = 0;
+        while i < tokens.len() {
+            let mut matched = 0;
+            let mut key = String::new();
+            for n in (1..=g.max_place_words.min(tokens.len() - i)).rev() {
+                let span = &tokens[i..i + n];
+                if span.windows(2).any(|w| {
+                    let gap = &text[w[0].end..w[1].start];
+                    !(gap == " " || gap == "-" || gap == ". ")
+                }) {
+                    continue;
+                }
+                if !lowercase_text && !span.iter().all(|t| t.cap || (n > 1 && matches!(t.lower.as_str(), "of" | "de" | "la" | "upon" | "on" | "the" | "del" | "do" | "da" | "am" | "an" | "der" | "sur" | "en"))) {
+                    continue;
+                }
+                key.clear();
+                for (k, t) in span.iter().enumerate() {
+                    if k > 0 {
+                        key.push_str(&text[span[k - 1].end..t.start].replace(". ", ". "));
+                    }
+                    key.push_str(&t.lower);
+                }
+                if let Some(kind) = g.places.get(key.as_str()) {
+                    matched = n;
+                    let t0 = &span[0];
+                    let before = lower_window(text, t0.start, 24);
+                    let place_cue = ends_with_cue(&before, PLACE_CUES_BEFORE) || before.trim_end().ends_with(',');
+                    let word = n == 1 && g.is_word(&t0.lower);
+                    let name_like = n == 1 && (g.first.contains_key(&t0.lower) || g.last.get(&t0.lower).is_some_and(|&r| r < 5000));
+                    let next_is_cap = tokens.get(i + n).is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
+                    let score = match kind {
+                        _ if word && !place_cue => 0.0,
+                        _ if word => 0.6,
+                        _ if name_like && next_is_cap && !place_cue => 0.0,
+                        _ if name_like && !place_cue => 0.45,
+                        PlaceKind::Country | PlaceKind::State | PlaceKind::Continent => 0.85,
+                        PlaceKind::City if n > 1 => 0.8,
+                        PlaceKind::City => if place_cue { 0.8 } else { 0.7 },
+                    };
+                    let score = if lowercase_text || shouting { score * 0.9 } else { score };
+                    if score > 0.0 {
+                        out.push(Candidate {
+                            entity: EntityType::LOCATION,
+                            start: t0.start,
+                            end: span[n - 1].end,
+                            score,
+                            recognizer: self.location.clone(),
+                        });
+                        for u in used.iter_mut().skip(i).take(n) {
+                            *u = true;
+                        }
+                    } else {
+                        matched = 0;
+                    }
+                    break;
+                }
+            }
+            i += matched.max(1);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn persons(&self, text: &str, tokens: &[Token<'_>], g: &Gazetteer, lowercase_text: bool, shouting: bool, used: &[bool], out: &mut Vec<Candidate>) {
+        let shaped = |t: &Token<'_>| -> bool {
+            if lowercase_text || shouting {
+                (g.first.contains_key(&t.lower) || g.last.contains_key(&t.lower)) && !g.is_word(&t.lower) || t.cap && !shouting
+            } else {
+                t.cap || t.initial
+            }
+        };
+        let mut i = 0;
+        while i < tokens.len() {
+            if used[i] || !shaped(&tokens[i]) || PARTICLES.contains(&tokens[i].text) {
+                i += 1;
+                continue;
+            }
+            // Grow a run of name-shaped tokens separated by single spaces (or ". " after an initial).
+            let mut j = i + 1;
+            while j < tokens.len() && j - i < 5 && !used[j] {
+                let gap = &text[tokens[j - 1].end..tokens[j].start];
+                let prev_initial = tokens[j - 1].initial || tokens[j - 1].text.chars().count() <= 2;
+                let gap_ok = gap == " " || (prev_initial && (gap == ". " || gap == ".")) || gap == "-";
+                if !gap_ok {
+                    break;
+                }
+                let t = &tokens[j];
+                if shaped(t) {
+                    j += 1;
+                } else if PARTICLES.contains(&t.text) && tokens.get(j + 1).is_some_and(|n| n.cap && &text[t.end..n.start] == " ") {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            self.judge_run(text, &tokens[i..j], g, lowercase_text || shouting, out);
+            i = j;
+        }
+    }
+
+    fn judge_run(&self, text: &str, run: &[Token<'_>], g: &Gazetteer, weak_case: bool, out: &mut Vec<Candidate>) {
+        #[derive(Clone, Copy, PartialEq, Debug)]
+        enum Class {
+            Title,
+            First,
+            Last,
+            WordName,
+            Unknown,
+            Word,
+            Initial,
+            Particle,
+            Org,
+        }
+        let classify = |t: &Token<'_>| -> Class {
+            let l = t.lower.as_str();
+            if TITLES.contains(&l) {
+                return Class::Title;
+            }
+            if t.initial {
+                return Class::Initial;
+            }
+            if PARTICLES.contains(&t.text) {
+                return Class::Particle;
+            }
+            if ORG_WORDS.contains(&l) {
+                return Class::Org;
+            }
+            if g.is_common_word_name(l) {
+                return Class::WordName;
+            }
+            let first = g.first.get(l).copied();
+            let last = g.last.get(l).copied();
+            if g.is_word(l) {
+                return if first.is_some_and(|f| f >= 0.03) {
+                    Class::First
+                } else if last.is_some_and(|r| r <= 3000) {
+                    Class::Last
+                } else {
+                    Class::Word
+                };
+            }
+            let acronym = t.text.chars().count() >= 2 && t.text.chars().all(|c| !c.is_lowercase());
+            match (first, last) {
+                (Some(_), _) => Class::First,
+                (None, Some(r)) if r <= 60000 => Class::Last,
+                _ if acronym && !weak_case => Class::Word,
+                _ => Class::Unknown,
+            }
+        };
+        let classes: Vec<Class> = run.iter().map(classify).collect();
+        if classes.contains(&Class::Org) {
+            return;
+        }
+        // Titles: whatever name-shaped tokens follow are the name.
+        let mut lo = 0;
+        let mut titled = false;
+        while lo < run.len() && classes[lo] == Class::Title {
+            titled = true;
+            lo += 1;
+        }
+        if !titled {
+            let before = lower_window(text, run[0].start, 12);
+            let b = before.trim_end_matches(['.', ' ']);
+            titled = TITLES.iter().any(|t| b.ends_with(t) && b[..b.len() - t.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric()));
+        }
+        // Trim ordinary words at both ends: "Thanks John", "John Tomorrow".
+        while lo < run.len() && classes[lo] == Class::Word {
+            lo += 1;
+        }
+        let mut hi = run.len();
+        while hi > lo && matches!(classes[hi - 1], Class::Word | Class::Particle | Class::Title) {
+            hi -= 1;
+        }
+        if lo >= hi {
+            return;
+        }
+        let cls = &classes[lo..hi];
+        let toks = &run[lo..hi];
+        // A sentence-initial ordinary word capitalised by position ("Will you…") is not a name start.
+        let (cls, toks) = if !titled && cls.len() > 1 && cls[0] == Class::WordName && toks[0].sent_start && !cls[1..].iter().any(|c| matches!(c, Class::First | Class::Last | Class::Unknown | Class::Initial)) {
+            (&cls[1..], &toks[1..])
+        } else {
+            (cls, toks)
+        };
+        if cls.is_empty() || cls.iter().all(|c| *c == Class::Initial) {
+            return;
+        }
+        let start = toks[0].start;
+        let end = toks[toks.len() - 1].end;
+        let before = lower_window(text, start, 24);
+        let after_hi = crate::context::floor_char(text, (end + 16).min(text.len()));
+        let after = text[end..after_hi].to_lowercase();
+        let cue = titled || ends_with_cue(&before, PERSON_CUES_BEFORE) || PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c));
+        let count = |c: Class| cls.iter().filter(|x| **x == c).count();
+        let (first, last, wordname, unknown, initials) = (count(Class::First), count(Class::Last), count(Class::WordName), count(Class::Unknown), count(Class::Initial));
+        let names = first + last + wordname + unknown;
+        let score: f32 = if titled {
+            0.9
+        } else if names >= 2 || (names >= 1 && initials >= 1 && cls.len() >= 2) {
+            if first + last >= 1 {
+                0.9
+            } else if cue {
+                0.8
+            } else if wordname >= 1 && unknown >= 1 {
+                0.7
+            } else if unknown >= 2 {
+                if toks[0].sent_start { 0.55 } else { 0.65 }
+            } else {
+                0.6
+            }
+        } else if first == 1 {
+            if cue { 0.9 } else { 0.75 }
+        } else if last == 1 {
+            if cue { 0.85 } else if toks[0].sent_start { 0.4 } else { 0.55 }
+        } else if wordname == 1 {
+            if cue && !toks[0].sent_start || cue && ends_with_cue(&before, &["my name is", "name is", "dear", "hi", "hello", "hey", "thanks", "regards", "sincerely", "cheers", "best", "i am", "i'm"]) { 0.75 } else { 0.0 }
+        } else if unknown == 1 {
+            if cue { 0.7 } else if toks[0].sent_start { 0.0 } else { 0.5 }
+        } else {
+            0.0
+        };
+        let score = if weak_case { score * 0.85 } else { score };
+        if score > 0.0 {
+            out.push(Candidate {
+                entity: EntityType::PERSON,
+                start,
+                end,
+                score,
+                recognizer: self.person.clone(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str, entity: &EntityType, min: f32) -> Vec<String> {
+        let mut out = Vec::new();
+        NameRecognizer::new().analyze(text, &mut out);
+        out.iter().filter(|c| &c.entity == entity && c.score >= min).map(|c| text[c.start..c.end].to_string()).collect()
+    }
+
+    #[test]
+    fn names_that_are_words_need_support() {
+        assert_eq!(found("Will you send it?", &EntityType::PERSON, 0.5), Vec::<String>::new());
+        assert_eq!(found("I met Grace Hall yesterday.", &EntityType::PERSON, 0.5), vec!["Grace Hall"]);
+        assert_eq!(found("Thanks,\nWill", &EntityType::PERSON, 0.5), vec!["Will"]);
+        assert_eq!(found("My name is Rubija", &EntityType::PERSON, 0.5), vec!["Rubija"]);
+        assert_eq!(found("Please ask Dr. Szöllösy about it", &EntityType::PERSON, 0.5), vec!["Szöllösy"]);
+    }
+
+    #[test]
+    fn places() {
+        assert_eq!(found("He moved from Uruguay to New York last year.", &EntityType::LOCATION, 0.5), vec!["Uruguay", "New York"]);
+    }
+}

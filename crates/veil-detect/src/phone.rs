@@ -1,0 +1,125 @@
+//! Phone numbers: a permissive candidate pattern, then validation against
+//! libphonenumber's metadata (the `phonenumber` crate) for international
+//! numbers and a list of likely regions for national ones.
+
+use crate::context::Context;
+use crate::pattern::compile;
+use crate::{Candidate, Error};
+use phonenumber::country::Id;
+use regex::Regex;
+use std::sync::Arc;
+use veil_core::EntityType;
+
+/// Regions tried, in order, for numbers written without a `+` prefix.
+pub const DEFAULT_REGIONS: &[Id] = &[
+    Id::US, Id::GB, Id::DE, Id::FR, Id::IN, Id::AU, Id::BE, Id::NL, Id::IT, Id::ES, Id::IE, Id::IL,
+    Id::BR, Id::CH, Id::AT, Id::SE, Id::FI, Id::DK, Id::NO, Id::PL, Id::CZ, Id::HU, Id::PT, Id::GR,
+    Id::NZ, Id::SG, Id::MX, Id::JP, Id::CY, Id::SI, Id::HR, Id::IS,
+];
+
+/// Score of a number that libphonenumber accepts.
+pub const VALID_SCORE: f32 = 0.75;
+/// Score of a phone-shaped string that fails validation but has context.
+pub const CONTEXT_ONLY_SCORE: f32 = 0.6;
+
+/// The phone number recognizer.
+pub struct PhoneRecognizer {
+    name: Arc<str>,
+    regex: Regex,
+    context: Context,
+}
+
+impl PhoneRecognizer {
+    /// Build the recognizer.
+    pub fn new() -> Result<Self, Error> {
+        Ok(PhoneRecognizer {
+            name: Arc::from("phone"),
+            regex: compile(
+                "phone",
+                r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,6}){0,6}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?",
+            )?,
+            context: Context::new(
+                ["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "contact", "reach", "number", "text me", "whatsapp", "landline", "ph", "mob"]
+                    .iter()
+                    .map(|s| s.to_string()),
+            ),
+        })
+    }
+
+    /// Append phone-number candidates in `text` to `out`.
+    pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
+        let bytes = text.as_bytes();
+        for m in self.regex.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'-' || bytes[start - 1] == b'.' || bytes[start - 1] == b'/') {
+                continue;
+            }
+            if end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'/') {
+                continue;
+            }
+            let s = m.as_str();
+            let main = s.split(['x', 'e']).next().unwrap_or(s);
+            let ndigits = main.bytes().filter(u8::is_ascii_digit).count();
+            if !(7..=15).contains(&ndigits) {
+                continue;
+            }
+            let shaped = s.starts_with('+') || s.contains('(') || s.bytes().any(|b| b == b' ' || b == b'-' || b == b'.');
+            let dots = s.bytes().filter(|&b| b == b'.').count();
+            if dots >= 3 || (dots >= 1 && !s.contains(' ') && s.bytes().filter(|&b| b == b'-').count() == 0 && dots != 2) {
+                continue; // IP addresses and decimals
+            }
+            let valid = is_valid_phone(s);
+            let ctx = self.context.near(text, start, end);
+            let score = match (valid, ctx, shaped) {
+                (true, true, _) => 0.95,
+                (true, false, _) => VALID_SCORE,
+                (false, true, true) => CONTEXT_ONLY_SCORE,
+                (false, true, false) => 0.4,
+                (false, false, true) if ndigits >= 9 => 0.4,
+                _ => 0.2,
+            };
+            out.push(Candidate {
+                entity: EntityType::PHONE_NUMBER,
+                start,
+                end,
+                score,
+                recognizer: self.name.clone(),
+            });
+        }
+    }
+}
+
+/// Whether `s` is a valid phone number: international numbers (`+…`) by
+/// their own country code, others in any of [`DEFAULT_REGIONS`].
+pub fn is_valid_phone(s: &str) -> bool {
+    if s.trim_start().starts_with('+') {
+        return phonenumber::parse(None, s).is_ok_and(|n| n.is_valid());
+    }
+    DEFAULT_REGIONS
+        .iter()
+        .any(|&r| phonenumber::parse(Some(r), s).is_ok_and(|n| n.is_valid()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_real_formats() {
+        assert!(is_valid_phone("+1-202-555-0173") || is_valid_phone("+1 212 736 5000"));
+        assert!(is_valid_phone("+44 20 7946 0958"));
+        assert!(is_valid_phone("(212) 736-5000"));
+        assert!(!is_valid_phone("123"));
+    }
+
+    #[test]
+    fn finds_numbers_with_context() {
+        let r = PhoneRecognizer::new().unwrap();
+        let mut out = Vec::new();
+        let t = "Call me at (212) 736-5000 tomorrow";
+        r.analyze(t, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(&t[out[0].start..out[0].end], "(212) 736-5000");
+        assert!(out[0].score >= 0.9);
+    }
+}
