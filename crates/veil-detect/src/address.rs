@@ -16,14 +16,20 @@ const UNIT: &str = r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Room|Rm|Bldg|
 pub struct AddressRecognizer {
     name: Arc<str>,
     rules: Vec<(Regex, f32)>,
+    /// The next part of an address block: a unit, a town, a region, a postcode,
+    /// after a comma, a newline or a space.
+    continuation: Regex,
 }
+
+/// Address parts that may follow a street line.
+const MAX_CONTINUATIONS: usize = 6;
 
 impl AddressRecognizer {
     /// Build the recognizer.
     pub fn new() -> Result<Self, Error> {
         let tail = r"(?:,?[ \t]*\n?[ \t]*[A-Z][A-Za-z .'-]{1,30},?[ \t]*\n?[ \t]*(?:[A-Z]{2}|[A-Z][a-z]+)[ \t]+\d{5}(?:-\d{4})?)?";
-        let us = format!(r"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:\d{{1,3}}(?:st|nd|rd|th)[ \t]+|[A-Z][\p{{L}}'.-]*[ \t]+){{1,4}}(?:{STREET_TYPES})\b\.?(?:,?[ \t]*\n?[ \t]*{UNIT})?{tail}");
-        let euro_num_first = format!(r"\b\d{{1,6}}[ \t]+(\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?)(?:,?[ \t]*{UNIT})?");
+        let us = format!(r"\b(?:\d{{1,6}}[ \t]+)?\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:\d{{1,3}}(?:st|nd|rd|th)[ \t]+|[A-Z][\p{{L}}'.-]*[ \t]+){{1,4}}(?:{STREET_TYPES})\b\.?(?:,?[ \t]*\n?[ \t]*{UNIT})?{tail}");
+        let euro_num_first = format!(r"\b\d{{1,6}}[ \t]+\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?");
         let euro = format!(r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?)");
         let euro_spaced = format!(r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]+[ \t]+(?i:{STREET_TYPES}|Rue|Via|Calle|Avenida|Rua|Viale|Piazza|Plaza|Carrer)\b[ \t]+\d{{1,5}}[A-Za-z]?)");
         let romance = r"(?:^|[\s,(])((?:\d{1,5},?[ \t]+)?(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
@@ -31,8 +37,10 @@ impl AddressRecognizer {
         let military = r"\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
         let state_zip = r",[ \t]*([A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)\b";
         let po_box = r"\b(P\.?[ \t]?O\.?[ \t]+Box[ \t]+\d{1,6})\b";
+        let num_words_num = r"\b(?:\d{1,6}[ \t]+)?\d{1,6}[ \t]+\p{Lu}[\p{L}'.-]*(?:[ \t]+[\p{L}'.-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\b\.?";
         let specs: Vec<(String, f32)> = vec![
             (us, 0.8),
+            (num_words_num.to_string(), 0.6),
             (euro_num_first, 0.75),
             (euro, 0.7),
             (euro_spaced, 0.65),
@@ -42,6 +50,10 @@ impl AddressRecognizer {
             (state_zip.to_string(), 0.55),
             (po_box.to_string(), 0.75),
         ];
+        let continuation = compile(
+            "street_address",
+            &format!(r"^(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t\n]*|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"),
+        )?;
         let rules = specs
             .into_iter()
             .map(|(p, s)| compile("street_address", &p).map(|r| (r, s)))
@@ -49,18 +61,51 @@ impl AddressRecognizer {
         Ok(AddressRecognizer {
             name: Arc::from("street_address"),
             rules,
+            continuation,
         })
     }
 
-    /// Append street-address candidates in `text` to `out`.
+    /// Extend an address through the block parts that follow it.
+    fn extend(&self, text: &str, mut end: usize) -> usize {
+        for _ in 0..MAX_CONTINUATIONS {
+            let Some(c) = self.continuation.captures(&text[end..]) else { break };
+            let Some(part) = c.get(1) else { break };
+            end += part.end();
+        }
+        end
+    }
+
+    /// Append street-address candidates in `text` to `out`; overlapping or
+    /// touching parts of one address are merged into one candidate.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
+        let mut parts = Vec::new();
+        self.parts(text, &mut parts);
+        parts.sort_by_key(|c| (c.start, c.end));
+        let mut merged: Vec<Candidate> = Vec::new();
+        for c in parts {
+            if let Some(last) = merged.last_mut()
+                && c.start <= last.end
+            {
+                last.end = last.end.max(c.end);
+                last.score = last.score.max(c.score);
+                continue;
+            }
+            merged.push(c);
+        }
+        out.extend(merged);
+    }
+
+    fn parts(&self, text: &str, out: &mut Vec<Candidate>) {
         for (re, score) in &self.rules {
             for caps in re.captures_iter(text) {
                 let Some(m) = caps.get(1).or_else(|| caps.get(0)) else { continue };
                 let s = m.as_str();
-                let trimmed_end = m.start() + s.trim_end_matches([',', ' ', '\n', '\t']).len();
+                let mut trimmed_end = m.start() + s.trim_end_matches([',', ' ', '\n', '\t']).len();
                 if trimmed_end <= m.start() {
                     continue;
+                }
+                if *score >= 0.6 {
+                    trimmed_end = self.extend(text, trimmed_end);
                 }
                 out.push(Candidate {
                     entity: EntityType::LOCATION,
@@ -92,3 +137,4 @@ mod tests {
         assert!(found("room at Suite 464 now").contains(&"Suite 464".to_string()));
     }
 }
+

@@ -115,13 +115,14 @@ impl Analyzer {
     /// wanted type, non-overlapping (higher score wins, then longer span),
     /// sorted by start offset.
     pub fn analyze(&self, text: &str) -> Vec<Finding> {
-        let mut cands: Vec<Candidate> = self
+        let cands: Vec<Candidate> = self
             .candidates(text)
             .into_iter()
             .filter(|c| c.score >= self.min_score && c.end > c.start)
             .filter(|c| self.entities.as_ref().is_none_or(|s| s.contains(&c.entity)))
             .filter(|c| !self.custom.allowed(&text[c.start..c.end]))
             .collect();
+        let mut cands = merge_same_type(cands);
         resolve_overlaps(&mut cands)
     }
 
@@ -133,6 +134,29 @@ impl Analyzer {
 
 fn needs_digit(e: &EntityType) -> bool {
     !matches!(e.as_str(), "EMAIL_ADDRESS" | "URL" | "DATE_TIME")
+}
+
+/// Merge overlapping candidates of the same entity type into their union
+/// (an address and the country inside it are one LOCATION), keeping the
+/// higher score and its recognizer.
+pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    cands.sort_by(|a, b| a.entity.cmp(&b.entity).then(a.start.cmp(&b.start)).then(b.end.cmp(&a.end)));
+    let mut out: Vec<Candidate> = Vec::with_capacity(cands.len());
+    for c in cands {
+        if let Some(last) = out.last_mut()
+            && last.entity == c.entity
+            && c.start < last.end
+        {
+            last.end = last.end.max(c.end);
+            if c.score > last.score {
+                last.score = c.score;
+                last.recognizer = c.recognizer;
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Greedy overlap resolution: best candidates first (score, then length,

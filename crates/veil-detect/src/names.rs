@@ -52,6 +52,13 @@ const PERSON_CUES_AFTER: &[&str] = &[
 /// Words before a place name that mark it as a place.
 const PLACE_CUES_BEFORE: &[&str] = &["in", "at", "from", "to", "near", "of", "visit", "visiting", "via", "into", "city", "town", "live", "lives", "moved", "born", "based", "around", "across"];
 
+/// Phrases before an unknown capitalised word that make it a place.
+const PLACE_CUES_STRONG: &[&str] = &[
+    "flew to", "fly to", "flying to", "grew up in", "live in", "lives in", "living in", "lived in", "moved to", "born in", "based in",
+    "located in", "i'm in", "i am in", "trip to", "travel to", "travelling to", "traveling to", "visit", "visiting", "city of",
+    "town of", "originally from", "in", "near", "where:", "arrived at", "arrived in", "stay in", "staying in", "hometown",
+];
+
 /// Capitalised words that end an organisation's name, so the run is not a person.
 const ORG_WORDS: &[&str] = &[
     "inc", "ltd", "llc", "corp", "corporation", "company", "co", "group", "bank", "university", "college",
@@ -59,6 +66,9 @@ const ORG_WORDS: &[&str] = &[
     "ministry", "council", "church", "club", "team", "magazine", "weekly", "times", "news", "press", "records",
     "airlines", "airways", "motors", "systems", "solutions", "technologies", "labs", "partners", "gmbh", "ag", "sa", "plc",
     "street", "st", "avenue", "ave", "road", "rd", "lane", "drive", "boulevard", "blvd", "square", "park", "hotel",
+    "orchestra", "office", "offices", "insurance", "global", "holdings", "industries", "international", "enterprises",
+    "ventures", "capital", "consulting", "services", "studios", "media", "networks", "software", "pharmaceuticals",
+    "country", "republic", "kingdom", "county", "province", "state", "city", "town", "village", "island", "islands",
 ];
 
 /// The PERSON and LOCATION recognizer.
@@ -195,8 +205,8 @@ impl NameRecognizer {
                     let score = match kind {
                         _ if word && !place_cue => 0.0,
                         _ if word => 0.6,
-                        _ if name_like && next_is_cap && !place_cue => 0.0,
-                        _ if name_like && !place_cue => 0.45,
+                        _ if name_like && !place_cue => 0.0,
+                        _ if name_like && next_is_cap => 0.0,
                         PlaceKind::Country | PlaceKind::State | PlaceKind::Continent => 0.85,
                         PlaceKind::City if n > 1 => 0.8,
                         PlaceKind::City => if place_cue { 0.8 } else { 0.7 },
@@ -351,6 +361,21 @@ impl NameRecognizer {
         let start = toks[0].start;
         let end = toks[toks.len() - 1].end;
         let before = lower_window(text, start, 24);
+        // "The Propublica office", "the Packager": an article before means a thing, not a person.
+        let b_trim = before.trim_end();
+        if !titled && (b_trim.ends_with(" the") || b_trim == "the" || b_trim.ends_with(" a") || b_trim.ends_with(" an")) {
+            return;
+        }
+        let next_word = text[end..].split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        if !titled && ORG_WORDS.contains(&next_word.as_str()) {
+            return;
+        }
+        // Unknown words after a place cue ("flew to Loeches", "grew up in SUND") are places.
+        let all_unknown = cls.iter().all(|c| matches!(c, Class::Unknown | Class::Particle));
+        if !titled && all_unknown && ends_with_cue(&before, PLACE_CUES_STRONG) {
+            out.push(Candidate { entity: EntityType::LOCATION, start, end, score: 0.65, recognizer: self.location.clone() });
+            return;
+        }
         let after_hi = crate::context::floor_char(text, (end + 16).min(text.len()));
         let after = text[end..after_hi].to_lowercase();
         let cue = titled || ends_with_cue(&before, PERSON_CUES_BEFORE) || PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c));
@@ -378,7 +403,7 @@ impl NameRecognizer {
         } else if wordname == 1 {
             if cue && !toks[0].sent_start || cue && ends_with_cue(&before, &["my name is", "name is", "dear", "hi", "hello", "hey", "thanks", "regards", "sincerely", "cheers", "best", "i am", "i'm"]) { 0.75 } else { 0.0 }
         } else if unknown == 1 {
-            if cue { 0.7 } else if toks[0].sent_start { 0.0 } else { 0.5 }
+            if cue { 0.7 } else if toks[0].sent_start { 0.0 } else { 0.45 }
         } else {
             0.0
         };
