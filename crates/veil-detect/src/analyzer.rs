@@ -123,6 +123,7 @@ impl Analyzer {
             .filter(|c| !self.custom.allowed(&text[c.start..c.end]))
             .collect();
         let mut cands = merge_same_type(cands);
+        drop_names_inside_places(&mut cands);
         resolve_overlaps(&mut cands)
     }
 
@@ -157,6 +158,22 @@ pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
         out.push(c);
     }
     out
+}
+
+/// A PERSON inside a longer LOCATION ("04862 Victor Hugo 12, Paris") is
+/// part of the address: street names are often people's names.
+pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
+    let places: Vec<(usize, usize)> = cands
+        .iter()
+        .filter(|c| c.entity == EntityType::LOCATION && c.score >= 0.6)
+        .map(|c| (c.start, c.end))
+        .collect();
+    if places.is_empty() {
+        return;
+    }
+    cands.retain(|c| {
+        c.entity != EntityType::PERSON || !places.iter().any(|&(s, e)| s <= c.start && c.end <= e && e - s > c.end - c.start)
+    });
 }
 
 /// Greedy overlap resolution: best candidates first (score, then length,

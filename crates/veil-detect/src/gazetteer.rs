@@ -46,6 +46,11 @@ const EXTRA_PLACES: &[&str] = &[
     "great britain", "britain", "holland", "the netherlands", "europe", "asia", "africa",
     "new england", "silicon valley", "the bay area", "california", "texas", "bavaria", "catalonia",
     "siberia", "patagonia", "tasmania", "queensland", "ontario", "quebec", "british columbia",
+    "czech republic", "the czech republic", "slovak republic", "united states", "united states of america",
+    "the united states", "russia", "south korea", "north korea", "vietnam", "iran", "syria", "laos", "bolivia",
+    "venezuela", "tanzania", "moldova", "ivory coast", "macedonia", "north macedonia", "the uk", "the us",
+    "alberta", "manitoba", "new brunswick", "newfoundland", "nova scotia", "saskatchewan", "yukon",
+    "new south wales", "western australia", "south australia", "northern territory", "dominican republic", "central african republic", "republic of ireland", "hong kong", "taiwan", "palestine",
 ];
 
 /// Names that are everyday English words (sorted for binary search).

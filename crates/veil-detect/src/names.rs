@@ -45,18 +45,29 @@ const PERSON_CUES_BEFORE: &[&str] = &[
 
 /// Words after a name that mark it as a person's.
 const PERSON_CUES_AFTER: &[&str] = &[
-    "'s", "’s", " said", " says", " wrote", " writes", " told", " asked", " replied", " called", " is a", " was a",
+    "'s", "’s", " said", " says", " wrote", " writes", " told", " asked", " replied", " called",
     " has", " had", " will", " and his", " and her", " himself", " herself", " who", " listed", " thinks",
 ];
 
 /// Words before a place name that mark it as a place.
 const PLACE_CUES_BEFORE: &[&str] = &["in", "at", "from", "to", "near", "of", "visit", "visiting", "via", "into", "city", "town", "live", "lives", "moved", "born", "based", "around", "across"];
 
+/// Nationalities and languages: capitalised, never a person's name here.
+const NATIONALITIES: &[&str] = &[
+    "american", "british", "english", "scottish", "welsh", "irish", "french", "german", "spanish", "italian", "portuguese",
+    "dutch", "belgian", "swiss", "austrian", "swedish", "norwegian", "danish", "finnish", "icelandic", "polish", "czech",
+    "slovak", "hungarian", "romanian", "bulgarian", "greek", "turkish", "russian", "ukrainian", "chinese", "japanese",
+    "korean", "vietnamese", "thai", "indian", "pakistani", "mexican", "brazilian", "argentinian", "canadian", "australian",
+    "african", "european", "asian", "latin", "arabic", "hebrew", "jewish", "muslim", "christian", "catholic", "hindu",
+    "buddhist", "democrat", "republican", "israeli", "iranian", "egyptian", "nigerian", "kenyan", "cypriot", "estonian",
+    "latvian", "lithuanian", "croatian", "serbian", "slovenian", "maltese", "moroccan", "algerian", "tunisian",
+];
+
 /// Phrases before an unknown capitalised word that make it a place.
 const PLACE_CUES_STRONG: &[&str] = &[
     "flew to", "fly to", "flying to", "grew up in", "live in", "lives in", "living in", "lived in", "moved to", "born in", "based in",
     "located in", "i'm in", "i am in", "trip to", "travel to", "travelling to", "traveling to", "visit", "visiting", "city of",
-    "town of", "originally from", "in", "near", "where:", "arrived at", "arrived in", "stay in", "staying in", "hometown",
+    "town of", "originally from", "from", "in", "near", "where:", "arrived at", "arrived in", "stay in", "staying in", "hometown",
 ];
 
 /// Capitalised words that end an organisation's name, so the run is not a person.
@@ -132,6 +143,43 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
         prev_end = end;
     }
     tokens
+}
+
+fn titled_before(text: &str, start: usize) -> bool {
+    let before = lower_window(text, start, 12);
+    let b = before.trim_end_matches(['.', ' ']);
+    TITLES.iter().any(|t| b.ends_with(t) && b[..b.len() - t.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+/// Whether the word at `start..end` is part of "A, B and C" / "A, B & C"
+/// where none of the three is a known first name.
+fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
+    let lo = crate::context::floor_char(text, start.saturating_sub(40));
+    let hi = crate::context::floor_char(text, (end + 40).min(text.len()));
+    let window = &text[lo..hi];
+    let rel = start - lo;
+    let words: Vec<(usize, &str)> = window
+        .split_inclusive(|c: char| c.is_whitespace())
+        .scan(0usize, |pos, w| {
+            let at = *pos;
+            *pos += w.len();
+            Some((at, w.trim_end()))
+        })
+        .collect();
+    for i in 0..words.len().saturating_sub(3) {
+        let (a, b, and, c) = (words[i].1, words[i + 1].1, words[i + 2].1, words[i + 3].1);
+        if !(a.ends_with(',') && (and == "and" || and == "&")) || b.ends_with(',') {
+            continue;
+        }
+        let names = [a.trim_end_matches(','), b, c.trim_end_matches(|ch: char| !ch.is_alphanumeric())];
+        let caps = names.iter().all(|n| n.chars().next().is_some_and(char::is_uppercase));
+        let any_first = names.iter().any(|n| g.first.get(&n.to_lowercase()).is_some_and(|&f| f >= 0.01));
+        let covers = words[i].0 <= rel && rel < words[i + 3].0 + words[i + 3].1.len();
+        if caps && !any_first && covers {
+            return true;
+        }
+    }
+    false
 }
 
 fn ends_with_cue(before: &str, cues: &[&str]) -> bool {
@@ -290,7 +338,8 @@ impl NameRecognizer {
                 return Class::Title;
             }
             if t.initial {
-                return Class::Initial;
+                let pronoun = t.text == "I" && !text[t.end..].starts_with('.');
+                return if pronoun { Class::Word } else { Class::Initial };
             }
             if PARTICLES.contains(&t.text) {
                 return Class::Particle;
@@ -306,11 +355,14 @@ impl NameRecognizer {
             if g.is_word(l) {
                 return if first.is_some_and(|f| f >= 0.03) {
                     Class::First
-                } else if last.is_some_and(|r| r <= 3000) {
-                    Class::Last
+                } else if first.is_some() || last.is_some() {
+                    Class::WordName
                 } else {
                     Class::Word
                 };
+            }
+            if NATIONALITIES.contains(&l) {
+                return Class::Word;
             }
             let acronym = t.text.chars().count() >= 2 && t.text.chars().all(|c| !c.is_lowercase());
             match (first, last) {
@@ -320,7 +372,23 @@ impl NameRecognizer {
                 _ => Class::Unknown,
             }
         };
+        // Words no list knows, after a place cue ("flew to Loeches", "grew up in SUND"), are places.
+        {
+            let before = lower_window(text, run[0].start, 24);
+            let unknown = |t: &Token<'_>| {
+                !g.first.contains_key(&t.lower) && !g.last.get(&t.lower).is_some_and(|&r| r <= 20000) && !g.is_word(&t.lower) && !TITLES.contains(&t.lower.as_str())
+            };
+            if ends_with_cue(&before, PLACE_CUES_STRONG) && run.iter().all(|t| unknown(t) || PARTICLES.contains(&t.text)) && !run.iter().all(|t| t.initial) {
+                let end = run[run.len() - 1].end;
+                out.push(Candidate { entity: EntityType::LOCATION, start: run[0].start, end, score: 0.65, recognizer: self.location.clone() });
+                return;
+            }
+        }
         let classes: Vec<Class> = run.iter().map(classify).collect();
+        // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
+        if run.len() == 1 && classes[0] != Class::First && !titled_before(text, run[0].start) && in_firm_triple(text, run[0].start, run[0].end, g) {
+            return;
+        }
         if classes.contains(&Class::Org) {
             return;
         }
@@ -370,12 +438,7 @@ impl NameRecognizer {
         if !titled && ORG_WORDS.contains(&next_word.as_str()) {
             return;
         }
-        // Unknown words after a place cue ("flew to Loeches", "grew up in SUND") are places.
-        let all_unknown = cls.iter().all(|c| matches!(c, Class::Unknown | Class::Particle));
-        if !titled && all_unknown && ends_with_cue(&before, PLACE_CUES_STRONG) {
-            out.push(Candidate { entity: EntityType::LOCATION, start, end, score: 0.65, recognizer: self.location.clone() });
-            return;
-        }
+
         let after_hi = crate::context::floor_char(text, (end + 16).min(text.len()));
         let after = text[end..after_hi].to_lowercase();
         let cue = titled || ends_with_cue(&before, PERSON_CUES_BEFORE) || PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c));

@@ -68,10 +68,13 @@ impl PhoneRecognizer {
             if dots >= 3 || (dots >= 1 && !s.contains(' ') && s.bytes().filter(|&b| b == b'-').count() == 0 && dots != 2) {
                 continue; // IP addresses and decimals
             }
+            if is_ssn_shaped(s) {
+                continue;
+            }
             let valid = is_valid_phone(s);
             let ctx = self.context.near(text, start, end);
             let score = match (valid, ctx, shaped) {
-                (true, true, _) => 0.95,
+                (true, true, _) => 0.9,
                 (true, false, _) => VALID_SCORE,
                 (false, true, true) => CONTEXT_ONLY_SCORE,
                 (false, true, false) => 0.4,
@@ -87,6 +90,12 @@ impl PhoneRecognizer {
             });
         }
     }
+}
+
+/// `ddd-dd-dddd`: the US SSN layout, never written for phone numbers.
+fn is_ssn_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 11 && b[3] == b'-' && b[6] == b'-' && b.iter().enumerate().all(|(i, c)| i == 3 || i == 6 || c.is_ascii_digit())
 }
 
 /// Whether `s` is a valid phone number: international numbers (`+…`) by
