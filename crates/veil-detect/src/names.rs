@@ -41,11 +41,13 @@ const PERSON_CUES_BEFORE: &[&str] = &[
     "call", "met", "meet", "named", "called", "name:", "patient", "customer", "client", "author", "signed",
     "cc:", "to:", "attn", "wife", "husband", "son", "daughter", "friend", "mother", "father", "colleague",
     "manager", "boss", "and", "told", "asked", "tell", "ask", "thank", "welcome", "congratulations",
+    "named him", "named her", "name?", "last name", "first name", "surname", "shouted at", "said to", "calls me",
 ];
 
 /// Words after a name that mark it as a person's.
 const PERSON_CUES_AFTER: &[&str] = &[
-    "'s", "’s", " said", " says", " wrote", " writes", " told", " asked", " replied", " called",
+    "'s", "’s", " said", " says", " wrote", " writes", " told", " asked", " replied", " called", " is from", " spent",
+    " shouted", " is very", " is so", " will be", " and his", " and her", " from ", " went", " loves", " likes",
     " has", " had", " will", " and his", " and her", " himself", " herself", " who", " listed", " thinks",
 ];
 
@@ -143,6 +145,23 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
         prev_end = end;
     }
     tokens
+}
+
+/// Whether a known first name stands next to this word in a list
+/// ("Gaetane, Hannah", "Marrero and Murphy").
+fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
+    let is_first = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        w.chars().next().is_some_and(char::is_uppercase) && g.first.get(&w.to_lowercase()).is_some_and(|&f| f >= 0.01) && !g.is_word(&w.to_lowercase())
+    };
+    let after = &text[end..];
+    let next = after.strip_prefix(", ").or_else(|| after.strip_prefix(" and ")).or_else(|| after.strip_prefix(" & "));
+    if next.and_then(|n| n.split_whitespace().next()).is_some_and(is_first) {
+        return true;
+    }
+    let before = &text[..start];
+    let prev = before.strip_suffix(", ").or_else(|| before.strip_suffix(" and ")).or_else(|| before.strip_suffix(" & "));
+    prev.and_then(|p| p.split_whitespace().next_back()).is_some_and(is_first)
 }
 
 fn titled_before(text: &str, start: usize) -> bool {
@@ -246,9 +265,9 @@ impl NameRecognizer {
                     matched = n;
                     let t0 = &span[0];
                     let before = lower_window(text, t0.start, 24);
-                    let place_cue = ends_with_cue(&before, PLACE_CUES_BEFORE) || before.trim_end().ends_with(',');
                     let word = n == 1 && g.is_word(&t0.lower);
-                    let name_like = n == 1 && (g.first.contains_key(&t0.lower) || g.last.get(&t0.lower).is_some_and(|&r| r < 5000));
+                    let name_like = n == 1 && (g.first.get(&t0.lower).is_some_and(|&f| f >= 0.001) || g.last.get(&t0.lower).is_some_and(|&r| r < 5000));
+                    let place_cue = ends_with_cue(&before, PLACE_CUES_BEFORE) || (!name_like && before.trim_end().ends_with(','));
                     let next_is_cap = tokens.get(i + n).is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
                     let score = match kind {
                         _ if word && !place_cue => 0.0,
@@ -431,7 +450,7 @@ impl NameRecognizer {
         let before = lower_window(text, start, 24);
         // "The Propublica office", "the Packager": an article before means a thing, not a person.
         let b_trim = before.trim_end();
-        if !titled && (b_trim.ends_with(" the") || b_trim == "the" || b_trim.ends_with(" a") || b_trim.ends_with(" an")) {
+        if !titled && toks.len() == 1 && cls[0] != Class::First && (b_trim.ends_with(" the") || b_trim == "the" || b_trim.ends_with(" a") || b_trim.ends_with(" an")) {
             return;
         }
         let next_word = text[end..].split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
@@ -441,7 +460,8 @@ impl NameRecognizer {
 
         let after_hi = crate::context::floor_char(text, (end + 16).min(text.len()));
         let after = text[end..after_hi].to_lowercase();
-        let cue = titled || ends_with_cue(&before, PERSON_CUES_BEFORE) || PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c));
+        let speaker = toks[0].sent_start && after.starts_with(':') && text[..start].trim_end_matches([' ', '\t', '>']).ends_with(['\n']) || (start == 0 && after.starts_with(':'));
+        let cue = titled || speaker || ends_with_cue(&before, PERSON_CUES_BEFORE) || PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c)) || beside_first_name(text, start, end, g);
         let count = |c: Class| cls.iter().filter(|x| **x == c).count();
         let (first, last, wordname, unknown, initials) = (count(Class::First), count(Class::Last), count(Class::WordName), count(Class::Unknown), count(Class::Initial));
         let names = first + last + wordname + unknown;
