@@ -54,6 +54,13 @@ const PERSON_CUES_AFTER: &[&str] = &[
 /// Words before a place name that mark it as a place.
 const PLACE_CUES_BEFORE: &[&str] = &["in", "at", "from", "to", "near", "of", "visit", "visiting", "via", "into", "city", "town", "live", "lives", "moved", "born", "based", "around", "across"];
 
+/// Function words and labels that are never names, whatever the lists say.
+const STOP_WORDS: &[&str] = &[
+    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them",
+    "their", "the", "a", "an", "this", "that", "these", "those", "hi", "hello", "hey", "dear", "yes", "no", "not",
+    "e-mail", "email", "iban", "ssn", "dob", "fax", "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin",
+];
+
 /// Nationalities and languages: capitalised, never a person's name here.
 const NATIONALITIES: &[&str] = &[
     "american", "british", "english", "scottish", "welsh", "irish", "french", "german", "spanish", "italian", "portuguese",
@@ -192,7 +199,8 @@ fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
         }
         let names = [a.trim_end_matches(','), b, c.trim_end_matches(|ch: char| !ch.is_alphanumeric())];
         let caps = names.iter().all(|n| n.chars().next().is_some_and(char::is_uppercase));
-        let any_first = names.iter().any(|n| g.first.get(&n.to_lowercase()).is_some_and(|&f| f >= 0.01));
+        let surnames = names.iter().all(|n| g.last.get(&n.to_lowercase()).is_some_and(|&r| r <= 5000));
+        let any_first = !surnames || names.iter().any(|n| g.first.get(&n.to_lowercase()).is_some_and(|&f| f >= 0.1));
         let covers = words[i].0 <= rel && rel < words[i + 3].0 + words[i + 3].1.len();
         if caps && !any_first && covers {
             return true;
@@ -366,6 +374,10 @@ impl NameRecognizer {
             if ORG_WORDS.contains(&l) {
                 return Class::Org;
             }
+            let acronym = t.text.chars().count() >= 2 && t.text.chars().all(|c| !c.is_lowercase());
+            if STOP_WORDS.contains(&l) || (acronym && !weak_case && t.text.chars().count() <= 5) {
+                return Class::Word;
+            }
             if g.is_common_word_name(l) {
                 return Class::WordName;
             }
@@ -374,7 +386,7 @@ impl NameRecognizer {
             if g.is_word(l) {
                 return if first.is_some_and(|f| f >= 0.03) {
                     Class::First
-                } else if first.is_some() || last.is_some() {
+                } else if first.is_some() {
                     Class::WordName
                 } else {
                     Class::Word
@@ -383,7 +395,6 @@ impl NameRecognizer {
             if NATIONALITIES.contains(&l) {
                 return Class::Word;
             }
-            let acronym = t.text.chars().count() >= 2 && t.text.chars().all(|c| !c.is_lowercase());
             match (first, last) {
                 (Some(_), _) => Class::First,
                 (None, Some(r)) if r <= 60000 => Class::Last,
