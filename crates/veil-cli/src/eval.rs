@@ -48,28 +48,53 @@ pub fn map_label(label: &str) -> String {
 }
 
 fn load_gold(path: &std::path::Path, format: GoldFormat) -> Result<Vec<Example>> {
-    let src = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let src = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
     let format = match format {
         GoldFormat::Auto if src.trim_start().starts_with('[') => GoldFormat::Presidio,
         GoldFormat::Auto => GoldFormat::Jsonl,
         f => f,
     };
     let num = |v: &Value, k: &str, where_: &str| -> Result<usize> {
-        v.get(k).and_then(Value::as_u64).map(|n| n as usize).with_context(|| format!("{}: {where_}: span without integer `{k}`", path.display()))
+        v.get(k)
+            .and_then(Value::as_u64)
+            .map(|n| n as usize)
+            .with_context(|| format!("{}: {where_}: span without integer `{k}`", path.display()))
     };
     let mut out = Vec::new();
     match format {
         GoldFormat::Presidio => {
-            let arr: Vec<Value> = serde_json::from_str(&src).with_context(|| format!("{}: not a JSON array of records", path.display()))?;
+            let arr: Vec<Value> = serde_json::from_str(&src)
+                .with_context(|| format!("{}: not a JSON array of records", path.display()))?;
             for (i, r) in arr.iter().enumerate() {
                 let where_ = format!("record {}", i + 1);
-                let text = r.get("full_text").and_then(Value::as_str).with_context(|| format!("{}: {where_}: no `full_text`", path.display()))?;
+                let text = r
+                    .get("full_text")
+                    .and_then(Value::as_str)
+                    .with_context(|| format!("{}: {where_}: no `full_text`", path.display()))?;
                 let mut gold = Vec::new();
-                for s in r.get("spans").and_then(Value::as_array).into_iter().flatten() {
-                    let label = s.get("entity_type").and_then(Value::as_str).with_context(|| format!("{}: {where_}: span without `entity_type`", path.display()))?;
-                    gold.push(Span { start: num(s, "start_position", &where_)?, end: num(s, "end_position", &where_)?, label: map_label(label) });
+                for s in r
+                    .get("spans")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let label =
+                        s.get("entity_type")
+                            .and_then(Value::as_str)
+                            .with_context(|| {
+                                format!("{}: {where_}: span without `entity_type`", path.display())
+                            })?;
+                    gold.push(Span {
+                        start: num(s, "start_position", &where_)?,
+                        end: num(s, "end_position", &where_)?,
+                        label: map_label(label),
+                    });
                 }
-                out.push(Example { text: text.to_string(), gold });
+                out.push(Example {
+                    text: text.to_string(),
+                    gold,
+                });
             }
         }
         _ => {
@@ -78,14 +103,36 @@ fn load_gold(path: &std::path::Path, format: GoldFormat) -> Result<Vec<Example>>
                     continue;
                 }
                 let where_ = format!("line {}", i + 1);
-                let r: Value = serde_json::from_str(line).with_context(|| format!("{}: {where_}: not valid JSON", path.display()))?;
-                let text = r.get("text").and_then(Value::as_str).with_context(|| format!("{}: {where_}: no `text`", path.display()))?;
+                let r: Value = serde_json::from_str(line)
+                    .with_context(|| format!("{}: {where_}: not valid JSON", path.display()))?;
+                let text = r
+                    .get("text")
+                    .and_then(Value::as_str)
+                    .with_context(|| format!("{}: {where_}: no `text`", path.display()))?;
                 let mut gold = Vec::new();
-                for s in r.get("spans").and_then(Value::as_array).into_iter().flatten() {
-                    let label = s.get("label").or_else(|| s.get("entity_type")).and_then(Value::as_str).with_context(|| format!("{}: {where_}: span without `label`", path.display()))?;
-                    gold.push(Span { start: num(s, "start", &where_)?, end: num(s, "end", &where_)?, label: map_label(label) });
+                for s in r
+                    .get("spans")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let label = s
+                        .get("label")
+                        .or_else(|| s.get("entity_type"))
+                        .and_then(Value::as_str)
+                        .with_context(|| {
+                            format!("{}: {where_}: span without `label`", path.display())
+                        })?;
+                    gold.push(Span {
+                        start: num(s, "start", &where_)?,
+                        end: num(s, "end", &where_)?,
+                        label: map_label(label),
+                    });
                 }
-                out.push(Example { text: text.to_string(), gold });
+                out.push(Example {
+                    text: text.to_string(),
+                    gold,
+                });
             }
         }
     }
@@ -93,26 +140,50 @@ fn load_gold(path: &std::path::Path, format: GoldFormat) -> Result<Vec<Example>>
 }
 
 fn load_predictions(path: &std::path::Path, n: usize) -> Result<Vec<Vec<Span>>> {
-    let f = std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let f =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
         let line = line.with_context(|| format!("{}: cannot read", path.display()))?;
         if line.trim().is_empty() {
             continue;
         }
-        let r: Value = serde_json::from_str(&line).with_context(|| format!("{}: line {}: not valid JSON", path.display(), i + 1))?;
+        let r: Value = serde_json::from_str(&line)
+            .with_context(|| format!("{}: line {}: not valid JSON", path.display(), i + 1))?;
         let mut spans = Vec::new();
-        for f in r.get("findings").and_then(Value::as_array).into_iter().flatten() {
+        for f in r
+            .get("findings")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let get = |k: &str| f.get(k).and_then(Value::as_u64).map(|x| x as usize);
-            let (Some(start), Some(end), Some(label)) = (get("start"), get("end"), f.get("entity_type").and_then(Value::as_str)) else {
-                bail!("{}: line {}: finding needs start, end and entity_type", path.display(), i + 1);
+            let (Some(start), Some(end), Some(label)) = (
+                get("start"),
+                get("end"),
+                f.get("entity_type").and_then(Value::as_str),
+            ) else {
+                bail!(
+                    "{}: line {}: finding needs start, end and entity_type",
+                    path.display(),
+                    i + 1
+                );
             };
-            spans.push(Span { start, end, label: map_label(label) });
+            spans.push(Span {
+                start,
+                end,
+                label: map_label(label),
+            });
         }
         out.push(spans);
     }
     if out.len() != n {
-        bail!("{}: {} prediction lines for {} gold records", path.display(), out.len(), n);
+        bail!(
+            "{}: {} prediction lines for {} gold records",
+            path.display(),
+            out.len(),
+            n
+        );
     }
     Ok(out)
 }
@@ -147,7 +218,10 @@ fn tokens(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn label_at(spans: &[Span], tok: (usize, usize), supported: &HashSet<String>) -> Option<String> {
-    spans.iter().find(|s| s.start < tok.1 && tok.0 < s.end && supported.contains(&s.label)).map(|s| s.label.clone())
+    spans
+        .iter()
+        .find(|s| s.start < tok.1 && tok.0 < s.end && supported.contains(&s.label))
+        .map(|s| s.label.clone())
 }
 
 #[derive(Default, Clone, Copy)]
@@ -159,9 +233,21 @@ struct Counts {
 
 impl Counts {
     fn prf(&self) -> (f64, f64, f64) {
-        let p = if self.tp + self.fp == 0 { 0.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 };
-        let r = if self.tp + self.fn_ == 0 { 0.0 } else { self.tp as f64 / (self.tp + self.fn_) as f64 };
-        let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+        let p = if self.tp + self.fp == 0 {
+            0.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        };
+        let r = if self.tp + self.fn_ == 0 {
+            0.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        };
+        let f = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
         (p, r, f)
     }
 }
@@ -169,12 +255,18 @@ impl Counts {
 /// Run `veil eval`.
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let examples = load_gold(&args.gold, args.gold_format)?;
-    let supported: HashSet<String> = EntityType::BUILTIN.iter().map(|e| e.as_str().to_string()).collect();
+    let supported: HashSet<String> = EntityType::BUILTIN
+        .iter()
+        .map(|e| e.as_str().to_string())
+        .collect();
     let started = std::time::Instant::now();
     let preds: Vec<Vec<Span>> = match &args.predictions {
         Some(p) => load_predictions(p, examples.len())?,
         None => {
-            let analyzer = Analyzer::new(AnalyzerConfig { min_score: args.min_score, ..AnalyzerConfig::default() })?;
+            let analyzer = Analyzer::new(AnalyzerConfig {
+                min_score: args.min_score,
+                ..AnalyzerConfig::default()
+            })?;
             let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
             analyzer
                 .analyze_batch(&texts)
@@ -182,7 +274,13 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 .zip(&texts)
                 .map(|(fs, t)| {
                     let m = OffsetMap::new(t);
-                    fs.into_iter().map(|f| Span { start: m.char_offset(f.start), end: m.char_offset(f.end), label: f.entity_type.to_string() }).collect()
+                    fs.into_iter()
+                        .map(|f| Span {
+                            start: m.char_offset(f.start),
+                            end: m.char_offset(f.end),
+                            label: f.entity_type.to_string(),
+                        })
+                        .collect()
                 })
                 .collect()
         }
@@ -209,26 +307,55 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             }
         }
         let chars: Vec<char> = ex.text.chars().collect();
-        let show = |s: &Span| -> String { chars[s.start.min(chars.len())..s.end.min(chars.len())].iter().collect::<String>().replace('\n', "⏎") };
+        let show = |s: &Span| -> String {
+            chars[s.start.min(chars.len())..s.end.min(chars.len())]
+                .iter()
+                .collect::<String>()
+                .replace('\n', "⏎")
+        };
         for g in ex.gold.iter().filter(|g| supported.contains(&g.label)) {
-            let hit = pred.iter().any(|p| p.label == g.label && p.start < g.end && g.start < p.end);
+            let hit = pred
+                .iter()
+                .any(|p| p.label == g.label && p.start < g.end && g.start < p.end);
             let c = span.entry(g.label.clone()).or_default();
             if hit {
                 c.tp += 1;
             } else {
                 c.fn_ += 1;
-                errors.entry(format!("{} FN", g.label)).or_default().push(format!("{:?}  in: {}", show(g), ex.text.replace('\n', "⏎")));
+                errors
+                    .entry(format!("{} FN", g.label))
+                    .or_default()
+                    .push(format!("{:?}  in: {}", show(g), ex.text.replace('\n', "⏎")));
             }
         }
         for p in pred.iter().filter(|p| supported.contains(&p.label)) {
-            if !ex.gold.iter().any(|g| p.label == g.label && p.start < g.end && g.start < p.end) {
+            if !ex
+                .gold
+                .iter()
+                .any(|g| p.label == g.label && p.start < g.end && g.start < p.end)
+            {
                 span.entry(p.label.clone()).or_default().fp += 1;
-                let truth = ex.gold.iter().find(|g| p.start < g.end && g.start < p.end).map_or("O".to_string(), |g| g.label.clone());
-                errors.entry(format!("{} FP", p.label)).or_default().push(format!("{:?} (gold {truth})  in: {}", show(p), ex.text.replace('\n', "⏎")));
+                let truth = ex
+                    .gold
+                    .iter()
+                    .find(|g| p.start < g.end && g.start < p.end)
+                    .map_or("O".to_string(), |g| g.label.clone());
+                errors
+                    .entry(format!("{} FP", p.label))
+                    .or_default()
+                    .push(format!(
+                        "{:?} (gold {truth})  in: {}",
+                        show(p),
+                        ex.text.replace('\n', "⏎")
+                    ));
             }
         }
     }
-    let micro = tok.values().fold(Counts::default(), |a, c| Counts { tp: a.tp + c.tp, fp: a.fp + c.fp, fn_: a.fn_ + c.fn_ });
+    let micro = tok.values().fold(Counts::default(), |a, c| Counts {
+        tp: a.tp + c.tp,
+        fp: a.fp + c.fp,
+        fn_: a.fn_ + c.fn_,
+    });
     let (mp, mr, mf) = micro.prf();
     if args.json {
         let per: serde_json::Map<String, Value> = tok
@@ -239,21 +366,48 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 (k.clone(), json!({"precision": p, "recall": r, "f1": f, "tp": c.tp, "fp": c.fp, "fn": c.fn_, "span_precision": sp, "span_recall": sr, "span_f1": sf}))
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({
-            "gold": args.gold.display().to_string(), "records": examples.len(), "bytes": bytes,
-            "matching": "token-level, typed, presidio-research label map",
-            "micro": {"precision": mp, "recall": mr, "f1": mf}, "entities": per,
-            "seconds": seconds,
-        }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "gold": args.gold.display().to_string(), "records": examples.len(), "bytes": bytes,
+                "matching": "token-level, typed, presidio-research label map",
+                "micro": {"precision": mp, "recall": mr, "f1": mf}, "entities": per,
+                "seconds": seconds,
+            }))?
+        );
     } else {
-        println!("veil eval: {} records, {} bytes, {:.2} s; token-level typed scores (presidio-research matching)", examples.len(), bytes, seconds);
-        println!("{:<22} {:>9} {:>9} {:>9} {:>8}   {:>9} {:>9}", "entity", "precision", "recall", "f1", "tokens", "span-P", "span-R");
+        println!(
+            "veil eval: {} records, {} bytes, {:.2} s; token-level typed scores (presidio-research matching)",
+            examples.len(),
+            bytes,
+            seconds
+        );
+        println!(
+            "{:<22} {:>9} {:>9} {:>9} {:>8}   {:>9} {:>9}",
+            "entity", "precision", "recall", "f1", "tokens", "span-P", "span-R"
+        );
         for (k, c) in &tok {
             let (p, r, f) = c.prf();
             let (sp, sr, _) = span.get(k).copied().unwrap_or_default().prf();
-            println!("{:<22} {:>9.3} {:>9.3} {:>9.3} {:>8}   {:>9.3} {:>9.3}", k, p, r, f, c.tp + c.fn_, sp, sr);
+            println!(
+                "{:<22} {:>9.3} {:>9.3} {:>9.3} {:>8}   {:>9.3} {:>9.3}",
+                k,
+                p,
+                r,
+                f,
+                c.tp + c.fn_,
+                sp,
+                sr
+            );
         }
-        println!("{:<22} {:>9.3} {:>9.3} {:>9.3} {:>8}", "micro", mp, mr, mf, micro.tp + micro.fn_);
+        println!(
+            "{:<22} {:>9.3} {:>9.3} {:>9.3} {:>8}",
+            "micro",
+            mp,
+            mr,
+            mf,
+            micro.tp + micro.fn_
+        );
         if args.errors > 0 {
             for (k, list) in &errors {
                 println!("\n== {k} ({}) ==", list.len());
@@ -273,7 +427,10 @@ mod tests {
     #[test]
     fn tokens_split_punctuation() {
         let t = "Hi (John), mail a@b.com.";
-        let toks: Vec<String> = tokens(t).iter().map(|(a, b)| t.chars().skip(*a).take(b - a).collect()).collect();
+        let toks: Vec<String> = tokens(t)
+            .iter()
+            .map(|(a, b)| t.chars().skip(*a).take(b - a).collect())
+            .collect();
         assert_eq!(toks, vec!["Hi", "John", "mail", "a@b.com"]);
     }
 }

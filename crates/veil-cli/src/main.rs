@@ -19,7 +19,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // `veil scan … | head` closes the pipe: not an error.
-            if err.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if err.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("veil: error: {err:#}");

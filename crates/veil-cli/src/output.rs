@@ -47,13 +47,22 @@ impl Write for Out {
 #[derive(Debug, Clone)]
 pub enum Origin {
     /// A segment of a whole-file document.
-    File { file: usize, offset: u64, lines_before: u64, keep_before: Option<usize> },
+    File {
+        file: usize,
+        offset: u64,
+        lines_before: u64,
+        keep_before: Option<usize>,
+    },
     /// One line of a text input.
     Line { file: usize, line: u64 },
     /// One JSONL record.
     Record { file: usize, id: Value, line: u64 },
     /// One table cell.
-    Cell { file: usize, row: u64, column: usize },
+    Cell {
+        file: usize,
+        row: u64,
+        column: usize,
+    },
 }
 
 /// One input's bookkeeping.
@@ -92,12 +101,20 @@ pub struct Sink {
     out: Out,
 }
 
-fn finding_json(f: &Finding, start: usize, end: usize, value: Option<&str>) -> serde_json::Map<String, Value> {
+fn finding_json(
+    f: &Finding,
+    start: usize,
+    end: usize,
+    value: Option<&str>,
+) -> serde_json::Map<String, Value> {
     let mut m = serde_json::Map::new();
     m.insert("entity_type".into(), json!(f.entity_type.as_str()));
     m.insert("start".into(), json!(start));
     m.insert("end".into(), json!(end));
-    m.insert("score".into(), json!((f.score as f64 * 1000.0).round() / 1000.0));
+    m.insert(
+        "score".into(),
+        json!((f.score as f64 * 1000.0).round() / 1000.0),
+    );
     m.insert("recognizer".into(), json!(&*f.recognizer));
     if let Some(v) = value {
         m.insert("value".into(), json!(v));
@@ -106,8 +123,16 @@ fn finding_json(f: &Finding, start: usize, end: usize, value: Option<&str>) -> s
 }
 
 impl Sink {
-    pub fn new(format: Format, out: Out, show_values: bool, fail_on: Option<Vec<String>>, sample: usize) -> Sink {
-        let fail_any = fail_on.as_ref().is_some_and(|v| v.iter().any(|s| s.eq_ignore_ascii_case("any")));
+    pub fn new(
+        format: Format,
+        out: Out,
+        show_values: bool,
+        fail_on: Option<Vec<String>>,
+        sample: usize,
+    ) -> Sink {
+        let fail_any = fail_on
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|s| s.eq_ignore_ascii_case("any")));
         Sink {
             format,
             show_values,
@@ -121,28 +146,70 @@ impl Sink {
         }
     }
 
+    /// The header of a table column, read as context for its cells
+    /// (underscores as spaces: `phone_number` → "phone number").
+    pub fn column_context(&self, file: usize, column: usize) -> std::sync::Arc<str> {
+        std::sync::Arc::from(
+            self.inputs[file].columns[column]
+                .replace(['_', '-'], " ")
+                .as_str(),
+        )
+    }
+
     /// Register an input; returns its index.
     pub fn add_input(&mut self, path: String, columns: Vec<String>) -> usize {
-        let profiles = columns.iter().map(|_| ColumnProfile::new(self.sample)).collect();
-        self.inputs.push(Input { path, columns, profiles, counts: BTreeMap::new(), file_findings: Vec::new(), records: 0 });
+        let profiles = columns
+            .iter()
+            .map(|_| ColumnProfile::new(self.sample))
+            .collect();
+        self.inputs.push(Input {
+            path,
+            columns,
+            profiles,
+            counts: BTreeMap::new(),
+            file_findings: Vec::new(),
+            records: 0,
+        });
         self.inputs.len() - 1
     }
 
     fn count(&mut self, file: usize, column: usize, findings: &[Finding]) {
         for f in findings {
-            *self.stats.by_entity.entry(f.entity_type.clone()).or_default() += 1;
-            *self.inputs[file].counts.entry((column, f.entity_type.clone())).or_default() += 1;
-            if self.fail_any || self.fail_on.as_ref().is_some_and(|s| s.contains(&f.entity_type)) {
+            *self
+                .stats
+                .by_entity
+                .entry(f.entity_type.clone())
+                .or_default() += 1;
+            *self.inputs[file]
+                .counts
+                .entry((column, f.entity_type.clone()))
+                .or_default() += 1;
+            if self.fail_any
+                || self
+                    .fail_on
+                    .as_ref()
+                    .is_some_and(|s| s.contains(&f.entity_type))
+            {
                 self.stats.fail_hits += 1;
             }
         }
     }
 
     /// Take one analysed text.
-    pub fn accept(&mut self, origin: Origin, text: &str, mut findings: Vec<Finding>) -> std::io::Result<()> {
+    pub fn accept(
+        &mut self,
+        origin: Origin,
+        text: &str,
+        mut findings: Vec<Finding>,
+    ) -> std::io::Result<()> {
         self.stats.bytes += text.len() as u64;
         match origin {
-            Origin::File { file, offset, lines_before, keep_before } => {
+            Origin::File {
+                file,
+                offset,
+                lines_before,
+                keep_before,
+            } => {
                 if let Some(k) = keep_before {
                     findings.retain(|f| f.start < k);
                     // The re-read overlap is counted by the next segment.
@@ -153,9 +220,11 @@ impl Sink {
                 let map = OffsetMap::new(text);
                 for f in &findings {
                     let line = lines_before as usize + map.line(f.start);
-                    let end_line = lines_before as usize + map.line(f.end.saturating_sub(1).max(f.start));
+                    let end_line =
+                        lines_before as usize + map.line(f.end.saturating_sub(1).max(f.start));
                     let value = self.show_values.then(|| &text[f.start..f.end]);
-                    let mut m = finding_json(f, offset as usize + f.start, offset as usize + f.end, value);
+                    let mut m =
+                        finding_json(f, offset as usize + f.start, offset as usize + f.end, value);
                     m.insert("line".into(), json!(line));
                     m.insert("end_line".into(), json!(end_line));
                     if self.format == Format::Sarif {
@@ -178,13 +247,32 @@ impl Sink {
                     return Ok(());
                 }
                 let map = OffsetMap::new(text);
-                let fs: Vec<Value> = findings.iter().map(|f| Value::Object(finding_json(f, map.char_offset(f.start), map.char_offset(f.end), self.show_values.then(|| &text[f.start..f.end])))).collect();
+                let fs: Vec<Value> = findings
+                    .iter()
+                    .map(|f| {
+                        Value::Object(finding_json(
+                            f,
+                            map.char_offset(f.start),
+                            map.char_offset(f.end),
+                            self.show_values.then(|| &text[f.start..f.end]),
+                        ))
+                    })
+                    .collect();
                 match self.format {
-                    Format::Jsonl => writeln!(self.out, "{}", json!({"path": self.inputs[file].path, "line": line, "findings": fs}))?,
+                    Format::Jsonl => writeln!(
+                        self.out,
+                        "{}",
+                        json!({"path": self.inputs[file].path, "line": line, "findings": fs})
+                    )?,
                     Format::Sarif => {
                         for f in &findings {
                             let region = json!({"startLine": line, "startColumn": map.char_offset(f.start) + 1, "endLine": line, "endColumn": map.char_offset(f.end) + 1});
-                            self.sarif_results.push(sarif_result(f, &self.inputs[file].path, region, None));
+                            self.sarif_results.push(sarif_result(
+                                f,
+                                &self.inputs[file].path,
+                                region,
+                                None,
+                            ));
                         }
                     }
                     Format::Human => {}
@@ -197,13 +285,28 @@ impl Sink {
                 let map = OffsetMap::new(text);
                 match self.format {
                     Format::Jsonl => {
-                        let fs: Vec<Value> = findings.iter().map(|f| Value::Object(finding_json(f, map.char_offset(f.start), map.char_offset(f.end), self.show_values.then(|| &text[f.start..f.end])))).collect();
+                        let fs: Vec<Value> = findings
+                            .iter()
+                            .map(|f| {
+                                Value::Object(finding_json(
+                                    f,
+                                    map.char_offset(f.start),
+                                    map.char_offset(f.end),
+                                    self.show_values.then(|| &text[f.start..f.end]),
+                                ))
+                            })
+                            .collect();
                         writeln!(self.out, "{}", json!({"id": id, "findings": fs}))?
                     }
                     Format::Sarif => {
                         for f in &findings {
                             let region = json!({"startLine": line, "charOffset": map.char_offset(f.start), "charLength": map.char_offset(f.end) - map.char_offset(f.start)});
-                            self.sarif_results.push(sarif_result(f, &self.inputs[file].path, region, Some(json!({"id": id}))));
+                            self.sarif_results.push(sarif_result(
+                                f,
+                                &self.inputs[file].path,
+                                region,
+                                Some(json!({"id": id})),
+                            ));
                         }
                     }
                     Format::Human => {}
@@ -219,13 +322,32 @@ impl Sink {
                 let col_name = self.inputs[file].columns[column].clone();
                 match self.format {
                     Format::Jsonl => {
-                        let fs: Vec<Value> = findings.iter().map(|f| Value::Object(finding_json(f, map.char_offset(f.start), map.char_offset(f.end), self.show_values.then(|| &text[f.start..f.end])))).collect();
-                        writeln!(self.out, "{}", json!({"path": self.inputs[file].path, "row": row, "column": col_name, "findings": fs}))?
+                        let fs: Vec<Value> = findings
+                            .iter()
+                            .map(|f| {
+                                Value::Object(finding_json(
+                                    f,
+                                    map.char_offset(f.start),
+                                    map.char_offset(f.end),
+                                    self.show_values.then(|| &text[f.start..f.end]),
+                                ))
+                            })
+                            .collect();
+                        writeln!(
+                            self.out,
+                            "{}",
+                            json!({"path": self.inputs[file].path, "row": row, "column": col_name, "findings": fs})
+                        )?
                     }
                     Format::Sarif => {
                         for f in &findings {
                             let region = json!({"charOffset": map.char_offset(f.start), "charLength": map.char_offset(f.end) - map.char_offset(f.start)});
-                            self.sarif_results.push(sarif_result(f, &self.inputs[file].path, region, Some(json!({"row": row, "column": col_name}))));
+                            self.sarif_results.push(sarif_result(
+                                f,
+                                &self.inputs[file].path,
+                                region,
+                                Some(json!({"row": row, "column": col_name})),
+                            ));
                         }
                     }
                     Format::Human => {}
@@ -238,7 +360,11 @@ impl Sink {
     /// A JSONL record that could not be parsed: keeps one output line per input line.
     pub fn bad_record(&mut self, line: u64, message: &str) -> std::io::Result<()> {
         if self.format == Format::Jsonl {
-            writeln!(self.out, "{}", json!({"id": null, "line": line, "error": message, "findings": []}))?;
+            writeln!(
+                self.out,
+                "{}",
+                json!({"id": null, "line": line, "error": message, "findings": []})
+            )?;
         }
         Ok(())
     }
@@ -247,22 +373,38 @@ impl Sink {
     pub fn end_file(&mut self, file: usize) -> std::io::Result<()> {
         let findings = std::mem::take(&mut self.inputs[file].file_findings);
         if self.format == Format::Jsonl && !findings.is_empty() {
-            writeln!(self.out, "{}", json!({"path": self.inputs[file].path, "findings": findings}))?;
+            writeln!(
+                self.out,
+                "{}",
+                json!({"path": self.inputs[file].path, "findings": findings})
+            )?;
         }
         Ok(())
     }
 
     /// Column classifications of one table input.
-    pub fn column_lines(&self, file: usize, min_share: f64) -> Vec<(String, veil_detect::structured::ColumnClass)> {
+    pub fn column_lines(
+        &self,
+        file: usize,
+        min_share: f64,
+    ) -> Vec<(String, veil_detect::structured::ColumnClass)> {
         let inp = &self.inputs[file];
-        inp.columns.iter().zip(&inp.profiles).filter_map(|(c, p)| p.classify(min_share).map(|k| (c.clone(), k))).collect()
+        inp.columns
+            .iter()
+            .zip(&inp.profiles)
+            .filter_map(|(c, p)| p.classify(min_share).map(|k| (c.clone(), k)))
+            .collect()
     }
 
     /// Write the trailer (SARIF log or human summary) and flush.
     pub fn finish(mut self, seconds: f64, summary_to: &mut dyn Write) -> std::io::Result<Out> {
         match self.format {
             Format::Sarif => {
-                let mut rule_ids: Vec<&str> = self.sarif_results.iter().filter_map(|r| r["ruleId"].as_str()).collect();
+                let mut rule_ids: Vec<&str> = self
+                    .sarif_results
+                    .iter()
+                    .filter_map(|r| r["ruleId"].as_str())
+                    .collect();
                 rule_ids.sort_unstable();
                 rule_ids.dedup();
                 let rules: Vec<Value> = rule_ids.iter().map(|id| json!({
@@ -302,8 +444,16 @@ impl Sink {
         let s = &self.stats;
         let mut o = String::new();
         let mb = s.bytes as f64 / 1e6;
-        let _ = writeln!(o, "veil scan: {} input(s), {} document(s), {} record(s), {:.1} MB in {:.2} s ({:.1} MB/s)",
-            self.inputs.len(), s.documents, s.records, mb, seconds, if seconds > 0.0 { mb / seconds } else { 0.0 });
+        let _ = writeln!(
+            o,
+            "veil scan: {} input(s), {} document(s), {} record(s), {:.1} MB in {:.2} s ({:.1} MB/s)",
+            self.inputs.len(),
+            s.documents,
+            s.records,
+            mb,
+            seconds,
+            if seconds > 0.0 { mb / seconds } else { 0.0 }
+        );
         let total: u64 = s.by_entity.values().sum();
         if total == 0 {
             let _ = writeln!(o, "No findings.");
@@ -312,7 +462,11 @@ impl Sink {
             let mut rows: Vec<_> = s.by_entity.iter().collect();
             rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             for (e, n) in rows {
-                let fam = if e.family() == Family::Secret { "secret" } else { "pii" };
+                let fam = if e.family() == Family::Secret {
+                    "secret"
+                } else {
+                    "pii"
+                };
                 let _ = writeln!(o, "  {:<28} {:>10}  {fam}", e.as_str(), n);
             }
             let _ = writeln!(o, "\nBy input:");
@@ -327,7 +481,11 @@ impl Sink {
                 for (c, mut list) in by_col {
                     list.sort_by(|a, b| b.1.cmp(&a.1));
                     let what: Vec<String> = list.iter().map(|(e, n)| format!("{e} {n}")).collect();
-                    let place = if c == usize::MAX { inp.path.clone() } else { format!("{}  column `{}`", inp.path, inp.columns[c]) };
+                    let place = if c == usize::MAX {
+                        inp.path.clone()
+                    } else {
+                        format!("{}  column `{}`", inp.path, inp.columns[c])
+                    };
                     let _ = writeln!(o, "  {place}: {}", what.join(", "));
                 }
             }
@@ -335,7 +493,14 @@ impl Sink {
         let mut col_lines = Vec::new();
         for (i, inp) in self.inputs.iter().enumerate() {
             for (c, k) in self.column_lines(i, veil_detect::structured::DEFAULT_MIN_SHARE) {
-                col_lines.push(format!("  {}: column `{c}` is {} ({:.0}% of {} sampled values, confidence {:.2})", inp.path, k.entity_type, k.share * 100.0, group_thousands(k.sampled as u64), k.confidence));
+                col_lines.push(format!(
+                    "  {}: column `{c}` is {} ({:.0}% of {} sampled values, confidence {:.2})",
+                    inp.path,
+                    k.entity_type,
+                    k.share * 100.0,
+                    group_thousands(k.sampled as u64),
+                    k.confidence
+                ));
             }
         }
         if !col_lines.is_empty() {
@@ -345,7 +510,13 @@ impl Sink {
             }
         }
         if s.binary_skipped > 0 || s.bad_records > 0 || !s.errors.is_empty() {
-            let _ = writeln!(o, "\nProblems: {} binary file(s) skipped, {} bad record(s), {} error(s)", s.binary_skipped, s.bad_records, s.errors.len());
+            let _ = writeln!(
+                o,
+                "\nProblems: {} binary file(s) skipped, {} bad record(s), {} error(s)",
+                s.binary_skipped,
+                s.bad_records,
+                s.errors.len()
+            );
         }
         o
     }

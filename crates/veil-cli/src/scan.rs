@@ -8,11 +8,11 @@ use std::io::{BufReader, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
+use veil_core::EntityType;
 use veil_core::io::jsonl::JsonlReader;
 use veil_core::io::table::open_table;
 use veil_core::io::text::{LineReader, SegmentReader};
 use veil_core::io::{InputKind, looks_binary, sniff};
-use veil_core::EntityType;
 use veil_detect::custom::CustomRules;
 use veil_detect::{Analyzer, AnalyzerConfig};
 
@@ -30,6 +30,8 @@ const MAX_PRINTED_PROBLEMS: usize = 20;
 struct Batcher<'a> {
     analyzer: &'a Analyzer,
     texts: Vec<String>,
+    /// Per text: the column header it is read under ("" for none).
+    contexts: Vec<std::sync::Arc<str>>,
     origins: Vec<Origin>,
     bytes: usize,
     progress: Option<indicatif::ProgressBar>,
@@ -37,6 +39,11 @@ struct Batcher<'a> {
 
 impl Batcher<'_> {
     fn push(&mut self, sink: &mut Sink, origin: Origin, text: String) -> Result<()> {
+        let context = match &origin {
+            Origin::Cell { file, column, .. } => sink.column_context(*file, *column),
+            _ => std::sync::Arc::from(""),
+        };
+        self.contexts.push(context);
         self.bytes += text.len();
         self.texts.push(text);
         self.origins.push(origin);
@@ -50,8 +57,16 @@ impl Batcher<'_> {
         if self.texts.is_empty() {
             return Ok(());
         }
-        let results = self.analyzer.analyze_batch(&self.texts);
-        for ((origin, text), findings) in self.origins.drain(..).zip(self.texts.drain(..)).zip(results) {
+        let results = self
+            .analyzer
+            .analyze_batch_in_context(&self.texts, &self.contexts);
+        self.contexts.clear();
+        for ((origin, text), findings) in self
+            .origins
+            .drain(..)
+            .zip(self.texts.drain(..))
+            .zip(results)
+        {
             sink.accept(origin, &text, findings)?;
         }
         if let Some(p) = &self.progress {
@@ -63,8 +78,13 @@ impl Batcher<'_> {
 }
 
 fn read_list(path: &Path) -> Result<Vec<String>> {
-    let s = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read list", path.display()))?;
-    Ok(s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect())
+    let s = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read list", path.display()))?;
+    Ok(s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect())
 }
 
 /// Build the analyzer from the flags.
@@ -74,7 +94,8 @@ pub fn build_analyzer(args: &ScanArgs) -> Result<Analyzer> {
     }
     let mut custom = CustomRules::default();
     for r in &args.rules {
-        let src = std::fs::read_to_string(r).with_context(|| format!("{}: cannot read rules", r.display()))?;
+        let src = std::fs::read_to_string(r)
+            .with_context(|| format!("{}: cannot read rules", r.display()))?;
         custom.add_toml(&src, r)?;
     }
     if let Some(p) = &args.allow_list {
@@ -83,17 +104,29 @@ pub fn build_analyzer(args: &ScanArgs) -> Result<Analyzer> {
     if let Some(p) = &args.deny_list {
         custom.add_deny(EntityType::new(&args.deny_entity), read_list(p)?, 1.0);
     }
-    let mut entities = args.entities.as_ref().map(|v| v.iter().map(|s| EntityType::new(s)).collect::<std::collections::HashSet<_>>());
+    let mut entities = args.entities.as_ref().map(|v| {
+        v.iter()
+            .map(|s| EntityType::new(s))
+            .collect::<std::collections::HashSet<_>>()
+    });
     if let (Some(set), Some(_)) = (&mut entities, &args.deny_list) {
         set.insert(EntityType::new(&args.deny_entity));
     }
-    Ok(Analyzer::new(AnalyzerConfig { min_score: args.min_score, entities, names: !args.no_names, custom })?)
+    Ok(Analyzer::new(AnalyzerConfig {
+        min_score: args.min_score,
+        entities,
+        names: !args.no_names,
+        custom,
+    })?)
 }
 
 /// Run `veil scan`.
 pub fn run(args: ScanArgs) -> Result<ExitCode> {
     if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("cannot start worker threads")?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("cannot start worker threads")?;
     }
     let analyzer = build_analyzer(&args)?;
     let started = Instant::now();
@@ -101,14 +134,38 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         Some(p) => Out::File(veil_core::io::atomic::AtomicFile::create(p)?),
         None => Out::Stdout(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let mut sink = Sink::new(args.format, out, args.show_values, args.fail_on.clone(), args.sample);
+    let mut sink = Sink::new(
+        args.format,
+        out,
+        args.show_values,
+        args.fail_on.clone(),
+        args.sample,
+    );
     let progress = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
-        let total: u64 = args.paths.iter().filter_map(|p| std::fs::metadata(p).ok()).filter(|m| m.is_file()).map(|m| m.len()).sum();
+        let total: u64 = args
+            .paths
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+            .sum();
         let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
         bar
     });
-    let mut batcher = Batcher { analyzer: &analyzer, texts: Vec::new(), origins: Vec::new(), bytes: 0, progress };
+    let mut batcher = Batcher {
+        analyzer: &analyzer,
+        texts: Vec::new(),
+        contexts: Vec::new(),
+        origins: Vec::new(),
+        bytes: 0,
+        progress,
+    };
     for path in &args.paths {
         scan_path(path, &args, &mut batcher, &mut sink)?;
     }
@@ -125,7 +182,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         eprintln!("veil: {fail_hits} finding(s) of a --fail-on type");
         return Ok(ExitCode::from(1));
     }
-    Ok(if problems > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if problems > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn problem(sink: &mut Sink, msg: String, record_level: bool) {
@@ -183,7 +244,13 @@ fn scan_path(path: &Path, args: &ScanArgs, b: &mut Batcher<'_>, sink: &mut Sink)
     scan_file(path, kind_of(path, args), args, b, sink)
 }
 
-fn scan_file(path: &Path, kind: InputKind, args: &ScanArgs, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+fn scan_file(
+    path: &Path,
+    kind: InputKind,
+    args: &ScanArgs,
+    b: &mut Batcher<'_>,
+    sink: &mut Sink,
+) -> Result<()> {
     let display = path.display().to_string();
     match kind {
         InputKind::Csv | InputKind::Parquet => scan_table(path, kind, args, b, sink),
@@ -207,18 +274,41 @@ fn scan_file(path: &Path, kind: InputKind, args: &ScanArgs, b: &mut Batcher<'_>,
                     return Ok(());
                 }
             };
-            scan_reader(Box::new(BufReader::with_capacity(1 << 16, file)), path, kind, args, b, sink)
+            scan_reader(
+                Box::new(BufReader::with_capacity(1 << 16, file)),
+                path,
+                kind,
+                args,
+                b,
+                sink,
+            )
         }
     }
 }
 
-fn scan_reader(reader: Box<dyn std::io::BufRead>, path: &Path, kind: InputKind, args: &ScanArgs, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+fn scan_reader(
+    reader: Box<dyn std::io::BufRead>,
+    path: &Path,
+    kind: InputKind,
+    args: &ScanArgs,
+    b: &mut Batcher<'_>,
+    sink: &mut Sink,
+) -> Result<()> {
     let file = sink.add_input(path.display().to_string(), Vec::new());
     match kind {
         InputKind::Jsonl => {
-            for rec in JsonlReader::new(reader, path, &args.text_field, &args.id_field, args.lossy) {
+            for rec in JsonlReader::new(reader, path, &args.text_field, &args.id_field, args.lossy)
+            {
                 match rec {
-                    Ok(r) => b.push(sink, Origin::Record { file, id: r.id, line: r.line }, r.text)?,
+                    Ok(r) => b.push(
+                        sink,
+                        Origin::Record {
+                            file,
+                            id: r.id,
+                            line: r.line,
+                        },
+                        r.text,
+                    )?,
                     Err(e) => {
                         let line = match &e {
                             veil_core::Error::BadRecord { line, .. } => *line,
@@ -238,13 +328,25 @@ fn scan_reader(reader: Box<dyn std::io::BufRead>, path: &Path, kind: InputKind, 
         }
         InputKind::Csv | InputKind::Parquet => {
             // Tables on standard input: CSV only.
-            let mut src = veil_core::io::table::CsvSource::from_reader(Box::new(reader), path, args.columns.as_deref(), args.lossy)?;
+            let mut src = veil_core::io::table::CsvSource::from_reader(
+                Box::new(reader),
+                path,
+                args.columns.as_deref(),
+                args.lossy,
+            )?;
             feed_table(&mut src, file, b, sink)?;
         }
         InputKind::Text if args.lines => {
             for line in LineReader::new(reader, path, args.lossy) {
                 match line {
-                    Ok(l) => b.push(sink, Origin::Line { file, line: l.number }, l.text)?,
+                    Ok(l) => b.push(
+                        sink,
+                        Origin::Line {
+                            file,
+                            line: l.number,
+                        },
+                        l.text,
+                    )?,
                     Err(e) if e.is_record_error() => problem(sink, e.to_string(), true),
                     Err(e) => return Err(e.into()),
                 }
@@ -253,7 +355,16 @@ fn scan_reader(reader: Box<dyn std::io::BufRead>, path: &Path, kind: InputKind, 
         InputKind::Text => {
             for seg in SegmentReader::new(reader, path, args.lossy, SEGMENT_BYTES) {
                 match seg {
-                    Ok(s) => b.push(sink, Origin::File { file, offset: s.offset, lines_before: s.lines_before, keep_before: s.keep_before }, s.text)?,
+                    Ok(s) => b.push(
+                        sink,
+                        Origin::File {
+                            file,
+                            offset: s.offset,
+                            lines_before: s.lines_before,
+                            keep_before: s.keep_before,
+                        },
+                        s.text,
+                    )?,
                     Err(e) if e.is_record_error() => {
                         problem(sink, e.to_string(), false);
                         break;
@@ -268,8 +379,13 @@ fn scan_reader(reader: Box<dyn std::io::BufRead>, path: &Path, kind: InputKind, 
     Ok(())
 }
 
-
-fn scan_table(path: &Path, kind: InputKind, args: &ScanArgs, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+fn scan_table(
+    path: &Path,
+    kind: InputKind,
+    args: &ScanArgs,
+    b: &mut Batcher<'_>,
+    sink: &mut Sink,
+) -> Result<()> {
     let mut src = match open_table(path, kind, args.columns.as_deref(), args.lossy) {
         Ok(s) => s,
         Err(e @ veil_core::Error::MissingColumn { .. }) => return Err(e.into()),
@@ -282,10 +398,19 @@ fn scan_table(path: &Path, kind: InputKind, args: &ScanArgs, b: &mut Batcher<'_>
     feed_table(src.as_mut(), file, b, sink)
 }
 
-fn feed_table(src: &mut dyn veil_core::io::table::TableSource, file: usize, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+fn feed_table(
+    src: &mut dyn veil_core::io::table::TableSource,
+    file: usize,
+    b: &mut Batcher<'_>,
+    sink: &mut Sink,
+) -> Result<()> {
     if sink.inputs[file].columns.is_empty() {
         sink.inputs[file].columns = src.columns().to_vec();
-        sink.inputs[file].profiles = src.columns().iter().map(|_| veil_detect::structured::ColumnProfile::new(sink.sample)).collect();
+        sink.inputs[file].profiles = src
+            .columns()
+            .iter()
+            .map(|_| veil_detect::structured::ColumnProfile::new(sink.sample))
+            .collect();
     }
     loop {
         let chunk = match src.next_chunk(TABLE_ROWS) {
@@ -302,7 +427,15 @@ fn feed_table(src: &mut dyn veil_core::io::table::TableSource, file: usize, b: &
             problem(sink, e.to_string(), true);
         }
         for cell in chunk.cells {
-            b.push(sink, Origin::Cell { file, row: cell.row, column: cell.column }, cell.text)?;
+            b.push(
+                sink,
+                Origin::Cell {
+                    file,
+                    row: cell.row,
+                    column: cell.column,
+                },
+                cell.text,
+            )?;
         }
     }
     b.flush(sink)?;

@@ -20,7 +20,9 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The input is not valid UTF-8.
-    #[error("{path}: invalid UTF-8 at byte offset {offset} (use --lossy to replace invalid bytes and continue)")]
+    #[error(
+        "{path}: invalid UTF-8 at byte offset {offset} (use --lossy to replace invalid bytes and continue)"
+    )]
     InvalidUtf8 {
         /// The file involved.
         path: PathBuf,

@@ -28,10 +28,18 @@ impl AddressRecognizer {
     /// Build the recognizer.
     pub fn new() -> Result<Self, Error> {
         let tail = r"(?:,?[ \t]*\n?[ \t]*[A-Z][A-Za-z .'-]{1,30},?[ \t]*\n?[ \t]*(?:[A-Z]{2}|[A-Z][a-z]+)[ \t]+\d{5}(?:-\d{4})?)?";
-        let us = format!(r"\b(?:\d{{1,6}}[ \t]+)?\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:\d{{1,3}}(?:st|nd|rd|th)[ \t]+|[A-Z][\p{{L}}'.-]*[ \t]+){{1,4}}(?:{STREET_TYPES})\b\.?(?:,?[ \t]*\n?[ \t]*{UNIT})?{tail}");
-        let euro_num_first = format!(r"\b\d{{1,6}}[ \t]+\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?");
-        let euro = format!(r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?)");
-        let euro_spaced = format!(r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]+[ \t]+(?i:{STREET_TYPES}|Rue|Via|Calle|Avenida|Rua|Viale|Piazza|Plaza|Carrer)\b[ \t]+\d{{1,5}}[A-Za-z]?)");
+        let us = format!(
+            r"\b(?:\d{{1,6}}[ \t]+)?\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:\d{{1,3}}(?:st|nd|rd|th)[ \t]+|[A-Z][\p{{L}}'.-]*[ \t]+){{1,4}}(?:{STREET_TYPES})\b\.?(?:,?[ \t]*\n?[ \t]*{UNIT})?{tail}"
+        );
+        let euro_num_first = format!(
+            r"\b\d{{1,6}}[ \t]+\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?"
+        );
+        let euro = format!(
+            r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?)"
+        );
+        let euro_spaced = format!(
+            r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]+[ \t]+(?i:{STREET_TYPES}|Rue|Via|Calle|Avenida|Rua|Viale|Piazza|Plaza|Carrer)\b[ \t]+\d{{1,5}}[A-Za-z]?)"
+        );
         let romance = r"(?:^|[\s,(])((?:\d{1,5},?[ \t]+){0,2}(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
         let unit = format!(r"\b({UNIT})\b");
         let military = r"\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
@@ -54,7 +62,9 @@ impl AddressRecognizer {
         ];
         let continuation = compile(
             "street_address",
-            &format!(r"^(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t\n]*|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"),
+            &format!(
+                r"^(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t\n]*|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
+            ),
         )?;
         let rules = specs
             .into_iter()
@@ -70,7 +80,9 @@ impl AddressRecognizer {
     /// Extend an address through the block parts that follow it.
     fn extend(&self, text: &str, mut end: usize) -> usize {
         for _ in 0..MAX_CONTINUATIONS {
-            let Some(c) = self.continuation.captures(&text[end..]) else { break };
+            let Some(c) = self.continuation.captures(&text[end..]) else {
+                break;
+            };
             let Some(part) = c.get(1) else { break };
             end += part.end();
         }
@@ -100,7 +112,9 @@ impl AddressRecognizer {
     fn parts(&self, text: &str, out: &mut Vec<Candidate>) {
         for (re, score) in &self.rules {
             for caps in re.captures_iter(text) {
-                let Some(m) = caps.get(1).or_else(|| caps.get(0)) else { continue };
+                let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
+                    continue;
+                };
                 let s = m.as_str();
                 let mut trimmed_end = m.start() + s.trim_end_matches([',', ' ', '\n', '\t']).len();
                 if trimmed_end <= m.start() {
@@ -128,15 +142,25 @@ mod tests {
     fn found(text: &str) -> Vec<String> {
         let mut out = Vec::new();
         AddressRecognizer::new().unwrap().analyze(text, &mut out);
-        out.iter().map(|c| text[c.start..c.end].to_string()).collect()
+        out.iter()
+            .map(|c| text[c.start..c.end].to_string())
+            .collect()
     }
 
     #[test]
     fn street_forms() {
-        assert!(found("I live at 90 Whitchurch Road, near the park").contains(&"90 Whitchurch Road".to_string()));
-        assert!(found("Send it to Friedhofstrasse 33 please").contains(&"Friedhofstrasse 33".to_string()));
-        assert!(found("PSC 3294, Box 9168\nAPO AA 61487").contains(&"PSC 3294, Box 9168\nAPO AA 61487".to_string()));
+        assert!(
+            found("I live at 90 Whitchurch Road, near the park")
+                .contains(&"90 Whitchurch Road".to_string())
+        );
+        assert!(
+            found("Send it to Friedhofstrasse 33 please")
+                .contains(&"Friedhofstrasse 33".to_string())
+        );
+        assert!(
+            found("PSC 3294, Box 9168\nAPO AA 61487")
+                .contains(&"PSC 3294, Box 9168\nAPO AA 61487".to_string())
+        );
         assert!(found("room at Suite 464 now").contains(&"Suite 464".to_string()));
     }
 }
-

@@ -55,12 +55,27 @@ impl Analyzer {
     /// Build the recognizers the configuration enables.
     pub fn new(config: AnalyzerConfig) -> Result<Analyzer, Error> {
         let wants = |e: &EntityType| config.entities.as_ref().is_none_or(|s| s.contains(e));
-        let patterns = crate::builtin::pii_recognizers()?.into_iter().filter(|p| wants(&p.entity)).collect();
-        let phone = if wants(&EntityType::PHONE_NUMBER) { Some(PhoneRecognizer::new()?) } else { None };
-        let want_names = config.names && (wants(&EntityType::PERSON) || wants(&EntityType::LOCATION));
+        let patterns = crate::builtin::pii_recognizers()?
+            .into_iter()
+            .filter(|p| wants(&p.entity))
+            .collect();
+        let phone = if wants(&EntityType::PHONE_NUMBER) {
+            Some(PhoneRecognizer::new()?)
+        } else {
+            None
+        };
+        let want_names =
+            config.names && (wants(&EntityType::PERSON) || wants(&EntityType::LOCATION));
         let names = want_names.then(NameRecognizer::new);
-        let address = if config.names && wants(&EntityType::LOCATION) { Some(AddressRecognizer::new()?) } else { None };
-        let secrets = if EntityType::BUILTIN.iter().any(|e| e.family() == Family::Secret && wants(e)) {
+        let address = if config.names && wants(&EntityType::LOCATION) {
+            Some(AddressRecognizer::new()?)
+        } else {
+            None
+        };
+        let secrets = if EntityType::BUILTIN
+            .iter()
+            .any(|e| e.family() == Family::Secret && wants(e))
+        {
             Some(SecretScanner::new()?)
         } else {
             None
@@ -88,20 +103,32 @@ impl Analyzer {
         if text.is_empty() {
             return out;
         }
-        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        let windows = crate::pattern::digit_windows(text);
+        let whole = [(0, text.len())];
         for p in &self.patterns {
-            if !has_digit && needs_digit(&p.entity) {
+            let regions: &[(usize, usize)] = if needs_digit(&p.entity) {
+                &windows
+            } else {
+                &whole
+            };
+            if p.entity == EntityType::EMAIL_ADDRESS && !text.contains('@') {
                 continue;
             }
-            p.analyze(text, &mut out);
+            for &w in regions {
+                p.analyze_window(text, w, &mut out);
+            }
         }
-        if has_digit && let Some(p) = &self.phone {
-            p.analyze(text, &mut out);
+        if let Some(p) = &self.phone {
+            for &w in &windows {
+                p.analyze_window(text, w, &mut out);
+            }
         }
         if let Some(n) = &self.names {
             n.analyze(text, &mut out);
         }
-        if has_digit && let Some(a) = &self.address {
+        if !windows.is_empty()
+            && let Some(a) = &self.address
+        {
             a.analyze(text, &mut out);
         }
         if let Some(s) = &self.secrets {
@@ -115,16 +142,58 @@ impl Analyzer {
     /// wanted type, non-overlapping (higher score wins, then longer span),
     /// sorted by start offset.
     pub fn analyze(&self, text: &str) -> Vec<Finding> {
-        let cands: Vec<Candidate> = self
-            .candidates(text)
+        let all = self.candidates(text);
+        // An allow-listed value silences every candidate inside it too (the
+        // domain inside an allowed e-mail address).
+        let allowed: Vec<(usize, usize)> = all
+            .iter()
+            .filter(|c| self.custom.allowed(&text[c.start..c.end]))
+            .map(|c| (c.start, c.end))
+            .collect();
+        let cands: Vec<Candidate> = all
             .into_iter()
             .filter(|c| c.score >= self.min_score && c.end > c.start)
             .filter(|c| self.entities.as_ref().is_none_or(|s| s.contains(&c.entity)))
-            .filter(|c| !self.custom.allowed(&text[c.start..c.end]))
+            .filter(|c| !allowed.iter().any(|&(s, e)| s <= c.start && c.end <= e))
             .collect();
         let mut cands = merge_same_type(cands);
         drop_names_inside_places(&mut cands);
         resolve_overlaps(&mut cands)
+    }
+
+    /// Findings in `text` read as if `context` (e.g. a column header such as
+    /// "phone") stood before it: context words in it count, findings in it
+    /// are not reported. Offsets are relative to `text`.
+    pub fn analyze_in_context(&self, text: &str, context: &str) -> Vec<Finding> {
+        if context.is_empty() {
+            return self.analyze(text);
+        }
+        let prefix = format!("{context}: ");
+        let joined = format!("{prefix}{text}");
+        let shift = prefix.len();
+        self.analyze(&joined)
+            .into_iter()
+            .filter(|f| f.start >= shift)
+            .map(|mut f| {
+                f.start -= shift;
+                f.end -= shift;
+                f
+            })
+            .collect()
+    }
+
+    /// [`Analyzer::analyze_in_context`] over many (context, text) pairs in
+    /// parallel (rayon); results in input order.
+    pub fn analyze_batch_in_context<S: AsRef<str> + Sync, C: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        contexts: &[C],
+    ) -> Vec<Vec<Finding>> {
+        texts
+            .par_iter()
+            .zip(contexts.par_iter())
+            .map(|(t, c)| self.analyze_in_context(t.as_ref(), c.as_ref()))
+            .collect()
     }
 
     /// [`Analyzer::analyze`] over many texts in parallel (rayon); results in input order.
@@ -141,7 +210,12 @@ fn needs_digit(e: &EntityType) -> bool {
 /// (an address and the country inside it are one LOCATION), keeping the
 /// higher score and its recognizer.
 pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
-    cands.sort_by(|a, b| a.entity.cmp(&b.entity).then(a.start.cmp(&b.start)).then(b.end.cmp(&a.end)));
+    cands.sort_by(|a, b| {
+        a.entity
+            .cmp(&b.entity)
+            .then(a.start.cmp(&b.start))
+            .then(b.end.cmp(&a.end))
+    });
     let mut out: Vec<Candidate> = Vec::with_capacity(cands.len());
     for c in cands {
         if let Some(last) = out.last_mut()
@@ -163,7 +237,10 @@ pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
 /// A PERSON inside a longer LOCATION ("04862 Victor Hugo 12, Paris") is
 /// part of the address: street names are often people's names.
 pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
-    let places: Vec<(usize, usize)> = cands
+    // After merge_same_type, LOCATION candidates do not overlap: sorted by
+    // start, the only one that can contain a span is the last starting at or
+    // before it.
+    let mut places: Vec<(usize, usize)> = cands
         .iter()
         .filter(|c| c.entity == EntityType::LOCATION && c.score >= 0.6)
         .map(|c| (c.start, c.end))
@@ -171,8 +248,16 @@ pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
     if places.is_empty() {
         return;
     }
+    places.sort_unstable();
     cands.retain(|c| {
-        c.entity != EntityType::PERSON || !places.iter().any(|&(s, e)| s <= c.start && c.end <= e && e - s > c.end - c.start)
+        if c.entity != EntityType::PERSON {
+            return true;
+        }
+        let i = places.partition_point(|&(s, _)| s <= c.start);
+        !(i > 0 && {
+            let (s, e) = places[i - 1];
+            c.end <= e && e - s > c.end - c.start
+        })
     });
 }
 
@@ -189,7 +274,10 @@ pub fn resolve_overlaps(cands: &mut [Candidate]) -> Vec<Finding> {
     let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
     let mut out = Vec::new();
     for c in cands.iter() {
-        let clash_before = kept.range(..c.end).next_back().is_some_and(|(_, &e)| e > c.start);
+        let clash_before = kept
+            .range(..c.end)
+            .next_back()
+            .is_some_and(|(_, &e)| e > c.start);
         if clash_before {
             continue;
         }
@@ -212,7 +300,13 @@ mod tests {
 
     #[test]
     fn overlaps_prefer_higher_score_then_longer() {
-        let c = |e: EntityType, s, t, sc| Candidate { entity: e, start: s, end: t, score: sc, recognizer: "t".into() };
+        let c = |e: EntityType, s, t, sc| Candidate {
+            entity: e,
+            start: s,
+            end: t,
+            score: sc,
+            recognizer: "t".into(),
+        };
         let mut v = vec![
             c(EntityType::URL, 0, 20, 0.6),
             c(EntityType::EMAIL_ADDRESS, 5, 20, 0.95),

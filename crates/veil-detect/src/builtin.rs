@@ -5,18 +5,30 @@
 //! specific the pattern is; a passing checksum makes it strong; context
 //! words near it raise weak candidates above the default threshold (0.5).
 
+use crate::Error;
 use crate::pattern::PatternRecognizer;
 use crate::validators as v;
-use crate::Error;
 use veil_core::EntityType as E;
 
 /// Build every built-in PII pattern recognizer (phone numbers, names and
 /// places have their own recognizers).
 pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
-    let card_ctx = &["credit", "card", "visa", "mastercard", "amex", "cc ", "payment", "debit"][..];
+    let card_ctx = &[
+        "credit",
+        "card",
+        "visa",
+        "mastercard",
+        "amex",
+        "cc ",
+        "payment",
+        "debit",
+    ][..];
     let months = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?";
-    let month_day_year = format!(r"\b(?i:{months})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+\d{{4}}\b|\b(?i:{months})\s+\d{{1,2}}(?:st|nd|rd|th)?\b");
-    let day_month_year = format!(r"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?i:{months}),?(?:\s+\d{{4}})?\b");
+    let month_day_year = format!(
+        r"\b(?i:{months})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+\d{{4}}\b|\b(?i:{months})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    );
+    let day_month_year =
+        format!(r"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?i:{months}),?(?:\s+\d{{4}})?\b");
     let specs: Vec<(&str, E, String, f32, f32, Option<v::ValidatorFnAlias>, &[&str])> = vec![
         ("email", E::EMAIL_ADDRESS, r"\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b".into(), 0.95, 1.0, None, &["email", "e-mail", "mail"]),
         ("credit_card", E::CREDIT_CARD, r"\b\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{1,7}\b|\b\d{4}[ -]?\d{6}[ -]?\d{4,5}\b|\b\d{12,19}\b".into(), 0.9, 1.0, Some(v::credit_card), card_ctx),

@@ -16,7 +16,11 @@ impl Context {
     /// Build from words or phrases (lower-cased here).
     pub fn new(words: impl IntoIterator<Item = String>) -> Self {
         Context {
-            words: words.into_iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect(),
+            words: words
+                .into_iter()
+                .map(|w| w.to_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect(),
         }
     }
 
@@ -34,7 +38,9 @@ impl Context {
         let hi = floor_char(text, (end + WINDOW_AFTER).min(text.len()));
         let before = text[lo..start].to_lowercase();
         let after = text[end..hi].to_lowercase();
-        self.words.iter().any(|w| has_word_start(&before, w) || has_word_start(&after, w))
+        self.words
+            .iter()
+            .any(|w| has_word_start(&before, w) || has_word_start(&after, w))
     }
 }
 
@@ -50,7 +56,10 @@ fn has_word_start(hay: &str, w: &str) -> bool {
     let mut from = 0;
     while let Some(pos) = hay[from..].find(w) {
         let at = from + pos;
-        let prev_ok = hay[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let prev_ok = hay[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
         if prev_ok {
             return true;
         }

@@ -106,7 +106,10 @@ impl std::fmt::Debug for CustomRules {
 impl CustomRules {
     /// Load rules from a TOML file.
     pub fn load(path: &Path) -> Result<CustomRules, Error> {
-        let src = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+        let src = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
         let mut rules = CustomRules::default();
         rules.add_toml(&src, path)?;
         Ok(rules)
@@ -114,33 +117,61 @@ impl CustomRules {
 
     /// Add the rules in TOML source `src`; `path` names it in errors.
     pub fn add_toml(&mut self, src: &str, path: &Path) -> Result<(), Error> {
-        let bad = |message: String| Error::BadConfig { path: path.to_path_buf(), message };
+        let bad = |message: String| Error::BadConfig {
+            path: path.to_path_buf(),
+            message,
+        };
         let spec: FileSpec = toml::from_str(src).map_err(|e| bad(e.to_string()))?;
         for r in spec.recognizer {
             let validator = match r.validator.as_deref() {
                 None => None,
                 Some(name) => Some(crate::validators::by_name(name).ok_or_else(|| {
-                    bad(format!("recognizer `{}`: unknown validator `{name}` (known: {})", r.name, crate::validators::NAMES.join(", ")))
+                    bad(format!(
+                        "recognizer `{}`: unknown validator `{name}` (known: {})",
+                        r.name,
+                        crate::validators::NAMES.join(", ")
+                    ))
                 })?),
             };
-            if !(0.0..=1.0).contains(&r.score) || r.context_score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
-                return Err(bad(format!("recognizer `{}`: scores must lie in [0, 1]", r.name)));
+            if !(0.0..=1.0).contains(&r.score)
+                || r.context_score.is_some_and(|s| !(0.0..=1.0).contains(&s))
+            {
+                return Err(bad(format!(
+                    "recognizer `{}`: scores must lie in [0, 1]",
+                    r.name
+                )));
             }
             let ctx: Vec<&str> = r.context.iter().map(String::as_str).collect();
-            let rec = PatternRecognizer::new(&r.name, EntityType::new(&r.entity), &r.pattern, r.score, r.context_score.unwrap_or(r.score), validator, &ctx)
-                .map_err(|e| bad(e.to_string()))?;
+            let rec = PatternRecognizer::new(
+                &r.name,
+                EntityType::new(&r.entity),
+                &r.pattern,
+                r.score,
+                r.context_score.unwrap_or(r.score),
+                validator,
+                &ctx,
+            )
+            .map_err(|e| bad(e.to_string()))?;
             for ex in &r.examples {
                 let mut out = Vec::new();
                 rec.analyze(ex, &mut out);
                 if out.is_empty() {
-                    return Err(bad(format!("recognizer `{}`: example #{} is not matched", r.name, r.examples.iter().position(|e| e == ex).unwrap_or(0) + 1)));
+                    return Err(bad(format!(
+                        "recognizer `{}`: example #{} is not matched",
+                        r.name,
+                        r.examples.iter().position(|e| e == ex).unwrap_or(0) + 1
+                    )));
                 }
             }
             for (i, ex) in r.negative_examples.iter().enumerate() {
                 let mut out = Vec::new();
                 rec.analyze(ex, &mut out);
                 if !out.is_empty() {
-                    return Err(bad(format!("recognizer `{}`: negative example #{} is matched", r.name, i + 1)));
+                    return Err(bad(format!(
+                        "recognizer `{}`: negative example #{} is matched",
+                        r.name,
+                        i + 1
+                    )));
                 }
             }
             self.recognizers.push(Arc::new(rec));
@@ -155,7 +186,12 @@ impl CustomRules {
     }
 
     /// Values always reported as `entity` (matched case-insensitively at word boundaries).
-    pub fn add_deny(&mut self, entity: EntityType, values: impl IntoIterator<Item = String>, score: f32) {
+    pub fn add_deny(
+        &mut self,
+        entity: EntityType,
+        values: impl IntoIterator<Item = String>,
+        score: f32,
+    ) {
         for v in values {
             let v = v.trim().to_string();
             if !v.is_empty() {
@@ -171,7 +207,12 @@ impl CustomRules {
 
     /// Values never reported (compared case-insensitively, trimmed).
     pub fn add_allow(&mut self, values: impl IntoIterator<Item = String>) {
-        self.allow.extend(values.into_iter().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty()));
+        self.allow.extend(
+            values
+                .into_iter()
+                .map(|v| v.trim().to_lowercase())
+                .filter(|v| !v.is_empty()),
+        );
     }
 
     /// Whether `value` is allow-listed.
@@ -191,7 +232,13 @@ impl CustomRules {
                 let after_ok = m.end() == b.len() || !b[m.end()].is_ascii_alphanumeric();
                 if before_ok && after_ok {
                     let (_, e, s) = &self.deny_values[m.pattern().as_usize()];
-                    out.push(Candidate { entity: e.clone(), start: m.start(), end: m.end(), score: *s, recognizer: Arc::from("deny_list") });
+                    out.push(Candidate {
+                        entity: e.clone(),
+                        start: m.start(),
+                        end: m.end(),
+                        score: *s,
+                        recognizer: Arc::from("deny_list"),
+                    });
                 }
             }
         }
@@ -236,11 +283,32 @@ values = ["support@example.com"]
     #[test]
     fn bad_files_name_the_problem() {
         let mut r = CustomRules::default();
-        let e = r.add_toml("[[recognizer]]\nname='x'\nentity='X'\npattern='('\n", Path::new("c.toml")).unwrap_err().to_string();
-        assert!(e.starts_with("c.toml: recognizer `x`: invalid pattern"), "{e}");
-        let e = r.add_toml("[[recognizer]]\nname='x'\nentity='X'\npattern='a'\nvalidator='nope'\n", Path::new("c.toml")).unwrap_err().to_string();
+        let e = r
+            .add_toml(
+                "[[recognizer]]\nname='x'\nentity='X'\npattern='('\n",
+                Path::new("c.toml"),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.toml: recognizer `x`: invalid pattern"),
+            "{e}"
+        );
+        let e = r
+            .add_toml(
+                "[[recognizer]]\nname='x'\nentity='X'\npattern='a'\nvalidator='nope'\n",
+                Path::new("c.toml"),
+            )
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown validator `nope`"), "{e}");
-        let e = r.add_toml("[[recognizer]]\nname='x'\nentity='X'\npattern='a\\d'\nexamples=['bbb']\n", Path::new("c.toml")).unwrap_err().to_string();
+        let e = r
+            .add_toml(
+                "[[recognizer]]\nname='x'\nentity='X'\npattern='a\\d'\nexamples=['bbb']\n",
+                Path::new("c.toml"),
+            )
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("example #1 is not matched"), "{e}");
     }
 }

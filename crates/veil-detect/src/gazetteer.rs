@@ -42,28 +42,90 @@ static PLACES: &str = include_str!("../data/places.txt");
 /// Extra place names, demonyms excluded, that the city list lacks (common
 /// short forms and regions).
 const EXTRA_PLACES: &[&str] = &[
-    "usa", "u.s.", "u.s.a.", "uk", "u.k.", "england", "scotland", "wales", "northern ireland",
-    "great britain", "britain", "holland", "the netherlands", "europe", "asia", "africa",
-    "new england", "silicon valley", "the bay area", "california", "texas", "bavaria", "catalonia",
-    "siberia", "patagonia", "tasmania", "queensland", "ontario", "quebec", "british columbia",
-    "czech republic", "the czech republic", "slovak republic", "united states", "united states of america",
-    "the united states", "russia", "south korea", "north korea", "vietnam", "iran", "syria", "laos", "bolivia",
-    "venezuela", "tanzania", "moldova", "ivory coast", "macedonia", "north macedonia", "the uk", "the us",
-    "alberta", "manitoba", "new brunswick", "newfoundland", "nova scotia", "saskatchewan", "yukon",
-    "new south wales", "western australia", "south australia", "northern territory", "dominican republic", "central african republic", "republic of ireland", "hong kong", "taiwan", "palestine",
+    "usa",
+    "u.s.",
+    "u.s.a.",
+    "uk",
+    "u.k.",
+    "england",
+    "scotland",
+    "wales",
+    "northern ireland",
+    "great britain",
+    "britain",
+    "holland",
+    "the netherlands",
+    "europe",
+    "asia",
+    "africa",
+    "new england",
+    "silicon valley",
+    "the bay area",
+    "california",
+    "texas",
+    "bavaria",
+    "catalonia",
+    "siberia",
+    "patagonia",
+    "tasmania",
+    "queensland",
+    "ontario",
+    "quebec",
+    "british columbia",
+    "czech republic",
+    "the czech republic",
+    "slovak republic",
+    "united states",
+    "united states of america",
+    "the united states",
+    "russia",
+    "south korea",
+    "north korea",
+    "vietnam",
+    "iran",
+    "syria",
+    "laos",
+    "bolivia",
+    "venezuela",
+    "tanzania",
+    "moldova",
+    "ivory coast",
+    "macedonia",
+    "north macedonia",
+    "the uk",
+    "the us",
+    "alberta",
+    "manitoba",
+    "new brunswick",
+    "newfoundland",
+    "nova scotia",
+    "saskatchewan",
+    "yukon",
+    "new south wales",
+    "western australia",
+    "south australia",
+    "northern territory",
+    "dominican republic",
+    "central african republic",
+    "republic of ireland",
+    "hong kong",
+    "taiwan",
+    "palestine",
 ];
 
 /// Names that are everyday English words (sorted for binary search).
 const COMMON_WORD_NAMES: &[&str] = &[
-    "amber", "angel", "april", "art", "august", "autumn", "baker", "bell", "bill", "black", "bob", "brown", "bush",
-    "carter", "case", "chance", "chase", "cherry", "chip", "clay", "cook", "crystal", "daisy", "dawn", "dean", "dell",
-    "destiny", "dot", "early", "faith", "fields", "fisher", "ford", "frank", "gay", "gene", "ginger", "glen", "gold",
-    "grace", "gray", "green", "grey", "guy", "hall", "heather", "hill", "holly", "honey", "hope", "hunter", "iris",
-    "ivy", "jack", "jade", "jean", "joy", "june", "king", "lane", "lily", "little", "long", "major", "march", "mark",
-    "marsh", "mason", "may", "miles", "miller", "moon", "music", "noble", "olive", "page", "park", "pat", "pearl",
-    "penny", "pink", "price", "rich", "rose", "ruby", "sage", "savannah", "scott", "shepherd", "sky", "smith",
-    "son", "spring", "stone", "storm", "sue", "summer", "sunny", "taylor", "trinity", "violet", "wade", "walker",
-    "ward", "waters", "weaver", "wells", "white", "will", "winter", "wood", "woods", "young",
+    "amber", "angel", "april", "art", "august", "autumn", "baker", "bell", "bill", "black", "bob",
+    "brown", "bush", "carter", "case", "chance", "chase", "cherry", "chip", "clay", "cook",
+    "crystal", "daisy", "dawn", "dean", "dell", "destiny", "dot", "early", "faith", "fields",
+    "fisher", "ford", "frank", "gay", "gene", "ginger", "glen", "gold", "grace", "gray", "green",
+    "grey", "guy", "hall", "heather", "hill", "holly", "honey", "hope", "hunter", "iris", "ivy",
+    "jack", "jade", "jean", "joy", "june", "king", "lane", "lily", "little", "long", "major",
+    "march", "mark", "marsh", "mason", "may", "miles", "miller", "moon", "music", "noble", "olive",
+    "page", "park", "pat", "pearl", "penny", "pink", "price", "rich", "rose", "ruby", "sage",
+    "savannah", "scott", "shepherd", "sky", "smith", "son", "spring", "stone", "storm", "sue",
+    "summer", "sunny", "taylor", "trinity", "violet", "wade", "walker", "ward", "waters", "weaver",
+    "wells", "white", "will", "winter", "wood", "woods", "young",
 ];
 
 impl Gazetteer {
@@ -99,7 +161,12 @@ impl Gazetteer {
         for p in EXTRA_PLACES {
             places.entry(p.to_string()).or_insert(PlaceKind::State);
         }
-        let max_place_words = places.keys().map(|k| k.split(' ').count()).max().unwrap_or(1).min(5);
+        let max_place_words = places
+            .keys()
+            .map(|k| k.split(' ').count())
+            .max()
+            .unwrap_or(1)
+            .min(5);
         Gazetteer {
             first,
             last,
@@ -139,6 +206,9 @@ mod tests {
         assert!(g.is_word("will"));
         assert!(!g.is_word("krisztina"));
         assert_eq!(g.places.get("uruguay"), Some(&PlaceKind::Country));
-        assert_eq!(g.places.get("new york city").or(g.places.get("new york")), Some(&PlaceKind::City).or(Some(&PlaceKind::State)));
+        assert_eq!(
+            g.places.get("new york city").or(g.places.get("new york")),
+            Some(&PlaceKind::City).or(Some(&PlaceKind::State))
+        );
     }
 }

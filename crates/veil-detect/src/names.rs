@@ -8,10 +8,53 @@
 //! also words ("Will", "Grace Hall") need a second name token or a cue;
 //! names no list holds need a cue or a known name beside them.
 
-use crate::gazetteer::{Gazetteer, PlaceKind};
 use crate::Candidate;
-use std::sync::Arc;
+use crate::gazetteer::{Gazetteer, PlaceKind};
+use std::collections::HashSet;
+use std::sync::{Arc, LazyLock};
 use veil_core::EntityType;
+
+/// A fixed word list as a hash set, built on first use.
+struct WordSet(LazyLock<HashSet<&'static str>>);
+
+impl WordSet {
+    fn contains(&self, w: &str) -> bool {
+        self.0.contains(w)
+    }
+}
+
+macro_rules! word_set {
+    ($set:ident = $list:ident) => {
+        static $set: WordSet = WordSet(LazyLock::new(|| $list.iter().copied().collect()));
+    };
+}
+
+word_set!(TITLE_SET = TITLES);
+word_set!(PARTICLE_SET = PARTICLES);
+word_set!(ORG_SET = ORG_WORDS);
+word_set!(STOP_SET = STOP_WORDS);
+word_set!(NATIONALITY_SET = NATIONALITIES);
+word_set!(PERSON_CUE_SET = PERSON_CUES_BEFORE);
+word_set!(PLACE_CUE_SET = PLACE_CUES_BEFORE);
+word_set!(PLACE_STRONG_SET = PLACE_CUES_STRONG);
+word_set!(STRONG_CUE_SET = STRONG_PERSON_CUES);
+
+/// Cues that make even a name that is also a word ("Will") a name.
+const STRONG_PERSON_CUES: &[&str] = &[
+    "my name is",
+    "name is",
+    "dear",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "regards",
+    "sincerely",
+    "cheers",
+    "best",
+    "i am",
+    "i'm",
+];
 
 #[derive(Debug, Clone)]
 struct Token<'a> {
@@ -26,69 +69,334 @@ struct Token<'a> {
 
 /// Titles that introduce a person's name.
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "dame", "lord", "lady",
-    "rev", "reverend", "fr", "father", "sister", "brother", "capt", "captain", "sgt", "officer",
-    "judge", "senator", "president", "mister", "uncle", "aunt", "coach", "agent",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "madam",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "reverend",
+    "fr",
+    "father",
+    "sister",
+    "brother",
+    "capt",
+    "captain",
+    "sgt",
+    "officer",
+    "judge",
+    "senator",
+    "president",
+    "mister",
+    "uncle",
+    "aunt",
+    "coach",
+    "agent",
 ];
 
 /// Lower-case particles allowed inside a name ("Ludwig van Beethoven").
-const PARTICLES: &[&str] = &["van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "bin", "ibn", "al", "el", "dos", "das", "ter", "ten", "y"];
+const PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "bin", "ibn",
+    "al", "el", "dos", "das", "ter", "ten", "y",
+];
 
 /// Phrases before a name that mark it as a person's.
 const PERSON_CUES_BEFORE: &[&str] = &[
-    "my name is", "name is", "name's", "i am", "i'm", "this is", "dear", "hi", "hello", "hey", "thanks", "thank you",
-    "regards", "sincerely", "cheers", "best", "yours", "love", "from", "by", "with", "contact", "ask for",
-    "call", "met", "meet", "named", "called", "name:", "patient", "customer", "client", "author", "signed",
-    "cc:", "to:", "attn", "wife", "husband", "son", "daughter", "friend", "mother", "father", "colleague",
-    "manager", "boss", "and", "told", "asked", "tell", "ask", "thank", "welcome", "congratulations",
-    "named him", "named her", "name?", "last name", "first name", "surname", "shouted at", "said to", "calls me",
+    "my name is",
+    "name is",
+    "name's",
+    "i am",
+    "i'm",
+    "this is",
+    "dear",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "thank you",
+    "regards",
+    "sincerely",
+    "cheers",
+    "best",
+    "yours",
+    "love",
+    "from",
+    "by",
+    "with",
+    "contact",
+    "ask for",
+    "call",
+    "met",
+    "meet",
+    "named",
+    "called",
+    "name:",
+    "patient",
+    "customer",
+    "client",
+    "author",
+    "signed",
+    "cc:",
+    "to:",
+    "attn",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "friend",
+    "mother",
+    "father",
+    "colleague",
+    "manager",
+    "boss",
+    "and",
+    "told",
+    "asked",
+    "tell",
+    "ask",
+    "thank",
+    "welcome",
+    "congratulations",
+    "named him",
+    "named her",
+    "name?",
+    "last name",
+    "first name",
+    "surname",
+    "shouted at",
+    "said to",
+    "calls me",
 ];
 
 /// Words after a name that mark it as a person's.
 const PERSON_CUES_AFTER: &[&str] = &[
-    "'s", "’s", " said", " says", " wrote", " writes", " told", " asked", " replied", " called", " is from", " spent",
-    " shouted", " is very", " is so", " will be", " and his", " and her", " from ", " went", " loves", " likes",
-    " has", " had", " will", " and his", " and her", " himself", " herself", " who", " listed", " thinks",
+    "'s", "’s", " said", " says", " wrote", " writes", " told", " asked", " replied", " called",
+    " is from", " spent", " shouted", " is very", " is so", " will be", " and his", " and her",
+    " from ", " went", " loves", " likes", " has", " had", " will", " and his", " and her",
+    " himself", " herself", " who", " listed", " thinks",
 ];
 
 /// Words before a place name that mark it as a place.
-const PLACE_CUES_BEFORE: &[&str] = &["in", "at", "from", "to", "near", "of", "visit", "visiting", "via", "into", "city", "town", "live", "lives", "moved", "born", "based", "around", "across"];
+const PLACE_CUES_BEFORE: &[&str] = &[
+    "in", "at", "from", "to", "near", "of", "visit", "visiting", "via", "into", "city", "town",
+    "live", "lives", "moved", "born", "based", "around", "across",
+];
 
 /// Function words and labels that are never names, whatever the lists say.
 const STOP_WORDS: &[&str] = &[
-    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them",
-    "their", "the", "a", "an", "this", "that", "these", "those", "hi", "hello", "hey", "dear", "yes", "no", "not",
-    "e-mail", "email", "iban", "ssn", "dob", "fax", "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin",
+    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it",
+    "its", "they", "them", "their", "the", "a", "an", "this", "that", "these", "those", "hi",
+    "hello", "hey", "dear", "yes", "no", "not", "e-mail", "email", "iban", "ssn", "dob", "fax",
+    "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin",
 ];
 
 /// Nationalities and languages: capitalised, never a person's name here.
 const NATIONALITIES: &[&str] = &[
-    "american", "british", "english", "scottish", "welsh", "irish", "french", "german", "spanish", "italian", "portuguese",
-    "dutch", "belgian", "swiss", "austrian", "swedish", "norwegian", "danish", "finnish", "icelandic", "polish", "czech",
-    "slovak", "hungarian", "romanian", "bulgarian", "greek", "turkish", "russian", "ukrainian", "chinese", "japanese",
-    "korean", "vietnamese", "thai", "indian", "pakistani", "mexican", "brazilian", "argentinian", "canadian", "australian",
-    "african", "european", "asian", "latin", "arabic", "hebrew", "jewish", "muslim", "christian", "catholic", "hindu",
-    "buddhist", "democrat", "republican", "israeli", "iranian", "egyptian", "nigerian", "kenyan", "cypriot", "estonian",
-    "latvian", "lithuanian", "croatian", "serbian", "slovenian", "maltese", "moroccan", "algerian", "tunisian",
+    "american",
+    "british",
+    "english",
+    "scottish",
+    "welsh",
+    "irish",
+    "french",
+    "german",
+    "spanish",
+    "italian",
+    "portuguese",
+    "dutch",
+    "belgian",
+    "swiss",
+    "austrian",
+    "swedish",
+    "norwegian",
+    "danish",
+    "finnish",
+    "icelandic",
+    "polish",
+    "czech",
+    "slovak",
+    "hungarian",
+    "romanian",
+    "bulgarian",
+    "greek",
+    "turkish",
+    "russian",
+    "ukrainian",
+    "chinese",
+    "japanese",
+    "korean",
+    "vietnamese",
+    "thai",
+    "indian",
+    "pakistani",
+    "mexican",
+    "brazilian",
+    "argentinian",
+    "canadian",
+    "australian",
+    "african",
+    "european",
+    "asian",
+    "latin",
+    "arabic",
+    "hebrew",
+    "jewish",
+    "muslim",
+    "christian",
+    "catholic",
+    "hindu",
+    "buddhist",
+    "democrat",
+    "republican",
+    "israeli",
+    "iranian",
+    "egyptian",
+    "nigerian",
+    "kenyan",
+    "cypriot",
+    "estonian",
+    "latvian",
+    "lithuanian",
+    "croatian",
+    "serbian",
+    "slovenian",
+    "maltese",
+    "moroccan",
+    "algerian",
+    "tunisian",
 ];
 
 /// Phrases before an unknown capitalised word that make it a place.
 const PLACE_CUES_STRONG: &[&str] = &[
-    "flew to", "fly to", "flying to", "grew up in", "live in", "lives in", "living in", "lived in", "moved to", "born in", "based in",
-    "located in", "i'm in", "i am in", "trip to", "travel to", "travelling to", "traveling to", "visit", "visiting", "city of",
-    "town of", "originally from", "from", "in", "near", "where:", "arrived at", "arrived in", "stay in", "staying in", "hometown",
+    "flew to",
+    "fly to",
+    "flying to",
+    "grew up in",
+    "live in",
+    "lives in",
+    "living in",
+    "lived in",
+    "moved to",
+    "born in",
+    "based in",
+    "located in",
+    "i'm in",
+    "i am in",
+    "trip to",
+    "travel to",
+    "travelling to",
+    "traveling to",
+    "visit",
+    "visiting",
+    "city of",
+    "town of",
+    "originally from",
+    "from",
+    "in",
+    "near",
+    "where:",
+    "arrived at",
+    "arrived in",
+    "stay in",
+    "staying in",
+    "hometown",
 ];
 
 /// Capitalised words that end an organisation's name, so the run is not a person.
 const ORG_WORDS: &[&str] = &[
-    "inc", "ltd", "llc", "corp", "corporation", "company", "co", "group", "bank", "university", "college",
-    "school", "institute", "foundation", "association", "society", "hospital", "clinic", "agency", "department",
-    "ministry", "council", "church", "club", "team", "magazine", "weekly", "times", "news", "press", "records",
-    "airlines", "airways", "motors", "systems", "solutions", "technologies", "labs", "partners", "gmbh", "ag", "sa", "plc",
-    "street", "st", "avenue", "ave", "road", "rd", "lane", "drive", "boulevard", "blvd", "square", "park", "hotel",
-    "orchestra", "office", "offices", "insurance", "global", "holdings", "industries", "international", "enterprises",
-    "ventures", "capital", "consulting", "services", "studios", "media", "networks", "software", "pharmaceuticals",
-    "country", "republic", "kingdom", "county", "province", "state", "city", "town", "village", "island", "islands",
+    "inc",
+    "ltd",
+    "llc",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "group",
+    "bank",
+    "university",
+    "college",
+    "school",
+    "institute",
+    "foundation",
+    "association",
+    "society",
+    "hospital",
+    "clinic",
+    "agency",
+    "department",
+    "ministry",
+    "council",
+    "church",
+    "club",
+    "team",
+    "magazine",
+    "weekly",
+    "times",
+    "news",
+    "press",
+    "records",
+    "airlines",
+    "airways",
+    "motors",
+    "systems",
+    "solutions",
+    "technologies",
+    "labs",
+    "partners",
+    "gmbh",
+    "ag",
+    "sa",
+    "plc",
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "lane",
+    "drive",
+    "boulevard",
+    "blvd",
+    "square",
+    "park",
+    "hotel",
+    "orchestra",
+    "office",
+    "offices",
+    "insurance",
+    "global",
+    "holdings",
+    "industries",
+    "international",
+    "enterprises",
+    "ventures",
+    "capital",
+    "consulting",
+    "services",
+    "studios",
+    "media",
+    "networks",
+    "software",
+    "pharmaceuticals",
+    "country",
+    "republic",
+    "kingdom",
+    "county",
+    "province",
+    "state",
+    "city",
+    "town",
+    "village",
+    "island",
+    "islands",
 ];
 
 /// The PERSON and LOCATION recognizer.
@@ -104,7 +412,12 @@ impl Default for NameRecognizer {
 }
 
 fn is_sentence_break(gap: &str) -> bool {
-    gap.chars().any(|c| matches!(c, '.' | '!' | '?' | '\n' | ':' | ';' | '"' | '(' | '[' | '“' | '•' | '|' | '\t'))
+    gap.chars().any(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | '\n' | ':' | ';' | '"' | '(' | '[' | '“' | '•' | '|' | '\t'
+        )
+    })
 }
 
 fn tokenize(text: &str) -> Vec<Token<'_>> {
@@ -123,7 +436,12 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
                 iter.next();
             } else if matches!(d, '\'' | '’' | '-') {
                 let rest = &text[j + d.len_utf8()..];
-                if rest.chars().next().is_some_and(char::is_alphabetic) && !rest.starts_with("s ") && !rest.starts_with("s.") && !rest.starts_with("s,") && rest != "s" {
+                if rest.chars().next().is_some_and(char::is_alphabetic)
+                    && !rest.starts_with("s ")
+                    && !rest.starts_with("s.")
+                    && !rest.starts_with("s,")
+                    && rest != "s"
+                {
                     iter.next();
                 } else {
                     break;
@@ -159,22 +477,40 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
 fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
     let is_first = |w: &str| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        w.chars().next().is_some_and(char::is_uppercase) && g.first.get(&w.to_lowercase()).is_some_and(|&f| f >= 0.01) && !g.is_word(&w.to_lowercase())
+        w.chars().next().is_some_and(char::is_uppercase)
+            && g.first.get(&w.to_lowercase()).is_some_and(|&f| f >= 0.01)
+            && !g.is_word(&w.to_lowercase())
     };
     let after = &text[end..];
-    let next = after.strip_prefix(", ").or_else(|| after.strip_prefix(" and ")).or_else(|| after.strip_prefix(" & "));
-    if next.and_then(|n| n.split_whitespace().next()).is_some_and(is_first) {
+    let next = after
+        .strip_prefix(", ")
+        .or_else(|| after.strip_prefix(" and "))
+        .or_else(|| after.strip_prefix(" & "));
+    if next
+        .and_then(|n| n.split_whitespace().next())
+        .is_some_and(is_first)
+    {
         return true;
     }
     let before = &text[..start];
-    let prev = before.strip_suffix(", ").or_else(|| before.strip_suffix(" and ")).or_else(|| before.strip_suffix(" & "));
-    prev.and_then(|p| p.split_whitespace().next_back()).is_some_and(is_first)
+    let prev = before
+        .strip_suffix(", ")
+        .or_else(|| before.strip_suffix(" and "))
+        .or_else(|| before.strip_suffix(" & "));
+    prev.and_then(|p| p.split_whitespace().next_back())
+        .is_some_and(is_first)
 }
 
 fn titled_before(text: &str, start: usize) -> bool {
     let before = lower_window(text, start, 12);
     let b = before.trim_end_matches(['.', ' ']);
-    TITLES.iter().any(|t| b.ends_with(t) && b[..b.len() - t.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+    TITLES.iter().any(|t| {
+        b.ends_with(t)
+            && b[..b.len() - t.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// Whether the word at `start..end` is part of "A, B and C" / "A, B & C"
@@ -197,10 +533,21 @@ fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
         if !(a.ends_with(',') && (and == "and" || and == "&")) || b.ends_with(',') {
             continue;
         }
-        let names = [a.trim_end_matches(','), b, c.trim_end_matches(|ch: char| !ch.is_alphanumeric())];
-        let caps = names.iter().all(|n| n.chars().next().is_some_and(char::is_uppercase));
-        let surnames = names.iter().all(|n| g.last.get(&n.to_lowercase()).is_some_and(|&r| r <= 5000));
-        let any_first = !surnames || names.iter().any(|n| g.first.get(&n.to_lowercase()).is_some_and(|&f| f >= 0.1));
+        let names = [
+            a.trim_end_matches(','),
+            b,
+            c.trim_end_matches(|ch: char| !ch.is_alphanumeric()),
+        ];
+        let caps = names
+            .iter()
+            .all(|n| n.chars().next().is_some_and(char::is_uppercase));
+        let surnames = names
+            .iter()
+            .all(|n| g.last.get(&n.to_lowercase()).is_some_and(|&r| r <= 5000));
+        let any_first = !surnames
+            || names
+                .iter()
+                .any(|n| g.first.get(&n.to_lowercase()).is_some_and(|&f| f >= 0.1));
         let covers = words[i].0 <= rel && rel < words[i + 3].0 + words[i + 3].1.len();
         if caps && !any_first && covers {
             return true;
@@ -209,11 +556,25 @@ fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
     false
 }
 
-fn ends_with_cue(before: &str, cues: &[&str]) -> bool {
-    let b = before.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ':' || c == '-' || c == '.');
-    cues.iter().any(|cue| {
-        b.ends_with(cue) && b[..b.len() - cue.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
-    })
+/// Whether `before` (lower case) ends with one of the cue phrases (one to
+/// three words), ignoring trailing spaces and `,:-.`.
+fn ends_with_cue(before: &str, cues: &WordSet) -> bool {
+    let b = before.trim_end_matches(|c: char| {
+        c.is_whitespace() || c == ',' || c == ':' || c == '-' || c == '.'
+    });
+    let mut words = b
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '>')
+        .filter(|w| !w.is_empty());
+    let Some(w1) = words.next() else { return false };
+    if cues.contains(w1) {
+        return true;
+    }
+    let Some(w2) = words.next() else { return false };
+    if cues.contains(&format!("{w2} {w1}")) {
+        return true;
+    }
+    let Some(w3) = words.next() else { return false };
+    cues.contains(&format!("{w3} {w2} {w1}"))
 }
 
 fn lower_window(text: &str, start: usize, back: usize) -> String {
@@ -238,7 +599,11 @@ impl NameRecognizer {
             return;
         }
         let lowercase_text = !text.chars().any(char::is_uppercase);
-        let caps_share = tokens.iter().filter(|t| t.text.chars().all(|c| !c.is_lowercase())).count() as f32 / tokens.len() as f32;
+        let caps_share = tokens
+            .iter()
+            .filter(|t| t.text.chars().all(|c| !c.is_lowercase()))
+            .count() as f32
+            / tokens.len() as f32;
         let shouting = caps_share > 0.6;
         let mut used = vec![false; tokens.len()];
         self.places(text, &tokens, g, lowercase_text, shouting, &mut used, out);
@@ -246,7 +611,16 @@ impl NameRecognizer {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn places(&self, text: &str, tokens: &[Token<'_>], g: &Gazetteer, lowercase_text: bool, shouting: bool, used: &mut [bool], out: &mut Vec<Candidate>) {
+    fn places(
+        &self,
+        text: &str,
+        tokens: &[Token<'_>],
+        g: &Gazetteer,
+        lowercase_text: bool,
+        shouting: bool,
+        used: &mut [bool],
+        out: &mut Vec<Candidate>,
+    ) {
         let mut i = 0;
         while i < tokens.len() {
             let mut matched = 0;
@@ -259,7 +633,28 @@ impl NameRecognizer {
                 }) {
                     continue;
                 }
-                if !lowercase_text && !span.iter().all(|t| t.cap || (n > 1 && matches!(t.lower.as_str(), "of" | "de" | "la" | "upon" | "on" | "the" | "del" | "do" | "da" | "am" | "an" | "der" | "sur" | "en"))) {
+                if !lowercase_text
+                    && !span.iter().all(|t| {
+                        t.cap
+                            || (n > 1
+                                && matches!(
+                                    t.lower.as_str(),
+                                    "of" | "de"
+                                        | "la"
+                                        | "upon"
+                                        | "on"
+                                        | "the"
+                                        | "del"
+                                        | "do"
+                                        | "da"
+                                        | "am"
+                                        | "an"
+                                        | "der"
+                                        | "sur"
+                                        | "en"
+                                ))
+                    })
+                {
                     continue;
                 }
                 key.clear();
@@ -274,9 +669,14 @@ impl NameRecognizer {
                     let t0 = &span[0];
                     let before = lower_window(text, t0.start, 24);
                     let word = n == 1 && g.is_word(&t0.lower);
-                    let name_like = n == 1 && (g.first.get(&t0.lower).is_some_and(|&f| f >= 0.001) || g.last.get(&t0.lower).is_some_and(|&r| r < 5000));
-                    let place_cue = ends_with_cue(&before, PLACE_CUES_BEFORE) || (!name_like && before.trim_end().ends_with(','));
-                    let next_is_cap = tokens.get(i + n).is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
+                    let name_like = n == 1
+                        && (g.first.get(&t0.lower).is_some_and(|&f| f >= 0.001)
+                            || g.last.get(&t0.lower).is_some_and(|&r| r < 5000));
+                    let place_cue = ends_with_cue(&before, &PLACE_CUE_SET)
+                        || (!name_like && before.trim_end().ends_with(','));
+                    let next_is_cap = tokens
+                        .get(i + n)
+                        .is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
                     let score = match kind {
                         _ if word && !place_cue => 0.0,
                         _ if word => 0.6,
@@ -284,9 +684,19 @@ impl NameRecognizer {
                         _ if name_like && next_is_cap => 0.0,
                         PlaceKind::Country | PlaceKind::State | PlaceKind::Continent => 0.85,
                         PlaceKind::City if n > 1 => 0.8,
-                        PlaceKind::City => if place_cue { 0.8 } else { 0.7 },
+                        PlaceKind::City => {
+                            if place_cue {
+                                0.8
+                            } else {
+                                0.7
+                            }
+                        }
                     };
-                    let score = if lowercase_text || shouting { score * 0.9 } else { score };
+                    let score = if lowercase_text || shouting {
+                        score * 0.9
+                    } else {
+                        score
+                    };
                     if score > 0.0 {
                         out.push(Candidate {
                             entity: EntityType::LOCATION,
@@ -309,17 +719,28 @@ impl NameRecognizer {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn persons(&self, text: &str, tokens: &[Token<'_>], g: &Gazetteer, lowercase_text: bool, shouting: bool, used: &[bool], out: &mut Vec<Candidate>) {
+    fn persons(
+        &self,
+        text: &str,
+        tokens: &[Token<'_>],
+        g: &Gazetteer,
+        lowercase_text: bool,
+        shouting: bool,
+        used: &[bool],
+        out: &mut Vec<Candidate>,
+    ) {
         let shaped = |t: &Token<'_>| -> bool {
             if lowercase_text || shouting {
-                (g.first.contains_key(&t.lower) || g.last.contains_key(&t.lower)) && !g.is_word(&t.lower) || t.cap && !shouting
+                (g.first.contains_key(&t.lower) || g.last.contains_key(&t.lower))
+                    && !g.is_word(&t.lower)
+                    || t.cap && !shouting
             } else {
                 t.cap || t.initial
             }
         };
         let mut i = 0;
         while i < tokens.len() {
-            if used[i] || !shaped(&tokens[i]) || PARTICLES.contains(&tokens[i].text) {
+            if used[i] || !shaped(&tokens[i]) || PARTICLE_SET.contains(&tokens[i].text) {
                 i += 1;
                 continue;
             }
@@ -328,14 +749,19 @@ impl NameRecognizer {
             while j < tokens.len() && j - i < 5 && !used[j] {
                 let gap = &text[tokens[j - 1].end..tokens[j].start];
                 let prev_initial = tokens[j - 1].initial || tokens[j - 1].text.chars().count() <= 2;
-                let gap_ok = gap == " " || (prev_initial && (gap == ". " || gap == ".")) || gap == "-";
+                let gap_ok =
+                    gap == " " || (prev_initial && (gap == ". " || gap == ".")) || gap == "-";
                 if !gap_ok {
                     break;
                 }
                 let t = &tokens[j];
                 if shaped(t) {
                     j += 1;
-                } else if PARTICLES.contains(&t.text) && tokens.get(j + 1).is_some_and(|n| n.cap && &text[t.end..n.start] == " ") {
+                } else if PARTICLE_SET.contains(&t.text)
+                    && tokens
+                        .get(j + 1)
+                        .is_some_and(|n| n.cap && &text[t.end..n.start] == " ")
+                {
                     j += 1;
                 } else {
                     break;
@@ -346,7 +772,14 @@ impl NameRecognizer {
         }
     }
 
-    fn judge_run(&self, text: &str, run: &[Token<'_>], g: &Gazetteer, weak_case: bool, out: &mut Vec<Candidate>) {
+    fn judge_run(
+        &self,
+        text: &str,
+        run: &[Token<'_>],
+        g: &Gazetteer,
+        weak_case: bool,
+        out: &mut Vec<Candidate>,
+    ) {
         #[derive(Clone, Copy, PartialEq, Debug)]
         enum Class {
             Title,
@@ -361,21 +794,21 @@ impl NameRecognizer {
         }
         let classify = |t: &Token<'_>| -> Class {
             let l = t.lower.as_str();
-            if TITLES.contains(&l) {
+            if TITLE_SET.contains(&l) {
                 return Class::Title;
             }
             if t.initial {
                 let pronoun = t.text == "I" && !text[t.end..].starts_with('.');
                 return if pronoun { Class::Word } else { Class::Initial };
             }
-            if PARTICLES.contains(&t.text) {
+            if PARTICLE_SET.contains(&t.text) {
                 return Class::Particle;
             }
-            if ORG_WORDS.contains(&l) {
+            if ORG_SET.contains(&l) {
                 return Class::Org;
             }
             let acronym = t.text.chars().count() >= 2 && t.text.chars().all(|c| !c.is_lowercase());
-            if STOP_WORDS.contains(&l) || (acronym && !weak_case && t.text.chars().count() <= 5) {
+            if STOP_SET.contains(&l) || (acronym && !weak_case && t.text.chars().count() <= 5) {
                 return Class::Word;
             }
             if g.is_common_word_name(l) {
@@ -392,7 +825,7 @@ impl NameRecognizer {
                     Class::Word
                 };
             }
-            if NATIONALITIES.contains(&l) {
+            if NATIONALITY_SET.contains(&l) {
                 return Class::Word;
             }
             match (first, last) {
@@ -406,17 +839,35 @@ impl NameRecognizer {
         {
             let before = lower_window(text, run[0].start, 24);
             let unknown = |t: &Token<'_>| {
-                !g.first.contains_key(&t.lower) && !g.last.get(&t.lower).is_some_and(|&r| r <= 20000) && !g.is_word(&t.lower) && !TITLES.contains(&t.lower.as_str())
+                !g.first.contains_key(&t.lower)
+                    && !g.last.get(&t.lower).is_some_and(|&r| r <= 20000)
+                    && !g.is_word(&t.lower)
+                    && !TITLE_SET.contains(&t.lower.as_str())
             };
-            if ends_with_cue(&before, PLACE_CUES_STRONG) && run.iter().all(|t| unknown(t) || PARTICLES.contains(&t.text)) && !run.iter().all(|t| t.initial) {
+            if ends_with_cue(&before, &PLACE_STRONG_SET)
+                && run
+                    .iter()
+                    .all(|t| unknown(t) || PARTICLE_SET.contains(&t.text))
+                && !run.iter().all(|t| t.initial)
+            {
                 let end = run[run.len() - 1].end;
-                out.push(Candidate { entity: EntityType::LOCATION, start: run[0].start, end, score: 0.65, recognizer: self.location.clone() });
+                out.push(Candidate {
+                    entity: EntityType::LOCATION,
+                    start: run[0].start,
+                    end,
+                    score: 0.65,
+                    recognizer: self.location.clone(),
+                });
                 return;
             }
         }
         let classes: Vec<Class> = run.iter().map(classify).collect();
         // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
-        if run.len() == 1 && classes[0] != Class::First && !titled_before(text, run[0].start) && in_firm_triple(text, run[0].start, run[0].end, g) {
+        if run.len() == 1
+            && classes[0] != Class::First
+            && !titled_before(text, run[0].start)
+            && in_firm_triple(text, run[0].start, run[0].end, g)
+        {
             return;
         }
         if classes.contains(&Class::Org) {
@@ -432,14 +883,25 @@ impl NameRecognizer {
         if !titled {
             let before = lower_window(text, run[0].start, 12);
             let b = before.trim_end_matches(['.', ' ']);
-            titled = TITLES.iter().any(|t| b.ends_with(t) && b[..b.len() - t.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric()));
+            titled = TITLES.iter().any(|t| {
+                b.ends_with(t)
+                    && b[..b.len() - t.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric())
+            });
         }
         // Trim ordinary words at both ends: "Thanks John", "John Tomorrow".
         while lo < run.len() && classes[lo] == Class::Word {
             lo += 1;
         }
         let mut hi = run.len();
-        while hi > lo && matches!(classes[hi - 1], Class::Word | Class::Particle | Class::Title) {
+        while hi > lo
+            && matches!(
+                classes[hi - 1],
+                Class::Word | Class::Particle | Class::Title
+            )
+        {
             hi -= 1;
         }
         if lo >= hi {
@@ -448,7 +910,16 @@ impl NameRecognizer {
         let cls = &classes[lo..hi];
         let toks = &run[lo..hi];
         // A sentence-initial ordinary word capitalised by position ("Will you…") is not a name start.
-        let (cls, toks) = if !titled && cls.len() > 1 && cls[0] == Class::WordName && toks[0].sent_start && !cls[1..].iter().any(|c| matches!(c, Class::First | Class::Last | Class::Unknown | Class::Initial)) {
+        let (cls, toks) = if !titled
+            && cls.len() > 1
+            && cls[0] == Class::WordName
+            && toks[0].sent_start
+            && !cls[1..].iter().any(|c| {
+                matches!(
+                    c,
+                    Class::First | Class::Last | Class::Unknown | Class::Initial
+                )
+            }) {
             (&cls[1..], &toks[1..])
         } else {
             (cls, toks)
@@ -461,20 +932,47 @@ impl NameRecognizer {
         let before = lower_window(text, start, 24);
         // "The Propublica office", "the Packager": an article before means a thing, not a person.
         let b_trim = before.trim_end();
-        if !titled && toks.len() == 1 && cls[0] != Class::First && (b_trim.ends_with(" the") || b_trim == "the" || b_trim.ends_with(" a") || b_trim.ends_with(" an")) {
+        if !titled
+            && toks.len() == 1
+            && cls[0] != Class::First
+            && (b_trim.ends_with(" the")
+                || b_trim == "the"
+                || b_trim.ends_with(" a")
+                || b_trim.ends_with(" an"))
+        {
             return;
         }
-        let next_word = text[end..].split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-        if !titled && ORG_WORDS.contains(&next_word.as_str()) {
+        let next_word = text[end..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if !titled && ORG_SET.contains(&next_word.as_str()) {
             return;
         }
 
         let after_hi = crate::context::floor_char(text, (end + 16).min(text.len()));
         let after = text[end..after_hi].to_lowercase();
-        let speaker = toks[0].sent_start && after.starts_with(':') && text[..start].trim_end_matches([' ', '\t', '>']).ends_with(['\n']) || (start == 0 && after.starts_with(':'));
-        let cue = titled || speaker || ends_with_cue(&before, PERSON_CUES_BEFORE) || PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c)) || beside_first_name(text, start, end, g);
+        let speaker = toks[0].sent_start
+            && after.starts_with(':')
+            && text[..start]
+                .trim_end_matches([' ', '\t', '>'])
+                .ends_with(['\n'])
+            || (start == 0 && after.starts_with(':'));
+        let cue = titled
+            || speaker
+            || ends_with_cue(&before, &PERSON_CUE_SET)
+            || PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c))
+            || beside_first_name(text, start, end, g);
         let count = |c: Class| cls.iter().filter(|x| **x == c).count();
-        let (first, last, wordname, unknown, initials) = (count(Class::First), count(Class::Last), count(Class::WordName), count(Class::Unknown), count(Class::Initial));
+        let (first, last, wordname, unknown, initials) = (
+            count(Class::First),
+            count(Class::Last),
+            count(Class::WordName),
+            count(Class::Unknown),
+            count(Class::Initial),
+        );
         let names = first + last + wordname + unknown;
         let score: f32 = if titled {
             0.9
@@ -493,11 +991,27 @@ impl NameRecognizer {
         } else if first == 1 {
             if cue { 0.9 } else { 0.75 }
         } else if last == 1 {
-            if cue { 0.85 } else if toks[0].sent_start { 0.4 } else { 0.55 }
+            if cue {
+                0.85
+            } else if toks[0].sent_start {
+                0.4
+            } else {
+                0.55
+            }
         } else if wordname == 1 {
-            if cue && !toks[0].sent_start || cue && ends_with_cue(&before, &["my name is", "name is", "dear", "hi", "hello", "hey", "thanks", "regards", "sincerely", "cheers", "best", "i am", "i'm"]) { 0.75 } else { 0.0 }
+            if cue && !toks[0].sent_start || cue && ends_with_cue(&before, &STRONG_CUE_SET) {
+                0.75
+            } else {
+                0.0
+            }
         } else if unknown == 1 {
-            if cue { 0.7 } else if toks[0].sent_start { 0.0 } else { 0.45 }
+            if cue {
+                0.7
+            } else if toks[0].sent_start {
+                0.0
+            } else {
+                0.45
+            }
         } else {
             0.0
         };
@@ -521,20 +1035,45 @@ mod tests {
     fn found(text: &str, entity: &EntityType, min: f32) -> Vec<String> {
         let mut out = Vec::new();
         NameRecognizer::new().analyze(text, &mut out);
-        out.iter().filter(|c| &c.entity == entity && c.score >= min).map(|c| text[c.start..c.end].to_string()).collect()
+        out.iter()
+            .filter(|c| &c.entity == entity && c.score >= min)
+            .map(|c| text[c.start..c.end].to_string())
+            .collect()
     }
 
     #[test]
     fn names_that_are_words_need_support() {
-        assert_eq!(found("Will you send it?", &EntityType::PERSON, 0.5), Vec::<String>::new());
-        assert_eq!(found("I met Grace Hall yesterday.", &EntityType::PERSON, 0.5), vec!["Grace Hall"]);
-        assert_eq!(found("Thanks,\nWill", &EntityType::PERSON, 0.5), vec!["Will"]);
-        assert_eq!(found("My name is Rubija", &EntityType::PERSON, 0.5), vec!["Rubija"]);
-        assert_eq!(found("Please ask Dr. Szöllösy about it", &EntityType::PERSON, 0.5), vec!["Szöllösy"]);
+        assert_eq!(
+            found("Will you send it?", &EntityType::PERSON, 0.5),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("I met Grace Hall yesterday.", &EntityType::PERSON, 0.5),
+            vec!["Grace Hall"]
+        );
+        assert_eq!(
+            found("Thanks,\nWill", &EntityType::PERSON, 0.5),
+            vec!["Will"]
+        );
+        assert_eq!(
+            found("My name is Rubija", &EntityType::PERSON, 0.5),
+            vec!["Rubija"]
+        );
+        assert_eq!(
+            found("Please ask Dr. Szöllösy about it", &EntityType::PERSON, 0.5),
+            vec!["Szöllösy"]
+        );
     }
 
     #[test]
     fn places() {
-        assert_eq!(found("He moved from Uruguay to New York last year.", &EntityType::LOCATION, 0.5), vec!["Uruguay", "New York"]);
+        assert_eq!(
+            found(
+                "He moved from Uruguay to New York last year.",
+                &EntityType::LOCATION,
+                0.5
+            ),
+            vec!["Uruguay", "New York"]
+        );
     }
 }

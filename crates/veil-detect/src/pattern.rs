@@ -22,7 +22,11 @@ pub fn ascii_pattern(p: &str) -> String {
                 Some('b') if !in_class => out.push_str("(?-u:\\b)"),
                 Some('B') if !in_class => out.push_str("(?-u:\\B)"),
                 Some('d') => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
-                Some('w') => out.push_str(if in_class { "A-Za-z0-9_" } else { "[A-Za-z0-9_]" }),
+                Some('w') => out.push_str(if in_class {
+                    "A-Za-z0-9_"
+                } else {
+                    "[A-Za-z0-9_]"
+                }),
                 Some(o) => {
                     out.push('\\');
                     out.push(o);
@@ -50,6 +54,54 @@ pub fn compile(name: &str, pattern: &str) -> Result<Regex, Error> {
             recognizer: name.to_string(),
             message: e.to_string(),
         })
+}
+
+struct Shifted<'t> {
+    start: usize,
+    end: usize,
+    text: &'t str,
+}
+
+/// Bytes a digit window reaches on each side of a digit before snapping to whitespace.
+pub const DIGIT_REACH: usize = 48;
+
+/// The regions of `text` that can hold a match of a pattern that needs a
+/// digit: from about [`DIGIT_REACH`] bytes before each digit to as far
+/// after, widened to the nearest whitespace, overlapping regions merged.
+/// Prose without numbers yields nothing, so the many digit patterns skip it.
+pub fn digit_windows(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut lo = i.saturating_sub(DIGIT_REACH);
+        while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
+            lo -= 1;
+        }
+        // Extend over the run of digits and their separators.
+        let mut last_digit = i;
+        let mut j = i;
+        while j < b.len() && j <= last_digit + DIGIT_REACH {
+            if b[j].is_ascii_digit() {
+                last_digit = j;
+            }
+            j += 1;
+        }
+        let mut hi = (last_digit + DIGIT_REACH).min(b.len());
+        while hi < b.len() && !b[hi].is_ascii_whitespace() {
+            hi += 1;
+        }
+        match out.last_mut() {
+            Some(prev) if lo <= prev.1 => prev.1 = prev.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+        i = hi.max(i + 1);
+    }
+    out
 }
 
 /// A validator: given the candidate's text, is it well-formed?
@@ -98,27 +150,40 @@ impl PatternRecognizer {
 
     /// Append this recognizer's candidates in `text` to `out`.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
-        for caps in self.regex.captures_iter(text) {
+        self.analyze_window(text, (0, text.len()), out);
+    }
+
+    /// Append candidates found inside `window` (byte range of `text`, cut at
+    /// whitespace); context words are looked up in the whole text.
+    pub fn analyze_window(&self, text: &str, window: (usize, usize), out: &mut Vec<Candidate>) {
+        let base = window.0;
+        for caps in self.regex.captures_iter(&text[window.0..window.1]) {
             let m = caps.get(1).or_else(|| caps.get(0));
             let Some(m) = m else { continue };
-            if m.is_empty() {
+            let m = Shifted {
+                start: base + m.start(),
+                end: base + m.end(),
+                text: m.as_str(),
+            };
+            if m.end == m.start {
                 continue;
             }
-            let value = m.as_str();
+            let value = m.text;
             if let Some(v) = self.validator
                 && !v(value)
             {
                 continue;
             }
-            let score = if self.context_score > self.score && self.context.near(text, m.start(), m.end()) {
-                self.context_score
-            } else {
-                self.score
-            };
+            let score =
+                if self.context_score > self.score && self.context.near(text, m.start, m.end) {
+                    self.context_score
+                } else {
+                    self.score
+                };
             out.push(Candidate {
                 entity: self.entity.clone(),
-                start: m.start(),
-                end: m.end(),
+                start: m.start,
+                end: m.end,
                 score,
                 recognizer: self.name.clone(),
             });
@@ -131,13 +196,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn digit_windows_cover_digits_and_snap_to_whitespace() {
+        assert!(digit_windows("no numbers here").is_empty());
+        let t = format!(
+            "{} card 4111 1111 1111 1111 {}",
+            "word ".repeat(40),
+            "tail ".repeat(40)
+        );
+        let w = digit_windows(&t);
+        assert_eq!(w.len(), 1);
+        let (a, b) = w[0];
+        assert!(t[a..b].contains("card 4111 1111 1111 1111"));
+        assert!(a == 0 || t.as_bytes()[a - 1] == b' ');
+        assert!(b == t.len() || t.as_bytes()[b] == b' ');
+        assert!(b - a < t.len());
+    }
+
+    #[test]
     fn ascii_rewrite() {
-        assert_eq!(ascii_pattern(r"\b\d[\d ]\w\b"), r"(?-u:\b)[0-9][0-9 ][A-Za-z0-9_](?-u:\b)");
+        assert_eq!(
+            ascii_pattern(r"\b\d[\d ]\w\b"),
+            r"(?-u:\b)[0-9][0-9 ][A-Za-z0-9_](?-u:\b)"
+        );
     }
 
     #[test]
     fn context_raises_score_and_validator_filters() {
-        let r = PatternRecognizer::new("t", EntityType::US_SSN, r"\b\d{3}-\d{2}-\d{4}\b", 0.5, 0.9, Some(crate::validators::us_ssn), &["ssn"]).unwrap();
+        let r = PatternRecognizer::new(
+            "t",
+            EntityType::US_SSN,
+            r"\b\d{3}-\d{2}-\d{4}\b",
+            0.5,
+            0.9,
+            Some(crate::validators::us_ssn),
+            &["ssn"],
+        )
+        .unwrap();
         let mut out = Vec::new();
         r.analyze("my ssn is 514-69-0360, not 666-12-3456", &mut out);
         assert_eq!(out.len(), 1);

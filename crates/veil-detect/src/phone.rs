@@ -12,9 +12,18 @@ use veil_core::EntityType;
 
 /// Regions tried, in order, for numbers written without a `+` prefix.
 pub const DEFAULT_REGIONS: &[Id] = &[
-    Id::US, Id::GB, Id::DE, Id::FR, Id::IN, Id::AU, Id::BE, Id::NL, Id::IT, Id::ES, Id::IE, Id::IL,
-    Id::BR, Id::CH, Id::AT, Id::SE, Id::FI, Id::DK, Id::NO, Id::PL, Id::CZ, Id::HU, Id::PT, Id::GR,
-    Id::NZ, Id::SG, Id::MX, Id::JP, Id::CY, Id::SI, Id::HR, Id::IS,
+    Id::US,
+    Id::GB,
+    Id::DE,
+    Id::FR,
+    Id::IN,
+    Id::AU,
+    Id::BE,
+    Id::NL,
+    Id::IT,
+    Id::ES,
+    Id::BR,
+    Id::FI,
 ];
 
 /// Score of a number that libphonenumber accepts.
@@ -39,19 +48,45 @@ impl PhoneRecognizer {
                 r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,6}){0,6}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?",
             )?,
             context: Context::new(
-                ["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "contact", "reach", "number", "text me", "whatsapp", "landline", "ph", "mob"]
-                    .iter()
-                    .map(|s| s.to_string()),
+                [
+                    "phone",
+                    "tel",
+                    "telephone",
+                    "mobile",
+                    "cell",
+                    "call",
+                    "fax",
+                    "contact",
+                    "reach",
+                    "number",
+                    "text me",
+                    "whatsapp",
+                    "landline",
+                    "ph",
+                    "mob",
+                ]
+                .iter()
+                .map(|s| s.to_string()),
             ),
         })
     }
 
     /// Append phone-number candidates in `text` to `out`.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
+        self.analyze_window(text, (0, text.len()), out);
+    }
+
+    /// Append candidates inside `window` (a byte range of `text` cut at whitespace).
+    pub fn analyze_window(&self, text: &str, window: (usize, usize), out: &mut Vec<Candidate>) {
         let bytes = text.as_bytes();
-        for m in self.regex.find_iter(text) {
-            let (start, end) = (m.start(), m.end());
-            if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'-' || bytes[start - 1] == b'.' || bytes[start - 1] == b'/') {
+        for m in self.regex.find_iter(&text[window.0..window.1]) {
+            let (start, end) = (window.0 + m.start(), window.0 + m.end());
+            if start > 0
+                && (bytes[start - 1].is_ascii_alphanumeric()
+                    || bytes[start - 1] == b'-'
+                    || bytes[start - 1] == b'.'
+                    || bytes[start - 1] == b'/')
+            {
                 continue;
             }
             if end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'/') {
@@ -63,16 +98,27 @@ impl PhoneRecognizer {
             if !(7..=15).contains(&ndigits) {
                 continue;
             }
-            let shaped = s.starts_with('+') || s.contains('(') || s.bytes().any(|b| b == b' ' || b == b'-' || b == b'.');
+            let shaped = s.starts_with('+')
+                || s.contains('(')
+                || s.bytes().any(|b| b == b' ' || b == b'-' || b == b'.');
             let dots = s.bytes().filter(|&b| b == b'.').count();
-            if dots >= 3 || (dots >= 1 && !s.contains(' ') && s.bytes().filter(|&b| b == b'-').count() == 0 && dots != 2) {
+            if dots >= 3
+                || (dots >= 1
+                    && !s.contains(' ')
+                    && s.bytes().filter(|&b| b == b'-').count() == 0
+                    && dots != 2)
+            {
                 continue; // IP addresses and decimals
             }
             if is_ssn_shaped(s) {
                 continue;
             }
-            let valid = is_valid_phone(s);
             let ctx = self.context.near(text, start, end);
+            // Unformatted digit strings that are not 10–12 digits long are
+            // order numbers and ids far more often than phones: only
+            // context can make them phones, so skip the costly validation.
+            let plain = !shaped && !(10..=12).contains(&ndigits);
+            let valid = !plain && is_valid_phone(s);
             let score = match (valid, ctx, shaped) {
                 (true, true, _) => 0.9,
                 (true, false, _) => VALID_SCORE,
@@ -92,15 +138,34 @@ impl PhoneRecognizer {
     }
 }
 
+/// libphonenumber's metadata holds thousands of patterns, but the
+/// `phonenumber` crate compiles them lazily into a 100-entry LRU cache; with
+/// several regions in play the cache thrashes and most of the time goes into
+/// recompiling regexes. Swap in a cache that holds every pattern (once per process).
+fn enlarge_regex_cache() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+            *cache = regex_cache::RegexCache::new(1 << 16);
+        }
+    });
+}
+
 /// `ddd-dd-dddd`: the US SSN layout, never written for phone numbers.
 fn is_ssn_shaped(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 11 && b[3] == b'-' && b[6] == b'-' && b.iter().enumerate().all(|(i, c)| i == 3 || i == 6 || c.is_ascii_digit())
+    b.len() == 11
+        && b[3] == b'-'
+        && b[6] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 3 || i == 6 || c.is_ascii_digit())
 }
 
 /// Whether `s` is a valid phone number: international numbers (`+…`) by
 /// their own country code, others in any of [`DEFAULT_REGIONS`].
 pub fn is_valid_phone(s: &str) -> bool {
+    enlarge_regex_cache();
     if s.trim_start().starts_with('+') {
         return phonenumber::parse(None, s).is_ok_and(|n| n.is_valid());
     }

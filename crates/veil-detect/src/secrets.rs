@@ -47,9 +47,33 @@ pub struct SecretScanner {
 pub fn is_placeholder(value: &str) -> bool {
     let l = value.to_ascii_lowercase();
     const MARKERS: &[&str] = &[
-        "example", "xxxx", "your_", "your-", "yourapi", "your api", "placeholder", "changeme", "change_me", "dummy",
-        "redacted", "<", ">", "${", "{{", "%(", "insert_", "replace_me", "replaceme", "fake", "notreal", "not_real",
-        "foobar", "*****", "....", "here", "todo",
+        "example",
+        "xxxx",
+        "your_",
+        "your-",
+        "yourapi",
+        "your api",
+        "placeholder",
+        "changeme",
+        "change_me",
+        "dummy",
+        "redacted",
+        "<",
+        ">",
+        "${",
+        "{{",
+        "%(",
+        "insert_",
+        "replace_me",
+        "replaceme",
+        "fake",
+        "notreal",
+        "not_real",
+        "foobar",
+        "*****",
+        "....",
+        "here",
+        "todo",
     ];
     if MARKERS.iter().any(|m| l.contains(m)) {
         return true;
@@ -60,8 +84,12 @@ pub fn is_placeholder(value: &str) -> bool {
 }
 
 fn jwt_ok(s: &str) -> bool {
-    let Some(header) = s.split('.').next() else { return false };
-    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('=')) else {
+    let Some(header) = s.split('.').next() else {
+        return false;
+    };
+    let Ok(bytes) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('='))
+    else {
         return false;
     };
     serde_json::from_slice::<serde_json::Value>(&bytes)
@@ -80,10 +108,16 @@ fn generic_value_ok(v: &str) -> bool {
     if matches!(first, '$' | '%' | '&' | '@' | '(' | '[' | '{' | '!' | '#') || v.contains('(') {
         return false;
     }
-    if v.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-') {
+    if v.bytes()
+        .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-')
+    {
         return false;
     }
-    if v.starts_with("process.env") || v.starts_with("os.environ") || v.starts_with("env.") || v.starts_with("secrets.") {
+    if v.starts_with("process.env")
+        || v.starts_with("os.environ")
+        || v.starts_with("env.")
+        || v.starts_with("secrets.")
+    {
         return false;
     }
     let classes = [
@@ -106,39 +140,203 @@ fn pem_ok(s: &str) -> bool {
 
 fn db_url_ok(s: &str) -> bool {
     // The password is between the first ':' after the scheme's "//" and the '@'.
-    let Some(rest) = s.split_once("//").map(|(_, r)| r) else { return false };
-    let Some((creds, _)) = rest.rsplit_once('@') else { return false };
-    let Some((_, pw)) = creds.split_once(':') else { return false };
+    let Some(rest) = s.split_once("//").map(|(_, r)| r) else {
+        return false;
+    };
+    let Some((creds, _)) = rest.rsplit_once('@') else {
+        return false;
+    };
+    let Some((_, pw)) = creds.split_once(':') else {
+        return false;
+    };
     let l = pw.to_ascii_lowercase();
-    !(matches!(l.as_str(), "password" | "pass" | "passwd" | "pwd" | "secret" | "xxx" | "***" | "****") || is_placeholder(pw))
+    !(matches!(
+        l.as_str(),
+        "password" | "pass" | "passwd" | "pwd" | "secret" | "xxx" | "***" | "****"
+    ) || is_placeholder(pw))
 }
 
 impl SecretScanner {
     /// Build every secret rule and the prefilter.
     pub fn new() -> Result<Self, Error> {
-        type Spec = (&'static str, E, &'static [&'static str], &'static str, f64, Option<fn(&str) -> bool>, f32);
+        type Spec = (
+            &'static str,
+            E,
+            &'static [&'static str],
+            &'static str,
+            f64,
+            Option<fn(&str) -> bool>,
+            f32,
+        );
         let specs: Vec<Spec> = vec![
-            ("aws_access_key_id", E::AWS_ACCESS_KEY, &["akia", "asia", "abia", "acca", "a3t"], r"\b((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\b", 3.0, None, 0.95),
-            ("aws_secret_access_key", E::AWS_SECRET_KEY, &["aws"], r#"(?i)aws[\w.-]{0,30}?(?:secret|sk)[\w.-]{0,30}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#, 3.5, None, 0.95),
-            ("github_token", E::GITHUB_TOKEN, &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], r"\b(gh[pousr]_[A-Za-z0-9]{36,255})\b", 3.0, None, 0.99),
-            ("github_fine_grained_pat", E::GITHUB_TOKEN, &["github_pat_"], r"\b(github_pat_[A-Za-z0-9_]{82})\b", 3.0, None, 0.99),
-            ("gitlab_token", E::GITLAB_TOKEN, &["glpat-", "glptt-", "gldt-"], r"\b((?:glpat|glptt|gldt)-[A-Za-z0-9_-]{20,50})\b", 3.0, None, 0.99),
-            ("slack_token", E::SLACK_TOKEN, &["xox"], r"\b(xox[abposr]-[A-Za-z0-9-]{10,250})\b", 3.0, None, 0.99),
-            ("slack_webhook", E::SLACK_TOKEN, &["hooks.slack.com"], r"(https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,120})", 3.0, None, 0.99),
-            ("stripe_key", E::STRIPE_KEY, &["sk_live_", "sk_test_", "rk_live_", "rk_test_"], r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,247})\b", 3.0, None, 0.99),
-            ("google_api_key", E::GOOGLE_API_KEY, &["aiza"], r"\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)", 3.0, None, 0.97),
-            ("openai_api_key", E::OPENAI_API_KEY, &["sk-"], r"\b(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin|ant-api\d\d)-[A-Za-z0-9_-]{40,200}|sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_-]|$)", 3.0, None, 0.97),
-            ("private_key_pem", E::PRIVATE_KEY, &["private key"], r"(?s)(-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----.{0,16384}?-----END[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----)", 0.0, Some(pem_ok), 1.0),
-            ("jwt", E::JWT, &["eyj"], r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})", 3.0, Some(jwt_ok), 0.95),
-            ("database_url", E::DATABASE_URL, &["://"], r#"\b((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse)://[^\s:/@"'<>]+:[^\s@/"'<>]{3,}@[^\s"'<>/]+(?:/[^\s"'<>]*)?)"#, 0.0, Some(db_url_ok), 0.97),
-            ("bearer_token", E::GENERIC_SECRET, &["bearer"], r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{20,}=*)", 3.5, Some(generic_value_ok), 0.8),
-            ("url_credential_param", E::GENERIC_SECRET, &["key=", "token=", "secret=", "apikey=", "appid=", "auth=", "password=", "sig="], r"(?i)[?&](?:api[_-]?key|key|token|access_token|auth_token|secret|client_secret|apikey|appid|auth|password|sig)=([A-Za-z0-9._~+/%-]{16,})", 3.5, Some(generic_value_ok), 0.75),
-            ("generic_credential", E::GENERIC_SECRET, &["pass", "pwd", "secret", "token", "key", "auth", "credential"], r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|signing[_.-]?key|encryption[_.-]?key|credentials?)[A-Za-z0-9_.-]*["']?\s*(?::=|=>|[:=])\s*[bru]?["'`]?([^\s"'`,;)\]}]{8,200})"#, 3.0, Some(generic_value_ok), 0.7),
+            (
+                "aws_access_key_id",
+                E::AWS_ACCESS_KEY,
+                &["akia", "asia", "abia", "acca", "a3t"],
+                r"\b((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\b",
+                3.0,
+                None,
+                0.95,
+            ),
+            (
+                "aws_secret_access_key",
+                E::AWS_SECRET_KEY,
+                &["aws"],
+                r#"(?i)aws[\w.-]{0,30}?(?:secret|sk)[\w.-]{0,30}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+                3.5,
+                None,
+                0.95,
+            ),
+            (
+                "github_token",
+                E::GITHUB_TOKEN,
+                &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+                r"\b(gh[pousr]_[A-Za-z0-9]{36,255})\b",
+                3.0,
+                None,
+                0.99,
+            ),
+            (
+                "github_fine_grained_pat",
+                E::GITHUB_TOKEN,
+                &["github_pat_"],
+                r"\b(github_pat_[A-Za-z0-9_]{82})\b",
+                3.0,
+                None,
+                0.99,
+            ),
+            (
+                "gitlab_token",
+                E::GITLAB_TOKEN,
+                &["glpat-", "glptt-", "gldt-"],
+                r"\b((?:glpat|glptt|gldt)-[A-Za-z0-9_-]{20,50})\b",
+                3.0,
+                None,
+                0.99,
+            ),
+            (
+                "slack_token",
+                E::SLACK_TOKEN,
+                &["xox"],
+                r"\b(xox[abposr]-[A-Za-z0-9-]{10,250})\b",
+                3.0,
+                None,
+                0.99,
+            ),
+            (
+                "slack_webhook",
+                E::SLACK_TOKEN,
+                &["hooks.slack.com"],
+                r"(https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,120})",
+                3.0,
+                None,
+                0.99,
+            ),
+            (
+                "stripe_key",
+                E::STRIPE_KEY,
+                &["sk_live_", "sk_test_", "rk_live_", "rk_test_"],
+                r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,247})\b",
+                3.0,
+                None,
+                0.99,
+            ),
+            (
+                "google_api_key",
+                E::GOOGLE_API_KEY,
+                &["aiza"],
+                r"\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)",
+                3.0,
+                None,
+                0.97,
+            ),
+            (
+                "openai_api_key",
+                E::OPENAI_API_KEY,
+                &["sk-"],
+                r"\b(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin|ant-api\d\d)-[A-Za-z0-9_-]{40,200}|sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_-]|$)",
+                3.0,
+                None,
+                0.97,
+            ),
+            (
+                "private_key_pem",
+                E::PRIVATE_KEY,
+                &["private key"],
+                r"(?s)(-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----.{0,16384}?-----END[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----)",
+                0.0,
+                Some(pem_ok),
+                1.0,
+            ),
+            (
+                "jwt",
+                E::JWT,
+                &["eyj"],
+                r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})",
+                3.0,
+                Some(jwt_ok),
+                0.95,
+            ),
+            (
+                "database_url",
+                E::DATABASE_URL,
+                &["://"],
+                r#"\b((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse)://[^\s:/@"'<>]+:[^\s@/"'<>]{3,}@[^\s"'<>/]+(?:/[^\s"'<>]*)?)"#,
+                0.0,
+                Some(db_url_ok),
+                0.97,
+            ),
+            (
+                "bearer_token",
+                E::GENERIC_SECRET,
+                &["bearer"],
+                r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{20,}=*)",
+                3.5,
+                Some(generic_value_ok),
+                0.8,
+            ),
+            (
+                "url_credential_param",
+                E::GENERIC_SECRET,
+                &[
+                    "key=",
+                    "token=",
+                    "secret=",
+                    "apikey=",
+                    "appid=",
+                    "auth=",
+                    "password=",
+                    "sig=",
+                ],
+                r"(?i)[?&](?:api[_-]?key|key|token|access_token|auth_token|secret|client_secret|apikey|appid|auth|password|sig)=([A-Za-z0-9._~+/%-]{16,})",
+                3.5,
+                Some(generic_value_ok),
+                0.75,
+            ),
+            (
+                "generic_credential",
+                E::GENERIC_SECRET,
+                &[
+                    "pass",
+                    "pwd",
+                    "secret",
+                    "token",
+                    "key",
+                    "auth",
+                    "credential",
+                ],
+                r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|signing[_.-]?key|encryption[_.-]?key|credentials?)[A-Za-z0-9_.-]*["']?\s*(?::=|=>|[:=])\s*[bru]?["'`]?([^\s"'`,;)\]}]{8,200})"#,
+                3.0,
+                Some(generic_value_ok),
+                0.7,
+            ),
         ];
         let mut rules = Vec::with_capacity(specs.len());
         let mut keywords = Vec::new();
         let mut keyword_rule = Vec::new();
-        for (i, (name, entity, kws, pat, min_entropy, validator, score)) in specs.into_iter().enumerate() {
+        for (i, (name, entity, kws, pat, min_entropy, validator, score)) in
+            specs.into_iter().enumerate()
+        {
             for k in kws {
                 keywords.push(*k);
                 keyword_rule.push(i);
@@ -189,7 +387,9 @@ impl SecretScanner {
         }
         for (rule, _) in self.rules.iter().zip(&active).filter(|(_, a)| **a) {
             for caps in rule.regex.captures_iter(text) {
-                let Some(m) = caps.get(1).or_else(|| caps.get(0)) else { continue };
+                let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
+                    continue;
+                };
                 let v = m.as_str();
                 if rule.entity != E::PRIVATE_KEY && is_placeholder(v) {
                     continue;
@@ -222,24 +422,44 @@ mod tests {
         let s = SecretScanner::new().unwrap();
         let mut out = Vec::new();
         s.analyze(text, &mut out);
-        out.iter().map(|c| (c.entity.to_string(), text[c.start..c.end].to_string())).collect()
+        out.iter()
+            .map(|c| (c.entity.to_string(), text[c.start..c.end].to_string()))
+            .collect()
     }
 
     #[test]
     fn rule_examples() {
         let positives = [
             ("AWS_ACCESS_KEY", "aws_access_key_id = AKIAZ2K3QW7RT4YU5PLM"),
-            ("GITHUB_TOKEN", "token: ghp_4aZ1tNqv8WmQ3xYb7KpL2sRd9FhJ6cTe0UoI"),
+            (
+                "GITHUB_TOKEN",
+                "token: ghp_4aZ1tNqv8WmQ3xYb7KpL2sRd9FhJ6cTe0UoI",
+            ),
             ("GITLAB_TOKEN", "GITLAB=glpat-9sKd82JdmQ0aLx7Bv1Zq"),
-            ("SLACK_TOKEN", "SLACK_TOKEN=xoxb-2048123456-4096123456-Zk9aQm2WcT8rLp1Xs7VdNf3B"),
-            ("STRIPE_KEY", "stripe.api_key = 'sk_live_51H8aQ2Kx9LmN3pR7sT1vW4yZ'"),
-            ("GOOGLE_API_KEY", "https://maps.googleapis.com/maps/api?key=AIzaSyD3x9Kq2LmN8pR4sT6vW1yZ0aB5cD7eF9g"),
-            ("DATABASE_URL", "DATABASE_URL=postgres://app:S3cr3tPw9@db.internal:5432/prod"),
+            (
+                "SLACK_TOKEN",
+                "SLACK_TOKEN=xoxb-2048123456-4096123456-Zk9aQm2WcT8rLp1Xs7VdNf3B",
+            ),
+            (
+                "STRIPE_KEY",
+                "stripe.api_key = 'sk_live_51H8aQ2Kx9LmN3pR7sT1vW4yZ'",
+            ),
+            (
+                "GOOGLE_API_KEY",
+                "https://maps.googleapis.com/maps/api?key=AIzaSyD3x9Kq2LmN8pR4sT6vW1yZ0aB5cD7eF9g",
+            ),
+            (
+                "DATABASE_URL",
+                "DATABASE_URL=postgres://app:S3cr3tPw9@db.internal:5432/prod",
+            ),
             ("GENERIC_SECRET", "db_password = \"hT7kq9Lz2Rw4\""),
         ];
         for (entity, text) in positives {
             let found = scan(text);
-            assert!(found.iter().any(|(e, _)| e == entity), "{entity} not found in {text}: {found:?}");
+            assert!(
+                found.iter().any(|(e, _)| e == entity),
+                "{entity} not found in {text}: {found:?}"
+            );
         }
     }
 
@@ -256,14 +476,20 @@ mod tests {
             "token: ${{ secrets.GITHUB_TOKEN }}",
             "DATABASE_URL=postgres://user:password@localhost/db",
         ] {
-            assert!(scan(text).is_empty(), "unexpected finding in {text}: {:?}", scan(text));
+            assert!(
+                scan(text).is_empty(),
+                "unexpected finding in {text}: {:?}",
+                scan(text)
+            );
         }
     }
 
     #[test]
     fn each_pem_block_is_its_own_finding() {
         let body = "MIIEowIBAAKCAQEA".repeat(8);
-        let text = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\nx\n-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
+        let text = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\nx\n-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"
+        );
         let found = scan(&text);
         assert_eq!(found.iter().filter(|(e, _)| e == "PRIVATE_KEY").count(), 2);
     }

@@ -39,7 +39,10 @@ pub struct ColumnClass {
 impl ColumnProfile {
     /// A profile sampling at most `limit` values.
     pub fn new(limit: usize) -> Self {
-        ColumnProfile { limit, ..Default::default() }
+        ColumnProfile {
+            limit,
+            ..Default::default()
+        }
     }
 
     /// Whether the sample is complete.
@@ -56,7 +59,9 @@ impl ColumnProfile {
         let total = value.chars().filter(|c| !c.is_whitespace()).count().max(1);
         let mut covered: BTreeMap<&EntityType, (usize, f32)> = BTreeMap::new();
         for f in findings {
-            let n = value.get(f.start..f.end).map_or(0, |s| s.chars().filter(|c| !c.is_whitespace()).count());
+            let n = value
+                .get(f.start..f.end)
+                .map_or(0, |s| s.chars().filter(|c| !c.is_whitespace()).count());
             let e = covered.entry(&f.entity_type).or_default();
             e.0 += n;
             e.1 = e.1.max(f.score);
@@ -94,7 +99,13 @@ mod tests {
     #[test]
     fn classifies_by_share() {
         let mut p = ColumnProfile::new(10);
-        let f = |s, e| Finding { entity_type: EntityType::EMAIL_ADDRESS, start: s, end: e, score: 1.0, recognizer: Arc::from("t") };
+        let f = |s, e| Finding {
+            entity_type: EntityType::EMAIL_ADDRESS,
+            start: s,
+            end: e,
+            score: 1.0,
+            recognizer: Arc::from("t"),
+        };
         for _ in 0..9 {
             p.observe("a@b.org", &[f(0, 7)]);
         }
@@ -105,7 +116,10 @@ mod tests {
         assert_eq!(c.sampled, 10);
         assert!((c.share - 0.9).abs() < 1e-9);
         let mut q = ColumnProfile::new(10);
-        q.observe("write to a@b.org about the refund we discussed", &[f(9, 16)]);
+        q.observe(
+            "write to a@b.org about the refund we discussed",
+            &[f(9, 16)],
+        );
         assert!(q.classify(0.5).is_none());
     }
 }

@@ -5,7 +5,10 @@
 use sha2::{Digest, Sha256};
 
 fn digits(s: &str) -> Vec<u8> {
-    s.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect()
+    s.bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect()
 }
 
 /// Luhn (mod 10) check over the digits of `s`, ignoring separators.
@@ -43,17 +46,83 @@ pub fn credit_card(s: &str) -> bool {
 }
 
 const IBAN_LENGTHS: &[(&str, usize)] = &[
-    ("AD", 24), ("AE", 23), ("AL", 28), ("AT", 20), ("AZ", 28), ("BA", 20), ("BE", 16),
-    ("BG", 22), ("BH", 22), ("BR", 29), ("BY", 28), ("CH", 21), ("CR", 22), ("CY", 28),
-    ("CZ", 24), ("DE", 22), ("DK", 18), ("DO", 28), ("EE", 20), ("EG", 29), ("ES", 24),
-    ("FI", 18), ("FO", 18), ("FR", 27), ("GB", 22), ("GE", 22), ("GI", 23), ("GL", 18),
-    ("GR", 27), ("GT", 28), ("HR", 21), ("HU", 28), ("IE", 22), ("IL", 23), ("IQ", 23),
-    ("IS", 26), ("IT", 27), ("JO", 30), ("KW", 30), ("KZ", 20), ("LB", 28), ("LC", 32),
-    ("LI", 21), ("LT", 20), ("LU", 20), ("LV", 21), ("MC", 27), ("MD", 24), ("ME", 22),
-    ("MK", 19), ("MR", 27), ("MT", 31), ("MU", 30), ("NL", 18), ("NO", 15), ("PK", 24),
-    ("PL", 28), ("PS", 29), ("PT", 25), ("QA", 29), ("RO", 24), ("RS", 22), ("SA", 24),
-    ("SC", 31), ("SE", 24), ("SI", 19), ("SK", 24), ("SM", 27), ("ST", 25), ("SV", 28),
-    ("TL", 23), ("TN", 24), ("TR", 26), ("UA", 29), ("VA", 22), ("VG", 24), ("XK", 20),
+    ("AD", 24),
+    ("AE", 23),
+    ("AL", 28),
+    ("AT", 20),
+    ("AZ", 28),
+    ("BA", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("BH", 22),
+    ("BR", 29),
+    ("BY", 28),
+    ("CH", 21),
+    ("CR", 22),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DK", 18),
+    ("DO", 28),
+    ("EE", 20),
+    ("EG", 29),
+    ("ES", 24),
+    ("FI", 18),
+    ("FO", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GE", 22),
+    ("GI", 23),
+    ("GL", 18),
+    ("GR", 27),
+    ("GT", 28),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IL", 23),
+    ("IQ", 23),
+    ("IS", 26),
+    ("IT", 27),
+    ("JO", 30),
+    ("KW", 30),
+    ("KZ", 20),
+    ("LB", 28),
+    ("LC", 32),
+    ("LI", 21),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("MC", 27),
+    ("MD", 24),
+    ("ME", 22),
+    ("MK", 19),
+    ("MR", 27),
+    ("MT", 31),
+    ("MU", 30),
+    ("NL", 18),
+    ("NO", 15),
+    ("PK", 24),
+    ("PL", 28),
+    ("PS", 29),
+    ("PT", 25),
+    ("QA", 29),
+    ("RO", 24),
+    ("RS", 22),
+    ("SA", 24),
+    ("SC", 31),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+    ("SM", 27),
+    ("ST", 25),
+    ("SV", 28),
+    ("TL", 23),
+    ("TN", 24),
+    ("TR", 26),
+    ("UA", 29),
+    ("VA", 22),
+    ("VG", 24),
+    ("XK", 20),
 ];
 
 /// IBAN: the country's registered length and the ISO 7064 mod-97 check.
@@ -74,8 +143,16 @@ pub fn iban(s: &str) -> bool {
     }
     let mut rem: u32 = 0;
     for &b in c[4..].iter().chain(c[..4].iter()) {
-        let v = if b.is_ascii_digit() { (b - b'0') as u32 } else { (b - b'A') as u32 + 10 };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        let v = if b.is_ascii_digit() {
+            (b - b'0') as u32
+        } else {
+            (b - b'A') as u32 + 10
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem == 1
 }
@@ -92,8 +169,15 @@ pub fn us_ssn(s: &str) -> bool {
     let serial = d[5..].iter().fold(0u32, |a, &x| a * 10 + x as u32);
     let all_same = d.iter().all(|&x| x == d[0]);
     let n: String = d.iter().map(|x| (b'0' + x) as char).collect();
-    area != 0 && area != 666 && area < 900 && group != 0 && serial != 0 && !all_same
-        && n != "123456789" && n != "078051120" && n != "219099999"
+    area != 0
+        && area != 666
+        && area < 900
+        && group != 0
+        && serial != 0
+        && !all_same
+        && n != "123456789"
+        && n != "078051120"
+        && n != "219099999"
 }
 
 /// US ITIN: 9 digits starting with 9, fourth and fifth digits in the IRS
@@ -113,7 +197,11 @@ pub fn uk_nhs(s: &str) -> bool {
     if d.len() != 10 {
         return false;
     }
-    let sum: u32 = d[..9].iter().enumerate().map(|(i, &x)| x as u32 * (10 - i as u32)).sum();
+    let sum: u32 = d[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| x as u32 * (10 - i as u32))
+        .sum();
     let check = 11 - (sum % 11);
     let check = if check == 11 { 0 } else { check };
     check != 10 && check == d[9] as u32
@@ -122,7 +210,11 @@ pub fn uk_nhs(s: &str) -> bool {
 /// UK National Insurance number: two prefix letters from the allowed set,
 /// six digits, suffix A–D.
 pub fn uk_nino(s: &str) -> bool {
-    let c: Vec<u8> = s.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_uppercase()).collect();
+    let c: Vec<u8> = s
+        .bytes()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
     if c.len() != 9 {
         return false;
     }
@@ -131,22 +223,36 @@ pub fn uk_nino(s: &str) -> bool {
     let bad_second = b"DFIQUVO";
     let prefix: [u8; 2] = [a, b];
     let banned = [b"BG", b"GB", b"NK", b"KN", b"TN", b"NT", b"ZZ"];
-    a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && !bad_first.contains(&a) && !bad_second.contains(&b)
+    a.is_ascii_alphabetic()
+        && b.is_ascii_alphabetic()
+        && !bad_first.contains(&a)
+        && !bad_second.contains(&b)
         && !banned.iter().any(|p| **p == prefix)
         && c[2..8].iter().all(u8::is_ascii_digit)
         && matches!(c[8], b'A'..=b'D')
 }
 
 const VERHOEFF_D: [[u8; 10]; 10] = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+    [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+    [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+    [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+    [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+    [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
     [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
 ];
 const VERHOEFF_P: [[u8; 10]; 8] = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 6, 8, 7, 0], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+    [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+    [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+    [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+    [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
 ];
 
 /// Verhoeff checksum over the digits of `s`.
@@ -181,7 +287,11 @@ pub fn in_pan(s: &str) -> bool {
 /// Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter), mod-23 letter.
 pub fn es_nif(s: &str) -> bool {
     const LETTERS: &[u8] = b"TRWAGMYFPDXBNJZSQVHLCKE";
-    let c: Vec<u8> = s.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_uppercase()).collect();
+    let c: Vec<u8> = s
+        .bytes()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
     if c.len() != 9 {
         return false;
     }
@@ -195,7 +305,9 @@ pub fn es_nif(s: &str) -> bool {
     if !c[1..8].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let n = c[1..8].iter().fold(first, |a, &x| a * 10 + (x - b'0') as u32);
+    let n = c[1..8]
+        .iter()
+        .fold(first, |a, &x| a * 10 + (x - b'0') as u32);
     LETTERS[(n % 23) as usize] == c[8]
 }
 
@@ -209,8 +321,20 @@ pub fn it_fiscal_code(s: &str) -> bool {
     if c.len() != 16 || !c.iter().all(u8::is_ascii_alphanumeric) {
         return false;
     }
-    let idx = |b: u8| -> usize { if b.is_ascii_digit() { (b - b'0') as usize } else { (b - b'A') as usize + 10 } };
-    let val_even = |b: u8| -> u32 { if b.is_ascii_digit() { (b - b'0') as u32 } else { (b - b'A') as u32 } };
+    let idx = |b: u8| -> usize {
+        if b.is_ascii_digit() {
+            (b - b'0') as usize
+        } else {
+            (b - b'A') as usize + 10
+        }
+    };
+    let val_even = |b: u8| -> u32 {
+        if b.is_ascii_digit() {
+            (b - b'0') as u32
+        } else {
+            (b - b'A') as u32
+        }
+    };
     let mut sum = 0;
     for (i, &b) in c[..15].iter().enumerate() {
         sum += if i % 2 == 0 { ODD[idx(b)] } else { val_even(b) };
@@ -237,7 +361,11 @@ pub fn au_abn(s: &str) -> bool {
         return false;
     }
     const W: [u32; 11] = [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19];
-    let sum: u32 = d.iter().enumerate().map(|(i, &x)| (if i == 0 { x as u32 - 1 } else { x as u32 }) * W[i]).sum();
+    let sum: u32 = d
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| (if i == 0 { x as u32 - 1 } else { x as u32 }) * W[i])
+        .sum();
     sum % 89 == 0
 }
 
@@ -249,7 +377,11 @@ pub fn au_medicare(s: &str) -> bool {
         return false;
     }
     const W: [u32; 8] = [1, 3, 7, 9, 1, 3, 7, 9];
-    let sum: u32 = d[..8].iter().zip(W.iter()).map(|(&x, &w)| x as u32 * w).sum();
+    let sum: u32 = d[..8]
+        .iter()
+        .zip(W.iter())
+        .map(|(&x, &w)| x as u32 * w)
+        .sum();
     sum % 10 == d[8] as u32
 }
 
@@ -260,7 +392,11 @@ pub fn sg_nric(s: &str) -> bool {
         return false;
     }
     const W: [u32; 7] = [2, 7, 6, 5, 4, 3, 2];
-    let mut sum: u32 = c[1..8].iter().zip(W.iter()).map(|(&x, &w)| (x - b'0') as u32 * w).sum();
+    let mut sum: u32 = c[1..8]
+        .iter()
+        .zip(W.iter())
+        .map(|(&x, &w)| (x - b'0') as u32 * w)
+        .sum();
     let table: &[u8] = match c[0] {
         b'S' | b'T' => b"JZIHGFEDCBA",
         b'F' | b'G' => b"XWUTRQPNMLK",
@@ -284,7 +420,11 @@ pub fn pl_pesel(s: &str) -> bool {
         return false;
     }
     const W: [u32; 10] = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
-    let sum: u32 = d[..10].iter().zip(W.iter()).map(|(&x, &w)| x as u32 * w).sum();
+    let sum: u32 = d[..10]
+        .iter()
+        .zip(W.iter())
+        .map(|(&x, &w)| x as u32 * w)
+        .sum();
     let month = (d[2] * 10 + d[3]) % 20;
     let day = d[4] * 10 + d[5];
     (10 - sum % 10) % 10 == d[10] as u32 && (1..=12).contains(&month) && (1..=31).contains(&day)
@@ -301,17 +441,29 @@ pub fn fi_pic(s: &str) -> bool {
     if !c[..6].iter().chain(c[7..10].iter()).all(u8::is_ascii_digit) {
         return false;
     }
-    let num: String = c[..6].iter().chain(c[7..10].iter()).map(|&b| b as char).collect();
-    let Ok(n) = num.parse::<u64>() else { return false };
+    let num: String = c[..6]
+        .iter()
+        .chain(c[7..10].iter())
+        .map(|&b| b as char)
+        .collect();
+    let Ok(n) = num.parse::<u64>() else {
+        return false;
+    };
     let day = (c[0] - b'0') * 10 + (c[1] - b'0');
     let month = (c[2] - b'0') * 10 + (c[3] - b'0');
-    (1..=31).contains(&day) && (1..=12).contains(&month) && CHECK[(n % 31) as usize] == c[10].to_ascii_uppercase()
+    (1..=31).contains(&day)
+        && (1..=12).contains(&month)
+        && CHECK[(n % 31) as usize] == c[10].to_ascii_uppercase()
 }
 
 /// US DEA registration number: two letters, seven digits, weighted check digit.
 pub fn dea(s: &str) -> bool {
     let c = s.as_bytes();
-    if c.len() != 9 || !c[0].is_ascii_alphabetic() || !c[1].is_ascii_alphanumeric() || !c[2..].iter().all(u8::is_ascii_digit) {
+    if c.len() != 9
+        || !c[0].is_ascii_alphabetic()
+        || !c[1].is_ascii_alphanumeric()
+        || !c[2..].iter().all(u8::is_ascii_digit)
+    {
         return false;
     }
     let d: Vec<u32> = c[2..].iter().map(|&b| (b - b'0') as u32).collect();
@@ -326,7 +478,12 @@ pub fn aba_routing(s: &str) -> bool {
         return false;
     }
     const W: [u32; 9] = [3, 7, 1, 3, 7, 1, 3, 7, 1];
-    d.iter().zip(W.iter()).map(|(&x, &w)| x as u32 * w).sum::<u32>() % 10 == 0
+    d.iter()
+        .zip(W.iter())
+        .map(|(&x, &w)| x as u32 * w)
+        .sum::<u32>()
+        % 10
+        == 0
 }
 
 const B58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -354,7 +511,9 @@ pub fn base58_decode(s: &str) -> Option<Vec<u8>> {
 
 /// Base58Check: the last four bytes are the first four of SHA-256(SHA-256(payload)).
 pub fn base58check(s: &str) -> bool {
-    let Some(v) = base58_decode(s) else { return false };
+    let Some(v) = base58_decode(s) else {
+        return false;
+    };
     if v.len() < 5 {
         return false;
     }
@@ -385,7 +544,9 @@ pub fn bech32(s: &str) -> bool {
     if lower != s && s.to_ascii_uppercase() != s {
         return false;
     }
-    let Some(pos) = lower.rfind('1') else { return false };
+    let Some(pos) = lower.rfind('1') else {
+        return false;
+    };
     let (hrp, data) = (&lower[..pos], &lower[pos + 1..]);
     if !(hrp == "bc" || hrp == "tb") || data.len() < 6 {
         return false;
@@ -416,9 +577,13 @@ pub fn bitcoin(s: &str) -> bool {
 /// unspecified and version-number-like addresses with fewer than four parts.
 pub fn ip_address(s: &str) -> bool {
     if s.contains(':') {
-        return s.parse::<std::net::Ipv6Addr>().is_ok_and(|a| !a.is_unspecified()) && s.matches(':').count() >= 2;
+        return s
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|a| !a.is_unspecified())
+            && s.matches(':').count() >= 2;
     }
-    s.parse::<std::net::Ipv4Addr>().is_ok_and(|a| !a.is_unspecified())
+    s.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|a| !a.is_unspecified())
 }
 
 /// Shannon entropy of `s` in bits per character.
@@ -479,9 +644,32 @@ pub fn by_name(name: &str) -> Option<fn(&str) -> bool> {
 
 /// Names accepted by [`by_name`].
 pub const NAMES: &[&str] = &[
-    "luhn", "credit_card", "iban", "mod97", "us_ssn", "us_itin", "uk_nhs", "mod11", "uk_nino", "verhoeff",
-    "in_aadhaar", "in_pan", "es_nif", "it_fiscal_code", "au_tfn", "au_abn", "au_medicare", "sg_nric",
-    "pl_pesel", "fi_pic", "dea", "aba_routing", "base58check", "bech32", "bitcoin", "ip_address",
+    "luhn",
+    "credit_card",
+    "iban",
+    "mod97",
+    "us_ssn",
+    "us_itin",
+    "uk_nhs",
+    "mod11",
+    "uk_nino",
+    "verhoeff",
+    "in_aadhaar",
+    "in_pan",
+    "es_nif",
+    "it_fiscal_code",
+    "au_tfn",
+    "au_abn",
+    "au_medicare",
+    "sg_nric",
+    "pl_pesel",
+    "fi_pic",
+    "dea",
+    "aba_routing",
+    "base58check",
+    "bech32",
+    "bitcoin",
+    "ip_address",
 ];
 
 #[cfg(test)]
@@ -540,7 +728,11 @@ mod tests {
 
     fn luhn_complete(prefix: &[u8]) -> String {
         for check in 0..10u8 {
-            let s: String = prefix.iter().chain(std::iter::once(&check)).map(|d| (b'0' + d) as char).collect();
+            let s: String = prefix
+                .iter()
+                .chain(std::iter::once(&check))
+                .map(|d| (b'0' + d) as char)
+                .collect();
             if luhn(&s) {
                 return s;
             }
@@ -626,6 +818,9 @@ mod tests {
             }
         }
         let zeros = data.iter().take_while(|&&b| b == 0).count();
-        std::iter::repeat_n(b'1', zeros).chain(digits.iter().rev().map(|&d| B58[d as usize])).map(|b| b as char).collect()
+        std::iter::repeat_n(b'1', zeros)
+            .chain(digits.iter().rev().map(|&d| B58[d as usize]))
+            .map(|b| b as char)
+            .collect()
     }
 }

@@ -31,8 +31,8 @@ pub fn parse_line(
         line: number,
         message,
     };
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| bad(format!("not valid JSON ({})", e.classify_name())))?;
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| bad(format!("not valid JSON ({})", e.classify_name())))?;
     let Value::Object(mut map) = value else {
         return Err(bad("not a JSON object".into()));
     };
@@ -91,7 +91,13 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.lines.next()?;
         Some(line.and_then(|l| {
-            parse_line(&l.text, l.number, &self.path, &self.text_field, &self.id_field)
+            parse_line(
+                &l.text,
+                l.number,
+                &self.path,
+                &self.text_field,
+                &self.id_field,
+            )
         }))
     }
 }
@@ -102,13 +108,21 @@ mod tests {
 
     #[test]
     fn reads_records_and_reports_bad_lines() {
-        let data = "{\"id\": \"a\", \"text\": \"hi\"}\nnot json\n{\"text\": 3}\n{\"text\": \"x\"}\n";
-        let out: Vec<_> = JsonlReader::new(data.as_bytes(), Path::new("d.jsonl"), "text", "id", false).collect();
+        let data =
+            "{\"id\": \"a\", \"text\": \"hi\"}\nnot json\n{\"text\": 3}\n{\"text\": \"x\"}\n";
+        let out: Vec<_> =
+            JsonlReader::new(data.as_bytes(), Path::new("d.jsonl"), "text", "id", false).collect();
         assert_eq!(out.len(), 4);
         assert_eq!(out[0].as_ref().unwrap().id, Value::from("a"));
         let e = out[1].as_ref().unwrap_err().to_string();
         assert!(e.starts_with("d.jsonl:2: not valid JSON"), "{e}");
-        assert!(out[2].as_ref().unwrap_err().to_string().contains("`text` is not a string"));
+        assert!(
+            out[2]
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("`text` is not a string")
+        );
         assert_eq!(out[3].as_ref().unwrap().id, Value::from(4));
     }
 }

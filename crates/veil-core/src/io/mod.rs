@@ -76,8 +76,14 @@ mod tests {
     fn binary_and_kind() {
         assert!(looks_binary(b"abc\0def"));
         assert!(!looks_binary("héllo".as_bytes()));
-        assert_eq!(InputKind::from_path(Path::new("a/b.JSONL")), InputKind::Jsonl);
-        assert_eq!(InputKind::from_path(Path::new("x.parquet")), InputKind::Parquet);
+        assert_eq!(
+            InputKind::from_path(Path::new("a/b.JSONL")),
+            InputKind::Jsonl
+        );
+        assert_eq!(
+            InputKind::from_path(Path::new("x.parquet")),
+            InputKind::Parquet
+        );
         assert_eq!(InputKind::from_path(Path::new("x.py")), InputKind::Text);
     }
 }

@@ -43,11 +43,13 @@ fn select(path: &Path, all: &[String], wanted: Option<&[String]>) -> Result<Vec<
         Some(w) => w
             .iter()
             .map(|name| {
-                all.iter().position(|c| c == name).ok_or_else(|| Error::MissingColumn {
-                    path: path.to_path_buf(),
-                    column: name.clone(),
-                    available: all.join(", "),
-                })
+                all.iter()
+                    .position(|c| c == name)
+                    .ok_or_else(|| Error::MissingColumn {
+                        path: path.to_path_buf(),
+                        column: name.clone(),
+                        available: all.join(", "),
+                    })
             })
             .collect(),
     }
@@ -82,7 +84,9 @@ impl CsvSource {
         columns: Option<&[String]>,
         lossy: bool,
     ) -> Result<CsvSource> {
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(reader);
         let header = reader.byte_headers().map_err(|e| Error::BadRecord {
             path: path.to_path_buf(),
             line: 1,
@@ -108,7 +112,9 @@ impl CsvSource {
 
 fn csv_kind(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("expected {expected_len} fields, found {len}")
         }
         csv::ErrorKind::Io(io) => io.to_string(),
@@ -138,7 +144,11 @@ impl TableSource for CsvSource {
                             continue;
                         }
                         match std::str::from_utf8(bytes) {
-                            Ok(s) => cells.push(Cell { row: self.row, column: col, text: s.to_string() }),
+                            Ok(s) => cells.push(Cell {
+                                row: self.row,
+                                column: col,
+                                text: s.to_string(),
+                            }),
                             Err(e) if self.lossy => {
                                 let _ = e;
                                 cells.push(Cell {
@@ -148,7 +158,8 @@ impl TableSource for CsvSource {
                                 })
                             }
                             Err(e) => {
-                                let field_start = self.record.position().map(|p| p.byte()).unwrap_or(0);
+                                let field_start =
+                                    self.record.position().map(|p| p.byte()).unwrap_or(0);
                                 failed = Some(Error::BadRecord {
                                     path: self.path.clone(),
                                     line,
@@ -213,7 +224,11 @@ fn is_stringish(dt: &DataType) -> bool {
 impl ParquetSource {
     /// Open `path`; `columns` restricts (or, for non-string columns, extends)
     /// the scan to the named columns.
-    pub fn open(path: &Path, columns: Option<&[String]>, batch_size: usize) -> Result<ParquetSource> {
+    pub fn open(
+        path: &Path,
+        columns: Option<&[String]>,
+        batch_size: usize,
+    ) -> Result<ParquetSource> {
         let pq = |e: parquet::errors::ParquetError| Error::Parquet {
             path: path.to_path_buf(),
             message: e.to_string(),
@@ -232,7 +247,10 @@ impl ParquetSource {
                 .filter(|&i| is_stringish(schema.field(i).data_type()))
                 .collect(),
         };
-        let reader = builder.with_batch_size(batch_size.max(1)).build().map_err(pq)?;
+        let reader = builder
+            .with_batch_size(batch_size.max(1))
+            .build()
+            .map_err(pq)?;
         Ok(ParquetSource {
             reader,
             path: path.to_path_buf(),
@@ -276,10 +294,11 @@ impl TableSource for ParquetSource {
         };
         let mut cols = Vec::with_capacity(self.indices.len());
         for &i in &self.indices {
-            let arr = arrow_cast::cast(batch.column(i), &DataType::Utf8).map_err(|e| Error::Parquet {
-                path: self.path.clone(),
-                message: format!("column {}: {e}", i),
-            })?;
+            let arr =
+                arrow_cast::cast(batch.column(i), &DataType::Utf8).map_err(|e| Error::Parquet {
+                    path: self.path.clone(),
+                    message: format!("column {}: {e}", i),
+                })?;
             cols.push(arr);
         }
         for r in 0..batch.num_rows() {
@@ -322,7 +341,13 @@ mod tests {
     #[test]
     fn csv_reports_bad_rows_and_continues() {
         let data = "name,email\nAnn,a@x.org\nBob\n\"Cy\",c@x.org\n";
-        let mut src = CsvSource::from_reader(Box::new(std::io::Cursor::new(data)), Path::new("t.csv"), None, false).unwrap();
+        let mut src = CsvSource::from_reader(
+            Box::new(std::io::Cursor::new(data)),
+            Path::new("t.csv"),
+            None,
+            false,
+        )
+        .unwrap();
         assert_eq!(src.columns(), &["name".to_string(), "email".to_string()]);
         let chunk = src.next_chunk(100).unwrap().unwrap();
         assert_eq!(chunk.rows, 3);
@@ -337,10 +362,15 @@ mod tests {
     #[test]
     fn csv_missing_column_is_named() {
         let data = "a,b\n1,2\n";
-        let err = CsvSource::from_reader(Box::new(std::io::Cursor::new(data)), Path::new("t.csv"), Some(&["c".into()]), false)
-            .err()
-            .unwrap()
-            .to_string();
+        let err = CsvSource::from_reader(
+            Box::new(std::io::Cursor::new(data)),
+            Path::new("t.csv"),
+            Some(&["c".into()]),
+            false,
+        )
+        .err()
+        .unwrap()
+        .to_string();
         assert!(err.contains("no column named `c`"), "{err}");
     }
 }

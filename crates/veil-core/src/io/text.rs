@@ -94,11 +94,13 @@ impl<R: BufRead> Iterator for LineReader<R> {
             }
         }
         let bytes = std::mem::take(&mut self.buf);
-        Some(decode(bytes, &self.path, offset, self.lossy).map(|text| Line {
-            number: self.number,
-            offset,
-            text,
-        }))
+        Some(
+            decode(bytes, &self.path, offset, self.lossy).map(|text| Line {
+                number: self.number,
+                offset,
+                text,
+            }),
+        )
     }
 }
 
@@ -174,7 +176,7 @@ impl<R: std::io::Read> SegmentReader<R> {
 
     fn fill(&mut self) -> std::io::Result<()> {
         let mut chunk = vec![0u8; 1 << 16];
-        while !self.eof && self.buf.len() < self.target {
+        while !self.eof && self.buf.len() <= self.target {
             match self.reader.read(&mut chunk) {
                 Ok(0) => self.eof = true,
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
@@ -191,19 +193,25 @@ impl<R: std::io::Read> Iterator for SegmentReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         if let Err(e) = self.fill() {
-            return Some(Err(Error::Io { path: self.path.clone(), source: e }));
+            return Some(Err(Error::Io {
+                path: self.path.clone(),
+                source: e,
+            }));
         }
         if self.buf.is_empty() {
             return None;
         }
         let (emit, next_start, keep_before) = if self.eof && self.buf.len() <= self.target {
             (self.buf.len(), self.buf.len(), None)
-        } else if let Some(nl) = self.buf[..self.target.min(self.buf.len())].iter().rposition(|&b| b == b'\n') {
+        } else if let Some(nl) = self.buf[..self.target.min(self.buf.len())]
+            .iter()
+            .rposition(|&b| b == b'\n')
+        {
             (nl + 1, nl + 1, None)
         } else {
             let mut cut = self.target.min(self.buf.len());
             let mut back = 0;
-            while cut > 0 && back < 3 && (self.buf[cut] as i8) < -0x40 {
+            while cut > 0 && cut < self.buf.len() && back < 3 && (self.buf[cut] as i8) < -0x40 {
                 cut -= 1;
                 back += 1;
             }
@@ -218,15 +226,20 @@ impl<R: std::io::Read> Iterator for SegmentReader<R> {
         let bytes = self.buf[..emit].to_vec();
         let seg_offset = self.offset;
         let lines_before = self.lines_before;
-        self.lines_before += self.buf[..next_start].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.lines_before += self.buf[..next_start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
         self.buf.drain(..next_start);
         self.offset += next_start as u64;
-        Some(decode(bytes, &self.path, seg_offset, self.lossy).map(|text| Segment {
-            offset: seg_offset,
-            lines_before,
-            text,
-            keep_before,
-        }))
+        Some(
+            decode(bytes, &self.path, seg_offset, self.lossy).map(|text| Segment {
+                offset: seg_offset,
+                lines_before,
+                text,
+                keep_before,
+            }),
+        )
     }
 }
 
@@ -242,15 +255,37 @@ mod segment_tests {
         }
         let long_line = "x".repeat(400_000);
         doc.push_str(&long_line);
-        let segs: Vec<Segment> = SegmentReader::new(doc.as_bytes(), Path::new("d"), false, 200_000).map(|s| s.unwrap()).collect();
+        let segs: Vec<Segment> = SegmentReader::new(doc.as_bytes(), Path::new("d"), false, 200_000)
+            .map(|s| s.unwrap())
+            .collect();
         assert!(segs.len() > 3);
         // Reassemble from the kept parts.
         let mut rebuilt = String::new();
         for s in &segs {
             assert_eq!(s.offset as usize, rebuilt.len());
-            assert_eq!(s.lines_before as usize, doc[..s.offset as usize].matches('\n').count());
+            assert_eq!(
+                s.lines_before as usize,
+                doc[..s.offset as usize].matches('\n').count()
+            );
             rebuilt.push_str(&s.text[..s.keep_before.unwrap_or(s.text.len())]);
         }
         assert_eq!(rebuilt, doc);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn segments_reassemble_any_text(lines in proptest::collection::vec("[a-zé€ ]{0,300}", 0..200), long in 0usize..300_000, k in 0usize..3) {
+            let mut doc = lines.join("\n");
+            doc.push_str(&"é".repeat(long / 2));
+            // Targets on and off the 64 KiB read size.
+            let target = [2 * SEGMENT_OVERLAP, 2 * SEGMENT_OVERLAP + 1, 3 * SEGMENT_OVERLAP - 7][k];
+            let mut rebuilt = String::new();
+            for s in SegmentReader::new(doc.as_bytes(), Path::new("d"), false, target) {
+                let s = s.unwrap();
+                proptest::prop_assert_eq!(s.offset as usize, rebuilt.len());
+                rebuilt.push_str(&s.text[..s.keep_before.unwrap_or(s.text.len())]);
+            }
+            proptest::prop_assert_eq!(rebuilt, doc);
+        }
     }
 }

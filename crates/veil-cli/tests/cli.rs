@@ -1,0 +1,478 @@
+//! End-to-end tests of the `veil` binary: the JSONL and SARIF contracts,
+//! inputs of every kind, bad input, exit statuses.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn veil() -> Command {
+    Command::cargo_bin("veil").expect("binary built")
+}
+
+fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+fn jsonl(out: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+#[test]
+fn file_mode_jsonl_has_byte_offsets_and_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "first line\nwrite to jane.doe@example.org or call +44 20 7946 0958\n";
+    let p = write(dir.path(), "note.txt", text);
+    let out = veil()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["path"], p.display().to_string());
+    let f = &lines[0]["findings"][0];
+    assert_eq!(f["entity_type"], "EMAIL_ADDRESS");
+    let (s, e) = (
+        f["start"].as_u64().unwrap() as usize,
+        f["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[s..e], "jane.doe@example.org");
+    assert_eq!(f["line"], 2);
+    assert_eq!(f["end_line"], 2);
+    assert!(
+        f.get("value").is_none(),
+        "raw values only with --show-values"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("jane.doe"));
+}
+
+#[test]
+fn record_mode_keeps_one_line_per_input_with_code_point_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "chat.jsonl",
+        "{\"id\": 7, \"text\": \"Szöllösy wrote: mail me at zoe@example.com\"}\n{not json\n{\"id\": \"b\", \"text\": \"nothing here\"}\n",
+    );
+    let out = veil()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "bad lines give a non-zero exit");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("chat.jsonl:2:"),
+        "error names file and line"
+    );
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], 7);
+    let email = lines[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["entity_type"] == "EMAIL_ADDRESS")
+        .unwrap();
+    let text = "Szöllösy wrote: mail me at zoe@example.com";
+    let chars: Vec<char> = text.chars().collect();
+    let got: String = chars
+        [email["start"].as_u64().unwrap() as usize..email["end"].as_u64().unwrap() as usize]
+        .iter()
+        .collect();
+    assert_eq!(got, "zoe@example.com");
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"].is_string());
+    assert_eq!(lines[2]["id"], "b");
+    assert_eq!(lines[2]["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn text_and_id_fields_are_overridable() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "d.jsonl",
+        "{\"key\": \"k1\", \"body\": \"ssn 514-69-0360\"}\n",
+    );
+    let out = veil()
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--text-field",
+            "body",
+            "--id-field",
+            "key",
+        ])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines[0]["id"], "k1");
+    assert_eq!(lines[0]["findings"][0]["entity_type"], "US_SSN");
+}
+
+#[test]
+fn csv_columns_are_classified_and_bad_rows_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,contact,note\n");
+    for i in 0..50 {
+        csv.push_str(&format!("{i},user{i}@example.com,ok\n"));
+    }
+    csv.push_str("51,broken\n");
+    let p = write(dir.path(), "customers.csv", csv);
+    let out = veil().arg("scan").arg(&p).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("column `contact` is EMAIL_ADDRESS (100% of 50 sampled values"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 bad record(s)"), "{stdout}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("customers.csv:52: expected 3 fields, found 2")
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn parquet_string_columns_are_scanned() {
+    use arrow_array::{Int64Array, RecordBatch, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("customers.parquet");
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("n", DataType::Int64, false),
+        Field::new("contact", DataType::Utf8, true),
+    ]));
+    let emails: Vec<Option<String>> = (0..100)
+        .map(|i| {
+            if i == 3 {
+                None
+            } else {
+                Some(format!("p{i}@example.net"))
+            }
+        })
+        .collect();
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int64Array::from_iter_values(0..100)),
+            Arc::new(StringArray::from(emails)),
+        ],
+    )
+    .unwrap();
+    let file = std::fs::File::create(&p).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let out = veil().arg("scan").arg(&p).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("column `contact` is EMAIL_ADDRESS (100% of 99 sampled values"),
+        "{stdout}"
+    );
+    let out = veil()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 99);
+    assert_eq!(lines[0]["row"], 1);
+    assert_eq!(lines[0]["column"], "contact");
+}
+
+#[test]
+fn directories_honour_gitignore_and_skip_binaries() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".gitignore", "ignored.txt\n");
+    write(dir.path(), "ignored.txt", "mail a@example.com");
+    write(
+        dir.path(),
+        "src/app.py",
+        "TOKEN = 'ghp_4aZ1tNqv8WmQ3xYb7KpL2sRd9FhJ6cTe0UoI'\n",
+    );
+    write(dir.path(), "blob.bin", b"\x00\x01\x02 a@example.com");
+    let out = veil()
+        .args(["scan", "--format", "jsonl"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0]["path"].as_str().unwrap().ends_with("app.py"));
+    assert_eq!(lines[0]["findings"][0]["entity_type"], "GITHUB_TOKEN");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("skipping binary file"));
+}
+
+#[test]
+fn fail_on_sets_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "a.txt", "card 4111 1111 1111 1111");
+    veil()
+        .args(["scan", "--fail-on", "US_SSN"])
+        .arg(&p)
+        .assert()
+        .code(0);
+    veil()
+        .args(["scan", "--fail-on", "CREDIT_CARD,US_SSN"])
+        .arg(&p)
+        .assert()
+        .code(1);
+    veil()
+        .args(["scan", "--fail-on", "any"])
+        .arg(&p)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn sarif_is_2_1_0_with_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "cfg.yaml",
+        "a: 1\nslack: xoxb-2048123456-4096123456-Zk9aQm2WcT8rLp1Xs7VdNf3B\n",
+    );
+    let out = veil()
+        .args(["scan", "--format", "sarif"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let r = &log["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "SLACK_TOKEN");
+    assert_eq!(r["level"], "error");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        8
+    );
+    assert_eq!(
+        log["runs"][0]["tool"]["driver"]["rules"][0]["id"],
+        "SLACK_TOKEN"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_offset_or_replaced_with_lossy() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "bad.txt", b"hello \xff a@example.com");
+    let out = veil().arg("scan").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8 at byte offset 6"));
+    let out = veil()
+        .args(["scan", "--lossy", "--format", "jsonl"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        jsonl(&out.stdout)[0]["findings"][0]["entity_type"],
+        "EMAIL_ADDRESS"
+    );
+}
+
+#[test]
+fn empty_input_is_fine() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "empty.txt", "");
+    veil()
+        .arg("scan")
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("No findings."));
+    veil().arg("scan").write_stdin("").assert().success();
+}
+
+#[test]
+fn stdin_lines_mode() {
+    let out = veil()
+        .args(["scan", "--lines", "--format", "jsonl"])
+        .write_stdin("nothing\nip 192.168.10.20 here\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["line"], 2);
+    assert_eq!(lines[0]["findings"][0]["entity_type"], "IP_ADDRESS");
+    assert_eq!(lines[0]["findings"][0]["start"], 3);
+}
+
+#[test]
+fn long_single_line_finds_matches_across_segments() {
+    // A 9 MB line: crosses several internal segment cuts. Matches near the
+    // end and straddling nothing are found exactly once.
+    let mut line = "x ".repeat(4_500_000);
+    line.push_str("mail bob@example.com now");
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "long.txt", &line);
+    let out = veil()
+        .args(["scan", "--format", "jsonl", "--no-names"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = jsonl(&out.stdout);
+    let fs = lines[0]["findings"].as_array().unwrap();
+    assert_eq!(fs.len(), 1);
+    assert_eq!(
+        fs[0]["start"].as_u64().unwrap() as usize,
+        line.find("bob@").unwrap()
+    );
+}
+
+#[test]
+fn custom_rules_allow_and_deny_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "rules.toml",
+        "[[recognizer]]\nname = \"employee_id\"\nentity = \"EMPLOYEE_ID\"\npattern = '\\bEMP-\\d{6}\\b'\nscore = 0.3\ncontext = [\"employee\"]\ncontext_score = 0.9\n\n[allow_list]\nvalues = [\"help@example.com\"]\n",
+    );
+    let deny = write(dir.path(), "deny.txt", "Project Nightjar\n");
+    let p = write(
+        dir.path(),
+        "t.txt",
+        "employee EMP-123456 wrote to help@example.com about project nightjar; EMP-654321 alone",
+    );
+    let out = veil()
+        .args(["scan", "--format", "jsonl", "--show-values", "--rules"])
+        .arg(&rules)
+        .arg("--deny-list")
+        .arg(&deny)
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = jsonl(&out.stdout);
+    let got: Vec<(String, String)> = lines[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["entity_type"].as_str().unwrap().to_string(),
+                f["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("EMPLOYEE_ID".to_string(), "EMP-123456".to_string()),
+            ("DENY_LIST".to_string(), "project nightjar".to_string())
+        ]
+    );
+}
+
+#[test]
+fn bad_rules_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "rules.toml",
+        "[[recognizer]]\nname = \"x\"\nentity = \"X\"\npattern = '('\n",
+    );
+    let out = veil()
+        .args(["scan", "--rules"])
+        .arg(&rules)
+        .write_stdin("hi")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("rules.toml: recognizer `x`: invalid pattern")
+    );
+}
+
+#[test]
+fn output_file_is_written_atomically_and_input_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "in.txt", "a@example.com");
+    let before = std::fs::read(&p).unwrap();
+    let outp = dir.path().join("findings.jsonl");
+    veil()
+        .args(["scan", "--format", "jsonl", "--output"])
+        .arg(&outp)
+        .arg(&p)
+        .assert()
+        .success();
+    assert_eq!(jsonl(&std::fs::read(&outp).unwrap()).len(), 1);
+    assert_eq!(std::fs::read(&p).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn eval_scores_jsonl_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = write(
+        dir.path(),
+        "gold.jsonl",
+        "{\"text\": \"mail a@example.com now\", \"spans\": [{\"start\": 5, \"end\": 18, \"label\": \"EMAIL_ADDRESS\"}]}\n{\"text\": \"ip 10.1.2.3\", \"spans\": []}\n",
+    );
+    let out = veil()
+        .args(["eval", "--json", "--gold"])
+        .arg(&gold)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["entities"]["EMAIL_ADDRESS"]["f1"], 1.0);
+    assert_eq!(v["entities"]["IP_ADDRESS"]["fp"], 1);
+    assert!((v["micro"]["precision"].as_f64().unwrap() - 0.5).abs() < 1e-9);
+}
+
+/// The accuracy bar on Presidio's own labelled set (skipped when the shared
+/// datasets are not beside the checkout).
+#[test]
+fn accuracy_on_presidio_synth_dataset() {
+    let gold = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/datasets/pii/synth_dataset_v2.json");
+    if !gold.exists() {
+        eprintln!("skipping: {} not found", gold.display());
+        return;
+    }
+    let out = veil()
+        .args(["eval", "--json", "--gold"])
+        .arg(&gold)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let micro = v["micro"]["f1"].as_f64().unwrap();
+    let person = v["entities"]["PERSON"]["f1"].as_f64().unwrap();
+    assert!(micro >= 0.80, "typed micro-F1 {micro}");
+    assert!(person >= 0.85, "PERSON F1 {person}");
+}

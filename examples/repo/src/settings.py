@@ -1,0 +1,8 @@
+import os
+
+AWS_ACCESS_KEY_ID = "AKIAO7XVBK7E6U73XW5U"
+AWS_SECRET_ACCESS_KEY = "RlKrLYdev3Qz3ZP4H4i4xlpcEc8G5O1fQnbqruBq"
+GITHUB_TOKEN = "ghp_dLwzPlARmOR1xI7FwQyJS3Lsh1lCatAs9ZrL"
+DEBUG = True
+# docs example, not a key: AKIAIOSFODNN7EXAMPLE
+DATABASE_URL = "postgres://app:LGNJG49Lbl1oyX@db.internal:5432/shop"
