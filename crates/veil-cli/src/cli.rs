@@ -14,7 +14,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Find personal data and secrets in text, JSONL, CSV, Parquet and directories.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Score Veil's findings (or another tool's) against labelled data.
     Eval(EvalArgs),
 }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match args.command {
-        cli::Command::Scan(a) => scan::run(a),
+        cli::Command::Scan(a) => scan::run(*a),
         cli::Command::Eval(a) => eval::run(a),
     };
     match result {

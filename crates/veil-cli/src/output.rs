@@ -479,7 +479,7 @@ impl Sink {
                     by_col.entry(*c).or_default().push((e, *n));
                 }
                 for (c, mut list) in by_col {
-                    list.sort_by(|a, b| b.1.cmp(&a.1));
+                    list.sort_by_key(|b| std::cmp::Reverse(b.1));
                     let what: Vec<String> = list.iter().map(|(e, n)| format!("{e} {n}")).collect();
                     let place = if c == usize::MAX {
                         inp.path.clone()
@@ -526,7 +526,7 @@ fn group_thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -10,6 +10,18 @@ use crate::pattern::PatternRecognizer;
 use crate::validators as v;
 use veil_core::EntityType as E;
 
+/// One row of the table: name, entity, pattern, score, score with context,
+/// validator, context words.
+type Spec<'a> = (
+    &'a str,
+    E,
+    String,
+    f32,
+    f32,
+    Option<v::ValidatorFnAlias>,
+    &'a [&'a str],
+);
+
 /// Build every built-in PII pattern recognizer (phone numbers, names and
 /// places have their own recognizers).
 pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
@@ -29,7 +41,7 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
     );
     let day_month_year =
         format!(r"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?i:{months}),?(?:\s+\d{{4}})?\b");
-    let specs: Vec<(&str, E, String, f32, f32, Option<v::ValidatorFnAlias>, &[&str])> = vec![
+    let specs: Vec<Spec> = vec![
         ("email", E::EMAIL_ADDRESS, r"\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b".into(), 0.95, 1.0, None, &["email", "e-mail", "mail"]),
         ("credit_card", E::CREDIT_CARD, r"\b\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{1,7}\b|\b\d{4}[ -]?\d{6}[ -]?\d{4,5}\b|\b\d{12,19}\b".into(), 0.9, 1.0, Some(v::credit_card), card_ctx),
         ("iban", E::IBAN_CODE, r"\b[A-Za-z]{2}\d{2}[ -]?(?:[A-Za-z0-9]{4}[ -]?){2,7}[A-Za-z0-9]{1,4}\b".into(), 0.95, 1.0, Some(v::iban), &["iban", "bank", "account", "transfer"]),

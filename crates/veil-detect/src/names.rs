@@ -660,7 +660,7 @@ impl NameRecognizer {
                 key.clear();
                 for (k, t) in span.iter().enumerate() {
                     if k > 0 {
-                        key.push_str(&text[span[k - 1].end..t.start].replace(". ", ". "));
+                        key.push_str(&text[span[k - 1].end..t.start]);
                     }
                     key.push_str(&t.lower);
                 }
@@ -740,7 +740,7 @@ impl NameRecognizer {
         };
         let mut i = 0;
         while i < tokens.len() {
-            if used[i] || !shaped(&tokens[i]) || PARTICLE_SET.contains(&tokens[i].text) {
+            if used[i] || !shaped(&tokens[i]) || PARTICLE_SET.contains(tokens[i].text) {
                 i += 1;
                 continue;
             }
@@ -755,13 +755,11 @@ impl NameRecognizer {
                     break;
                 }
                 let t = &tokens[j];
-                if shaped(t) {
-                    j += 1;
-                } else if PARTICLE_SET.contains(&t.text)
+                let particle_inside = PARTICLE_SET.contains(t.text)
                     && tokens
                         .get(j + 1)
-                        .is_some_and(|n| n.cap && &text[t.end..n.start] == " ")
-                {
+                        .is_some_and(|n| n.cap && &text[t.end..n.start] == " ");
+                if shaped(t) || particle_inside {
                     j += 1;
                 } else {
                     break;
@@ -794,21 +792,21 @@ impl NameRecognizer {
         }
         let classify = |t: &Token<'_>| -> Class {
             let l = t.lower.as_str();
-            if TITLE_SET.contains(&l) {
+            if TITLE_SET.contains(l) {
                 return Class::Title;
             }
             if t.initial {
                 let pronoun = t.text == "I" && !text[t.end..].starts_with('.');
                 return if pronoun { Class::Word } else { Class::Initial };
             }
-            if PARTICLE_SET.contains(&t.text) {
+            if PARTICLE_SET.contains(t.text) {
                 return Class::Particle;
             }
-            if ORG_SET.contains(&l) {
+            if ORG_SET.contains(l) {
                 return Class::Org;
             }
             let acronym = t.text.chars().count() >= 2 && t.text.chars().all(|c| !c.is_lowercase());
-            if STOP_SET.contains(&l) || (acronym && !weak_case && t.text.chars().count() <= 5) {
+            if STOP_SET.contains(l) || (acronym && !weak_case && t.text.chars().count() <= 5) {
                 return Class::Word;
             }
             if g.is_common_word_name(l) {
@@ -825,7 +823,7 @@ impl NameRecognizer {
                     Class::Word
                 };
             }
-            if NATIONALITY_SET.contains(&l) {
+            if NATIONALITY_SET.contains(l) {
                 return Class::Word;
             }
             match (first, last) {
@@ -840,14 +838,14 @@ impl NameRecognizer {
             let before = lower_window(text, run[0].start, 24);
             let unknown = |t: &Token<'_>| {
                 !g.first.contains_key(&t.lower)
-                    && !g.last.get(&t.lower).is_some_and(|&r| r <= 20000)
+                    && g.last.get(&t.lower).is_none_or(|&r| r > 20000)
                     && !g.is_word(&t.lower)
-                    && !TITLE_SET.contains(&t.lower.as_str())
+                    && !TITLE_SET.contains(t.lower.as_str())
             };
             if ends_with_cue(&before, &PLACE_STRONG_SET)
                 && run
                     .iter()
-                    .all(|t| unknown(t) || PARTICLE_SET.contains(&t.text))
+                    .all(|t| unknown(t) || PARTICLE_SET.contains(t.text))
                 && !run.iter().all(|t| t.initial)
             {
                 let end = run[run.len() - 1].end;
@@ -948,7 +946,7 @@ impl NameRecognizer {
             .unwrap_or("")
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
-        if !titled && ORG_SET.contains(&next_word.as_str()) {
+        if !titled && ORG_SET.contains(next_word.as_str()) {
             return;
         }
 
@@ -999,7 +997,7 @@ impl NameRecognizer {
                 0.55
             }
         } else if wordname == 1 {
-            if cue && !toks[0].sent_start || cue && ends_with_cue(&before, &STRONG_CUE_SET) {
+            if cue && (!toks[0].sent_start || ends_with_cue(&before, &STRONG_CUE_SET)) {
                 0.75
             } else {
                 0.0

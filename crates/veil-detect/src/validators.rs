@@ -31,7 +31,7 @@ pub fn luhn(s: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A payment card: 12–19 digits, a known issuer prefix, and a Luhn check.
@@ -351,7 +351,7 @@ pub fn au_tfn(s: &str) -> bool {
         _ => return false,
     };
     let sum: u32 = d.iter().zip(w).map(|(&x, &w)| x as u32 * w).sum();
-    sum % 11 == 0 && !d.iter().all(|&x| x == 0)
+    sum.is_multiple_of(11) && !d.iter().all(|&x| x == 0)
 }
 
 /// Australian ABN: 11 digits, subtract 1 from the first, weighted mod-89.
@@ -366,7 +366,7 @@ pub fn au_abn(s: &str) -> bool {
         .enumerate()
         .map(|(i, &x)| (if i == 0 { x as u32 - 1 } else { x as u32 }) * W[i])
         .sum();
-    sum % 89 == 0
+    sum.is_multiple_of(89)
 }
 
 /// Australian Medicare card: 10 or 11 digits, first 2–6, weighted check
