@@ -217,6 +217,9 @@ impl Sink {
                 }
                 self.stats.documents += u64::from(offset == 0);
                 self.count(file, usize::MAX, &findings);
+                if self.format == Format::Human || findings.is_empty() {
+                    return Ok(());
+                }
                 let map = OffsetMap::new(text);
                 for f in &findings {
                     let line = lines_before as usize + map.line(f.start);

@@ -42,11 +42,7 @@ impl<'a> OffsetMap<'a> {
 }
 
 fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack
-        .iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == needle)
-        .map(|(i, _)| i)
+    memchr::memchr_iter(needle, haystack)
 }
 
 /// The code-point offset of byte offset `byte` in `text` (counts the chars

@@ -119,8 +119,16 @@ impl Analyzer {
             }
         }
         if let Some(p) = &self.phone {
+            // Spans already claimed by a validated identifier (card, IBAN,
+            // SSN, date…) need no costly phone validation.
+            let mut strong: Vec<(usize, usize)> = out
+                .iter()
+                .filter(|c| c.score >= 0.8)
+                .map(|c| (c.start, c.end))
+                .collect();
+            strong.sort_unstable();
             for &w in &windows {
-                p.analyze_window(text, w, &mut out);
+                p.analyze_window_skipping(text, w, &strong, &mut out);
             }
         }
         if let Some(n) = &self.names {

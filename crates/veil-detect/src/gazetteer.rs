@@ -3,8 +3,7 @@
 //! and ordinary English words from SCOWL (Debian `wamerican`). Loaded once,
 //! on first use, into hash maps keyed by the lower-cased form.
 
-use std::collections::HashMap;
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 /// What kind of place a gazetteer entry is.

@@ -10,7 +10,7 @@
 
 use crate::Candidate;
 use crate::gazetteer::{Gazetteer, PlaceKind};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::{Arc, LazyLock};
 use veil_core::EntityType;
 
@@ -519,6 +519,9 @@ fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
     let lo = crate::context::floor_char(text, start.saturating_sub(40));
     let hi = crate::context::floor_char(text, (end + 40).min(text.len()));
     let window = &text[lo..hi];
+    if !window.contains(" and ") && !window.contains(" & ") {
+        return false;
+    }
     let rel = start - lo;
     let words: Vec<(usize, &str)> = window
         .split_inclusive(|c: char| c.is_whitespace())

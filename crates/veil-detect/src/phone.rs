@@ -78,6 +78,19 @@ impl PhoneRecognizer {
 
     /// Append candidates inside `window` (a byte range of `text` cut at whitespace).
     pub fn analyze_window(&self, text: &str, window: (usize, usize), out: &mut Vec<Candidate>) {
+        self.analyze_window_skipping(text, window, &[], out);
+    }
+
+    /// As [`PhoneRecognizer::analyze_window`], but candidates lying inside one
+    /// of `claimed` (sorted byte spans already found by a stronger
+    /// recognizer) are left out: they could not win overlap resolution.
+    pub fn analyze_window_skipping(
+        &self,
+        text: &str,
+        window: (usize, usize),
+        claimed: &[(usize, usize)],
+        out: &mut Vec<Candidate>,
+    ) {
         let bytes = text.as_bytes();
         for m in self.regex.find_iter(&text[window.0..window.1]) {
             let (start, end) = (window.0 + m.start(), window.0 + m.end());
@@ -111,6 +124,10 @@ impl PhoneRecognizer {
                 continue; // IP addresses and decimals
             }
             if is_ssn_shaped(s) {
+                continue;
+            }
+            let i = claimed.partition_point(|&(a, _)| a <= start);
+            if claimed[..i].iter().rev().take(8).any(|&(_, b)| b >= end) {
                 continue;
             }
             let ctx = self.context.near(text, start, end);
@@ -169,8 +186,34 @@ pub fn is_valid_phone(s: &str) -> bool {
     if s.trim_start().starts_with('+') {
         return phonenumber::parse(None, s).is_ok_and(|n| n.is_valid());
     }
-    DEFAULT_REGIONS
+    // Pick the regions whose national numbers can look like this one, so that
+    // libphonenumber (costly per call) runs on few of them.
+    let digits: Vec<u8> = s
+        .bytes()
+        .take_while(|&b| b != b'x' && b != b'e')
+        .filter(u8::is_ascii_digit)
+        .collect();
+    let candidates: &[Id] = match (digits.first(), digits.len()) {
+        (Some(b'0'), _) => &[
+            Id::GB,
+            Id::DE,
+            Id::FR,
+            Id::AU,
+            Id::BE,
+            Id::NL,
+            Id::IT,
+            Id::FI,
+            Id::IN,
+            Id::BR,
+        ],
+        (Some(b'1'), 11) => &[Id::US],
+        (_, 10) => &[Id::US, Id::IN, Id::IT],
+        (_, 9) => &[Id::ES, Id::IT, Id::FR],
+        _ => &[Id::DE, Id::IT, Id::BR],
+    };
+    candidates
         .iter()
+        .filter(|r| DEFAULT_REGIONS.contains(r))
         .any(|&r| phonenumber::parse(Some(r), s).is_ok_and(|n| n.is_valid()))
 }
 
