@@ -680,8 +680,10 @@ impl NameRecognizer {
                     let next_is_cap = tokens
                         .get(i + n)
                         .is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
+                    let all_caps = n == 1 && t0.text.chars().all(|c| !c.is_lowercase());
                     let score = match kind {
                         _ if word && !place_cue => 0.0,
+                        _ if all_caps && !place_cue && !shouting => 0.0,
                         _ if word => 0.6,
                         _ if name_like && !place_cue => 0.0,
                         _ if name_like && next_is_cap => 0.0,

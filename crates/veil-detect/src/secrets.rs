@@ -391,7 +391,9 @@ impl SecretScanner {
                     continue;
                 };
                 let v = m.as_str();
-                if rule.entity != E::PRIVATE_KEY && is_placeholder(v) {
+                // Database URLs check their password part in their validator:
+                // the host may well be example.com.
+                if rule.entity != E::PRIVATE_KEY && rule.entity != E::DATABASE_URL && is_placeholder(v) {
                     continue;
                 }
                 if rule.min_entropy > 0.0 && shannon_entropy(v) < rule.min_entropy {
