@@ -209,7 +209,7 @@ impl SecretScanner {
                 "gitlab_token",
                 E::GITLAB_TOKEN,
                 &["glpat-", "glptt-", "gldt-"],
-                r"\b((?:glpat|glptt|gldt)-[A-Za-z0-9_-]{20,50})\b",
+                r"\b((?:glpat|glptt|gldt)-[A-Za-z0-9_-]{20,50})(?:[^A-Za-z0-9_-]|$)",
                 3.0,
                 None,
                 0.99,

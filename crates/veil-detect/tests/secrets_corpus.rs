@@ -146,6 +146,14 @@ fn each_pem_block_in_one_file_is_its_own_finding() {
     assert_eq!(n, 3);
 }
 
+/// Regression: a GitLab token ending in `-` or `_` (no word boundary after it).
+#[test]
+fn gitlab_token_ending_in_a_dash() {
+    let analyzer = Analyzer::new(AnalyzerConfig::default()).expect("analyzer");
+    let f = analyzer.analyze("GITLAB_TOKEN=\"glpat-Ab3dEf9hIj2kLm4nOp5-\"\n");
+    assert!(f.iter().any(|f| f.entity_type == EntityType::GITLAB_TOKEN && f.end - f.start == 26), "{f:?}");
+}
+
 #[test]
 fn generic_rule_never_shadows_a_specific_one() {
     let analyzer = Analyzer::new(AnalyzerConfig::default()).expect("analyzer");
