@@ -63,6 +63,10 @@ pub enum Origin {
         row: u64,
         column: usize,
     },
+    /// Marker: every segment of this whole-file input has been queued before it.
+    FileEnd { file: usize },
+    /// Marker: a JSONL line that could not be parsed (keeps one output line per input line).
+    BadRecord { line: u64, message: String },
 }
 
 /// One input's bookkeeping.
@@ -204,6 +208,8 @@ impl Sink {
     ) -> std::io::Result<()> {
         self.stats.bytes += text.len() as u64;
         match origin {
+            Origin::FileEnd { file } => self.end_file(file)?,
+            Origin::BadRecord { line, message } => self.bad_record(line, &message)?,
             Origin::File {
                 file,
                 offset,

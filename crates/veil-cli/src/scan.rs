@@ -317,14 +317,19 @@ fn scan_reader(
                         if !e.is_record_error() {
                             return Err(e.into());
                         }
-                        // Keep output lines in input order: flush what precedes the bad line.
-                        b.flush(sink)?;
-                        sink.bad_record(line, &e.to_string())?;
+                        // Queued in order, so the error line lands between its neighbours.
                         problem(sink, e.to_string(), true);
+                        b.push(
+                            sink,
+                            Origin::BadRecord {
+                                line,
+                                message: e.to_string(),
+                            },
+                            String::new(),
+                        )?;
                     }
                 }
             }
-            b.flush(sink)?;
         }
         InputKind::Csv | InputKind::Parquet => {
             // Tables on standard input: CSV only.
@@ -372,8 +377,9 @@ fn scan_reader(
                     Err(e) => return Err(e.into()),
                 }
             }
-            b.flush(sink)?;
-            sink.end_file(file)?;
+            // Queued in order: the file's JSONL line is written once all its
+            // segments are through, without stalling the batch.
+            b.push(sink, Origin::FileEnd { file }, String::new())?;
         }
     }
     Ok(())
@@ -438,6 +444,5 @@ fn feed_table(
             )?;
         }
     }
-    b.flush(sink)?;
     Ok(())
 }

@@ -393,7 +393,10 @@ impl SecretScanner {
                 let v = m.as_str();
                 // Database URLs check their password part in their validator:
                 // the host may well be example.com.
-                if rule.entity != E::PRIVATE_KEY && rule.entity != E::DATABASE_URL && is_placeholder(v) {
+                if rule.entity != E::PRIVATE_KEY
+                    && rule.entity != E::DATABASE_URL
+                    && is_placeholder(v)
+                {
                     continue;
                 }
                 if rule.min_entropy > 0.0 && shannon_entropy(v) < rule.min_entropy {

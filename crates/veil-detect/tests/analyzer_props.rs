@@ -5,7 +5,8 @@ use proptest::prelude::*;
 use std::sync::LazyLock;
 use veil_detect::{Analyzer, AnalyzerConfig};
 
-static ANALYZER: LazyLock<Analyzer> = LazyLock::new(|| Analyzer::new(AnalyzerConfig::default()).expect("built-ins compile"));
+static ANALYZER: LazyLock<Analyzer> =
+    LazyLock::new(|| Analyzer::new(AnalyzerConfig::default()).expect("built-ins compile"));
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
