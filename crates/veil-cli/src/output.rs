@@ -74,6 +74,8 @@ pub struct Input {
     pub path: String,
     pub columns: Vec<String>,
     pub profiles: Vec<ColumnProfile>,
+    /// Per column: its header as context text (see [`Sink::column_context`]).
+    pub contexts: Vec<std::sync::Arc<str>>,
     pub counts: BTreeMap<(usize, EntityType), u64>,
     pub file_findings: Vec<Value>,
     pub records: u64,
@@ -153,28 +155,37 @@ impl Sink {
     /// The header of a table column, read as context for its cells
     /// (underscores as spaces: `phone_number` → "phone number").
     pub fn column_context(&self, file: usize, column: usize) -> std::sync::Arc<str> {
-        std::sync::Arc::from(
-            self.inputs[file].columns[column]
-                .replace(['_', '-'], " ")
-                .as_str(),
-        )
+        self.inputs[file].contexts[column].clone()
+    }
+
+    /// Set the columns of a table input (with their profiles and contexts).
+    pub fn set_columns(&mut self, file: usize, columns: Vec<String>) {
+        let inp = &mut self.inputs[file];
+        inp.profiles = columns
+            .iter()
+            .map(|_| ColumnProfile::new(self.sample))
+            .collect();
+        inp.contexts = columns
+            .iter()
+            .map(|c| std::sync::Arc::from(c.replace(['_', '-'], " ").as_str()))
+            .collect();
+        inp.columns = columns;
     }
 
     /// Register an input; returns its index.
     pub fn add_input(&mut self, path: String, columns: Vec<String>) -> usize {
-        let profiles = columns
-            .iter()
-            .map(|_| ColumnProfile::new(self.sample))
-            .collect();
         self.inputs.push(Input {
             path,
-            columns,
-            profiles,
+            columns: Vec::new(),
+            profiles: Vec::new(),
+            contexts: Vec::new(),
             counts: BTreeMap::new(),
             file_findings: Vec::new(),
             records: 0,
         });
-        self.inputs.len() - 1
+        let file = self.inputs.len() - 1;
+        self.set_columns(file, columns);
+        file
     }
 
     fn count(&mut self, file: usize, column: usize, findings: &[Finding]) {

@@ -411,12 +411,7 @@ fn feed_table(
     sink: &mut Sink,
 ) -> Result<()> {
     if sink.inputs[file].columns.is_empty() {
-        sink.inputs[file].columns = src.columns().to_vec();
-        sink.inputs[file].profiles = src
-            .columns()
-            .iter()
-            .map(|_| veil_detect::structured::ColumnProfile::new(sink.sample))
-            .collect();
+        sink.set_columns(file, src.columns().to_vec());
     }
     loop {
         let chunk = match src.next_chunk(TABLE_ROWS) {

@@ -11,6 +11,7 @@
 use crate::Candidate;
 use crate::gazetteer::{Gazetteer, PlaceKind};
 use rustc_hash::FxHashSet as HashSet;
+use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 use veil_core::EntityType;
 
@@ -61,7 +62,7 @@ struct Token<'a> {
     start: usize,
     end: usize,
     text: &'a str,
-    lower: String,
+    lower: Cow<'a, str>,
     cap: bool,
     initial: bool,
     sent_start: bool,
@@ -462,7 +463,11 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
             start,
             end,
             text: word,
-            lower: word.to_lowercase(),
+            lower: if word.chars().any(char::is_uppercase) {
+                Cow::Owned(word.to_lowercase())
+            } else {
+                Cow::Borrowed(word)
+            },
             cap: first.is_uppercase() && (nchars == 1 || !rest_upper || nchars >= 3),
             initial,
             sent_start,
@@ -641,7 +646,7 @@ impl NameRecognizer {
                         t.cap
                             || (n > 1
                                 && matches!(
-                                    t.lower.as_str(),
+                                    t.lower.as_ref(),
                                     "of" | "de"
                                         | "la"
                                         | "upon"
@@ -665,16 +670,16 @@ impl NameRecognizer {
                     if k > 0 {
                         key.push_str(&text[span[k - 1].end..t.start]);
                     }
-                    key.push_str(&t.lower);
+                    key.push_str(t.lower.as_ref());
                 }
                 if let Some(kind) = g.places.get(key.as_str()) {
                     matched = n;
                     let t0 = &span[0];
                     let before = lower_window(text, t0.start, 24);
-                    let word = n == 1 && g.is_word(&t0.lower);
+                    let word = n == 1 && g.is_word(t0.lower.as_ref());
                     let name_like = n == 1
-                        && (g.first.get(&t0.lower).is_some_and(|&f| f >= 0.001)
-                            || g.last.get(&t0.lower).is_some_and(|&r| r < 5000));
+                        && (g.first.get(t0.lower.as_ref()).is_some_and(|&f| f >= 0.001)
+                            || g.last.get(t0.lower.as_ref()).is_some_and(|&r| r < 5000));
                     let place_cue = ends_with_cue(&before, &PLACE_CUE_SET)
                         || (!name_like && before.trim_end().ends_with(','));
                     let next_is_cap = tokens
@@ -736,8 +741,8 @@ impl NameRecognizer {
     ) {
         let shaped = |t: &Token<'_>| -> bool {
             if lowercase_text || shouting {
-                (g.first.contains_key(&t.lower) || g.last.contains_key(&t.lower))
-                    && !g.is_word(&t.lower)
+                (g.first.contains_key(t.lower.as_ref()) || g.last.contains_key(t.lower.as_ref()))
+                    && !g.is_word(t.lower.as_ref())
                     || t.cap && !shouting
             } else {
                 t.cap || t.initial
@@ -796,7 +801,7 @@ impl NameRecognizer {
             Org,
         }
         let classify = |t: &Token<'_>| -> Class {
-            let l = t.lower.as_str();
+            let l = t.lower.as_ref();
             if TITLE_SET.contains(l) {
                 return Class::Title;
             }
@@ -842,10 +847,10 @@ impl NameRecognizer {
         {
             let before = lower_window(text, run[0].start, 24);
             let unknown = |t: &Token<'_>| {
-                !g.first.contains_key(&t.lower)
-                    && g.last.get(&t.lower).is_none_or(|&r| r > 20000)
-                    && !g.is_word(&t.lower)
-                    && !TITLE_SET.contains(t.lower.as_str())
+                !g.first.contains_key(t.lower.as_ref())
+                    && g.last.get(t.lower.as_ref()).is_none_or(|&r| r > 20000)
+                    && !g.is_word(t.lower.as_ref())
+                    && !TITLE_SET.contains(t.lower.as_ref())
             };
             if ends_with_cue(&before, &PLACE_STRONG_SET)
                 && run

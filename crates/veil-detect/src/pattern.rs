@@ -56,12 +56,6 @@ pub fn compile(name: &str, pattern: &str) -> Result<Regex, Error> {
         })
 }
 
-struct Shifted<'t> {
-    start: usize,
-    end: usize,
-    text: &'t str,
-}
-
 /// Bytes a digit window reaches on each side of a digit before snapping to whitespace.
 pub const DIGIT_REACH: usize = 48;
 
@@ -157,37 +151,44 @@ impl PatternRecognizer {
     /// whitespace); context words are looked up in the whole text.
     pub fn analyze_window(&self, text: &str, window: (usize, usize), out: &mut Vec<Candidate>) {
         let base = window.0;
-        for caps in self.regex.captures_iter(&text[window.0..window.1]) {
-            let m = caps.get(1).or_else(|| caps.get(0));
-            let Some(m) = m else { continue };
-            let m = Shifted {
-                start: base + m.start(),
-                end: base + m.end(),
-                text: m.as_str(),
-            };
-            if m.end == m.start {
-                continue;
+        let hay = &text[window.0..window.1];
+        // Capture groups cost a second engine per match: only patterns that
+        // have one use them.
+        if self.regex.captures_len() > 1 {
+            for caps in self.regex.captures_iter(hay) {
+                if let Some(m) = caps.get(1).or_else(|| caps.get(0)) {
+                    self.consider(text, base + m.start(), base + m.end(), out);
+                }
             }
-            let value = m.text;
-            if let Some(v) = self.validator
-                && !v(value)
-            {
-                continue;
+        } else {
+            for m in self.regex.find_iter(hay) {
+                self.consider(text, base + m.start(), base + m.end(), out);
             }
-            let score =
-                if self.context_score > self.score && self.context.near(text, m.start, m.end) {
-                    self.context_score
-                } else {
-                    self.score
-                };
-            out.push(Candidate {
-                entity: self.entity.clone(),
-                start: m.start,
-                end: m.end,
-                score,
-                recognizer: self.name.clone(),
-            });
         }
+    }
+
+    /// Validate and score one match at `start..end` of `text`.
+    fn consider(&self, text: &str, start: usize, end: usize, out: &mut Vec<Candidate>) {
+        if end == start {
+            return;
+        }
+        if let Some(v) = self.validator
+            && !v(&text[start..end])
+        {
+            return;
+        }
+        let score = if self.context_score > self.score && self.context.near(text, start, end) {
+            self.context_score
+        } else {
+            self.score
+        };
+        out.push(Candidate {
+            entity: self.entity.clone(),
+            start,
+            end,
+            score,
+            recognizer: self.name.clone(),
+        });
     }
 }
 
