@@ -17,11 +17,11 @@ use veil_detect::custom::CustomRules;
 use veil_detect::{Analyzer, AnalyzerConfig};
 
 /// Texts are analysed in batches of about this many bytes (bounded memory).
-const BATCH_BYTES: usize = 4 << 20;
+const BATCH_BYTES: usize = 8 << 20;
 /// …or this many texts.
 const BATCH_DOCS: usize = 8192;
 /// Whole-file documents are cut into segments of about this many bytes.
-const SEGMENT_BYTES: usize = 2 << 20;
+const SEGMENT_BYTES: usize = 1 << 20;
 /// Rows read from a table at a time.
 const TABLE_ROWS: usize = 4096;
 /// Record-level problems printed before the rest are only counted.

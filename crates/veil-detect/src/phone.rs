@@ -182,9 +182,35 @@ fn is_ssn_shaped(s: &str) -> bool {
 /// Whether `s` is a valid phone number: international numbers (`+…`) by
 /// their own country code, others in any of [`DEFAULT_REGIONS`].
 pub fn is_valid_phone(s: &str) -> bool {
-    enlarge_regex_cache();
+    THREAD_DB.with(|db| match db {
+        Some(db) => is_valid_with(db, s),
+        None => {
+            enlarge_regex_cache();
+            is_valid_with(&phonenumber::metadata::DATABASE, s)
+        }
+    })
+}
+
+/// libphonenumber's metadata (the XML the `phonenumber` crate builds its
+/// database from, same version), so that each worker thread parses its own
+/// database: the crate's shared database serialises all threads on one
+/// regex-cache mutex.
+static METADATA_XML: &str = include_str!("../data/PhoneNumberMetadata.xml");
+
+thread_local! {
+    static THREAD_DB: Option<phonenumber::metadata::Database> = {
+        phonenumber::metadata::Database::parse(METADATA_XML).ok().inspect(|db| {
+            if let Ok(mut cache) = db.cache().lock() {
+                *cache = regex_cache::RegexCache::new(1 << 16);
+            }
+        })
+    };
+}
+
+fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
     if s.trim_start().starts_with('+') {
-        return phonenumber::parse(None, s).is_ok_and(|n| n.is_valid());
+        return phonenumber::parse_with(db, None, s)
+            .is_ok_and(|n| phonenumber::is_valid_with(db, &n));
     }
     // Pick the regions whose national numbers can look like this one, so that
     // libphonenumber (costly per call) runs on few of them.
@@ -214,7 +240,10 @@ pub fn is_valid_phone(s: &str) -> bool {
     candidates
         .iter()
         .filter(|r| DEFAULT_REGIONS.contains(r))
-        .any(|&r| phonenumber::parse(Some(r), s).is_ok_and(|n| n.is_valid()))
+        .any(|&r| {
+            phonenumber::parse_with(db, Some(r), s)
+                .is_ok_and(|n| phonenumber::is_valid_with(db, &n))
+        })
 }
 
 #[cfg(test)]
