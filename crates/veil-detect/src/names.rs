@@ -630,9 +630,14 @@ impl NameRecognizer {
         out: &mut Vec<Candidate>,
     ) {
         let mut i = 0;
+        let mut key = String::new();
         while i < tokens.len() {
+            // A place name starts with a capital (outside all-lower-case text).
+            if !lowercase_text && !tokens[i].cap {
+                i += 1;
+                continue;
+            }
             let mut matched = 0;
-            let mut key = String::new();
             for n in (1..=g.max_place_words.min(tokens.len() - i)).rev() {
                 let span = &tokens[i..i + n];
                 if span.windows(2).any(|w| {
