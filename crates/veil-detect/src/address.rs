@@ -21,6 +21,9 @@ pub struct AddressRecognizer {
     continuation: Regex,
 }
 
+/// Index of the "the corner of A and B" rule in the rule list.
+const CORNER_RULE: usize = 0;
+
 /// Address parts that may follow a street line.
 const MAX_CONTINUATIONS: usize = 6;
 
@@ -92,8 +95,18 @@ impl AddressRecognizer {
     /// Append street-address candidates in `text` to `out`; overlapping or
     /// touching parts of one address are merged into one candidate.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
+        self.analyze_windows(text, &[(0, text.len())], out);
+    }
+
+    /// [`AddressRecognizer::analyze`] restricted to `windows` (see [`AddressRecognizer::parts_in`]).
+    pub fn analyze_windows(
+        &self,
+        text: &str,
+        windows: &[(usize, usize)],
+        out: &mut Vec<Candidate>,
+    ) {
         let mut parts = Vec::new();
-        self.parts(text, &mut parts);
+        self.parts_in(text, windows, &mut parts);
         parts.sort_by_key(|c| (c.start, c.end));
         let mut merged: Vec<Candidate> = Vec::new();
         for c in parts {
@@ -109,27 +122,41 @@ impl AddressRecognizer {
         out.extend(merged);
     }
 
-    fn parts(&self, text: &str, out: &mut Vec<Candidate>) {
-        for (re, score) in &self.rules {
-            for caps in re.captures_iter(text) {
-                let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
-                    continue;
-                };
-                let s = m.as_str();
-                let mut trimmed_end = m.start() + s.trim_end_matches([',', ' ', '\n', '\t']).len();
-                if trimmed_end <= m.start() {
+    /// Address parts inside `windows` (byte ranges of `text` cut at
+    /// whitespace, e.g. [`crate::pattern::digit_windows`]); the "corner of"
+    /// rule, which need not hold a digit, reads the whole text.
+    fn parts_in(&self, text: &str, windows: &[(usize, usize)], out: &mut Vec<Candidate>) {
+        let whole = [(0, text.len())];
+        for (i, (re, score)) in self.rules.iter().enumerate() {
+            let regions: &[(usize, usize)] = if i == CORNER_RULE {
+                if !text.contains("orner of") {
                     continue;
                 }
-                if *score >= 0.6 {
-                    trimmed_end = self.extend(text, trimmed_end);
+                &whole
+            } else {
+                windows
+            };
+            for &(lo, hi) in regions {
+                for caps in re.captures_iter(&text[lo..hi]) {
+                    let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
+                        continue;
+                    };
+                    let start = lo + m.start();
+                    let mut end = start + m.as_str().trim_end_matches([',', ' ', '\n', '\t']).len();
+                    if end <= start {
+                        continue;
+                    }
+                    if *score >= 0.6 {
+                        end = self.extend(text, end);
+                    }
+                    out.push(Candidate {
+                        entity: EntityType::LOCATION,
+                        start,
+                        end,
+                        score: *score,
+                        recognizer: self.name.clone(),
+                    });
                 }
-                out.push(Candidate {
-                    entity: EntityType::LOCATION,
-                    start: m.start(),
-                    end: trimmed_end,
-                    score: *score,
-                    recognizer: self.name.clone(),
-                });
             }
         }
     }

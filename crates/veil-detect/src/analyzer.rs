@@ -137,7 +137,7 @@ impl Analyzer {
         if !windows.is_empty()
             && let Some(a) = &self.address
         {
-            a.analyze(text, &mut out);
+            a.analyze_windows(text, &windows, &mut out);
         }
         if let Some(s) = &self.secrets {
             s.analyze(text, &mut out);
