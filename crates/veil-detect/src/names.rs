@@ -570,19 +570,26 @@ fn ends_with_cue(before: &str, cues: &WordSet) -> bool {
     let b = before.trim_end_matches(|c: char| {
         c.is_whitespace() || c == ',' || c == ':' || c == '-' || c == '.'
     });
-    let mut words = b
-        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '>')
-        .filter(|w| !w.is_empty());
-    let Some(w1) = words.next() else { return false };
-    if cues.contains(w1) {
-        return true;
+    let bytes = b.as_bytes();
+    let is_sep = |c: u8| c.is_ascii_whitespace() || c == b'(' || c == b'"' || c == b'>';
+    // The last one, two and three words, as slices of `b` (so a phrase
+    // matches when its words are separated by one space, as cues are).
+    let mut i = bytes.len();
+    for _ in 0..3 {
+        while i > 0 && is_sep(bytes[i - 1]) {
+            i -= 1;
+        }
+        if i == 0 {
+            return false;
+        }
+        while i > 0 && !is_sep(bytes[i - 1]) {
+            i -= 1;
+        }
+        if cues.contains(&b[i..]) {
+            return true;
+        }
     }
-    let Some(w2) = words.next() else { return false };
-    if cues.contains(&format!("{w2} {w1}")) {
-        return true;
-    }
-    let Some(w3) = words.next() else { return false };
-    cues.contains(&format!("{w3} {w2} {w1}"))
+    false
 }
 
 fn lower_window(text: &str, start: usize, back: usize) -> String {
