@@ -47,6 +47,63 @@ pub fn map_label(label: &str) -> String {
     }
 }
 
+/// Field names of one gold format.
+struct GoldKeys {
+    text: &'static str,
+    start: &'static str,
+    end: &'static str,
+    labels: &'static [&'static str],
+}
+
+const PRESIDIO_KEYS: GoldKeys = GoldKeys {
+    text: "full_text",
+    start: "start_position",
+    end: "end_position",
+    labels: &["entity_type"],
+};
+const JSONL_KEYS: GoldKeys = GoldKeys {
+    text: "text",
+    start: "start",
+    end: "end",
+    labels: &["label", "entity_type"],
+};
+
+/// One gold record; `place` names it in errors ("path: record 3").
+fn example(r: &Value, keys: &GoldKeys, place: &str) -> Result<Example> {
+    let text = r
+        .get(keys.text)
+        .and_then(Value::as_str)
+        .with_context(|| format!("{place}: no `{}`", keys.text))?;
+    let mut gold = Vec::new();
+    for s in r
+        .get("spans")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let label = keys
+            .labels
+            .iter()
+            .find_map(|k| s.get(*k).and_then(Value::as_str))
+            .with_context(|| format!("{place}: span without `{}`", keys.labels[0]))?;
+        let num = |k: &str| -> Result<usize> {
+            s.get(k)
+                .and_then(Value::as_u64)
+                .map(|n| n as usize)
+                .with_context(|| format!("{place}: span without integer `{k}`"))
+        };
+        gold.push(Span {
+            start: num(keys.start)?,
+            end: num(keys.end)?,
+            label: map_label(label),
+        });
+    }
+    Ok(Example {
+        text: text.to_string(),
+        gold,
+    })
+}
+
 fn load_gold(path: &std::path::Path, format: GoldFormat) -> Result<Vec<Example>> {
     let src = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
@@ -55,46 +112,17 @@ fn load_gold(path: &std::path::Path, format: GoldFormat) -> Result<Vec<Example>>
         GoldFormat::Auto => GoldFormat::Jsonl,
         f => f,
     };
-    let num = |v: &Value, k: &str, where_: &str| -> Result<usize> {
-        v.get(k)
-            .and_then(Value::as_u64)
-            .map(|n| n as usize)
-            .with_context(|| format!("{}: {where_}: span without integer `{k}`", path.display()))
-    };
     let mut out = Vec::new();
     match format {
         GoldFormat::Presidio => {
             let arr: Vec<Value> = serde_json::from_str(&src)
                 .with_context(|| format!("{}: not a JSON array of records", path.display()))?;
             for (i, r) in arr.iter().enumerate() {
-                let where_ = format!("record {}", i + 1);
-                let text = r
-                    .get("full_text")
-                    .and_then(Value::as_str)
-                    .with_context(|| format!("{}: {where_}: no `full_text`", path.display()))?;
-                let mut gold = Vec::new();
-                for s in r
-                    .get("spans")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    let label =
-                        s.get("entity_type")
-                            .and_then(Value::as_str)
-                            .with_context(|| {
-                                format!("{}: {where_}: span without `entity_type`", path.display())
-                            })?;
-                    gold.push(Span {
-                        start: num(s, "start_position", &where_)?,
-                        end: num(s, "end_position", &where_)?,
-                        label: map_label(label),
-                    });
-                }
-                out.push(Example {
-                    text: text.to_string(),
-                    gold,
-                });
+                out.push(example(
+                    r,
+                    &PRESIDIO_KEYS,
+                    &format!("{}: record {}", path.display(), i + 1),
+                )?);
             }
         }
         _ => {
@@ -102,37 +130,10 @@ fn load_gold(path: &std::path::Path, format: GoldFormat) -> Result<Vec<Example>>
                 if line.trim().is_empty() {
                     continue;
                 }
-                let where_ = format!("line {}", i + 1);
+                let place = format!("{}: line {}", path.display(), i + 1);
                 let r: Value = serde_json::from_str(line)
-                    .with_context(|| format!("{}: {where_}: not valid JSON", path.display()))?;
-                let text = r
-                    .get("text")
-                    .and_then(Value::as_str)
-                    .with_context(|| format!("{}: {where_}: no `text`", path.display()))?;
-                let mut gold = Vec::new();
-                for s in r
-                    .get("spans")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    let label = s
-                        .get("label")
-                        .or_else(|| s.get("entity_type"))
-                        .and_then(Value::as_str)
-                        .with_context(|| {
-                            format!("{}: {where_}: span without `label`", path.display())
-                        })?;
-                    gold.push(Span {
-                        start: num(s, "start", &where_)?,
-                        end: num(s, "end", &where_)?,
-                        label: map_label(label),
-                    });
-                }
-                out.push(Example {
-                    text: text.to_string(),
-                    gold,
-                });
+                    .with_context(|| format!("{place}: not valid JSON"))?;
+                out.push(example(&r, &JSONL_KEYS, &place)?);
             }
         }
     }

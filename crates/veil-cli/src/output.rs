@@ -210,6 +210,22 @@ impl Sink {
         }
     }
 
+    /// Findings as JSON objects with code-point offsets within `text`.
+    fn char_findings(&self, text: &str, map: &OffsetMap<'_>, findings: &[Finding]) -> Vec<Value> {
+        findings
+            .iter()
+            .map(|f| {
+                let value = self.show_values.then(|| &text[f.start..f.end]);
+                Value::Object(finding_json(
+                    f,
+                    map.char_offset(f.start),
+                    map.char_offset(f.end),
+                    value,
+                ))
+            })
+            .collect()
+    }
+
     /// Take one analysed text.
     pub fn accept(
         &mut self,
@@ -267,17 +283,7 @@ impl Sink {
                     return Ok(());
                 }
                 let map = OffsetMap::new(text);
-                let fs: Vec<Value> = findings
-                    .iter()
-                    .map(|f| {
-                        Value::Object(finding_json(
-                            f,
-                            map.char_offset(f.start),
-                            map.char_offset(f.end),
-                            self.show_values.then(|| &text[f.start..f.end]),
-                        ))
-                    })
-                    .collect();
+                let fs: Vec<Value> = self.char_findings(text, &map, &findings);
                 match self.format {
                     Format::Jsonl => writeln!(
                         self.out,
@@ -305,17 +311,7 @@ impl Sink {
                 let map = OffsetMap::new(text);
                 match self.format {
                     Format::Jsonl => {
-                        let fs: Vec<Value> = findings
-                            .iter()
-                            .map(|f| {
-                                Value::Object(finding_json(
-                                    f,
-                                    map.char_offset(f.start),
-                                    map.char_offset(f.end),
-                                    self.show_values.then(|| &text[f.start..f.end]),
-                                ))
-                            })
-                            .collect();
+                        let fs: Vec<Value> = self.char_findings(text, &map, &findings);
                         writeln!(self.out, "{}", json!({"id": id, "findings": fs}))?
                     }
                     Format::Sarif => {
@@ -342,17 +338,7 @@ impl Sink {
                 let col_name = self.inputs[file].columns[column].clone();
                 match self.format {
                     Format::Jsonl => {
-                        let fs: Vec<Value> = findings
-                            .iter()
-                            .map(|f| {
-                                Value::Object(finding_json(
-                                    f,
-                                    map.char_offset(f.start),
-                                    map.char_offset(f.end),
-                                    self.show_values.then(|| &text[f.start..f.end]),
-                                ))
-                            })
-                            .collect();
+                        let fs: Vec<Value> = self.char_findings(text, &map, &findings);
                         writeln!(
                             self.out,
                             "{}",
