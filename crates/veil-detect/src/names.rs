@@ -901,15 +901,7 @@ impl NameRecognizer {
             lo += 1;
         }
         if !titled {
-            let before = lower_window(text, run[0].start, 12);
-            let b = before.trim_end_matches(['.', ' ']);
-            titled = TITLES.iter().any(|t| {
-                b.ends_with(t)
-                    && b[..b.len() - t.len()]
-                        .chars()
-                        .next_back()
-                        .is_none_or(|c| !c.is_alphanumeric())
-            });
+            titled = titled_before(text, run[0].start);
         }
         // Trim ordinary words at both ends: "Thanks John", "John Tomorrow".
         while lo < run.len() && classes[lo] == Class::Word {

@@ -11,6 +11,14 @@ fn digits(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// The ASCII letters and digits of `s`, upper-cased (separators dropped).
+fn alnum_upper(s: &str) -> Vec<u8> {
+    s.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_uppercase())
+        .collect()
+}
+
 /// Luhn (mod 10) check over the digits of `s`, ignoring separators.
 pub fn luhn(s: &str) -> bool {
     let d = digits(s);
@@ -128,11 +136,7 @@ const IBAN_LENGTHS: &[(&str, usize)] = &[
 /// IBAN: the country's registered length and the ISO 7064 mod-97 check.
 /// Spaces and dashes are ignored; letters may be lower case.
 pub fn iban(s: &str) -> bool {
-    let c: Vec<u8> = s
-        .bytes()
-        .filter(|b| b.is_ascii_alphanumeric())
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
+    let c = alnum_upper(s);
     if c.len() < 15 || !c[0].is_ascii_alphabetic() || !c[1].is_ascii_alphabetic() {
         return false;
     }
@@ -210,11 +214,7 @@ pub fn uk_nhs(s: &str) -> bool {
 /// UK National Insurance number: two prefix letters from the allowed set,
 /// six digits, suffix A–D.
 pub fn uk_nino(s: &str) -> bool {
-    let c: Vec<u8> = s
-        .bytes()
-        .filter(|b| b.is_ascii_alphanumeric())
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
+    let c = alnum_upper(s);
     if c.len() != 9 {
         return false;
     }
@@ -287,11 +287,7 @@ pub fn in_pan(s: &str) -> bool {
 /// Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter), mod-23 letter.
 pub fn es_nif(s: &str) -> bool {
     const LETTERS: &[u8] = b"TRWAGMYFPDXBNJZSQVHLCKE";
-    let c: Vec<u8> = s
-        .bytes()
-        .filter(|b| b.is_ascii_alphanumeric())
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
+    let c = alnum_upper(s);
     if c.len() != 9 {
         return false;
     }
