@@ -1,0 +1,157 @@
+//! The randomness behind every release: ChaCha20 seeded from the operating
+//! system. A fixed seed exists only for tests and reproducible demos, and a
+//! generator built from one reports itself as not private.
+
+use crate::error::{DpError, Result};
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+
+/// A cryptographically secure generator (ChaCha20) that knows whether its
+/// output may back a privacy claim.
+pub struct PrivacyRng {
+    inner: ChaCha20Rng,
+    private: bool,
+}
+
+impl PrivacyRng {
+    /// Seeds ChaCha20 from the operating system's entropy source. Releases made
+    /// with this generator are private.
+    pub fn from_os() -> Result<PrivacyRng> {
+        let inner = ChaCha20Rng::try_from_os_rng().map_err(|e| DpError::Rng(e.to_string()))?;
+        Ok(PrivacyRng {
+            inner,
+            private: true,
+        })
+    }
+
+    /// A generator from a fixed seed. Its output is reproducible and therefore
+    /// NOT private: [`PrivacyRng::is_private`] returns false and every report
+    /// built from it must say so.
+    pub fn insecure_from_seed(seed: u64) -> PrivacyRng {
+        PrivacyRng {
+            inner: ChaCha20Rng::seed_from_u64(seed),
+            private: false,
+        }
+    }
+
+    /// False when the generator was built from a fixed seed.
+    pub fn is_private(&self) -> bool {
+        self.private
+    }
+
+    /// An independent generator for another thread: seeded with 256 fresh
+    /// bits from this one, inheriting its privacy flag.
+    pub fn fork(&mut self) -> PrivacyRng {
+        let mut seed = [0u8; 32];
+        self.inner.fill_bytes(&mut seed);
+        PrivacyRng {
+            inner: ChaCha20Rng::from_seed(seed),
+            private: self.private,
+        }
+    }
+
+    /// 64 uniform bits.
+    #[inline]
+    pub fn next_u64(&mut self) -> u64 {
+        self.inner.next_u64()
+    }
+
+    /// A fair coin.
+    #[inline]
+    pub fn coin(&mut self) -> bool {
+        self.inner.next_u32() & 1 == 1
+    }
+
+    /// Uniform integer in `[0, n)`, exactly (Lemire's method with rejection).
+    /// `n` must be positive.
+    #[inline]
+    pub fn below(&mut self, n: u64) -> u64 {
+        debug_assert!(n > 0);
+        let mut m = (self.next_u64() as u128) * (n as u128);
+        let mut low = m as u64;
+        if low < n {
+            let threshold = n.wrapping_neg() % n;
+            while low < threshold {
+                m = (self.next_u64() as u128) * (n as u128);
+                low = m as u64;
+            }
+        }
+        (m >> 64) as u64
+    }
+
+    /// Uniform integer in `[0, n)` for 128-bit `n`, exactly (masked rejection).
+    pub fn below_u128(&mut self, n: u128) -> u128 {
+        debug_assert!(n > 0);
+        if n <= u64::MAX as u128 {
+            return self.below(n as u64) as u128;
+        }
+        let bits = 128 - (n - 1).leading_zeros();
+        let mask = if bits == 128 {
+            u128::MAX
+        } else {
+            (1u128 << bits) - 1
+        };
+        loop {
+            let x = (((self.next_u64() as u128) << 64) | self.next_u64() as u128) & mask;
+            if x < n {
+                return x;
+            }
+        }
+    }
+
+    /// A uniformly random subset of `k` distinct indices out of `0..n`
+    /// (partial Fisher–Yates), used for contribution bounding.
+    pub fn sample_indices(&mut self, n: usize, k: usize) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..n).collect();
+        let k = k.min(n);
+        for i in 0..k {
+            let j = i + self.below((n - i) as u64) as usize;
+            idx.swap(i, j);
+        }
+        idx.truncate(k);
+        idx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeded_generators_are_marked_not_private_and_forks_inherit() {
+        let mut r = PrivacyRng::insecure_from_seed(1);
+        assert!(!r.is_private());
+        assert!(!r.fork().is_private());
+        let mut os = PrivacyRng::from_os().unwrap();
+        assert!(os.is_private());
+        assert!(os.fork().is_private());
+    }
+
+    #[test]
+    fn below_is_uniform_on_a_small_range() {
+        let mut r = PrivacyRng::insecure_from_seed(7);
+        let mut counts = [0u32; 6];
+        for _ in 0..60_000 {
+            counts[r.below(6) as usize] += 1;
+        }
+        for c in counts {
+            assert!((9_500..10_500).contains(&c), "{counts:?}");
+        }
+        for _ in 0..1000 {
+            let n = (u64::MAX as u128) * 3 + 5;
+            assert!(r.below_u128(n) < n);
+        }
+    }
+
+    #[test]
+    fn sample_indices_returns_distinct_indices() {
+        let mut r = PrivacyRng::insecure_from_seed(3);
+        let mut s = r.sample_indices(10, 4);
+        assert_eq!(s.len(), 4);
+        s.sort();
+        s.dedup();
+        assert_eq!(s.len(), 4);
+        assert!(s.iter().all(|&i| i < 10));
+        assert_eq!(r.sample_indices(3, 9).len(), 3);
+    }
+}

@@ -1,0 +1,374 @@
+//! Exact samplers on the integers (Canonne, Kamath & Steinke 2020,
+//! "The Discrete Gaussian for Differential Privacy", Algorithms 1–3).
+//!
+//! Every probability is a ratio of integers and every coin is drawn from
+//! [`PrivacyRng`] with exact integer comparisons, so no floating-point
+//! rounding shapes the output distribution (the attack of Mironov 2012 does
+//! not apply). Real-valued releases are made by rounding to a grid and adding
+//! integer noise (see [`crate::mechanisms`]).
+
+use crate::error::{DpError, Result};
+use crate::rng::PrivacyRng;
+use rayon::prelude::*;
+
+/// Bernoulli(num / den), exactly. Requires `num <= den`, `den > 0`.
+#[inline]
+fn bernoulli_ratio(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
+    rng.below_u128(den) < num
+}
+
+/// Bernoulli(exp(−num/den)) for 0 ≤ num/den ≤ 1 (CKS Algorithm 1, first case).
+#[inline]
+fn bernoulli_exp_le1(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
+    let mut k: u128 = 1;
+    loop {
+        let Some(dk) = den.checked_mul(k) else {
+            // k beyond 2^64 has probability below 1/(2^64)!: stop with the parity so far.
+            return k % 2 == 1;
+        };
+        if bernoulli_ratio(rng, num, dk) {
+            k += 1;
+        } else {
+            return k % 2 == 1;
+        }
+    }
+}
+
+/// Bernoulli(exp(−γ)) for rational γ = num/den ≥ 0, exactly (CKS Algorithm 1).
+/// `den` must be positive.
+pub fn bernoulli_exp(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
+    debug_assert!(den > 0);
+    let mut num = num;
+    while num > den {
+        if !bernoulli_exp_le1(rng, 1, 1) {
+            return false;
+        }
+        num -= den;
+    }
+    bernoulli_exp_le1(rng, num, den)
+}
+
+/// Discrete Laplace on ℤ with scale `t/s`: P(y) ∝ exp(−|y|·s/t), exactly
+/// (CKS Algorithm 2). `s` and `t` must be positive.
+pub fn discrete_laplace(rng: &mut PrivacyRng, t: u64, s: u64) -> i64 {
+    debug_assert!(s > 0 && t > 0);
+    loop {
+        let u = rng.below(t);
+        if !bernoulli_exp_le1(rng, u as u128, t as u128) {
+            continue;
+        }
+        let mut v: u64 = 0;
+        while bernoulli_exp_le1(rng, 1, 1) {
+            v += 1;
+        }
+        let x = u as u128 + (t as u128) * (v as u128);
+        let y = x / s as u128;
+        let negative = rng.coin();
+        if negative && y == 0 {
+            continue;
+        }
+        let y = i64::try_from(y).unwrap_or(i64::MAX);
+        return if negative { -y } else { y };
+    }
+}
+
+/// Discrete Laplace noise with a rational scale `t/s` (P(y) ∝ exp(−|y|·s/t)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DiscreteLaplace {
+    t: u64,
+    s: u64,
+}
+
+impl DiscreteLaplace {
+    /// Scale `t/s`; both must be positive.
+    pub fn new(t: u64, s: u64) -> Result<DiscreteLaplace> {
+        if t == 0 || s == 0 {
+            return Err(DpError::InvalidParameter {
+                name: "discrete Laplace scale",
+                reason: format!("numerator and denominator must be positive, got {t}/{s}"),
+            });
+        }
+        Ok(DiscreteLaplace { t, s })
+    }
+
+    /// The scale t/s as a float (for reports only).
+    pub fn scale(&self) -> f64 {
+        self.t as f64 / self.s as f64
+    }
+
+    /// One draw.
+    pub fn sample(&self, rng: &mut PrivacyRng) -> i64 {
+        discrete_laplace(rng, self.t, self.s)
+    }
+
+    /// Standard deviation of the discrete Laplace: √2·e^{−1/b}… exactly
+    /// sqrt(2 e^{-1/b}) / (1 − e^{-1/b}) with b the scale.
+    pub fn std_dev(&self) -> f64 {
+        let r = (-(self.s as f64) / self.t as f64).exp();
+        (2.0 * r).sqrt() / (1.0 - r)
+    }
+
+    /// Smallest integer k with P(|Y| ≥ k) ≤ alpha; |Y| < k then holds with
+    /// probability at least 1 − alpha (used for confidence intervals).
+    pub fn two_sided_quantile(&self, alpha: f64) -> u64 {
+        // P(|Y| >= k) = 2 r^k / (1 + r) for k >= 1, r = e^{-s/t}.
+        let r = (-(self.s as f64) / self.t as f64).exp();
+        if alpha >= 1.0 {
+            return 0;
+        }
+        let k = ((alpha * (1.0 + r) / 2.0).ln() / r.ln()).ceil();
+        if k.is_finite() && k > 0.0 {
+            k as u64
+        } else {
+            1
+        }
+    }
+}
+
+/// The smallest σ the discrete Gaussian accepts, 2^-10.
+pub const MIN_SIGMA: f64 = 1.0 / 1024.0;
+/// The largest σ the discrete Gaussian accepts, 2^24 (choose a coarser grid above).
+pub const MAX_SIGMA: f64 = (1u64 << 24) as f64;
+
+/// The discrete Gaussian N_ℤ(0, σ²), P(y) ∝ exp(−y²/2σ²), sampled exactly
+/// (CKS Algorithm 3). σ is held as a rational a/b (b a power of two, a ≥ 2^20
+/// unless σ ≥ 2^20), rounded *up* from the requested value: more noise never
+/// weakens a guarantee, and [`DiscreteGaussian::sigma`] reports the value used.
+#[derive(Clone, Copy, Debug)]
+pub struct DiscreteGaussian {
+    a: u128,
+    b: u128,
+    t: u64,
+    /// a²
+    a2: u128,
+    /// b²·t
+    b2t: u128,
+    /// 2·a²·b²·t²
+    den: u128,
+}
+
+impl DiscreteGaussian {
+    /// A discrete Gaussian with standard-deviation parameter at least `sigma`.
+    pub fn new(sigma: f64) -> Result<DiscreteGaussian> {
+        if !(sigma.is_finite() && (MIN_SIGMA..=MAX_SIGMA).contains(&sigma)) {
+            return Err(DpError::InvalidParameter {
+                name: "discrete Gaussian sigma",
+                reason: format!(
+                    "must be within [{MIN_SIGMA}, {MAX_SIGMA}] grid units, got {sigma}; pick a coarser or finer granularity"
+                ),
+            });
+        }
+        let (a, b) = if sigma >= (1u64 << 20) as f64 {
+            (sigma.ceil() as u128, 1u128)
+        } else {
+            let mut b: u128 = 1;
+            while sigma * (b as f64) < (1u64 << 20) as f64 {
+                b <<= 1;
+            }
+            ((sigma * b as f64).ceil() as u128, b)
+        };
+        let t = (a / b) as u64 + 1;
+        let a2 = a * a;
+        let b2t = b * b * t as u128;
+        let den = 2 * a2 * b * b * (t as u128) * (t as u128);
+        Ok(DiscreteGaussian {
+            a,
+            b,
+            t,
+            a2,
+            b2t,
+            den,
+        })
+    }
+
+    /// The σ actually used (≥ the requested one, by less than 2^-20 relative).
+    pub fn sigma(&self) -> f64 {
+        self.a as f64 / self.b as f64
+    }
+
+    /// One draw.
+    pub fn sample(&self, rng: &mut PrivacyRng) -> i64 {
+        loop {
+            let y = discrete_laplace(rng, self.t, 1);
+            let abs = y.unsigned_abs() as u128;
+            // γ = (|y| − σ²/t)² / (2σ²) = (|y|·b²·t − a²)² / (2·a²·b²·t²)
+            let Some(x) = abs.checked_mul(self.b2t) else {
+                continue; // |y| beyond 2^60 grid units: probability far below 2^-1000
+            };
+            let diff = x.abs_diff(self.a2);
+            let Some(num) = diff.checked_mul(diff) else {
+                continue;
+            };
+            if bernoulli_exp(rng, num, self.den) {
+                return y;
+            }
+        }
+    }
+
+    /// `n` draws, in parallel on all cores: the work is cut into chunks, each
+    /// with its own generator forked from `rng` (so the stream stays secure and,
+    /// under a test seed, reproducible).
+    pub fn sample_vec(&self, rng: &mut PrivacyRng, n: usize) -> Vec<i64> {
+        const CHUNK: usize = 1 << 14;
+        let mut out = vec![0i64; n];
+        let mut rngs: Vec<PrivacyRng> = (0..n.div_ceil(CHUNK)).map(|_| rng.fork()).collect();
+        out.par_chunks_mut(CHUNK)
+            .zip(rngs.par_iter_mut())
+            .for_each(|(chunk, r)| {
+                for v in chunk {
+                    *v = self.sample(r);
+                }
+            });
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pearson chi-square of observed counts against expected probabilities,
+    /// pooling cells with expectation below 5 into one.
+    fn chi_square(counts: &[u64], probs: &[f64], n: u64) -> (f64, usize) {
+        let mut stat = 0.0;
+        let mut df = 0usize;
+        let (mut pool_o, mut pool_e) = (0.0, 0.0);
+        for (&c, &p) in counts.iter().zip(probs) {
+            let e = p * n as f64;
+            if e < 5.0 {
+                pool_o += c as f64;
+                pool_e += e;
+            } else {
+                stat += (c as f64 - e).powi(2) / e;
+                df += 1;
+            }
+        }
+        if pool_e > 0.0 {
+            stat += (pool_o - pool_e).powi(2) / pool_e.max(1e-12);
+            df += 1;
+        }
+        (stat, df.saturating_sub(1))
+    }
+
+    /// Upper 0.1% critical value of chi-square with `df` degrees of freedom
+    /// (Wilson–Hilferty approximation, accurate to a few percent for df ≥ 3).
+    fn chi_critical(df: usize) -> f64 {
+        let k = df as f64;
+        let z = 3.09;
+        k * (1.0 - 2.0 / (9.0 * k) + z * (2.0 / (9.0 * k)).sqrt()).powi(3)
+    }
+
+    fn check_integer_sampler(
+        mut draw: impl FnMut(&mut PrivacyRng) -> i64,
+        pmf: impl Fn(i64) -> f64,
+        range: i64,
+        seed: u64,
+    ) {
+        let n = 200_000u64;
+        let mut rng = PrivacyRng::insecure_from_seed(seed);
+        let width = (2 * range + 1) as usize;
+        let mut counts = vec![0u64; width + 1];
+        for _ in 0..n {
+            let y = draw(&mut rng);
+            if y.abs() > range {
+                counts[width] += 1;
+            } else {
+                counts[(y + range) as usize] += 1;
+            }
+        }
+        let mut probs: Vec<f64> = (-range..=range).map(&pmf).collect();
+        let inside: f64 = probs.iter().sum();
+        probs.push((1.0 - inside).max(0.0));
+        let (stat, df) = chi_square(&counts, &probs, n);
+        assert!(
+            stat < chi_critical(df),
+            "chi-square {stat:.1} with {df} df exceeds {:.1}",
+            chi_critical(df)
+        );
+    }
+
+    #[test]
+    fn bernoulli_exp_matches_exp_minus_gamma() {
+        for (i, &(num, den)) in [(0u128, 1u128), (1, 4), (1, 1), (5, 2), (7, 3)]
+            .iter()
+            .enumerate()
+        {
+            let mut rng = PrivacyRng::insecure_from_seed(100 + i as u64);
+            let n = 200_000;
+            let hits = (0..n).filter(|_| bernoulli_exp(&mut rng, num, den)).count();
+            let p = (-(num as f64) / den as f64).exp();
+            let sd = (p * (1.0 - p) / n as f64).sqrt().max(1e-9);
+            let z = (hits as f64 / n as f64 - p) / sd;
+            assert!(z.abs() < 4.0, "gamma {num}/{den}: z = {z}");
+        }
+    }
+
+    #[test]
+    fn discrete_laplace_fits_its_pmf_at_several_scales() {
+        for (i, &(t, s)) in [(1u64, 1u64), (3, 1), (10, 1), (7, 2)].iter().enumerate() {
+            let dl = DiscreteLaplace::new(t, s).unwrap();
+            let r = (-(s as f64) / t as f64).exp();
+            let pmf = move |y: i64| (1.0 - r) / (1.0 + r) * r.powi(y.abs() as i32);
+            let range = (8.0 * t as f64 / s as f64).ceil() as i64;
+            check_integer_sampler(|rng| dl.sample(rng), pmf, range, 10 + i as u64);
+        }
+    }
+
+    #[test]
+    fn discrete_gaussian_fits_its_pmf_at_several_scales() {
+        for (i, &sigma) in [0.5f64, 1.0, 2.5, 10.0].iter().enumerate() {
+            let dg = DiscreteGaussian::new(sigma).unwrap();
+            let s = dg.sigma();
+            assert!(s >= sigma && s < sigma * (1.0 + 1e-5));
+            let range = (8.0 * s).ceil() as i64;
+            let norm: f64 = (-range * 4..=range * 4)
+                .map(|y| (-(y as f64).powi(2) / (2.0 * s * s)).exp())
+                .sum();
+            let pmf = move |y: i64| (-(y as f64).powi(2) / (2.0 * s * s)).exp() / norm;
+            check_integer_sampler(|rng| dg.sample(rng), pmf, range, 20 + i as u64);
+        }
+    }
+
+    #[test]
+    fn discrete_gaussian_large_sigma_has_the_right_moments() {
+        let dg = DiscreteGaussian::new(1_500_000.0).unwrap();
+        let mut rng = PrivacyRng::insecure_from_seed(5);
+        let v = dg.sample_vec(&mut rng, 100_000);
+        let n = v.len() as f64;
+        let mean = v.iter().map(|&x| x as f64).sum::<f64>() / n;
+        let var = v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
+        let sd = var.sqrt();
+        assert!((mean / 1_500_000.0).abs() < 0.02, "mean {mean}");
+        assert!((sd / 1_500_000.0 - 1.0).abs() < 0.01, "sd {sd}");
+        // Kolmogorov–Smirnov against the normal CDF (the grid is 1.5e6 times
+        // finer than σ, so the discrete and continuous CDFs agree to ~1e-6).
+        let mut z: Vec<f64> = v.iter().map(|&x| x as f64 / dg.sigma()).collect();
+        z.sort_by(f64::total_cmp);
+        let d = z
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                let f = crate::accounting::normal::cdf(x);
+                (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
+            })
+            .fold(0.0, f64::max);
+        assert!(d < 1.95 / n.sqrt(), "KS distance {d}");
+    }
+
+    #[test]
+    fn sigma_out_of_range_is_refused() {
+        assert!(DiscreteGaussian::new(0.0).is_err());
+        assert!(DiscreteGaussian::new(f64::NAN).is_err());
+        assert!(DiscreteGaussian::new(1e9).is_err());
+        assert!(DiscreteLaplace::new(0, 1).is_err());
+    }
+
+    #[test]
+    fn laplace_quantile_covers_the_requested_mass() {
+        let dl = DiscreteLaplace::new(100, 1).unwrap();
+        let k = dl.two_sided_quantile(0.05);
+        let r = (-1.0f64 / 100.0).exp();
+        let tail = |k: u64| 2.0 * r.powi(k as i32) / (1.0 + r);
+        assert!(tail(k) <= 0.05 && tail(k - 1) > 0.05);
+    }
+}
