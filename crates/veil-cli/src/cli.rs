@@ -17,6 +17,176 @@ pub enum Command {
     Scan(Box<ScanArgs>),
     /// Score Veil's findings (or another tool's) against labelled data.
     Eval(EvalArgs),
+    /// Differential privacy: accountants, DP aggregate queries and the budget ledger.
+    #[command(subcommand)]
+    Dp(DpCommand),
+}
+
+/// `veil dp` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum DpCommand {
+    /// ε of DP-SGD (Poisson-subsampled Gaussian) for a noise multiplier.
+    Epsilon(DpEpsilonArgs),
+    /// The noise multiplier DP-SGD needs to reach a target (ε, δ).
+    Noise(DpNoiseArgs),
+    /// Release DP aggregates (COUNT, COUNT DISTINCT, SUM, MEAN, VARIANCE, QUANTILES) of a CSV or Parquet table.
+    Query(Box<DpQueryArgs>),
+    /// Register datasets and show what their privacy budgets have paid for.
+    #[command(subcommand)]
+    Budget(DpBudgetCommand),
+}
+
+/// Which accountant computes a DP-SGD guarantee.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountantArg {
+    /// Privacy-loss distributions (tightest).
+    Pld,
+    /// Rényi DP.
+    Rdp,
+}
+
+#[derive(Args, Debug)]
+pub struct DpEpsilonArgs {
+    /// Poisson sampling rate q (expected batch size / dataset size).
+    #[arg(long)]
+    pub sampling_rate: f64,
+    /// Noise standard deviation divided by the clipping norm.
+    #[arg(long)]
+    pub noise_multiplier: f64,
+    /// Number of noisy gradient steps.
+    #[arg(long)]
+    pub steps: u64,
+    /// Target δ.
+    #[arg(long)]
+    pub delta: f64,
+    /// Accountant.
+    #[arg(long, value_enum, default_value_t = AccountantArg::Pld)]
+    pub accountant: AccountantArg,
+    /// Print JSON (field `epsilon`, plus the other accountant's value).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DpNoiseArgs {
+    /// Target ε.
+    #[arg(long)]
+    pub epsilon: f64,
+    /// Target δ.
+    #[arg(long)]
+    pub delta: f64,
+    /// Poisson sampling rate q.
+    #[arg(long)]
+    pub sampling_rate: f64,
+    /// Number of noisy gradient steps.
+    #[arg(long)]
+    pub steps: u64,
+    /// Accountant.
+    #[arg(long, value_enum, default_value_t = AccountantArg::Pld)]
+    pub accountant: AccountantArg,
+    /// Print JSON (field `noise_multiplier`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DpQueryArgs {
+    /// The table (CSV with a header row, or Parquet).
+    pub input: PathBuf,
+    /// The budget ledger (SQLite); the input must be registered in it (`veil dp budget init`).
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// Column identifying the person to protect (one person may own many rows).
+    #[arg(long)]
+    pub privacy_unit: String,
+    /// Partition key columns (comma-separated); omit for one partition over the whole table.
+    #[arg(long, value_delimiter = ',')]
+    pub by: Vec<String>,
+    /// Metrics: count, count_distinct, sum, mean, variance, quantiles (comma-separated).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub metrics: Vec<String>,
+    /// Value column for sum, mean, variance and quantiles.
+    #[arg(long)]
+    pub value: Option<String>,
+    /// Quantiles to release with `quantiles` (comma-separated, each in [0, 1]).
+    #[arg(long, value_delimiter = ',', default_values_t = vec![0.5])]
+    pub quantiles: Vec<f64>,
+    /// Public lower clamping bound for values.
+    #[arg(long, allow_hyphen_values = true)]
+    pub lower: Option<f64>,
+    /// Public upper clamping bound for values.
+    #[arg(long, allow_hyphen_values = true)]
+    pub upper: Option<f64>,
+    /// Partitions one unit may contribute to.
+    #[arg(long, default_value_t = 1)]
+    pub max_partitions: u64,
+    /// Rows one unit may contribute to each partition.
+    #[arg(long, default_value_t = 1)]
+    pub max_rows: u64,
+    /// ε for this release (debited from the dataset's budget).
+    #[arg(long)]
+    pub epsilon: f64,
+    /// δ for this release (spent on partition selection; may be 0 with --public-partitions).
+    #[arg(long, default_value_t = 0.0)]
+    pub delta: f64,
+    /// File of public partition keys, one per line (multi-column keys joined by `|`); skips partition selection.
+    #[arg(long)]
+    pub public_partitions: Option<PathBuf>,
+    /// How to read the input.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Write the noisy table here as CSV (atomically); default: print it.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Write the release report (JSON) here (atomically).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Print the release as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// NOT PRIVATE: draw noise from this fixed seed (reproducible demos and tests only; the output says so).
+    #[arg(long)]
+    pub insecure_seed: Option<u64>,
+}
+
+/// `veil dp budget` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum DpBudgetCommand {
+    /// Register a dataset (by content hash) with its total (ε, δ).
+    Init(DpBudgetInitArgs),
+    /// Show datasets, their budgets and every release debited.
+    Show(DpBudgetShowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DpBudgetInitArgs {
+    /// The dataset file (its SHA-256 identifies it).
+    pub input: PathBuf,
+    /// The ledger (created when absent).
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// A name for the dataset (default: the file name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Total ε the dataset may spend.
+    #[arg(long)]
+    pub epsilon: f64,
+    /// Total δ the dataset may spend.
+    #[arg(long, default_value_t = 0.0)]
+    pub delta: f64,
+}
+
+#[derive(Args, Debug)]
+pub struct DpBudgetShowArgs {
+    /// The ledger.
+    #[arg(long)]
+    pub ledger: PathBuf,
+    /// Only this dataset.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Output format of `veil scan`.

@@ -2,6 +2,7 @@
 //! subcommand lives in its own module; none holds detection logic.
 
 mod cli;
+mod dp;
 mod eval;
 mod output;
 mod scan;
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         cli::Command::Scan(a) => scan::run(*a),
         cli::Command::Eval(a) => eval::run(a),
+        cli::Command::Dp(c) => dp::run(c),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@
 //! on.
 
 pub mod atomic;
+pub mod batches;
 pub mod jsonl;
 pub mod table;
 pub mod text;
