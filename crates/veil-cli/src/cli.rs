@@ -124,10 +124,10 @@ pub struct DpQueryArgs {
     #[arg(long, default_value_t = 1)]
     pub max_rows: u64,
     /// ε for this release (debited from the dataset's budget).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub epsilon: f64,
     /// δ for this release (spent on partition selection; may be 0 with --public-partitions).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub delta: f64,
     /// File of public partition keys, one per line (multi-column keys joined by `|`); skips partition selection.
     #[arg(long)]
@@ -169,10 +169,10 @@ pub struct DpBudgetInitArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Total ε the dataset may spend.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub epsilon: f64,
     /// Total δ the dataset may spend.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub delta: f64,
 }
 
