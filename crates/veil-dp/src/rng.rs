@@ -11,6 +11,9 @@ use rand_core::{RngCore, SeedableRng};
 pub struct PrivacyRng {
     inner: ChaCha20Rng,
     private: bool,
+    /// Unused random bits for [`PrivacyRng::coin`], and how many remain.
+    bits: u64,
+    nbits: u32,
 }
 
 impl PrivacyRng {
@@ -21,6 +24,8 @@ impl PrivacyRng {
         Ok(PrivacyRng {
             inner,
             private: true,
+            bits: 0,
+            nbits: 0,
         })
     }
 
@@ -31,6 +36,8 @@ impl PrivacyRng {
         PrivacyRng {
             inner: ChaCha20Rng::seed_from_u64(seed),
             private: false,
+            bits: 0,
+            nbits: 0,
         }
     }
 
@@ -47,6 +54,8 @@ impl PrivacyRng {
         PrivacyRng {
             inner: ChaCha20Rng::from_seed(seed),
             private: self.private,
+            bits: 0,
+            nbits: 0,
         }
     }
 
@@ -56,17 +65,40 @@ impl PrivacyRng {
         self.inner.next_u64()
     }
 
-    /// A fair coin.
+    /// A fair coin (one bit of a buffered 64-bit word).
     #[inline]
     pub fn coin(&mut self) -> bool {
-        self.inner.next_u32() & 1 == 1
+        if self.nbits == 0 {
+            self.bits = self.inner.next_u64();
+            self.nbits = 64;
+        }
+        let b = self.bits & 1 == 1;
+        self.bits >>= 1;
+        self.nbits -= 1;
+        b
     }
 
-    /// Uniform integer in `[0, n)`, exactly (Lemire's method with rejection).
-    /// `n` must be positive.
+    /// Uniform integer in `[0, n)`, exactly (Lemire's method with rejection;
+    /// 32-bit draws when `n` fits in 32 bits). `n` must be positive.
     #[inline]
     pub fn below(&mut self, n: u64) -> u64 {
         debug_assert!(n > 0);
+        if n == 1 {
+            return 0;
+        }
+        if n <= u32::MAX as u64 {
+            let n32 = n as u32;
+            let mut m = (self.inner.next_u32() as u64) * n;
+            let mut low = m as u32;
+            if low < n32 {
+                let threshold = n32.wrapping_neg() % n32;
+                while low < threshold {
+                    m = (self.inner.next_u32() as u64) * n;
+                    low = m as u32;
+                }
+            }
+            return m >> 32;
+        }
         let mut m = (self.next_u64() as u128) * (n as u128);
         let mut low = m as u64;
         if low < n {

@@ -14,7 +14,53 @@ use rayon::prelude::*;
 /// Bernoulli(num / den), exactly. Requires `num <= den`, `den > 0`.
 #[inline]
 fn bernoulli_ratio(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
-    rng.below_u128(den) < num
+    if num >= den {
+        return true;
+    }
+    if num == 0 {
+        return false;
+    }
+    if den <= u64::MAX as u128 {
+        return (rng.below(den as u64) as u128) < num;
+    }
+    // Wide denominators: compare a uniform X in [0, 1) with p = num/den
+    // lazily. The first 64 bits r of X settle the comparison unless r/2^64
+    // lies within a 1e-12 relative band around p (bracketed in f64 with a
+    // margin far above its rounding error); only then is the exact tail used.
+    let scaled = num as f64 / den as f64 * 18_446_744_073_709_551_616.0;
+    let r = rng.next_u64();
+    let rf = r as f64;
+    if rf * (1.0 + 1e-12) + 2.0 <= scaled * (1.0 - 1e-12) {
+        return true;
+    }
+    if rf * (1.0 - 1e-12) >= scaled * (1.0 + 1e-12) {
+        return false;
+    }
+    bernoulli_ratio_tail(rng, num, den, r)
+}
+
+/// Exact continuation of [`bernoulli_ratio`] given the first 64 bits `r` of
+/// X: X < num/den ⇔ Y·den < c with Y the remaining bits of X (uniform,
+/// independent of r) and c = num·2^64 − r·den, computed in 192 bits.
+#[cold]
+fn bernoulli_ratio_tail(rng: &mut PrivacyRng, num: u128, den: u128, r: u64) -> bool {
+    let d0 = den as u64 as u128;
+    let d1 = den >> 64;
+    let low = (r as u128) * d0;
+    let lo2 = low as u64;
+    let hi2 = (r as u128) * d1 + (low >> 64);
+    // c = (num, 0) − (hi2, lo2) in base 2^64 with `num` and `hi2` as the high limbs.
+    if num < hi2 || (num == hi2 && lo2 > 0) || (num == hi2 && lo2 == 0) {
+        return false;
+    }
+    let borrow = u128::from(lo2 > 0);
+    let c_hi = num - hi2 - borrow;
+    let c_lo = 0u64.wrapping_sub(lo2);
+    if c_hi >> 64 != 0 {
+        return true;
+    }
+    let c = (c_hi << 64) | c_lo as u128;
+    c >= den || rng.below_u128(den) < c
 }
 
 /// Bernoulli(exp(−num/den)) for 0 ≤ num/den ≤ 1 (CKS Algorithm 1, first case).
@@ -353,6 +399,30 @@ mod tests {
             })
             .fold(0.0, f64::max);
         assert!(d < 1.95 / n.sqrt(), "KS distance {d}");
+    }
+
+    #[test]
+    fn wide_bernoulli_ratios_are_exact_in_distribution() {
+        // Denominators above 2^64 take the lazy path; near-boundary cases take the tail.
+        let mut rng = PrivacyRng::insecure_from_seed(31);
+        let den: u128 = (1u128 << 90) + 12_345;
+        for &num in &[den / 3, den / 1000, den - 1, 1u128 << 70] {
+            let n = 200_000;
+            let p = num as f64 / den as f64;
+            let hits = (0..n).filter(|_| bernoulli_ratio(&mut rng, num, den)).count();
+            let sd = (p * (1.0 - p) / n as f64).sqrt().max(1e-9);
+            let z = (hits as f64 / n as f64 - p) / sd;
+            assert!(z.abs() < 4.5, "p = {p}: z = {z}");
+        }
+        // The exact tail agrees with the direct definition on both sides of the boundary.
+        let num: u128 = (1u128 << 89) + 7;
+        // r = floor(num·2^64/den) by two 32-bit long-division steps.
+        let qa = (num << 32) / den;
+        let rem = (num << 32) % den;
+        let r = ((qa << 32) | ((rem << 32) / den)) as u64;
+        let mut a = PrivacyRng::insecure_from_seed(1);
+        assert!(bernoulli_ratio_tail(&mut a, num, den, r.wrapping_sub(5)));
+        assert!(!bernoulli_ratio_tail(&mut a, num, den, r.wrapping_add(5)));
     }
 
     #[test]
