@@ -94,6 +94,35 @@ pub fn bernoulli_exp(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
     bernoulli_exp_le1(rng, num, den)
 }
 
+/// Bernoulli(p) exactly for the binary value of the float `p` (a dyadic
+/// rational): uniform 64-bit words are compared with p's base-2^64 digits,
+/// which f64 scaling by 2^64 extracts without rounding.
+pub fn bernoulli_f64(rng: &mut PrivacyRng, p: f64) -> bool {
+    if p.is_nan() || p <= 0.0 {
+        return false;
+    }
+    if p >= 1.0 {
+        return true;
+    }
+    let mut rest = p;
+    loop {
+        let x = rest * 18_446_744_073_709_551_616.0;
+        let digit = x.floor();
+        let r = rng.next_u64();
+        let d = digit as u64;
+        if r < d {
+            return true;
+        }
+        if r > d {
+            return false;
+        }
+        rest = x - digit;
+        if rest <= 0.0 {
+            return false;
+        }
+    }
+}
+
 /// Discrete Laplace on ℤ with scale `t/s`: P(y) ∝ exp(−|y|·s/t), exactly
 /// (CKS Algorithm 2). `s` and `t` must be positive.
 pub fn discrete_laplace(rng: &mut PrivacyRng, t: u64, s: u64) -> i64 {
@@ -409,7 +438,9 @@ mod tests {
         for &num in &[den / 3, den / 1000, den - 1, 1u128 << 70] {
             let n = 200_000;
             let p = num as f64 / den as f64;
-            let hits = (0..n).filter(|_| bernoulli_ratio(&mut rng, num, den)).count();
+            let hits = (0..n)
+                .filter(|_| bernoulli_ratio(&mut rng, num, den))
+                .count();
             let sd = (p * (1.0 - p) / n as f64).sqrt().max(1e-9);
             let z = (hits as f64 / n as f64 - p) / sd;
             assert!(z.abs() < 4.5, "p = {p}: z = {z}");
@@ -423,6 +454,20 @@ mod tests {
         let mut a = PrivacyRng::insecure_from_seed(1);
         assert!(bernoulli_ratio_tail(&mut a, num, den, r.wrapping_sub(5)));
         assert!(!bernoulli_ratio_tail(&mut a, num, den, r.wrapping_add(5)));
+    }
+
+    #[test]
+    fn float_bernoulli_matches_p() {
+        let mut rng = PrivacyRng::insecure_from_seed(8);
+        for &p in &[0.3f64, 1e-3, 0.999, 0.5] {
+            let n = 200_000;
+            let hits = (0..n).filter(|_| bernoulli_f64(&mut rng, p)).count();
+            let z = (hits as f64 / n as f64 - p) / (p * (1.0 - p) / n as f64).sqrt();
+            assert!(z.abs() < 4.5, "p={p}: z={z}");
+        }
+        assert!(!bernoulli_f64(&mut rng, 0.0));
+        assert!(bernoulli_f64(&mut rng, 1.0));
+        assert!(!bernoulli_f64(&mut rng, f64::NAN));
     }
 
     #[test]

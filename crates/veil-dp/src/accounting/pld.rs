@@ -189,12 +189,16 @@ impl Pld {
             .chain(std::iter::repeat(Complex::new(0.0, 0.0)))
             .take(fft_len)
             .collect();
-        let mut planner = FftPlanner::<f64>::new();
-        planner.plan_fft_forward(fft_len).process(&mut buf);
+        // One plan serves both directions: ifft(x) = conj(fft(conj(x))) / n.
+        let fft = FftPlanner::<f64>::new().plan_fft_forward(fft_len);
+        fft.process(&mut buf);
         for z in &mut buf {
-            *z = pow_complex(*z, times);
+            *z = pow_complex(*z, times).conj();
         }
-        planner.plan_fft_inverse(fft_len).process(&mut buf);
+        fft.process(&mut buf);
+        for z in &mut buf {
+            *z = z.conj();
+        }
         let scale = 1.0 / fft_len as f64;
         let probs: Vec<f64> = (0..out_len)
             .map(|k| {
@@ -238,7 +242,14 @@ impl Pld {
         for (x, y) in a.iter_mut().zip(&b) {
             *x *= y;
         }
-        planner.plan_fft_inverse(fft_len).process(&mut a);
+        drop(planner);
+        for z in &mut a {
+            *z = z.conj();
+        }
+        fwd.process(&mut a);
+        for z in &mut a {
+            *z = z.conj();
+        }
         let scale = 1.0 / fft_len as f64;
         let probs = a[..n].iter().map(|z| (z.re * scale).max(0.0)).collect();
         Ok(Pld {
@@ -316,28 +327,25 @@ fn self_convolve_bounds(probs: &[f64], times: u64, tail: f64) -> (i64, i64) {
     let len = probs.len() as f64;
     let mut upper = ((probs.len() - 1) as u64 * times) as i64;
     let mut lower = 0i64;
-    let log_p: Vec<(f64, f64)> = probs
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| **p > 0.0)
-        .map(|(i, p)| (i as f64, p.ln()))
-        .collect();
-    let orders = (-20..0).chain(1..21).map(|k| k as f64 / len);
-    for order in orders {
-        let max = log_p
-            .iter()
-            .map(|(i, lp)| i * order + lp)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let sum: f64 = log_p
-            .iter()
-            .map(|(i, lp)| (i * order + lp - max).exp())
-            .sum();
-        let log_mgf = max + sum.ln();
+    // Orders λ = k/len for k in −20..−1 and 1..20, so λ·i stays within ±20 and
+    // Σ p_i e^{λ i} is summed with running powers (no exp per term, no overflow).
+    let orders: Vec<f64> = (-20..0).chain(1..21).map(|k| k as f64 / len).collect();
+    let ratios: Vec<f64> = orders.iter().map(|o| o.exp()).collect();
+    let mut powers = vec![1.0f64; orders.len()];
+    let mut sums = vec![0.0f64; orders.len()];
+    for &p in probs {
+        for ((s, pw), r) in sums.iter_mut().zip(powers.iter_mut()).zip(&ratios) {
+            *s += p * *pw;
+            *pw *= r;
+        }
+    }
+    for (order, sum) in orders.iter().zip(&sums) {
+        let log_mgf = sum.ln();
         let bound = (times as f64 * log_mgf + (2.0 / tail).ln()) / order;
         if !bound.is_finite() {
             continue;
         }
-        if order > 0.0 {
+        if *order > 0.0 {
             upper = upper.min(bound.ceil() as i64);
         } else {
             lower = lower.max(bound.floor() as i64);

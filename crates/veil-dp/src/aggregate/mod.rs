@@ -6,9 +6,9 @@
 //!    most `max_rows_per_partition` rows per unit in each (chosen uniformly at
 //!    random); values clamped to `[lower, upper]`.
 //! 2. **Partition selection** (unless partitions are declared public): a
-//!    partition is kept when its noisy count of distinct units clears a
-//!    threshold set so that a partition held by a single unit shows up with
-//!    probability at most δ/max_partitions ("Laplace thresholding").
+//!    partition is kept with the truncated-geometric probability of its unit
+//!    count (see [`selection`]), so a partition held by few units rarely
+//!    shows up and one held by a single unit with probability ≤ δ/max_partitions.
 //! 3. **Metrics** with discrete-Laplace noise calibrated to the bounded
 //!    contributions; the budget is split equally between selection and the
 //!    metrics (basic composition), and every cell carries its noise standard
@@ -18,6 +18,7 @@
 
 pub mod columns;
 pub mod quantile;
+pub mod selection;
 
 use crate::error::{DpError, Result, check_delta, check_epsilon};
 use crate::mechanisms::{GeometricMechanism, LaplaceMechanism, MechanismInfo};
@@ -186,7 +187,8 @@ pub struct Release {
     pub unit_of_privacy: String,
     /// Each mechanism used, with its share of the budget.
     pub parts: Vec<BudgetPart>,
-    /// Partition-selection threshold on the noisy unit count (None for public partitions).
+    /// Partitions with at least this many units are always kept by selection
+    /// (None for public partitions); smaller ones are kept with probability < 1.
     pub selection_threshold: Option<i64>,
     /// False when the noise came from a fixed seed: then this is NOT a DP release.
     pub private: bool,
@@ -364,56 +366,72 @@ impl Query {
             .iter()
             .any(|m| matches!(m, Metric::Quantiles(_)));
 
-        // 1. Contribution bounding: rows grouped by (unit, partition).
-        let mut order: Vec<u32> = (0..self.keys.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| {
-            let (u, p) = self.keys[i as usize];
-            ((u as u64) << 32) | p as u64
-        });
+        // 1. Contribution bounding: rows grouped by unit (counting sort on the
+        // dense unit ids), then by partition inside each unit.
+        let n_units = self.units.len();
+        let mut unit_start = vec![0u32; n_units + 1];
+        for &(u, _) in &self.keys {
+            unit_start[u as usize + 1] += 1;
+        }
+        for i in 0..n_units {
+            unit_start[i + 1] += unit_start[i];
+        }
+        // Scatter (partition, value) into unit order: one random write per row,
+        // then every unit's rows are contiguous.
+        let mut fill = unit_start.clone();
+        let mut grouped: Vec<(u32, f64)> = vec![(0, 0.0); self.keys.len()];
+        for (i, &(u, p)) in self.keys.iter().enumerate() {
+            let v = if has_values { self.values[i] } else { 0.0 };
+            grouped[fill[u as usize] as usize] = (p, v);
+            fill[u as usize] += 1;
+        }
+        drop(fill);
         let mut accs = vec![Acc::default(); self.partitions.len()];
         let mut dropped: u64 = 0;
-        let mut start = 0;
-        while start < order.len() {
-            let unit = self.keys[order[start] as usize].0;
-            let mut end = start;
-            // Runs of (unit, partition) inside this unit.
-            let mut runs: Vec<(usize, usize)> = Vec::new();
-            while end < order.len() && self.keys[order[end] as usize].0 == unit {
-                let p = self.keys[order[end] as usize].1;
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut rows: Vec<f64> = Vec::new();
+        for u in 0..n_units {
+            let (us, ue) = (unit_start[u] as usize, unit_start[u + 1] as usize);
+            let group = &mut grouped[us..ue];
+            if group.len() > 1 {
+                group.sort_unstable_by_key(|r| r.0);
+            }
+            // Runs of one partition inside this unit.
+            runs.clear();
+            let mut end = 0;
+            while end < group.len() {
+                let p = group[end].0;
                 let run_start = end;
-                while end < order.len() && self.keys[order[end] as usize] == (unit, p) {
+                while end < group.len() && group[end].0 == p {
                     end += 1;
                 }
                 runs.push((run_start, end));
             }
-            let kept_runs: Vec<(usize, usize)> = if runs.len() as u64 > spec.max_partitions {
+            if runs.len() as u64 > spec.max_partitions {
                 let picked = rng.sample_indices(runs.len(), spec.max_partitions as usize);
-                for (i, r) in runs.iter().enumerate() {
-                    if !picked.contains(&i) {
-                        dropped += (r.1 - r.0) as u64;
-                    }
-                }
-                picked.iter().map(|&i| runs[i]).collect()
-            } else {
-                runs
-            };
-            for (rs, re) in kept_runs {
-                let p = self.keys[order[rs] as usize].1 as usize;
-                let rows: Vec<u32> = if (re - rs) as u64 > spec.max_rows_per_partition {
+                let total: usize = runs.iter().map(|r| r.1 - r.0).sum();
+                let kept: Vec<(usize, usize)> = picked.iter().map(|&i| runs[i]).collect();
+                dropped += (total - kept.iter().map(|r| r.1 - r.0).sum::<usize>()) as u64;
+                runs.clear();
+                runs.extend(kept);
+            }
+            for &(rs, re) in &runs {
+                let p = group[rs].0 as usize;
+                rows.clear();
+                if (re - rs) as u64 > spec.max_rows_per_partition {
                     dropped += (re - rs) as u64 - spec.max_rows_per_partition;
-                    rng.sample_indices(re - rs, spec.max_rows_per_partition as usize)
-                        .into_iter()
-                        .map(|k| order[rs + k])
-                        .collect()
+                    for k in rng.sample_indices(re - rs, spec.max_rows_per_partition as usize) {
+                        rows.push(group[rs + k].1);
+                    }
                 } else {
-                    order[rs..re].to_vec()
-                };
+                    rows.extend(group[rs..re].iter().map(|r| r.1));
+                }
                 let acc = &mut accs[p];
                 acc.units += 1;
                 acc.count += rows.len() as i64;
                 if has_values {
-                    for &r in &rows {
-                        let x = self.values[r as usize].clamp(lo, hi);
+                    for &x in &rows {
+                        let x = x.clamp(lo, hi);
                         acc.sum += x;
                         acc.nsum += x - mid;
                         acc.nsum2 += (x - mid) * (x - mid);
@@ -423,13 +441,31 @@ impl Query {
                     }
                 }
             }
-            start = end;
         }
 
-        // 2. Budget split: equal shares for selection (if any) and each metric.
+        // 2. Budget split: equal shares per mechanism (basic composition), as
+        // PipelineDP's naive accountant. MEAN and VARIANCE are computed from a
+        // noisy count, a noisy normalized sum (and a noisy normalized sum of
+        // squares); when one of them is asked for, COUNT and SUM are derived
+        // from the same noisy moments (post-processing, no extra budget).
         let public = spec.public_partitions.is_some();
-        let shares = spec.metrics.len() + usize::from(!public);
-        let eps_share = spec.epsilon / shares as f64;
+        let has = |f: fn(&Metric) -> bool| spec.metrics.iter().any(f);
+        let level = if has(|m| matches!(m, Metric::Variance)) {
+            3
+        } else if has(|m| matches!(m, Metric::Mean)) {
+            2
+        } else {
+            0
+        };
+        let mut mechanisms = usize::from(!public) + level;
+        for m in &spec.metrics {
+            mechanisms += match m {
+                Metric::Count | Metric::Sum if level > 0 => 0,
+                Metric::Mean | Metric::Variance => 0,
+                _ => 1,
+            };
+        }
+        let eps_share = spec.epsilon / mechanisms as f64;
         let max_p = spec.max_partitions;
         let max_r = spec.max_rows_per_partition;
         let mut parts: Vec<BudgetPart> = Vec::new();
@@ -438,28 +474,68 @@ impl Query {
         let mut selected: Vec<usize> = (0..accs.len()).collect();
         let mut threshold = None;
         if !public {
-            let sel = GeometricMechanism::new(max_p, eps_share)?;
-            // P(1 + X ≥ τ) ≤ δ / max_p for X ~ DLap(max_p/ε): r^{τ−1}/(1+r) ≤ δ/max_p.
-            let r = (-sel.info().epsilon_used / max_p as f64).exp();
-            let k = ((spec.delta * (1.0 + r) / max_p as f64).ln() / r.ln())
-                .ceil()
-                .max(1.0);
-            let tau = 1 + k as i64;
-            threshold = Some(tau);
-            selected.retain(|&p| accs[p].units > 0 && sel.release(accs[p].units, rng) >= tau);
-            let mut info = sel.info().clone();
-            info.mechanism = "laplace_thresholding";
-            info.delta = spec.delta;
+            let sel = selection::TruncatedGeometric::new(eps_share, spec.delta, max_p)?;
+            threshold = Some(sel.always_kept_from() as i64);
+            selected.retain(|&p| sel.keep(accs[p].units, rng));
             parts.push(BudgetPart {
                 purpose: "partition_selection".into(),
-                mechanism: info,
+                mechanism: MechanismInfo {
+                    mechanism: "truncated_geometric_partition_selection",
+                    sensitivity: max_p as f64,
+                    epsilon: eps_share,
+                    epsilon_used: eps_share,
+                    delta: spec.delta,
+                    granularity: 1.0,
+                    noise_std: f64::NAN,
+                },
             });
         }
 
-        // 3. Metrics.
+        // 3. Noisy moments (count, normalized sum, normalized sum of squares).
+        let rows_sens = (max_p * max_r) as f64;
+        let mut moments: Vec<(f64, f64, f64)> = vec![(0.0, 0.0, 0.0); accs.len()];
+        let mut moment_std = (0.0, 0.0, 0.0);
+        let mut count_hw = 0.0;
+        if level > 0 {
+            let cm = GeometricMechanism::new(max_p * max_r, eps_share)?;
+            let sm = LaplaceMechanism::new(rows_sens * half, eps_share)?;
+            let qm = if level == 3 {
+                Some(LaplaceMechanism::new(rows_sens * half * half, eps_share)?)
+            } else {
+                None
+            };
+            for &p in &selected {
+                let c = cm.release(accs[p].count, rng) as f64;
+                let s1 = sm.release(accs[p].nsum, rng)?;
+                let s2 = match &qm {
+                    Some(q) => q.release(accs[p].nsum2, rng)?,
+                    None => 0.0,
+                };
+                moments[p] = (c, s1, s2);
+            }
+            moment_std = (
+                cm.info().noise_std,
+                sm.info().noise_std,
+                qm.as_ref().map(|q| q.info().noise_std).unwrap_or(0.0),
+            );
+            count_hw = cm.confidence_half_width(0.05);
+            parts.push(part("moments.count", cm.info()));
+            parts.push(part("moments.normalized_sum", sm.info()));
+            if let Some(q) = &qm {
+                parts.push(part("moments.normalized_sum_of_squares", q.info()));
+            }
+        }
+
+        // 4. Metrics.
         let mut cells: Vec<Vec<Cell>> = vec![Vec::new(); accs.len()];
+        let (sc, ss, sq) = moment_std;
         for metric in &spec.metrics {
             match metric {
+                Metric::Count if level > 0 => {
+                    for &p in &selected {
+                        cells[p].push(cell("count", moments[p].0, sc, count_hw));
+                    }
+                }
                 Metric::Count => {
                     let m = GeometricMechanism::new(max_p * max_r, eps_share)?;
                     let hw = m.confidence_half_width(0.05);
@@ -478,20 +554,22 @@ impl Query {
                     }
                     parts.push(part("count_distinct", m.info()));
                 }
-                Metric::Sum => {
-                    let sens = (max_p * max_r) as f64 * lo.abs().max(hi.abs());
-                    if sens == 0.0 {
-                        for &p in &selected {
-                            cells[p].push(Cell {
-                                column: "sum".into(),
-                                value: 0.0,
-                                noise_std: Some(0.0),
-                                ci95: Some((0.0, 0.0)),
-                            });
-                        }
-                        continue;
+                Metric::Sum if level > 0 => {
+                    // sum = Σ(x − mid) + mid·count
+                    let sd = (ss * ss + (mid * sc).powi(2)).sqrt();
+                    for &p in &selected {
+                        let (c, s1, _) = moments[p];
+                        cells[p].push(approx_cell(
+                            "sum",
+                            s1 + mid * c,
+                            sd,
+                            f64::NEG_INFINITY,
+                            f64::INFINITY,
+                        ));
                     }
-                    let m = LaplaceMechanism::new(sens, eps_share)?;
+                }
+                Metric::Sum => {
+                    let m = LaplaceMechanism::new(rows_sens * lo.abs().max(hi.abs()), eps_share)?;
                     let hw = m.confidence_half_width(0.05);
                     for &p in &selected {
                         let v = m.release(accs[p].sum, rng)?;
@@ -499,53 +577,28 @@ impl Query {
                     }
                     parts.push(part("sum", m.info()));
                 }
-                Metric::Mean | Metric::Variance => {
-                    let is_var = matches!(metric, Metric::Variance);
-                    let k = if is_var { 3.0 } else { 2.0 };
-                    let name = metric.name();
-                    let cm = GeometricMechanism::new(max_p * max_r, eps_share / k)?;
-                    let sm = LaplaceMechanism::new(
-                        ((max_p * max_r) as f64 * half).max(f64::MIN_POSITIVE),
-                        eps_share / k,
-                    )?;
-                    let qm = if is_var {
-                        Some(LaplaceMechanism::new(
-                            ((max_p * max_r) as f64 * half * half).max(f64::MIN_POSITIVE),
-                            eps_share / k,
-                        )?)
-                    } else {
-                        None
-                    };
+                Metric::Mean => {
                     for &p in &selected {
-                        let c = (cm.release(accs[p].count, rng) as f64).max(1.0);
-                        let s = sm.release(accs[p].nsum, rng)?;
-                        let m1 = s / c;
-                        let sc = cm.info().noise_std;
-                        let ss = sm.info().noise_std;
-                        if let Some(qm) = &qm {
-                            let s2 = qm.release(accs[p].nsum2, rng)?;
-                            let m2 = s2 / c;
-                            let var = (m2 - m1 * m1).clamp(0.0, half * half);
-                            let sq = qm.info().noise_std;
-                            // Delta method on m2 − m1² with m1 = S1/C, m2 = S2/C.
-                            let sd = ((sq / c).powi(2)
-                                + (2.0 * m1 * ss / c).powi(2)
-                                + ((2.0 * m1 * m1 - m2) * sc / c).powi(2))
-                            .sqrt();
-                            cells[p].push(approx_cell(name, var, sd, 0.0, half * half));
-                        } else {
-                            let mean = (mid + m1).clamp(lo, hi);
-                            let sd = ((ss / c).powi(2) + (m1 * sc / c).powi(2)).sqrt();
-                            cells[p].push(approx_cell(name, mean, sd, lo, hi));
-                        }
+                        let (c, s1, _) = moments[p];
+                        let c = c.max(1.0);
+                        let m1 = s1 / c;
+                        let mean = (mid + m1).clamp(lo, hi);
+                        let sd = ((ss / c).powi(2) + (m1 * sc / c).powi(2)).sqrt();
+                        cells[p].push(approx_cell("mean", mean, sd, lo, hi));
                     }
-                    parts.push(part(&format!("{name}.count"), cm.info()));
-                    parts.push(part(&format!("{name}.normalized_sum"), sm.info()));
-                    if let Some(qm) = &qm {
-                        parts.push(part(
-                            &format!("{name}.normalized_sum_of_squares"),
-                            qm.info(),
-                        ));
+                }
+                Metric::Variance => {
+                    for &p in &selected {
+                        let (c, s1, s2) = moments[p];
+                        let c = c.max(1.0);
+                        let (m1, m2) = (s1 / c, s2 / c);
+                        let var = (m2 - m1 * m1).clamp(0.0, half * half);
+                        // Delta method on m2 − m1² with m1 = S1/C, m2 = S2/C.
+                        let sd = ((sq / c).powi(2)
+                            + (2.0 * m1 * ss / c).powi(2)
+                            + ((2.0 * m1 * m1 - m2) * sc / c).powi(2))
+                        .sqrt();
+                        cells[p].push(approx_cell("variance", var, sd, 0.0, half * half));
                     }
                 }
                 Metric::Quantiles(qs) => {
