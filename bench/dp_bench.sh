@@ -34,9 +34,17 @@ OUT=bench/out/dp_bench.md
   rm -f bench/out/dp_tp.sqlite*
   "$VEIL" dp budget init bench/out/dp_10m.parquet --ledger bench/out/dp_tp.sqlite --epsilon 100 --delta 0.1 > /dev/null
   for i in 1 2 3; do
-    s=$( { /usr/bin/time -f "%e %M" taskset -c 0 "$VEIL" dp query bench/out/dp_10m.parquet --ledger bench/out/dp_tp.sqlite \
-      --privacy-unit user_id --by partition --value value --metrics count,sum --lower 0 --upper 100 \
-      --max-partitions 2 --max-rows 3 --epsilon 1 --delta 1e-6 -o bench/out/dp_tp.csv 2>/dev/null >/dev/null; } 2>&1 | tail -1)
-    echo "run $i: 10,000,000 rows in $(echo "$s" | cut -d' ' -f1) s wall, peak RSS $(echo "$s" | cut -d' ' -f2) KiB -> $(echo "$s" | awk '{printf "%.2f", 10/$1}') M rows/s"
+    bench/.venv-dp/bin/python - "$VEIL" <<'PY'
+import resource, subprocess, sys, time
+veil = sys.argv[1]
+t0 = time.perf_counter()
+subprocess.run(["taskset", "-c", "0", veil, "dp", "query", "bench/out/dp_10m.parquet", "--ledger", "bench/out/dp_tp.sqlite",
+                "--privacy-unit", "user_id", "--by", "partition", "--value", "value", "--metrics", "count,sum",
+                "--lower", "0", "--upper", "100", "--max-partitions", "2", "--max-rows", "3", "--epsilon", "1",
+                "--delta", "1e-6", "-o", "bench/out/dp_tp.csv"], check=True, capture_output=True)
+wall = time.perf_counter() - t0
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"10,000,000 rows in {wall:.2f} s wall on one core, peak RSS {rss / 1024:.0f} MiB -> {10 / wall:.2f} M rows/s")
+PY
   done
 } | tee "$OUT"
