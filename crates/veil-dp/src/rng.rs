@@ -131,6 +131,16 @@ impl PrivacyRng {
         }
     }
 
+    /// Moves a uniformly random `k`-subset of `items` (in random order) to
+    /// its first `k` positions, in place (partial Fisher–Yates).
+    pub fn partial_shuffle<T>(&mut self, items: &mut [T], k: usize) {
+        let n = items.len();
+        for i in 0..k.min(n) {
+            let j = i + self.below((n - i) as u64) as usize;
+            items.swap(i, j);
+        }
+    }
+
     /// A uniformly random subset of `k` distinct indices out of `0..n`
     /// (partial Fisher–Yates), used for contribution bounding.
     pub fn sample_indices(&mut self, n: usize, k: usize) -> Vec<usize> {

@@ -247,3 +247,43 @@ proptest! {
         prop_assert!((kept + r.diagnostics.rows_dropped_by_bounding as f64 - rows.len() as f64).abs() < 0.5);
     }
 }
+
+/// Integer unit ids (dense or sparse) and their text are the same unit, even
+/// when batches switch from integer to text columns.
+#[test]
+fn unit_ids_group_the_same_whatever_their_encoding() {
+    let count_of = |batches: Vec<RecordBatch>| {
+        let mut s = spec(vec![Metric::Count, Metric::PrivacyIdCount], 200.0);
+        s.public_partitions = Some(vec!["a".into()]);
+        s.delta = 0.0;
+        s.max_rows_per_partition = 1;
+        let mut rng = PrivacyRng::insecure_from_seed(3);
+        let r = aggregate::run(s, &batches, &mut rng).unwrap();
+        (r.partitions[0].cells[0].value, r.diagnostics.units)
+    };
+    // Sparse integer ids take the hashing path; two rows of unit 10^12 count once.
+    let sparse = batch(
+        vec![1_000_000_000_000, 5, 1_000_000_000_000],
+        vec!["a"; 3],
+        vec![1.0; 3],
+    );
+    assert_eq!(count_of(vec![sparse]), (2.0, 2));
+    // Integer 7 then text "7": one unit.
+    let ints = batch(vec![7], vec!["a"], vec![1.0]);
+    let text = RecordBatch::try_from_iter(vec![
+        (
+            "user",
+            Arc::new(StringArray::from(vec!["7", "8"])) as ArrayRef,
+        ),
+        (
+            "region",
+            Arc::new(StringArray::from(vec!["a", "a"])) as ArrayRef,
+        ),
+        (
+            "amount",
+            Arc::new(Float64Array::from(vec![1.0, 1.0])) as ArrayRef,
+        ),
+    ])
+    .unwrap();
+    assert_eq!(count_of(vec![ints, text]), (2.0, 2));
+}

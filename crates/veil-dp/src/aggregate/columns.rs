@@ -9,23 +9,14 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use rustc_hash::FxHashMap;
 
-/// Interns keys (integers or strings) to dense u32 ids.
+/// Interns string keys to dense u32 ids.
 #[derive(Default)]
 pub struct Interner {
-    ints: FxHashMap<i64, u32>,
     strs: FxHashMap<Box<str>, u32>,
     names: Vec<String>,
 }
 
 impl Interner {
-    fn id_int(&mut self, v: i64) -> u32 {
-        let next = self.names.len() as u32;
-        *self.ints.entry(v).or_insert_with(|| {
-            self.names.push(v.to_string());
-            next
-        })
-    }
-
     fn id_str(&mut self, v: &str) -> u32 {
         if let Some(&id) = self.strs.get(v) {
             return id;
@@ -80,8 +71,7 @@ fn null_error(row: u64, name: &str) -> DpError {
     }
 }
 
-/// Ids for one key column. Integer columns are interned as integers (no
-/// string formatting); everything else through its UTF-8 rendering.
+/// Ids for one key column, interned through its UTF-8 rendering.
 pub(crate) fn intern_column(
     arr: &ArrayRef,
     name: &str,
@@ -90,6 +80,20 @@ pub(crate) fn intern_column(
 ) -> Result<Vec<u32>> {
     let n = arr.len();
     let mut out = Vec::with_capacity(n);
+    let a = arrow_cast::cast(arr, &DataType::Utf8)?;
+    let a = a.as_string::<i32>();
+    for i in 0..n {
+        if a.is_null(i) {
+            return Err(null_error(first_row + i as u64, name));
+        }
+        out.push(interner.id_str(a.value(i)));
+    }
+    Ok(out)
+}
+
+/// The column as Int64 when it holds integers (of any width up to 32 bits
+/// unsigned, or 64 bits signed), else None.
+pub(crate) fn as_int64(arr: &ArrayRef) -> Option<ArrayRef> {
     match arr.data_type() {
         DataType::Int8
         | DataType::Int16
@@ -97,28 +101,18 @@ pub(crate) fn intern_column(
         | DataType::Int64
         | DataType::UInt8
         | DataType::UInt16
-        | DataType::UInt32 => {
-            let a = arrow_cast::cast(arr, &DataType::Int64)?;
-            let a = a.as_primitive::<Int64Type>();
-            for i in 0..n {
-                if a.is_null(i) {
-                    return Err(null_error(first_row + i as u64, name));
-                }
-                out.push(interner.id_int(a.value(i)));
-            }
-        }
-        _ => {
-            let a = arrow_cast::cast(arr, &DataType::Utf8)?;
-            let a = a.as_string::<i32>();
-            for i in 0..n {
-                if a.is_null(i) {
-                    return Err(null_error(first_row + i as u64, name));
-                }
-                out.push(interner.id_str(a.value(i)));
-            }
-        }
+        | DataType::UInt32 => arrow_cast::cast(arr, &DataType::Int64).ok(),
+        _ => None,
     }
-    Ok(out)
+}
+
+/// The values of an Int64 column; a null is an error naming its row.
+pub(crate) fn non_null_ints(arr: &ArrayRef, name: &str, first_row: u64) -> Result<Vec<i64>> {
+    let a = arr.as_primitive::<Int64Type>();
+    if let Some(i) = (0..a.len()).find(|&i| a.is_null(i)) {
+        return Err(null_error(first_row + i as u64, name));
+    }
+    Ok(a.values().to_vec())
 }
 
 /// The rendered text of several key columns per row, joined by [`KEY_SEPARATOR`].

@@ -114,10 +114,12 @@ pub struct QuerySpec {
 /// A checked query, ready to consume batches.
 pub struct Query {
     spec: QuerySpec,
+    /// Interned text of privacy units (when they are not integers).
     units: Interner,
+    unit_keys: UnitKeys,
     partitions: Interner,
-    /// (unit, partition) per row, in input order.
-    keys: Vec<(u32, u32)>,
+    /// Partition id per row, in input order (parallel to `unit_keys`).
+    parts: Vec<u32>,
     values: Vec<f64>,
     rows_read: u64,
     rows_outside_public: u64,
@@ -194,6 +196,13 @@ pub struct Release {
     pub private: bool,
     /// Non-private diagnostics (see [`Diagnostics`]).
     pub diagnostics: Diagnostics,
+}
+
+/// Privacy-unit keys as read: raw integers (grouped later without hashing
+/// when their range is dense) or interned ids of their text.
+enum UnitKeys {
+    Ints(Vec<i64>),
+    Ids(Vec<u32>),
 }
 
 /// Per-partition bounded aggregates.
@@ -278,8 +287,9 @@ impl Query {
         Ok(Query {
             spec,
             units: Interner::default(),
+            unit_keys: UnitKeys::Ints(Vec::new()),
             partitions,
-            keys: Vec::new(),
+            parts: Vec::new(),
             values: Vec::new(),
             rows_read: 0,
             rows_outside_public: 0,
@@ -294,12 +304,33 @@ impl Query {
     /// Consumes one batch. Rows are numbered from 1 across batches in errors.
     pub fn push(&mut self, batch: &RecordBatch) -> Result<()> {
         let first = self.rows_read + 1;
-        let unit_ids = columns::intern_column(
-            columns::column(batch, &self.spec.privacy_unit)?,
-            &self.spec.privacy_unit,
-            first,
-            &mut self.units,
-        )?;
+        let unit_col = columns::column(batch, &self.spec.privacy_unit)?;
+        let unit_ids: Option<Vec<u32>> = match (&mut self.unit_keys, columns::as_int64(unit_col)) {
+            (UnitKeys::Ints(v), Some(ints)) => {
+                v.extend(columns::non_null_ints(
+                    &ints,
+                    &self.spec.privacy_unit,
+                    first,
+                )?);
+                None
+            }
+            (keys, _) => {
+                if let UnitKeys::Ints(v) = keys {
+                    // Text from now on: earlier integer keys are interned by their text.
+                    let ids = v
+                        .iter()
+                        .map(|x| self.units.insert(&x.to_string()))
+                        .collect();
+                    *keys = UnitKeys::Ids(ids);
+                }
+                Some(columns::intern_column(
+                    unit_col,
+                    &self.spec.privacy_unit,
+                    first,
+                    &mut self.units,
+                )?)
+            }
+        };
         let n = batch.num_rows();
         let part_ids: Vec<Option<u32>> = if self.spec.partition_by.is_empty() {
             if self.partitions.is_empty() {
@@ -339,10 +370,32 @@ impl Query {
             }
             _ => None,
         };
+        // Keep rows whose partition is in scope; keys, partitions and values stay parallel.
+        let keep: Vec<bool> = part_ids.iter().map(Option::is_some).collect();
+        let start = match &self.unit_keys {
+            UnitKeys::Ints(v) => v.len() - n,
+            UnitKeys::Ids(v) => v.len(),
+        };
+        match (&mut self.unit_keys, unit_ids) {
+            (UnitKeys::Ids(v), Some(ids)) => {
+                v.extend(ids.iter().zip(&keep).filter(|(_, k)| **k).map(|(i, _)| *i))
+            }
+            (UnitKeys::Ints(v), None) => {
+                let mut w = start;
+                for r in 0..n {
+                    if keep[r] {
+                        v[w] = v[start + r];
+                        w += 1;
+                    }
+                }
+                v.truncate(w);
+            }
+            _ => unreachable!("unit keys were converted above"),
+        }
         for i in 0..n {
             match part_ids[i] {
                 Some(p) => {
-                    self.keys.push((unit_ids[i], p));
+                    self.parts.push(p);
                     if let Some(v) = &vals {
                         self.values.push(v[i]);
                     }
@@ -355,7 +408,7 @@ impl Query {
     }
 
     /// Bounds contributions, selects partitions, adds noise and returns the release.
-    pub fn release(self, rng: &mut PrivacyRng) -> Result<Release> {
+    pub fn release(mut self, rng: &mut PrivacyRng) -> Result<Release> {
         let spec = &self.spec;
         let (lo, hi) = spec.bounds.unwrap_or((0.0, 0.0));
         let has_values = !self.values.is_empty() || spec.metrics.iter().any(Metric::needs_values);
@@ -368,63 +421,62 @@ impl Query {
 
         // 1. Contribution bounding: rows grouped by unit (counting sort on the
         // dense unit ids), then by partition inside each unit.
-        let n_units = self.units.len();
-        let mut unit_start = vec![0u32; n_units + 1];
-        for &(u, _) in &self.keys {
-            unit_start[u as usize + 1] += 1;
-        }
-        for i in 0..n_units {
-            unit_start[i + 1] += unit_start[i];
-        }
-        // Scatter (partition, value) into unit order: one random write per row,
-        // then every unit's rows are contiguous.
-        let mut fill = unit_start.clone();
-        let mut grouped: Vec<(u32, f64)> = vec![(0, 0.0); self.keys.len()];
-        for (i, &(u, p)) in self.keys.iter().enumerate() {
-            let v = if has_values { self.values[i] } else { 0.0 };
-            grouped[fill[u as usize] as usize] = (p, v);
-            fill[u as usize] += 1;
-        }
-        drop(fill);
+        let (dense, n_units) =
+            match std::mem::replace(&mut self.unit_keys, UnitKeys::Ids(Vec::new())) {
+                UnitKeys::Ids(ids) => (ids, self.units.len()),
+                UnitKeys::Ints(v) => dense_unit_ids(v),
+            };
+        // Rows grouped by unit with an LSD radix sort on the dense ids
+        // (sequential passes, cache-friendly at millions of units).
+        let parts = std::mem::take(&mut self.parts);
+        let values = std::mem::take(&mut self.values);
+        let mut grouped = radix_group(dense, parts, values, has_values, n_units);
         let mut accs = vec![Acc::default(); self.partitions.len()];
         let mut dropped: u64 = 0;
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut rows: Vec<f64> = Vec::new();
-        for u in 0..n_units {
-            let (us, ue) = (unit_start[u] as usize, unit_start[u + 1] as usize);
+        let mut distinct_units = 0u64;
+        let mut us = 0;
+        while us < grouped.len() {
+            let unit = grouped[us].0;
+            let mut ue = us;
+            while ue < grouped.len() && grouped[ue].0 == unit {
+                ue += 1;
+            }
+            distinct_units += 1;
             let group = &mut grouped[us..ue];
+            us = ue;
             if group.len() > 1 {
-                group.sort_unstable_by_key(|r| r.0);
+                group.sort_unstable_by_key(|r| r.1);
             }
             // Runs of one partition inside this unit.
             runs.clear();
             let mut end = 0;
             while end < group.len() {
-                let p = group[end].0;
+                let p = group[end].1;
                 let run_start = end;
-                while end < group.len() && group[end].0 == p {
+                while end < group.len() && group[end].1 == p {
                     end += 1;
                 }
                 runs.push((run_start, end));
             }
             if runs.len() as u64 > spec.max_partitions {
-                let picked = rng.sample_indices(runs.len(), spec.max_partitions as usize);
-                let total: usize = runs.iter().map(|r| r.1 - r.0).sum();
-                let kept: Vec<(usize, usize)> = picked.iter().map(|&i| runs[i]).collect();
-                dropped += (total - kept.iter().map(|r| r.1 - r.0).sum::<usize>()) as u64;
-                runs.clear();
-                runs.extend(kept);
+                let keep = spec.max_partitions as usize;
+                rng.partial_shuffle(&mut runs, keep);
+                dropped += runs[keep..].iter().map(|r| (r.1 - r.0) as u64).sum::<u64>();
+                runs.truncate(keep);
             }
             for &(rs, re) in &runs {
-                let p = group[rs].0 as usize;
+                let p = group[rs].1 as usize;
                 rows.clear();
                 if (re - rs) as u64 > spec.max_rows_per_partition {
-                    dropped += (re - rs) as u64 - spec.max_rows_per_partition;
-                    for k in rng.sample_indices(re - rs, spec.max_rows_per_partition as usize) {
-                        rows.push(group[rs + k].1);
-                    }
+                    let keep = spec.max_rows_per_partition as usize;
+                    dropped += (re - rs - keep) as u64;
+                    let run = &mut group[rs..re];
+                    rng.partial_shuffle(run, keep);
+                    rows.extend(run[..keep].iter().map(|r| r.2));
                 } else {
-                    rows.extend(group[rs..re].iter().map(|r| r.1));
+                    rows.extend(group[rs..re].iter().map(|r| r.2));
                 }
                 let acc = &mut accs[p];
                 acc.units += 1;
@@ -659,11 +711,78 @@ impl Query {
                 rows_read: self.rows_read,
                 rows_outside_public_partitions: self.rows_outside_public,
                 rows_dropped_by_bounding: dropped,
-                units: self.units.len() as u64,
+                units: distinct_units,
                 partitions_before_selection: partitions_before,
             },
         })
     }
+}
+
+/// (unit, partition, value) per row, sorted by unit: LSD radix sort with
+/// 11-bit digits over the dense unit ids (two passes up to 4M units).
+/// The inputs are consumed (freed before the sort's second buffer exists).
+fn radix_group(
+    units: Vec<u32>,
+    parts: Vec<u32>,
+    values: Vec<f64>,
+    has_values: bool,
+    n_units: usize,
+) -> Vec<(u32, u32, f64)> {
+    let mut a: Vec<(u32, u32, f64)> = units
+        .iter()
+        .zip(&parts)
+        .enumerate()
+        .map(|(i, (&u, &p))| (u, p, if has_values { values[i] } else { 0.0 }))
+        .collect();
+    drop((units, parts, values));
+    let bits = usize::BITS - n_units.max(1).leading_zeros();
+    let mut b = vec![(0u32, 0u32, 0.0f64); a.len()];
+    let mut shift = 0;
+    while shift < bits {
+        let mut counts = vec![0usize; 1 << 11];
+        for r in &a {
+            counts[((r.0 >> shift) & 0x7ff) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let here = *c;
+            *c = sum;
+            sum += here;
+        }
+        for r in &a {
+            let d = ((r.0 >> shift) & 0x7ff) as usize;
+            b[counts[d]] = *r;
+            counts[d] += 1;
+        }
+        std::mem::swap(&mut a, &mut b);
+        shift += 11;
+    }
+    a
+}
+
+/// Dense ids for integer unit keys: their offset from the minimum when the
+/// range is at most 8 per row (no hashing), otherwise interned in a hash map.
+fn dense_unit_ids(v: Vec<i64>) -> (Vec<u32>, usize) {
+    let (Some(&min), Some(&max)) = (v.iter().min(), v.iter().max()) else {
+        return (Vec::new(), 0);
+    };
+    let range = (max as i128 - min as i128) as u128;
+    if range < (8 * v.len() as u128 + 1024).min(u32::MAX as u128 - 1) {
+        let ids = v
+            .iter()
+            .map(|&x| (x as i128 - min as i128) as u32)
+            .collect();
+        return (ids, range as usize + 1);
+    }
+    let mut map = rustc_hash::FxHashMap::<i64, u32>::default();
+    let ids = v
+        .iter()
+        .map(|&x| {
+            let next = map.len() as u32;
+            *map.entry(x).or_insert(next)
+        })
+        .collect();
+    (ids, map.len())
 }
 
 /// Runs a query over batches in one call.
