@@ -14,6 +14,16 @@ fn field(c: &Value, k: &str) -> f64 {
     c[k].as_f64().unwrap_or_else(|| panic!("fixture field {k}"))
 }
 
+/// (sampling rate, noise multiplier, steps, δ) of one fixture setting.
+fn setting(c: &Value) -> (f64, f64, u64, f64) {
+    (
+        field(c, "sampling_rate"),
+        field(c, "noise_multiplier"),
+        field(c, "steps") as u64,
+        field(c, "delta"),
+    )
+}
+
 #[test]
 fn the_grid_has_all_27_settings() {
     assert_eq!(configs().len(), 27);
@@ -22,12 +32,7 @@ fn the_grid_has_all_27_settings() {
 #[test]
 fn rdp_matches_dp_accounting_within_a_tenth_of_a_percent() {
     for c in configs() {
-        let (q, s, n, d) = (
-            field(&c, "sampling_rate"),
-            field(&c, "noise_multiplier"),
-            field(&c, "steps") as u64,
-            field(&c, "delta"),
-        );
+        let (q, s, n, d) = setting(&c);
         let want = field(&c, "epsilon_rdp");
         let got = dpsgd::epsilon(q, s, n, d, Accountant::Rdp).unwrap();
         assert!(
@@ -40,12 +45,7 @@ fn rdp_matches_dp_accounting_within_a_tenth_of_a_percent() {
 #[test]
 fn pld_matches_dp_accounting_within_one_percent() {
     for c in configs() {
-        let (q, s, n, d) = (
-            field(&c, "sampling_rate"),
-            field(&c, "noise_multiplier"),
-            field(&c, "steps") as u64,
-            field(&c, "delta"),
-        );
+        let (q, s, n, d) = setting(&c);
         let want = field(&c, "epsilon_pld");
         let got = dpsgd::epsilon(q, s, n, d, Accountant::Pld).unwrap();
         assert!(

@@ -41,16 +41,7 @@ fn missing(path: &Path, column: &str, all: &[String]) -> Error {
 
 fn open_parquet(path: &Path, columns: &[String], batch_rows: usize) -> Result<Batches> {
     use parquet::arrow::ProjectionMask;
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let pq = |e: parquet::errors::ParquetError| Error::Parquet {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let file = std::fs::File::open(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(pq)?;
+    let builder = super::table::parquet_builder(path)?;
     let schema = builder.schema().clone();
     let all: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let mut roots = Vec::new();
@@ -68,7 +59,7 @@ fn open_parquet(path: &Path, columns: &[String], batch_rows: usize) -> Result<Ba
         .with_projection(mask)
         .with_batch_size(batch_rows.max(1))
         .build()
-        .map_err(pq)?;
+        .map_err(|e| super::table::parquet_error(path, e))?;
     let p: PathBuf = path.to_path_buf();
     Ok(Box::new(reader.map(move |b| {
         b.map_err(|e| Error::Parquet {

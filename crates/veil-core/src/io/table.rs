@@ -221,6 +221,26 @@ fn is_stringish(dt: &DataType) -> bool {
     }
 }
 
+/// A Parquet error on `path` as Veil's error type.
+pub(crate) fn parquet_error(path: &Path, e: parquet::errors::ParquetError) -> Error {
+    Error::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Opens `path` and reads its Parquet footer, ready for projection and batching.
+pub(crate) fn parquet_builder(
+    path: &Path,
+) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder<std::fs::File>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| parquet_error(path, e))
+}
+
 impl ParquetSource {
     /// Open `path`; `columns` restricts (or, for non-string columns, extends)
     /// the scan to the named columns.
@@ -229,16 +249,8 @@ impl ParquetSource {
         columns: Option<&[String]>,
         batch_size: usize,
     ) -> Result<ParquetSource> {
-        let pq = |e: parquet::errors::ParquetError| Error::Parquet {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        };
-        let file = std::fs::File::open(path).map_err(|e| Error::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(pq)?;
+        let pq = |e: parquet::errors::ParquetError| parquet_error(path, e);
+        let builder = parquet_builder(path)?;
         let schema = builder.schema().clone();
         let all: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
         let indices = match columns {
