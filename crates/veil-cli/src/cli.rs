@@ -20,6 +20,80 @@ pub enum Command {
     /// Differential privacy: accountants, DP aggregate queries and the budget ledger.
     #[command(subcommand)]
     Dp(DpCommand),
+    /// Train a model (logistic/softmax regression, MLP) with DP-SGD or as a non-private baseline.
+    Train(Box<TrainArgs>),
+    /// Score new data with a trained model; writes one row of class probabilities per record.
+    Predict(PredictArgs),
+    /// Accuracy, ROC AUC, log-loss and a calibration table of a trained model on labelled data.
+    Evaluate(EvaluateArgs),
+}
+
+/// `veil train`.
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// Training configuration (TOML: [data], [model], [training], [privacy]).
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Print a JSON summary instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Override the configuration's target epsilon.
+    #[arg(long)]
+    pub epsilon: Option<f64>,
+    /// Override the configuration's accountant.
+    #[arg(long, value_enum)]
+    pub accountant: Option<AccountantArg>,
+    /// Train without differential privacy (the baseline; the model card says NOT PRIVATE).
+    #[arg(long, conflicts_with_all = ["epsilon", "sweep_epsilon"])]
+    pub non_private: bool,
+    /// Train at each of these epsilons (and once without privacy), print a table and write a chart.
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub sweep_epsilon: Vec<f64>,
+    /// Where the sweep's SVG chart goes.
+    #[arg(
+        long,
+        default_value = "privacy-utility.svg",
+        requires = "sweep_epsilon"
+    )]
+    pub chart: PathBuf,
+    /// Independent training runs (accuracy is reported as mean and spread; the first run's model is saved).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub runs: u32,
+    /// Hold out this share of the training file and score on it instead of the test file (for tuning).
+    #[arg(long)]
+    pub validation: Option<f64>,
+    /// Directory to write the model (model.safetensors + model.json with the privacy card).
+    #[arg(long, conflicts_with = "sweep_epsilon")]
+    pub model_out: Option<PathBuf>,
+    /// Seed the noise generator for a reproducible run. The model is then NOT private and says so.
+    #[arg(long)]
+    pub insecure_seed: Option<u64>,
+}
+
+/// `veil predict`.
+#[derive(Args, Debug)]
+pub struct PredictArgs {
+    /// Model directory written by `veil train --model-out`.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Data to score (CSV or Parquet laid out as the model's schema says).
+    pub input: PathBuf,
+    /// Output CSV: source row, predicted class, one probability column per class.
+    #[arg(long, short)]
+    pub output: PathBuf,
+}
+
+/// `veil evaluate`.
+#[derive(Args, Debug)]
+pub struct EvaluateArgs {
+    /// Model directory written by `veil train --model-out`.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Labelled data (CSV or Parquet laid out as the model's schema says).
+    pub input: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `veil dp` subcommands.

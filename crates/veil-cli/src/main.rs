@@ -4,6 +4,7 @@
 mod cli;
 mod dp;
 mod eval;
+mod learn;
 mod output;
 mod scan;
 
@@ -16,6 +17,9 @@ fn main() -> ExitCode {
         cli::Command::Scan(a) => scan::run(*a),
         cli::Command::Eval(a) => eval::run(a),
         cli::Command::Dp(c) => dp::run(c),
+        cli::Command::Train(a) => learn::train(*a),
+        cli::Command::Predict(a) => learn::predict(a),
+        cli::Command::Evaluate(a) => learn::evaluate(a),
     };
     match result {
         Ok(code) => code,

@@ -31,6 +31,17 @@ pub fn open_batches(
     }
 }
 
+/// The column names of a Parquet file, in file order.
+pub fn parquet_columns(path: &Path) -> Result<Vec<String>> {
+    let builder = super::table::parquet_builder(path)?;
+    Ok(builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect())
+}
+
 fn missing(path: &Path, column: &str, all: &[String]) -> Error {
     Error::MissingColumn {
         path: path.to_path_buf(),

@@ -1,0 +1,199 @@
+//! Reads the columns a schema needs from a CSV or Parquet file into memory,
+//! remembering each row's position for error messages.
+
+use crate::error::{LearnError, Result, io_err};
+use crate::schema::SourceLayout;
+use std::path::{Path, PathBuf};
+
+/// The cells of the requested columns, column-major, as text.
+#[derive(Debug)]
+pub struct RawTable {
+    /// The file read.
+    pub path: PathBuf,
+    /// Requested column names, in request order.
+    pub names: Vec<String>,
+    /// `cells[c][r]`: column `c`, row `r` (empty string for a Parquet null).
+    pub cells: Vec<Vec<String>>,
+    /// Row `r`'s position in the file (1-based CSV line, or 1-based Parquet row).
+    pub positions: Vec<u64>,
+}
+
+impl RawTable {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty()
+    }
+
+    /// The cells of column `name`, if it was requested.
+    pub fn column(&self, name: &str) -> Option<&[String]> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| self.cells[i].as_slice())
+    }
+}
+
+/// Whether `path` is read as Parquet (by extension `.parquet`/`.pq`).
+pub fn is_parquet(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()),
+        Some(ref e) if e == "parquet" || e == "pq"
+    )
+}
+
+/// Reads `wanted` columns (all must exist) from `path`. Columns in
+/// `optional` are read when present and skipped otherwise.
+pub fn read_table(
+    path: &Path,
+    layout: &SourceLayout,
+    wanted: &[String],
+    optional: &[String],
+) -> Result<RawTable> {
+    if is_parquet(path) {
+        read_parquet(path, wanted, optional)
+    } else {
+        read_csv(path, layout, wanted, optional)
+    }
+}
+
+fn read_csv(
+    path: &Path,
+    layout: &SourceLayout,
+    wanted: &[String],
+    optional: &[String],
+) -> Result<RawTable> {
+    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(layout.header)
+        .trim(csv::Trim::All)
+        .comment(layout.comment.and_then(|c| u8::try_from(c).ok()))
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let header: Vec<String> = if layout.header {
+        rdr.headers()
+            .map_err(|e| csv_err(path, &e))?
+            .iter()
+            .map(str::to_string)
+            .collect()
+    } else {
+        layout.columns.clone()
+    };
+    let (names, index) = resolve(path, &header, wanted, optional)?;
+    let mut cells: Vec<Vec<String>> = vec![Vec::new(); names.len()];
+    let mut positions = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_err(path, &e)),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 1 && record.get(0) == Some("") {
+            continue; // blank line
+        }
+        if record.len() != header.len() {
+            return Err(LearnError::BadRow {
+                path: path.to_path_buf(),
+                row: line,
+                message: format!("{} fields, expected {}", record.len(), header.len()),
+            });
+        }
+        for (out, &i) in cells.iter_mut().zip(&index) {
+            out.push(record.get(i).unwrap_or_default().to_string());
+        }
+        positions.push(line);
+    }
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        names,
+        cells,
+        positions,
+    })
+}
+
+fn csv_err(path: &Path, e: &csv::Error) -> LearnError {
+    let row = e.position().map_or(0, |p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
+        csv::ErrorKind::Io(io) => io.to_string(),
+        _ => "malformed CSV".to_string(),
+    };
+    LearnError::BadRow {
+        path: path.to_path_buf(),
+        row,
+        message,
+    }
+}
+
+fn resolve(
+    path: &Path,
+    header: &[String],
+    wanted: &[String],
+    optional: &[String],
+) -> Result<(Vec<String>, Vec<usize>)> {
+    let mut names = Vec::new();
+    let mut index = Vec::new();
+    for w in wanted {
+        let i = header
+            .iter()
+            .position(|h| h == w)
+            .ok_or_else(|| LearnError::MissingColumn {
+                path: path.to_path_buf(),
+                column: w.clone(),
+                available: header.join(", "),
+            })?;
+        names.push(w.clone());
+        index.push(i);
+    }
+    for o in optional {
+        if let Some(i) = header.iter().position(|h| h == o) {
+            names.push(o.clone());
+            index.push(i);
+        }
+    }
+    Ok((names, index))
+}
+
+fn read_parquet(path: &Path, wanted: &[String], optional: &[String]) -> Result<RawTable> {
+    use arrow_array::Array;
+    use arrow_array::cast::AsArray;
+    let all = veil_core::io::batches::parquet_columns(path)?;
+    let (names, _) = resolve(path, &all, wanted, optional)?;
+    let batches = veil_core::io::batches::open_batches(path, &names, true, 65_536)?;
+    let mut cells: Vec<Vec<String>> = vec![Vec::new(); names.len()];
+    let mut positions = Vec::new();
+    for batch in batches {
+        let batch = batch?;
+        let start = positions.len() as u64;
+        for (c, out) in cells.iter_mut().enumerate() {
+            let col =
+                arrow_cast::cast(batch.column(c), &arrow_schema::DataType::Utf8).map_err(|e| {
+                    LearnError::Unusable {
+                        path: path.to_path_buf(),
+                        message: format!("column `{}`: cannot read as text: {e}", names[c]),
+                    }
+                })?;
+            let s = col.as_string::<i32>();
+            for r in 0..s.len() {
+                out.push(if s.is_null(r) {
+                    String::new()
+                } else {
+                    s.value(r).to_string()
+                });
+            }
+        }
+        positions.extend((0..batch.num_rows() as u64).map(|r| start + r + 1));
+    }
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        names,
+        cells,
+        positions,
+    })
+}
