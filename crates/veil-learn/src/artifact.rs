@@ -83,7 +83,7 @@ pub struct NoiseCard {
 impl From<NoiseInfo> for NoiseCard {
     fn from(n: NoiseInfo) -> Self {
         NoiseCard {
-            mechanism: "discrete Gaussian (Canonne-Kamath-Steinke 2020) on a grid".into(),
+            mechanism: "discrete Gaussian (Canonne-Kamath-Steinke 2020) on a grid; accounted as the continuous Gaussian of the same noise multiplier".into(),
             grid: n.grid,
             sensitivity_grid_units: n.sensitivity_grid_units,
             sigma_grid_units: n.sigma_grid_units,
