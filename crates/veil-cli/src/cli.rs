@@ -68,6 +68,10 @@ pub struct TrainArgs {
     /// Seed the noise generator for a reproducible run. The model is then NOT private and says so.
     #[arg(long)]
     pub insecure_seed: Option<u64>,
+    /// Debit the model's (ε, δ) from the training file's budget in this ledger
+    /// (registered with `veil dp budget init`) before anything is written or shown.
+    #[arg(long, conflicts_with_all = ["sweep_epsilon", "non_private"])]
+    pub ledger: Option<PathBuf>,
 }
 
 /// `veil predict`.

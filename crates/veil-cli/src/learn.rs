@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 use veil_core::io::atomic::AtomicFile;
 use veil_dp::PrivacyRng;
+use veil_govern::{Ledger, NewRelease};
 use veil_learn::artifact;
 use veil_learn::chart::{SweepPoint, sweep_svg};
 use veil_learn::config::{AccountantName, ModelKind, TrainConfig};
@@ -84,9 +85,65 @@ pub fn train(a: TrainArgs) -> Result<ExitCode> {
         return sweep(&a, &config, &data, &mut rng, started);
     }
     let s = pipeline::settings(&config, a.non_private, a.epsilon);
+    // Which budget pays, found before any training.
+    let mut ledger = match &a.ledger {
+        Some(path) => {
+            if a.runs > 1 {
+                bail!(
+                    "--ledger debits one model: use --runs 1 (each extra run and its scores is another release)"
+                );
+            }
+            let l = Ledger::open(path)?;
+            let d = l.dataset_by_hash(&data.train_sha256)?.with_context(|| {
+                format!(
+                    "{}: not registered in ledger {} (content sha256 {}); run `veil dp budget init {} --ledger {} --epsilon E --delta D` first",
+                    data.train_path.display(),
+                    path.display(),
+                    data.train_sha256,
+                    data.train_path.display(),
+                    path.display()
+                )
+            })?;
+            Some((l, d))
+        }
+        None => None,
+    };
     let (runs, cal_secs) = train_runs(&data, &s, a.runs, &mut rng)?;
     let first = &runs[0];
     let card = pipeline::privacy_card(&data, &s, first, rng.is_private());
+    // Debit before the model is written or its scores shown.
+    let mut release_id = None;
+    if let (Some((ledger, dataset)), Some(eps), Some(delta)) =
+        (ledger.as_mut(), card.epsilon, card.delta)
+    {
+        let record = ledger.debit(
+            &dataset.name,
+            &NewRelease {
+                kind: "dp-sgd model".into(),
+                description: format!(
+                    "{} trained with DP-SGD ({} epochs, expected batch {}, clip {})",
+                    kind_name(config.model.kind),
+                    card.epochs,
+                    card.batch_size,
+                    card.clip_norm.unwrap_or_default()
+                ),
+                epsilon: eps,
+                delta,
+                accountant: card.accountant.clone().unwrap_or_default(),
+                unit_of_privacy: card.unit_of_privacy.clone(),
+                mechanisms_json: serde_json::to_string(&json!([{
+                    "mechanism": "poisson-subsampled gaussian (dp-sgd)",
+                    "sampling_rate": card.sampling_rate,
+                    "noise_multiplier": card.noise_multiplier,
+                    "steps": card.steps,
+                    "clip_norm": card.clip_norm,
+                    "noise": card.noise,
+                }]))?,
+                private: card.private,
+            },
+        )?;
+        release_id = Some(record.id);
+    }
     if let Some(dir) = &a.model_out {
         let meta = pipeline::model_meta(&config, &data, card.clone(), first);
         artifact::save(dir, &first.trained.network, meta)
@@ -138,6 +195,7 @@ pub fn train(a: TrainArgs) -> Result<ExitCode> {
             "train_seconds_per_run": mean_sd(&train_secs).0,
             "calibration_seconds": cal_secs,
             "model_dir": a.model_out,
+            "ledger_release_id": release_id,
         });
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
@@ -176,6 +234,9 @@ pub fn train(a: TrainArgs) -> Result<ExitCode> {
         )?;
         if let Some(dir) = &a.model_out {
             writeln!(out, "model written to {}", dir.display())?;
+        }
+        if let Some(id) = release_id {
+            writeln!(out, "ledger: debited as release {id}")?;
         }
     }
     Ok(ExitCode::SUCCESS)

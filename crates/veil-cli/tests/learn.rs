@@ -421,3 +421,136 @@ fn bad_configuration_is_named() {
         "{err}"
     );
 }
+
+#[test]
+fn ledger_pays_for_the_model_and_refuses_an_overspend_without_writing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_data(dir.path(), 600, separable);
+    let cfg = write_config(dir.path(), "1.0", 3, "logistic");
+    let ledger = dir.path().join("ledger.sqlite");
+    veil()
+        .args([
+            "dp",
+            "budget",
+            "init",
+            "--epsilon",
+            "1.5",
+            "--delta",
+            "1e-4",
+            "--ledger",
+        ])
+        .arg(&ledger)
+        .arg(&data)
+        .assert()
+        .success();
+    let model = dir.path().join("m1");
+    let out = veil()
+        .args(["train", "--json", "--config"])
+        .arg(&cfg)
+        .arg("--ledger")
+        .arg(&ledger)
+        .arg("--model-out")
+        .arg(&model)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert!(v["ledger_release_id"].as_i64().is_some());
+    assert!(model.join("model.json").exists());
+    let show = veil()
+        .args(["dp", "budget", "show", "--json", "--ledger"])
+        .arg(&ledger)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let show = String::from_utf8(show).unwrap();
+    assert!(show.contains("dp-sgd model"), "{show}");
+    // a second ε = 1 model does not fit in the 0.5 left: refused, nothing written
+    let model2 = dir.path().join("m2");
+    veil()
+        .args(["train", "--config"])
+        .arg(&cfg)
+        .arg("--ledger")
+        .arg(&ledger)
+        .arg("--model-out")
+        .arg(&model2)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("budget"));
+    assert!(!model2.exists());
+    // an unregistered training file is refused before training
+    let other = write_config(dir.path(), "0.5", 3, "logistic");
+    std::fs::write(
+        dir.path().join("train.csv"),
+        std::fs::read_to_string(&data).unwrap() + "600,30,pro,great service,no\n",
+    )
+    .unwrap();
+    veil()
+        .args(["train", "--config"])
+        .arg(&other)
+        .arg("--ledger")
+        .arg(&ledger)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not registered"));
+}
+
+#[test]
+fn softmax_with_per_layer_clipping_and_adam_trains_three_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    write_data(dir.path(), 900, |i| ["no", "yes", "maybe"][i % 3]);
+    let cfg = write_config(dir.path(), "4.0", 5, "softmax");
+    let schema = SCHEMA.replace(
+        "classes = [\"no\", \"yes\"]",
+        "classes = [\"no\", \"yes\", \"maybe\"]",
+    );
+    std::fs::write(dir.path().join("schema.toml"), schema).unwrap();
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace(
+            "learning_rate = 1.0",
+            "learning_rate = 0.05\noptimizer = \"adam\"",
+        )
+        .replace(
+            "clip_norm = 1.0",
+            "clip_norm = 1.0\nclipping = \"per-layer\"",
+        );
+    std::fs::write(&cfg, text).unwrap();
+    let model = dir.path().join("m");
+    let v = json_of(
+        &veil()
+            .args(["train", "--json", "--insecure-seed", "3", "--config"])
+            .arg(&cfg)
+            .arg("--model-out")
+            .arg(&model)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone(),
+    );
+    assert_eq!(v["clipping"], "per-layer");
+    // the class is the plan (i % 3): a linear model learns it through the one-hot input
+    assert!(v["test_accuracy"].as_f64().unwrap() > 0.9, "{v}");
+    assert!(v["test_roc_auc"].is_null(), "AUC is for two classes");
+    let preds = dir.path().join("p.csv");
+    veil()
+        .args(["predict", "--model"])
+        .arg(&model)
+        .arg(dir.path().join("train.csv"))
+        .arg("-o")
+        .arg(&preds)
+        .assert()
+        .success();
+    let header = std::fs::read_to_string(&preds)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(header, "row,predicted,prob_no,prob_yes,prob_maybe");
+}
