@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use veil_learn::encode::Encoder;
 use veil_learn::schema::LoadedSchema;
-use veil_learn::table::read_table;
+use veil_core::io::columns::read_columns;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let enc = Encoder::new(&schema.schema);
     let mut wanted = enc.feature_columns();
     wanted.push(enc.label_column().to_string());
-    if let Ok(t) = read_table(&path, &schema.schema.source, &wanted, &[]) {
+    if let Ok(t) = read_columns(&path, &schema.schema.source, &wanted, &[]) {
         let _ = enc.encode(&t, true);
     }
 });

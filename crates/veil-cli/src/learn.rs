@@ -8,6 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 use veil_core::io::atomic::AtomicFile;
+use veil_core::io::columns::read_columns;
 use veil_dp::PrivacyRng;
 use veil_govern::{Ledger, NewRelease};
 use veil_learn::artifact;
@@ -16,7 +17,6 @@ use veil_learn::config::{AccountantName, ModelKind, TrainConfig};
 use veil_learn::encode::Encoder;
 use veil_learn::metrics::{Metrics, argmax, evaluate as score};
 use veil_learn::pipeline::{self, EvalSplit, Prepared, Run};
-use veil_learn::table::read_table;
 
 fn rng(seed: Option<u64>) -> Result<PrivacyRng> {
     Ok(match seed {
@@ -367,7 +367,7 @@ fn load_data(
     } else {
         (enc.feature_columns(), label)
     };
-    let table = read_table(input, &model.schema.schema.source, &wanted, &optional)?;
+    let table = read_columns(input, &model.schema.schema.source, &wanted, &optional)?;
     Ok(enc.encode(&table, need_label)?)
 }
 

@@ -5,8 +5,8 @@
 
 use crate::error::{LearnError, Result};
 use crate::schema::{FeatureSpec, Schema, Transform, Unknown};
-use crate::table::RawTable;
 use ndarray::Array2;
+use veil_core::io::columns::ColumnTable;
 
 /// Encoded data: one row of inputs per record, and the class index of each
 /// record when the label was read.
@@ -95,7 +95,7 @@ impl Encoder {
 
     /// Encodes every row of `table`. With `need_label`, the label column must
     /// be present and every label must be a known class.
-    pub fn encode(&self, table: &RawTable, need_label: bool) -> Result<Encoded> {
+    pub fn encode(&self, table: &ColumnTable, need_label: bool) -> Result<Encoded> {
         let n = table.len();
         let mut x = Array2::<f64>::zeros((n, self.dim));
         for (f, &off) in self.schema.features.iter().zip(&self.offsets) {
@@ -141,7 +141,7 @@ impl Encoder {
         })
     }
 
-    fn encode_labels(&self, table: &RawTable, labels: &[String]) -> Result<Vec<usize>> {
+    fn encode_labels(&self, table: &ColumnTable, labels: &[String]) -> Result<Vec<usize>> {
         let spec = &self.schema.label;
         labels
             .iter()

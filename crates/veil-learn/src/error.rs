@@ -40,16 +40,6 @@ pub enum LearnError {
         /// What is wrong, without the cell's value.
         message: String,
     },
-    /// A row of the data cannot be parsed at all.
-    #[error("{path}: row {row}: {message}")]
-    BadRow {
-        /// The data file.
-        path: PathBuf,
-        /// 1-based line number.
-        row: u64,
-        /// What is wrong.
-        message: String,
-    },
     /// A column the schema needs is not in the data.
     #[error(
         "{path}: column `{column}` named in the schema is not in the data (columns: {available})"

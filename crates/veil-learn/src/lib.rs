@@ -22,7 +22,6 @@ pub mod model;
 pub mod optim;
 pub mod pipeline;
 pub mod schema;
-pub mod table;
 pub mod text;
 
 pub use error::{LearnError, Result};

@@ -10,10 +10,10 @@ use crate::encode::{Encoded, Encoder};
 use crate::error::{LearnError, Result};
 use crate::metrics::{Metrics, evaluate};
 use crate::schema::LoadedSchema;
-use crate::table::read_table;
 use ndarray::Axis;
 use serde::Serialize;
 use std::path::PathBuf;
+use veil_core::io::columns::read_columns;
 use veil_dp::PrivacyRng;
 
 /// Which data a run is scored on.
@@ -70,7 +70,7 @@ pub fn prepare(config: &TrainConfig, validation: Option<f64>) -> Result<Prepared
     let mut wanted = encoder.feature_columns();
     wanted.push(encoder.label_column().to_string());
     let path = &config.data.train;
-    let table = read_table(path, &schema.schema.source, &wanted, &[])?;
+    let table = read_columns(path, &schema.schema.source, &wanted, &[])?;
     let mut train = encoder.encode(&table, true)?;
     drop(table);
     let classes = encoder.classes().len();
@@ -114,7 +114,7 @@ pub fn prepare(config: &TrainConfig, validation: Option<f64>) -> Result<Prepared
             Some((val, EvalSplit::Validation))
         }
         (None, Some(test)) => {
-            let t = read_table(test, &schema.schema.source, &wanted, &[])?;
+            let t = read_columns(test, &schema.schema.source, &wanted, &[])?;
             Some((encoder.encode(&t, true)?, EvalSplit::Test))
         }
         (None, None) => None,

@@ -6,6 +6,7 @@ use crate::error::{LearnError, Result, io_err};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+pub use veil_core::io::columns::CsvLayout;
 
 /// A parsed schema file together with its exact text (kept in model artifacts
 /// and hashed into the privacy card).
@@ -14,41 +15,12 @@ use std::path::{Path, PathBuf};
 pub struct Schema {
     /// How the data files are laid out.
     #[serde(default)]
-    pub source: SourceLayout,
+    pub source: CsvLayout,
     /// The column to predict.
     pub label: LabelSpec,
     /// The input features, in model order.
     #[serde(rename = "feature")]
     pub features: Vec<FeatureSpec>,
-}
-
-/// Layout of CSV files (Parquet files carry their own column names).
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourceLayout {
-    /// Whether the first CSV line names the columns.
-    #[serde(default = "yes")]
-    pub header: bool,
-    /// Column names for CSV files without a header line.
-    #[serde(default)]
-    pub columns: Vec<String>,
-    /// Lines starting with this character are skipped (Adult's test file opens with `|…`).
-    #[serde(default)]
-    pub comment: Option<char>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl Default for SourceLayout {
-    fn default() -> Self {
-        SourceLayout {
-            header: true,
-            columns: Vec::new(),
-            comment: None,
-        }
-    }
 }
 
 /// The label column and its classes.

@@ -4,9 +4,9 @@
 
 use proptest::prelude::*;
 use std::path::Path;
+use veil_core::io::columns::ColumnTable;
 use veil_learn::encode::Encoder;
 use veil_learn::schema::LoadedSchema;
-use veil_learn::table::RawTable;
 
 const SCHEMA: &str = r#"
 [label]
@@ -40,7 +40,7 @@ column = "t"
 buckets = 16
 "#;
 
-fn table(rows: &[(String, String, String, String, String)]) -> RawTable {
+fn table(rows: &[(String, String, String, String, String)]) -> ColumnTable {
     let mut cells = vec![Vec::new(); 5];
     for r in rows {
         cells[0].push(r.0.clone());
@@ -49,7 +49,7 @@ fn table(rows: &[(String, String, String, String, String)]) -> RawTable {
         cells[3].push(r.3.clone());
         cells[4].push(r.4.clone());
     }
-    RawTable {
+    ColumnTable {
         path: "mem.csv".into(),
         names: ["n", "g", "c", "t", "y"].map(String::from).to_vec(),
         cells,

@@ -7,6 +7,7 @@
 
 pub mod atomic;
 pub mod batches;
+pub mod columns;
 pub mod jsonl;
 pub mod table;
 pub mod text;

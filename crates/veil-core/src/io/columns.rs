@@ -1,13 +1,51 @@
-//! Reads the columns a schema needs from a CSV or Parquet file into memory,
-//! remembering each row's position for error messages.
+//! Whole columns, as text, from a CSV or Parquet file: for engines that need
+//! every row in memory (model training, k-anonymisation). Each row keeps its
+//! position in the file for error messages. CSV files may lack a header
+//! (columns named by the caller) and carry comment lines.
 
-use crate::error::{LearnError, Result, io_err};
-use crate::schema::SourceLayout;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+/// Layout of a CSV file (Parquet files carry their own column names).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CsvLayout {
+    /// Whether the first CSV line names the columns.
+    #[serde(default = "yes")]
+    pub header: bool,
+    /// Column names for CSV files without a header line.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// Lines starting with this character are skipped (Adult's test file opens with `|…`).
+    #[serde(default)]
+    pub comment: Option<char>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for CsvLayout {
+    fn default() -> Self {
+        CsvLayout {
+            header: true,
+            columns: Vec::new(),
+            comment: None,
+        }
+    }
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
 
 /// The cells of the requested columns, column-major, as text.
 #[derive(Debug)]
-pub struct RawTable {
+pub struct ColumnTable {
     /// The file read.
     pub path: PathBuf,
     /// Requested column names, in request order.
@@ -18,7 +56,7 @@ pub struct RawTable {
     pub positions: Vec<u64>,
 }
 
-impl RawTable {
+impl ColumnTable {
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.positions.len()
@@ -48,12 +86,12 @@ pub fn is_parquet(path: &Path) -> bool {
 
 /// Reads `wanted` columns (all must exist) from `path`. Columns in
 /// `optional` are read when present and skipped otherwise.
-pub fn read_table(
+pub fn read_columns(
     path: &Path,
-    layout: &SourceLayout,
+    layout: &CsvLayout,
     wanted: &[String],
     optional: &[String],
-) -> Result<RawTable> {
+) -> Result<ColumnTable> {
     if is_parquet(path) {
         read_parquet(path, wanted, optional)
     } else {
@@ -63,10 +101,10 @@ pub fn read_table(
 
 fn read_csv(
     path: &Path,
-    layout: &SourceLayout,
+    layout: &CsvLayout,
     wanted: &[String],
     optional: &[String],
-) -> Result<RawTable> {
+) -> Result<ColumnTable> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(layout.header)
@@ -98,9 +136,9 @@ fn read_csv(
             continue; // blank line
         }
         if record.len() != header.len() {
-            return Err(LearnError::BadRow {
+            return Err(Error::BadRecord {
                 path: path.to_path_buf(),
-                row: line,
+                line,
                 message: format!("{} fields, expected {}", record.len(), header.len()),
             });
         }
@@ -109,7 +147,7 @@ fn read_csv(
         }
         positions.push(line);
     }
-    Ok(RawTable {
+    Ok(ColumnTable {
         path: path.to_path_buf(),
         names,
         cells,
@@ -117,16 +155,16 @@ fn read_csv(
     })
 }
 
-fn csv_err(path: &Path, e: &csv::Error) -> LearnError {
-    let row = e.position().map_or(0, |p| p.line());
+fn csv_err(path: &Path, e: &csv::Error) -> Error {
+    let line = e.position().map_or(0, |p| p.line());
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
         csv::ErrorKind::Io(io) => io.to_string(),
         _ => "malformed CSV".to_string(),
     };
-    LearnError::BadRow {
+    Error::BadRecord {
         path: path.to_path_buf(),
-        row,
+        line,
         message,
     }
 }
@@ -143,7 +181,7 @@ fn resolve(
         let i = header
             .iter()
             .position(|h| h == w)
-            .ok_or_else(|| LearnError::MissingColumn {
+            .ok_or_else(|| Error::MissingColumn {
                 path: path.to_path_buf(),
                 column: w.clone(),
                 available: header.join(", "),
@@ -160,12 +198,12 @@ fn resolve(
     Ok((names, index))
 }
 
-fn read_parquet(path: &Path, wanted: &[String], optional: &[String]) -> Result<RawTable> {
+fn read_parquet(path: &Path, wanted: &[String], optional: &[String]) -> Result<ColumnTable> {
     use arrow_array::Array;
     use arrow_array::cast::AsArray;
-    let all = veil_core::io::batches::parquet_columns(path)?;
+    let all = super::batches::parquet_columns(path)?;
     let (names, _) = resolve(path, &all, wanted, optional)?;
-    let batches = veil_core::io::batches::open_batches(path, &names, true, 65_536)?;
+    let batches = super::batches::open_batches(path, &names, true, 65_536)?;
     let mut cells: Vec<Vec<String>> = vec![Vec::new(); names.len()];
     let mut positions = Vec::new();
     for batch in batches {
@@ -174,7 +212,7 @@ fn read_parquet(path: &Path, wanted: &[String], optional: &[String]) -> Result<R
         for (c, out) in cells.iter_mut().enumerate() {
             let col =
                 arrow_cast::cast(batch.column(c), &arrow_schema::DataType::Utf8).map_err(|e| {
-                    LearnError::Unusable {
+                    Error::Parquet {
                         path: path.to_path_buf(),
                         message: format!("column `{}`: cannot read as text: {e}", names[c]),
                     }
@@ -190,7 +228,7 @@ fn read_parquet(path: &Path, wanted: &[String], optional: &[String]) -> Result<R
         }
         positions.extend((0..batch.num_rows() as u64).map(|r| start + r + 1));
     }
-    Ok(RawTable {
+    Ok(ColumnTable {
         path: path.to_path_buf(),
         names,
         cells,
