@@ -26,6 +26,62 @@ pub enum Command {
     Predict(PredictArgs),
     /// Accuracy, ROC AUC, log-loss and a calibration table of a trained model on labelled data.
     Evaluate(EvaluateArgs),
+    /// Generalise a table until it is k-anonymous (and l-diverse / t-close): optimal full-domain search.
+    Anonymize(AnonymizeArgs),
+    /// Audits: re-identification risk of a dataset.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `veil anonymize`.
+#[derive(Args, Debug)]
+pub struct AnonymizeArgs {
+    /// Configuration (TOML): layout, quasi-identifiers, sensitive attribute, model, hierarchies.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Input CSV or Parquet (default: anonymize.input in the configuration).
+    pub input: Option<PathBuf>,
+    /// Output CSV (original column names, generalised values, suppressed rows removed).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Minimum class size (overrides the configuration).
+    #[arg(long)]
+    pub k: Option<u32>,
+    /// Distinct l-diversity of the sensitive attribute (overrides the configuration).
+    #[arg(long)]
+    pub l: Option<f64>,
+    /// t-closeness of the sensitive attribute (overrides the configuration).
+    #[arg(long)]
+    pub t: Option<f64>,
+    /// Largest share of rows that may be suppressed (overrides the configuration).
+    #[arg(long)]
+    pub suppression_limit: Option<f64>,
+    /// Also write the JSON report here.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Print the JSON report instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `veil audit` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Re-identification risk (k, uniqueness, prosecutor/journalist/marketer), l-diversity and t-closeness of a table.
+    Data(AuditDataArgs),
+}
+
+/// `veil audit data`.
+#[derive(Args, Debug)]
+pub struct AuditDataArgs {
+    /// Configuration naming the quasi-identifiers, sensitive attribute and thresholds.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Input CSV or Parquet (default: anonymize.input in the configuration).
+    pub input: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `veil train`.

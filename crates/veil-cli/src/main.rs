@@ -1,6 +1,7 @@
 //! The `veil` binary: parses flags and calls the library crates. Each
 //! subcommand lives in its own module; none holds detection logic.
 
+mod anonymize;
 mod cli;
 mod dp;
 mod eval;
@@ -20,6 +21,8 @@ fn main() -> ExitCode {
         cli::Command::Train(a) => learn::train(*a),
         cli::Command::Predict(a) => learn::predict(a),
         cli::Command::Evaluate(a) => learn::evaluate(a),
+        cli::Command::Anonymize(a) => anonymize::anonymize(a),
+        cli::Command::Audit(cli::AuditCommand::Data(a)) => anonymize::audit_data(a),
     };
     match result {
         Ok(code) => code,

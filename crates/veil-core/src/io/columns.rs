@@ -235,3 +235,26 @@ fn read_parquet(path: &Path, wanted: &[String], optional: &[String]) -> Result<C
         positions,
     })
 }
+
+/// All column names of `path`: the CSV header (or `layout.columns` for a
+/// headerless file), or the Parquet schema's.
+pub fn column_names(path: &Path, layout: &CsvLayout) -> Result<Vec<String>> {
+    if is_parquet(path) {
+        return super::batches::parquet_columns(path);
+    }
+    if !layout.header {
+        return Ok(layout.columns.clone());
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .comment(layout.comment.and_then(|c| u8::try_from(c).ok()))
+        .from_reader(file);
+    Ok(rdr
+        .headers()
+        .map_err(|e| csv_err(path, &e))?
+        .iter()
+        .map(str::to_string)
+        .collect())
+}

@@ -1,0 +1,18 @@
+//! Veil's k-anonymisation and dataset risk figures. [`hierarchy`] builds
+//! generalisation hierarchies (intervals, breakpoints, dates, prefixes,
+//! category trees, suppression) over a column's values; [`risk`] computes
+//! equivalence classes, k, uniqueness, prosecutor/journalist/marketer risk,
+//! l-diversity and t-closeness; [`search`] finds the optimal full-domain
+//! generalisation; [`job`] reads, searches and writes; [`config`] is the TOML.
+//!
+//! Invariant: every output row is an input row with only its
+//! quasi-identifiers generalised; rows in = rows out + rows suppressed.
+
+pub mod config;
+pub mod error;
+pub mod hierarchy;
+pub mod job;
+pub mod risk;
+pub mod search;
+
+pub use error::{AnonymizeError, Result};

@@ -1,0 +1,310 @@
+//! End-to-end tests of `veil anonymize` and `veil audit data` on the Adult
+//! example, each output checked k-anonymous (and l-diverse) by an independent
+//! grouping of the written CSV; and the bad inputs the issue lists.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+fn veil() -> Command {
+    Command::cargo_bin("veil").expect("binary built")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+const QIS: [&str; 7] = [
+    "age",
+    "sex",
+    "race",
+    "marital-status",
+    "education",
+    "native-country",
+    "workclass",
+];
+
+/// Groups the output by its quasi-identifier columns: (class sizes, distinct occupations per class).
+fn independent_check(csv_path: &Path) -> (usize, Vec<usize>, Vec<usize>) {
+    let mut rdr = csv::Reader::from_path(csv_path).unwrap();
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    let idx: Vec<usize> = QIS
+        .iter()
+        .map(|q| header.iter().position(|h| h == q).unwrap())
+        .collect();
+    let occ = header.iter().position(|h| h == "occupation").unwrap();
+    let mut groups: HashMap<Vec<String>, (usize, HashSet<String>)> = HashMap::new();
+    let mut rows = 0;
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let key: Vec<String> = idx.iter().map(|&i| rec[i].to_string()).collect();
+        let g = groups.entry(key).or_default();
+        g.0 += 1;
+        g.1.insert(rec[occ].to_string());
+        rows += 1;
+    }
+    let sizes = groups.values().map(|g| g.0).collect();
+    let distinct = groups.values().map(|g| g.1.len()).collect();
+    (rows, sizes, distinct)
+}
+
+fn run(args: &[&str], out: &Path) -> Value {
+    let o = veil()
+        .current_dir(repo())
+        .args([
+            "anonymize",
+            "--config",
+            "examples/adult/anonymize.toml",
+            "--json",
+            "--output",
+        ])
+        .arg(out)
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&o).unwrap()
+}
+
+#[test]
+fn adult_k2_k5_k10_and_k5_l2_are_verified_independently() {
+    let dir = tempfile::tempdir().unwrap();
+    for (k, l) in [(2usize, None), (5, None), (10, None), (5, Some(2usize))] {
+        let out = dir.path().join(format!("k{k}.csv"));
+        let mut args = vec!["--k".to_string(), k.to_string()];
+        if let Some(l) = l {
+            args.extend(["--l".to_string(), l.to_string()]);
+        }
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = run(&a, &out);
+        let (rows, sizes, distinct) = independent_check(&out);
+        assert_eq!(r["rows_in"], 32561);
+        assert_eq!(rows as u64, r["rows_out"].as_u64().unwrap());
+        assert_eq!(
+            32561,
+            rows as u64 + r["rows_suppressed"].as_u64().unwrap(),
+            "conservation"
+        );
+        assert!(r["rows_suppressed"].as_u64().unwrap() <= 325, "1% limit");
+        assert!(
+            sizes.iter().all(|&s| s >= k),
+            "k = {k}: smallest class {}",
+            sizes.iter().min().unwrap()
+        );
+        assert_eq!(
+            r["risk_after"]["k"].as_u64().unwrap() as usize,
+            *sizes.iter().min().unwrap()
+        );
+        if let Some(l) = l {
+            assert!(distinct.iter().all(|&d| d >= l), "l = {l}");
+        }
+        assert!(
+            r["loss"]["ncp"].as_f64().unwrap() > 0.0 && r["loss"]["ncp"].as_f64().unwrap() < 1.0
+        );
+        assert!(r["nodes_evaluated"].as_u64().unwrap() <= r["nodes_total"].as_u64().unwrap());
+    }
+    // original column names, dropped columns gone
+    let header = std::fs::read_to_string(dir.path().join("k5.csv")).unwrap();
+    let header = header.lines().next().unwrap();
+    assert!(header.starts_with("age,workclass,education,marital-status,occupation"));
+    assert!(!header.contains("fnlwgt") && !header.contains("education-num"));
+}
+
+#[test]
+fn audit_reports_risk_and_fails_the_raw_table() {
+    let o = veil()
+        .current_dir(repo())
+        .args([
+            "audit",
+            "data",
+            "--config",
+            "examples/adult/anonymize.toml",
+            "--json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let r: Value = serde_json::from_slice(&o).unwrap();
+    assert_eq!(r["risk"]["records"], 32561);
+    assert_eq!(r["risk"]["k"], 1);
+    assert_eq!(r["pass"], false);
+    let unique = r["risk"]["unique_share"].as_f64().unwrap();
+    assert!(unique > 0.2 && unique < 0.4, "{unique}");
+    // an anonymised output passes the same audit
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("k5.csv");
+    run(&["--k", "5"], &out);
+    let cfg = std::fs::read_to_string(repo().join("examples/adult/anonymize.toml")).unwrap();
+    let cfg = cfg
+        .replace("header = false", "header = true")
+        .replace("input = \"adult.data\"", "")
+        .replace("drop = [\"fnlwgt\", \"education-num\"]", "");
+    // generalised values are the hierarchy's own labels: audit them with suppression-only hierarchies
+    let mut simple = String::new();
+    for line in cfg.lines() {
+        if line.starts_with("[hierarchy") {
+            break;
+        }
+        simple.push_str(line);
+        simple.push('\n');
+    }
+    for q in QIS {
+        simple.push_str(&format!("[hierarchy.{q}]\nkind = \"suppress\"\n"));
+    }
+    let c2 = dir.path().join("audit.toml");
+    std::fs::write(&c2, simple).unwrap();
+    veil()
+        .args(["audit", "data", "--config"])
+        .arg(&c2)
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("[pass] k-anonymity"));
+}
+
+fn write_small(dir: &Path, extra_hierarchy: &str, settings: &str) -> PathBuf {
+    std::fs::write(
+        dir.join("people.csv"),
+        "name,age,zip,diagnosis\nA,34,02139,flu\nB,35,02138,cold\nC,36,02141,flu\nD,52,10001,asthma\nE,57,10002,flu\nF,58,10003,cold\n",
+    )
+    .unwrap();
+    let cfg = format!(
+        r#"
+[anonymize]
+input = "people.csv"
+quasi_identifiers = ["age", "zip"]
+sensitive = "diagnosis"
+drop = ["name"]
+{settings}
+
+[hierarchy.age]
+kind = "interval"
+widths = [10, 20]
+
+[hierarchy.zip]
+kind = "prefix"
+levels = 3
+{extra_hierarchy}
+"#
+    );
+    let p = dir.join("cfg.toml");
+    std::fs::write(&p, cfg).unwrap();
+    p
+}
+
+fn fails(cfg: &Path, extra: &[&str]) -> String {
+    let o = veil()
+        .args(["anonymize", "--config"])
+        .arg(cfg)
+        .arg("--output")
+        .arg(cfg.with_file_name("out.csv"))
+        .args(extra)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        !cfg.with_file_name("out.csv").exists(),
+        "no output on failure"
+    );
+    String::from_utf8(o).unwrap()
+}
+
+#[test]
+fn small_table_generalises_and_suppresses_nothing_it_need_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_small(dir.path(), "", "k = 3");
+    let out = dir.path().join("o.csv");
+    veil()
+        .args(["anonymize", "--config"])
+        .arg(&cfg)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().next(), Some("age,zip,diagnosis"));
+    assert_eq!(text.lines().count(), 7, "{text}");
+    assert!(
+        text.contains("\"[30, 40)\",021**,flu") || text.contains("\"[20, 40)\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_hierarchy_that_does_not_cover_a_value_names_it_and_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_small(dir.path(), "", "k = 2");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "kind = \"interval\"\nwidths = [10, 20]",
+        "kind = \"breakpoints\"\nlevels = [[0, 50, 55]]",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let e = fails(&cfg, &[]);
+    assert!(
+        e.contains("people.csv: row 6, column `age`: value `57` lies outside"),
+        "{e}"
+    );
+}
+
+#[test]
+fn k_larger_than_the_table_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_small(dir.path(), "", "k = 2");
+    let e = fails(&cfg, &["--k", "7"]);
+    assert!(e.contains("k = 7 is larger than the table (6 rows)"), "{e}");
+}
+
+#[test]
+fn a_missing_quasi_identifier_column_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_small(dir.path(), "[hierarchy.sex]\nkind = \"suppress\"", "k = 2");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("[\"age\", \"zip\"]", "[\"age\", \"zip\", \"sex\"]");
+    std::fs::write(&cfg, text).unwrap();
+    let e = fails(&cfg, &[]);
+    assert!(e.contains("people.csv: no column named `sex`"), "{e}");
+}
+
+#[test]
+fn contradictory_settings_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (settings, msg) in [
+        (
+            "k = 2\nl = 3",
+            "distinct l = 3 cannot hold in classes of k = 2",
+        ),
+        (
+            "k = 2\nsuppression_limit = 1.5",
+            "suppression_limit must be in [0, 1]",
+        ),
+        ("k = 2\nt = 0", "t must be in (0, 1]"),
+    ] {
+        let cfg = write_small(dir.path(), "", settings);
+        let e = fails(&cfg, &[]);
+        assert!(e.contains("cfg.toml") && e.contains(msg), "{settings}: {e}");
+    }
+    let cfg = write_small(dir.path(), "", "k = 2");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("sensitive = \"diagnosis\"", "sensitive = \"zip\"");
+    std::fs::write(&cfg, text).unwrap();
+    assert!(fails(&cfg, &[]).contains("both a quasi-identifier and the sensitive attribute"));
+    let cfg = write_small(dir.path(), "", "k = 2");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("[hierarchy.zip]\nkind = \"prefix\"\nlevels = 3", "");
+    std::fs::write(&cfg, text).unwrap();
+    assert!(fails(&cfg, &[]).contains("quasi-identifier `zip` has no [hierarchy.zip]"));
+    let cfg = write_small(dir.path(), "", "k = 2");
+    assert!(fails(&cfg, &["--l", "4"]).contains("distinct l = 4 cannot hold"));
+    let cfg = write_small(dir.path(), "", "k = 4");
+    assert!(fails(&cfg, &["--l", "4"]).contains("has only 3 distinct values"));
+}
