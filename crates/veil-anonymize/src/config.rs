@@ -27,6 +27,17 @@ pub struct AnonymizeConfig {
     pub path: PathBuf,
 }
 
+/// Anonymisation algorithm.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Algorithm {
+    /// Optimal full-domain generalisation with suppression.
+    #[default]
+    FullDomain,
+    /// Mondrian multidimensional partitioning (no suppression).
+    Mondrian,
+}
+
 /// `[anonymize]`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +71,9 @@ pub struct Settings {
     /// Record risk above which a record counts as at risk.
     #[serde(default = "default_threshold")]
     pub risk_threshold: f64,
+    /// `full-domain` (optimal lattice search, the default) or `mondrian`.
+    #[serde(default)]
+    pub algorithm: Algorithm,
     /// Columns left out of the output (direct identifiers, or columns that
     /// mirror a quasi-identifier, such as Adult's education-num).
     #[serde(default)]
@@ -161,6 +175,11 @@ impl AnonymizeConfig {
                 "distinct l = {l} cannot hold in classes of k = {} rows: raise k to at least l",
                 a.k
             )));
+        }
+        if a.algorithm == Algorithm::Mondrian && a.t.is_some() {
+            return Err(bad(
+                "Mondrian supports k and l; t-closeness needs algorithm = \"full-domain\"".into(),
+            ));
         }
         if let Some(t) = a.t
             && !(t > 0.0 && t <= 1.0)

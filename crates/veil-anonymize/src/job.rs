@@ -3,9 +3,11 @@
 //! table (original column names, generalised values as text, suppressed rows
 //! removed and counted), and report loss and risk before and after.
 
-use crate::config::AnonymizeConfig;
+use crate::config::{Algorithm, AnonymizeConfig};
 use crate::error::{AnonymizeError, Result};
 use crate::hierarchy::Hierarchy;
+use crate::hierarchy::HierarchySpec;
+use crate::mondrian::{Partitioning, mondrian};
 use crate::risk::{Diversity, RiskFigures, classes, diversity, risk};
 use crate::search::{Loss, NodeEval, PrivacyModel, Problem, Sensitive, full_domain};
 use rustc_hash::FxHashMap;
@@ -86,6 +88,57 @@ pub fn load_problem(cfg: &AnonymizeConfig, input: &Path) -> Result<(ColumnTable,
             sensitive,
         },
     ))
+}
+
+/// The numbers behind each numeric quasi-identifier's value ids (None for categorical ones).
+fn numeric_values(cfg: &AnonymizeConfig, p: &Problem) -> Vec<Option<Vec<f64>>> {
+    cfg.anonymize
+        .quasi_identifiers
+        .iter()
+        .zip(&p.hierarchies)
+        .map(|(q, h)| match cfg.hierarchy[q] {
+            HierarchySpec::Interval { .. } | HierarchySpec::Breakpoints { .. } => Some(
+                h.levels[0]
+                    .labels
+                    .iter()
+                    .map(|v| v.trim().parse::<f64>().unwrap_or(f64::NAN))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The generalised table: a lattice node with suppression, or Mondrian partitions.
+enum Generalised<'a> {
+    Node(&'a NodeEval),
+    Parts(&'a Partitioning),
+}
+
+impl Generalised<'_> {
+    fn kept(&self, r: usize) -> bool {
+        match self {
+            Generalised::Node(e) => e.kept(r),
+            Generalised::Parts(_) => true,
+        }
+    }
+
+    fn class(&self, r: usize) -> u32 {
+        match self {
+            Generalised::Node(e) => e.classes.of_row[r],
+            Generalised::Parts(pt) => pt.of_row[r],
+        }
+    }
+
+    fn label<'b>(&'b self, p: &'b Problem, q: usize, r: usize) -> &'b str {
+        match self {
+            Generalised::Node(e) => {
+                let level = &p.hierarchies[q].levels[e.levels[q]];
+                &level.labels[level.map[p.codes[q][r] as usize] as usize]
+            }
+            Generalised::Parts(pt) => &pt.labels[pt.of_row[r] as usize][q],
+        }
+    }
 }
 
 /// The privacy model from the configuration.
@@ -194,37 +247,87 @@ pub fn anonymize(cfg: &AnonymizeConfig, input: &Path, output: &Path) -> Result<A
     let m = model(cfg);
     check_feasible(&p, &m, input)?;
     let t = std::time::Instant::now();
-    let sol = full_domain(&p, &m)?;
-    let search_seconds = t.elapsed().as_secs_f64();
     let risk_before = risk(&original_classes(&p)?.sizes, cfg.anonymize.risk_threshold);
-    let (rows_out, diversity_after) = write_output(cfg, input, output, &p, &sol.eval)?;
-    let risk_after = risk(&sol.eval.kept_sizes(), cfg.anonymize.risk_threshold);
+    let threshold = cfg.anonymize.risk_threshold;
+    let (levels, loss, suppressed, nodes, after_sizes, rows_out, diversity_after, search_seconds) =
+        match cfg.anonymize.algorithm {
+            Algorithm::FullDomain => {
+                let sol = full_domain(&p, &m)?;
+                let secs = t.elapsed().as_secs_f64();
+                let (rows_out, div) =
+                    write_output(cfg, input, output, &p, &Generalised::Node(&sol.eval))?;
+                let levels = p
+                    .hierarchies
+                    .iter()
+                    .zip(&sol.eval.levels)
+                    .map(|(h, &l)| ChosenLevel {
+                        column: h.column.clone(),
+                        level: l,
+                        height: h.height(),
+                    })
+                    .collect();
+                (
+                    levels,
+                    sol.loss,
+                    sol.eval.suppressed,
+                    (sol.nodes_total, sol.nodes_evaluated),
+                    sol.eval.kept_sizes(),
+                    rows_out,
+                    div,
+                    secs,
+                )
+            }
+            Algorithm::Mondrian => {
+                let parts = mondrian(&p, &m, &numeric_values(cfg, &p))?;
+                let secs = t.elapsed().as_secs_f64();
+                let (rows_out, div) =
+                    write_output(cfg, input, output, &p, &Generalised::Parts(&parts))?;
+                let n = p.rows();
+                let loss = Loss {
+                    ncp: parts.ncp(),
+                    generalisation_intensity: None,
+                    discernibility: parts
+                        .sizes
+                        .iter()
+                        .map(|&s| f64::from(s) * f64::from(s))
+                        .sum(),
+                    average_class_size_ratio: n as f64
+                        / parts.sizes.len().max(1) as f64
+                        / f64::from(m.k.max(1)),
+                };
+                (
+                    Vec::new(),
+                    loss,
+                    0,
+                    (0, 0),
+                    parts.sizes.clone(),
+                    rows_out,
+                    div,
+                    secs,
+                )
+            }
+        };
+    let risk_after = risk(&after_sizes, threshold);
     Ok(AnonymizeReport {
         veil_version: env!("CARGO_PKG_VERSION").to_string(),
         input: input.to_path_buf(),
         input_sha256: veil_core::io::batches::sha256_file(input)?,
         output: output.to_path_buf(),
-        algorithm: "optimal full-domain generalisation (lattice search with monotonicity and loss-bound pruning)".into(),
+        algorithm: match cfg.anonymize.algorithm {
+            Algorithm::FullDomain => "optimal full-domain generalisation (lattice search with monotonicity and loss-bound pruning)".into(),
+            Algorithm::Mondrian => "Mondrian multidimensional partitioning (strict, median splits)".into(),
+        },
         model: m,
         rows_in: p.rows(),
         rows_out,
-        rows_suppressed: sol.eval.suppressed,
-        levels: p
-            .hierarchies
-            .iter()
-            .zip(&sol.eval.levels)
-            .map(|(h, &l)| ChosenLevel {
-                column: h.column.clone(),
-                level: l,
-                height: h.height(),
-            })
-            .collect(),
-        loss: sol.loss,
+        rows_suppressed: suppressed,
+        levels,
+        loss,
         risk_before,
         risk_after,
         diversity_after,
-        nodes_total: sol.nodes_total,
-        nodes_evaluated: sol.nodes_evaluated,
+        nodes_total: nodes.0,
+        nodes_evaluated: nodes.1,
         search_seconds,
     })
 }
@@ -234,7 +337,7 @@ fn write_output(
     input: &Path,
     output: &Path,
     p: &Problem,
-    e: &NodeEval,
+    e: &Generalised<'_>,
 ) -> Result<(usize, Option<Diversity>)> {
     let all_names = column_names(input, &cfg.source)?;
     for d in &cfg.anonymize.drop {
@@ -280,10 +383,7 @@ fn write_output(
             rec.clear();
             for (c, qi) in qi_index.iter().enumerate() {
                 rec.push(match qi {
-                    Some(q) => {
-                        let level = &p.hierarchies[*q].levels[e.levels[*q]];
-                        &level.labels[level.map[p.codes[*q][r] as usize] as usize]
-                    }
+                    Some(q) => e.label(p, *q, r),
                     None => &all.cells[c][r],
                 });
             }
@@ -296,7 +396,7 @@ fn write_output(
     f.commit()?;
     let div = p.sensitive.as_ref().map(|s| {
         let keep: Vec<usize> = (0..p.rows()).filter(|&r| e.kept(r)).collect();
-        let cls = classes(keep.iter().map(|&r| u64::from(e.classes.of_row[r])));
+        let cls = classes(keep.iter().map(|&r| u64::from(e.class(r))));
         let vals: Vec<u32> = keep.iter().map(|&r| s.values[r]).collect();
         diversity(&s.column, &cls, &vals, s.m, s.ordered)
     });

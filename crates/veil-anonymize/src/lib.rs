@@ -3,7 +3,7 @@
 //! category trees, suppression) over a column's values; [`risk`] computes
 //! equivalence classes, k, uniqueness, prosecutor/journalist/marketer risk,
 //! l-diversity and t-closeness; [`search`] finds the optimal full-domain
-//! generalisation; [`job`] reads, searches and writes; [`config`] is the TOML.
+//! generalisation and [`mondrian`] partitions multidimensionally; [`job`] reads, searches and writes; [`config`] is the TOML.
 //!
 //! Invariant: every output row is an input row with only its
 //! quasi-identifiers generalised; rows in = rows out + rows suppressed.
@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod hierarchy;
 pub mod job;
+pub mod mondrian;
 pub mod risk;
 pub mod search;
 

@@ -103,8 +103,8 @@ impl NodeEval {
 pub struct Loss {
     /// Normalised certainty penalty, averaged over cells; suppressed rows cost 1 per cell.
     pub ncp: f64,
-    /// Mean over quasi-identifiers of level / height.
-    pub generalisation_intensity: f64,
+    /// Mean over quasi-identifiers of level / height (full-domain only).
+    pub generalisation_intensity: Option<f64>,
     /// Σ|E|² over kept classes + suppressed × rows.
     pub discernibility: f64,
     /// (kept rows / classes) / k.
@@ -204,13 +204,14 @@ impl Problem {
         let kept_rows: usize = kept.iter().map(|&s| s as usize).sum();
         Loss {
             ncp: cell_loss / (n * m).max(1) as f64,
-            generalisation_intensity: self
-                .hierarchies
-                .iter()
-                .zip(&e.levels)
-                .map(|(h, &l)| l as f64 / h.height().max(1) as f64)
-                .sum::<f64>()
-                / m.max(1) as f64,
+            generalisation_intensity: Some(
+                self.hierarchies
+                    .iter()
+                    .zip(&e.levels)
+                    .map(|(h, &l)| l as f64 / h.height().max(1) as f64)
+                    .sum::<f64>()
+                    / m.max(1) as f64,
+            ),
             discernibility: kept
                 .iter()
                 .map(|&s| f64::from(s) * f64::from(s))

@@ -111,3 +111,68 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn mondrian_partitions_cover_every_row_and_meet_k_and_l(
+        ages in prop::collection::vec(0u32..40, 10..120),
+        cats in prop::collection::vec(0u32..4, 120),
+        sens in prop::collection::vec(0u32..3, 120),
+        k in 1u32..8,
+        l in prop::option::of(1.0f64..3.0),
+    ) {
+        let n = ages.len();
+        let age_vals: Vec<String> = (0..40).map(|a| (20 + a).to_string()).collect();
+        let cat_vals: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
+        let rows: Vec<u64> = (2..42).collect();
+        let h_age = Hierarchy::build("age", &HierarchySpec::Interval { widths: vec![5.0], origin: 0.0 }, &age_vals, &rows, Path::new("t")).unwrap();
+        let mut tree = BTreeMap::new();
+        for (v, p) in [("a", "ab"), ("b", "ab"), ("c", "cd"), ("d", "cd")] {
+            tree.insert(v.to_string(), vec![p.to_string()]);
+        }
+        let h_cat = Hierarchy::build("cat", &HierarchySpec::Tree { values: tree }, &cat_vals, &rows[..4], Path::new("t")).unwrap();
+        let p = Problem {
+            hierarchies: vec![h_age, h_cat],
+            codes: vec![ages.clone(), cats[..n].to_vec()],
+            sensitive: Some(Sensitive { column: "s".into(), values: sens[..n].to_vec(), m: 3, ordered: false }),
+        };
+        let l = l.map(|l| l.floor());
+        let model = PrivacyModel { k, l: l.map(|l| (LKind::Distinct, l)), t: None, suppression_limit: 0.0 };
+        let numeric = vec![Some(age_vals.iter().map(|v| v.parse().unwrap()).collect()), None];
+        match veil_anonymize::mondrian::mondrian(&p, &model, &numeric) {
+            Ok(parts) => {
+                prop_assert_eq!(parts.sizes.iter().map(|&s| s as usize).sum::<usize>(), n);
+                for (i, &s) in parts.sizes.iter().enumerate() {
+                    prop_assert!(s >= k);
+                    prop_assert_eq!(parts.of_row.iter().filter(|&&c| c as usize == i).count(), s as usize);
+                    if let Some(l) = l {
+                        let mut vals: Vec<u32> = (0..n).filter(|&r| parts.of_row[r] as usize == i).map(|r| sens[r]).collect();
+                        vals.sort();
+                        vals.dedup();
+                        prop_assert!(vals.len() as f64 >= l);
+                    }
+                    // every row's age lies inside its partition's released range
+                    for r in (0..n).filter(|&r| parts.of_row[r] as usize == i) {
+                        let label = &parts.labels[i][0];
+                        let age = 20 + ages[r];
+                        if let Some(range) = label.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+                            let (lo, hi) = range.split_once(", ").unwrap();
+                            prop_assert!(lo.parse::<u32>().unwrap() <= age && age <= hi.parse::<u32>().unwrap());
+                        } else {
+                            prop_assert_eq!(label.parse::<u32>().unwrap(), age);
+                        }
+                    }
+                }
+            }
+            Err(_) => {
+                // only when the whole table fails the model
+                let mut d: Vec<u32> = sens[..n].to_vec();
+                d.sort();
+                d.dedup();
+                prop_assert!((n as u32) < k || l.is_some_and(|l| (d.len() as f64) < l));
+            }
+        }
+    }
+}

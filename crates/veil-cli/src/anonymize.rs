@@ -37,6 +37,12 @@ pub fn anonymize(a: AnonymizeArgs) -> Result<ExitCode> {
     if let Some(x) = a.suppression_limit {
         s.suppression_limit = x;
     }
+    if let Some(alg) = a.algorithm {
+        s.algorithm = match alg {
+            crate::cli::AlgorithmArg::FullDomain => veil_anonymize::config::Algorithm::FullDomain,
+            crate::cli::AlgorithmArg::Mondrian => veil_anonymize::config::Algorithm::Mondrian,
+        };
+    }
     cfg.check()?;
     let input = input_of(&cfg, a.input)?;
     let r = job::anonymize(&cfg, &input, &a.output)?;
@@ -64,12 +70,17 @@ pub fn anonymize(a: AnonymizeArgs) -> Result<ExitCode> {
         .iter()
         .map(|l| format!("{} {}/{}", l.column, l.level, l.height))
         .collect();
-    writeln!(out, "levels: {}", levels.join(", "))?;
+    writeln!(out, "algorithm: {}", r.algorithm)?;
+    if !levels.is_empty() {
+        writeln!(out, "levels: {}", levels.join(", "))?;
+    }
     writeln!(
         out,
-        "loss: NCP {:.4}, generalisation intensity {:.4}, discernibility {:.0}, average class size / k {:.2}",
+        "loss: NCP {:.4}, generalisation intensity {}, discernibility {:.0}, average class size / k {:.2}",
         r.loss.ncp,
-        r.loss.generalisation_intensity,
+        r.loss
+            .generalisation_intensity
+            .map_or("n/a".into(), |g| format!("{g:.4}")),
         r.loss.discernibility,
         r.loss.average_class_size_ratio
     )?;
@@ -96,11 +107,15 @@ pub fn anonymize(a: AnonymizeArgs) -> Result<ExitCode> {
             d.column, d.distinct_l, d.entropy_l, d.t
         )?;
     }
-    writeln!(
-        out,
-        "search: {} of {} lattice nodes evaluated in {:.3} s",
-        r.nodes_evaluated, r.nodes_total, r.search_seconds
-    )?;
+    if r.nodes_total > 0 {
+        writeln!(
+            out,
+            "search: {} of {} lattice nodes evaluated in {:.3} s",
+            r.nodes_evaluated, r.nodes_total, r.search_seconds
+        )?;
+    } else {
+        writeln!(out, "partitioning: {:.3} s", r.search_seconds)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -56,12 +56,24 @@ pub struct AnonymizeArgs {
     /// Largest share of rows that may be suppressed (overrides the configuration).
     #[arg(long)]
     pub suppression_limit: Option<f64>,
+    /// Algorithm (overrides the configuration): optimal full-domain search or Mondrian partitioning.
+    #[arg(long, value_enum)]
+    pub algorithm: Option<AlgorithmArg>,
     /// Also write the JSON report here.
     #[arg(long)]
     pub report: Option<PathBuf>,
     /// Print the JSON report instead of a summary.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `veil anonymize --algorithm`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlgorithmArg {
+    /// Optimal full-domain generalisation with suppression.
+    FullDomain,
+    /// Mondrian multidimensional partitioning.
+    Mondrian,
 }
 
 /// `veil audit` subcommands.

@@ -114,6 +114,34 @@ fn adult_k2_k5_k10_and_k5_l2_are_verified_independently() {
 }
 
 #[test]
+fn mondrian_on_adult_is_k_anonymous_l_diverse_and_suppresses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for (k, l) in [(5usize, None), (10, Some(2usize))] {
+        let out = dir.path().join(format!("m{k}.csv"));
+        let mut args = vec![
+            "--algorithm".to_string(),
+            "mondrian".into(),
+            "--k".into(),
+            k.to_string(),
+        ];
+        if let Some(l) = l {
+            args.extend(["--l".to_string(), l.to_string()]);
+        }
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = run(&a, &out);
+        let (rows, sizes, distinct) = independent_check(&out);
+        assert_eq!(rows, 32561);
+        assert_eq!(r["rows_suppressed"], 0);
+        assert!(sizes.iter().all(|&s| s >= k));
+        if let Some(l) = l {
+            assert!(distinct.iter().all(|&d| d >= l));
+        }
+        let ncp = r["loss"]["ncp"].as_f64().unwrap();
+        assert!(ncp > 0.0 && ncp < 0.5, "{ncp}");
+    }
+}
+
+#[test]
 fn audit_reports_risk_and_fails_the_raw_table() {
     let o = veil()
         .current_dir(repo())
