@@ -1,6 +1,6 @@
 //! `veil anonymize` and `veil audit data`: thin wrappers over veil-anonymize.
 
-use crate::cli::{AnonymizeArgs, AuditDataArgs};
+use crate::cli::{AnonymizeArgs, AuditDataArgs, AuditUtilityArgs};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -176,4 +176,47 @@ pub fn audit_data(a: AuditDataArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `veil audit utility`.
+pub fn audit_utility(a: AuditUtilityArgs) -> Result<ExitCode> {
+    let (layout, drop) = match &a.config {
+        Some(c) => {
+            let cfg = AnonymizeConfig::from_file(c)?;
+            (cfg.source.clone(), cfg.anonymize.drop.clone())
+        }
+        None => (Default::default(), Vec::new()),
+    };
+    let mut rng = veil_dp::PrivacyRng::from_os()?;
+    let r = veil_learn::utility::compare(
+        &a.original,
+        &layout,
+        &a.anonymised,
+        &drop,
+        &a.label,
+        &mut rng,
+    )?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "utility of `{}` (logistic/softmax regression, held-out 20%, non-private diagnostic):",
+        r.label
+    )?;
+    for (name, t) in [("original", &r.original), ("anonymised", &r.anonymised)] {
+        writeln!(
+            out,
+            "  {name:<10} {:>7} rows  {:>5} inputs  accuracy {:.4}  (majority class {:.4})  {}",
+            t.rows,
+            t.inputs,
+            t.accuracy,
+            t.majority_accuracy,
+            t.path.display()
+        )?;
+    }
+    writeln!(out, "  difference {:+.4}", r.accuracy_difference)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -81,6 +81,26 @@ pub enum AlgorithmArg {
 pub enum AuditCommand {
     /// Re-identification risk (k, uniqueness, prosecutor/journalist/marketer), l-diversity and t-closeness of a table.
     Data(AuditDataArgs),
+    /// Train the same non-private model on an original table and its anonymised release; compare accuracy.
+    Utility(AuditUtilityArgs),
+}
+
+/// `veil audit utility`.
+#[derive(Args, Debug)]
+pub struct AuditUtilityArgs {
+    /// The original table (CSV or Parquet).
+    pub original: PathBuf,
+    /// The anonymised table (CSV with a header, as `veil anonymize` writes it).
+    pub anonymised: PathBuf,
+    /// The column to predict.
+    #[arg(long)]
+    pub label: String,
+    /// An anonymisation configuration: its [source] layout reads the original, its `drop` columns are ignored in both.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `veil audit data`.

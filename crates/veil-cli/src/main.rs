@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         cli::Command::Evaluate(a) => learn::evaluate(a),
         cli::Command::Anonymize(a) => anonymize::anonymize(a),
         cli::Command::Audit(cli::AuditCommand::Data(a)) => anonymize::audit_data(a),
+        cli::Command::Audit(cli::AuditCommand::Utility(a)) => anonymize::audit_utility(a),
     };
     match result {
         Ok(code) => code,

@@ -336,3 +336,59 @@ fn contradictory_settings_are_refused() {
     let cfg = write_small(dir.path(), "", "k = 4");
     assert!(fails(&cfg, &["--l", "4"]).contains("has only 3 distinct values"));
 }
+
+#[test]
+fn utility_check_compares_accuracy_on_original_and_anonymised() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("k5.csv");
+    let anon = run(&["--k", "5"], &out);
+    let o = veil()
+        .current_dir(repo())
+        .args(["audit", "utility", "examples/adult/adult.data"])
+        .arg(&out)
+        .args([
+            "--label",
+            "income",
+            "--config",
+            "examples/adult/anonymize.toml",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let r: Value = serde_json::from_slice(&o).unwrap();
+    let (a, b) = (
+        r["original"]["accuracy"].as_f64().unwrap(),
+        r["anonymised"]["accuracy"].as_f64().unwrap(),
+    );
+    assert!(
+        a > r["original"]["majority_accuracy"].as_f64().unwrap() + 0.05,
+        "{r}"
+    );
+    assert!(
+        b > r["anonymised"]["majority_accuracy"].as_f64().unwrap() + 0.03,
+        "{r}"
+    );
+    assert!((r["accuracy_difference"].as_f64().unwrap() - (b - a)).abs() < 1e-12);
+    assert_eq!(r["original"]["rows"], 32561);
+    assert_eq!(
+        r["anonymised"]["rows"].as_u64().unwrap() + anon["rows_suppressed"].as_u64().unwrap(),
+        32561
+    );
+    // a label the anonymised table lacks is named
+    veil()
+        .current_dir(repo())
+        .args(["audit", "utility", "examples/adult/adult.data"])
+        .arg(&out)
+        .args([
+            "--label",
+            "salary",
+            "--config",
+            "examples/adult/anonymize.toml",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("salary"));
+}

@@ -23,6 +23,7 @@ pub mod optim;
 pub mod pipeline;
 pub mod schema;
 pub mod text;
+pub mod utility;
 
 pub use error::{LearnError, Result};
 
