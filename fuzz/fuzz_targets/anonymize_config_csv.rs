@@ -18,6 +18,8 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(&cfg_path, cfg_line.replace('|', "\n")).expect("write");
     std::fs::write(&input, csv).expect("write");
     let Ok(cfg) = AnonymizeConfig::from_file(&cfg_path) else { return };
-    let _ = job::audit(&cfg, &input);
+    if let Ok(a) = veil_detect::Analyzer::new(veil_detect::AnalyzerConfig::default()) {
+        let _ = job::audit(&cfg, &input, &a);
+    }
     let _ = job::anonymize(&cfg, &input, &dir.path().join("out.csv"));
 });

@@ -427,6 +427,8 @@ pub struct AuditReport {
     pub input_sha256: String,
     /// Quasi-identifiers audited.
     pub quasi_identifiers: Vec<String>,
+    /// Every column: findings of the detection engine and a suggested role.
+    pub columns: Vec<crate::columns::ColumnReport>,
     /// Re-identification risk over them (journalist = prosecutor: the data is taken as the population).
     pub risk: RiskFigures,
     /// Diversity of the sensitive attribute.
@@ -437,8 +439,13 @@ pub struct AuditReport {
     pub pass: bool,
 }
 
-/// Audits `input` as it is (no generalisation).
-pub fn audit(cfg: &AnonymizeConfig, input: &Path) -> Result<AuditReport> {
+/// Audits `input` as it is (no generalisation); `analyzer` profiles the columns.
+pub fn audit(
+    cfg: &AnonymizeConfig,
+    input: &Path,
+    analyzer: &veil_detect::Analyzer,
+) -> Result<AuditReport> {
+    let columns = crate::columns::profile(input, &cfg.source, analyzer)?;
     let (_, p) = load_problem(cfg, input)?;
     let cls = original_classes(&p)?;
     let a = &cfg.anonymize;
@@ -487,6 +494,7 @@ pub fn audit(cfg: &AnonymizeConfig, input: &Path) -> Result<AuditReport> {
         input: input.to_path_buf(),
         input_sha256: veil_core::io::batches::sha256_file(input)?,
         quasi_identifiers: a.quasi_identifiers.clone(),
+        columns,
         risk: r,
         diversity: div,
         verdicts,

@@ -3,11 +3,13 @@
 //! category trees, suppression) over a column's values; [`risk`] computes
 //! equivalence classes, k, uniqueness, prosecutor/journalist/marketer risk,
 //! l-diversity and t-closeness; [`search`] finds the optimal full-domain
-//! generalisation and [`mondrian`] partitions multidimensionally; [`job`] reads, searches and writes; [`config`] is the TOML.
+//! generalisation and [`mondrian`] partitions multidimensionally; [`job`] reads, searches and writes; [`config`] is the TOML;
+//! [`columns`] profiles each column with the detection engine for audits.
 //!
 //! Invariant: every output row is an input row with only its
 //! quasi-identifiers generalised; rows in = rows out + rows suppressed.
 
+pub mod columns;
 pub mod config;
 pub mod error;
 pub mod hierarchy;

@@ -123,7 +123,8 @@ pub fn anonymize(a: AnonymizeArgs) -> Result<ExitCode> {
 pub fn audit_data(a: AuditDataArgs) -> Result<ExitCode> {
     let cfg = AnonymizeConfig::from_file(&a.config)?;
     let input = input_of(&cfg, a.input)?;
-    let r = job::audit(&cfg, &input)?;
+    let analyzer = veil_detect::Analyzer::new(veil_detect::AnalyzerConfig::default())?;
+    let r = job::audit(&cfg, &input, &analyzer)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
@@ -158,6 +159,23 @@ pub fn audit_data(a: AuditDataArgs) -> Result<ExitCode> {
                 out,
                 "{}: distinct l = {}, entropy l = {:.3}, t = {:.4}",
                 d.column, d.distinct_l, d.entropy_l, d.t
+            )?;
+        }
+        writeln!(out, "columns:")?;
+        for c in &r.columns {
+            let f: Vec<String> = c.findings.iter().map(|(t, n)| format!("{t} {n}")).collect();
+            writeln!(
+                out,
+                "  {:<20} {:>7} distinct  {:<27} {}{}",
+                c.column,
+                c.distinct,
+                c.role,
+                c.reason,
+                if f.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [findings in {} sampled: {}]", c.sampled, f.join(", "))
+                }
             )?;
         }
         for v in &r.verdicts {

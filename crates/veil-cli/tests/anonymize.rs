@@ -392,3 +392,48 @@ fn utility_check_compares_accuracy_on_original_and_anonymised() {
         .code(2)
         .stderr(predicates::str::contains("salary"));
 }
+
+#[test]
+fn audit_profiles_columns_with_the_detection_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("email,zip,age,comment\n");
+    for i in 0..40 {
+        csv.push_str(&format!(
+            "user{i}@example.com,0213{},{},\"I called the support line twice about my delayed refund and nobody answered\"\n",
+            i % 10,
+            30 + i % 5
+        ));
+    }
+    std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[anonymize]\nquasi_identifiers = [\"zip\", \"age\"]\nk = 2\nrisk_threshold = 0.5\n[hierarchy.zip]\nkind = \"prefix\"\nlevels = 2\n[hierarchy.age]\nkind = \"interval\"\nwidths = [10]\n",
+    )
+    .unwrap();
+    let o = veil()
+        .args(["audit", "data", "--json", "--config"])
+        .arg(dir.path().join("c.toml"))
+        .arg(dir.path().join("t.csv"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let r: Value = serde_json::from_slice(&o).unwrap();
+    let cols = r["columns"].as_array().unwrap();
+    let role = |c: &str| {
+        cols.iter().find(|x| x["column"] == c).unwrap()["role"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(role("email"), "direct identifier");
+    assert_eq!(role("zip"), "quasi-identifier candidate");
+    assert_eq!(role("age"), "quasi-identifier candidate");
+    assert_eq!(role("comment"), "free text");
+    let email = cols.iter().find(|x| x["column"] == "email").unwrap();
+    assert_eq!(email["findings"]["EMAIL_ADDRESS"], 40);
+    // raw values never reach the report
+    assert!(!String::from_utf8_lossy(&o).contains("user1@example.com"));
+    assert_eq!(r["risk"]["k"], 4);
+}
