@@ -212,8 +212,8 @@ fn build_level(col: &[String], nums: &[f64], numeric: bool, range: f64, distinct
     Level { labels, map, loss }
 }
 
-/// Formats a number without a trailing `.0`.
-fn num(x: f64) -> String {
+/// Formats a number without a trailing `.0` (as the labels of numeric generalisations show it).
+pub(crate) fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {

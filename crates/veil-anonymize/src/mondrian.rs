@@ -8,6 +8,7 @@
 //! readable. No row is suppressed.
 
 use crate::error::{AnonymizeError, Result};
+use crate::hierarchy::num as fmt;
 use crate::search::{LKind, PrivacyModel, Problem};
 
 /// A Mondrian result: one class per partition.
@@ -219,12 +220,4 @@ pub fn mondrian(
         loss,
         sizes,
     })
-}
-
-fn fmt(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
 }
