@@ -13,6 +13,7 @@ pub mod columns;
 pub mod config;
 pub mod error;
 pub mod hierarchy;
+pub mod html;
 pub mod job;
 pub mod mondrian;
 pub mod risk;

@@ -125,6 +125,12 @@ pub fn audit_data(a: AuditDataArgs) -> Result<ExitCode> {
     let input = input_of(&cfg, a.input)?;
     let analyzer = veil_detect::Analyzer::new(veil_detect::AnalyzerConfig::default())?;
     let r = job::audit(&cfg, &input, &analyzer)?;
+    if let Some(p) = &a.html {
+        let page = veil_anonymize::html::audit_page(&r)?;
+        let mut f = AtomicFile::create(p)?;
+        f.write_all(page.as_bytes())?;
+        f.commit()?;
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {

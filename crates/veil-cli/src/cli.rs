@@ -114,6 +114,9 @@ pub struct AuditDataArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also write a self-contained HTML page (with a chart of class sizes) here.
+    #[arg(long)]
+    pub html: Option<PathBuf>,
 }
 
 /// `veil train`.

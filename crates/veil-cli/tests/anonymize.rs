@@ -410,10 +410,13 @@ fn audit_profiles_columns_with_the_detection_engine() {
         "[anonymize]\nquasi_identifiers = [\"zip\", \"age\"]\nk = 2\nrisk_threshold = 0.5\n[hierarchy.zip]\nkind = \"prefix\"\nlevels = 2\n[hierarchy.age]\nkind = \"interval\"\nwidths = [10]\n",
     )
     .unwrap();
+    let page = dir.path().join("audit.html");
     let o = veil()
         .args(["audit", "data", "--json", "--config"])
         .arg(dir.path().join("c.toml"))
         .arg(dir.path().join("t.csv"))
+        .arg("--html")
+        .arg(&page)
         .assert()
         .success()
         .get_output()
@@ -436,4 +439,13 @@ fn audit_profiles_columns_with_the_detection_engine() {
     // raw values never reach the report
     assert!(!String::from_utf8_lossy(&o).contains("user1@example.com"));
     assert_eq!(r["risk"]["k"], 4);
+    // the HTML page: self-contained, with the class-size chart, checks and columns
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.trim_end().ends_with("</html>"));
+    assert!(html.contains("<svg") && html.contains("Records by equivalence-class size"));
+    assert!(html.contains("k-anonymity (smallest class)") && html.contains("direct identifier"));
+    assert!(
+        !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http")
+    );
+    assert!(!html.contains("user1@example.com"));
 }
