@@ -78,6 +78,15 @@ pub struct Settings {
     /// mirror a quasi-identifier, such as Adult's education-num).
     #[serde(default)]
     pub drop: Vec<String>,
+    /// Population table for the journalist and marketer risk of an audit
+    /// (CSV with a header holding the quasi-identifier columns; relative to
+    /// the configuration). Without one the data is its own population.
+    #[serde(default)]
+    pub population: Option<PathBuf>,
+    /// Column of the population table giving each row's count (a census
+    /// table of counts); without it every row counts once.
+    #[serde(default)]
+    pub population_count: Option<String>,
 }
 
 fn default_k() -> u32 {
@@ -112,8 +121,56 @@ impl AnonymizeConfig {
         {
             c.anonymize.input = Some(path.parent().unwrap_or(Path::new(".")).join(i));
         }
+        if let Some(i) = &c.anonymize.population
+            && i.is_relative()
+        {
+            c.anonymize.population = Some(path.parent().unwrap_or(Path::new(".")).join(i));
+        }
         c.check()?;
         Ok(c)
+    }
+
+    /// Requires a hierarchy for every quasi-identifier (anonymisation needs
+    /// them; an audit does not).
+    pub fn check_hierarchies(&self) -> Result<()> {
+        match self
+            .anonymize
+            .quasi_identifiers
+            .iter()
+            .find(|q| !self.hierarchy.contains_key(*q))
+        {
+            Some(q) => Err(AnonymizeError::Config {
+                path: self.path.clone(),
+                message: format!("quasi-identifier `{q}` has no [hierarchy.{q}]"),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// A configuration for auditing `quasi_identifiers` with the default
+    /// thresholds (k = 5, record-risk threshold 0.2, as ARX's defaults).
+    pub fn for_audit(source: CsvLayout, quasi_identifiers: Vec<String>) -> AnonymizeConfig {
+        AnonymizeConfig {
+            source,
+            anonymize: Settings {
+                input: None,
+                quasi_identifiers,
+                sensitive: None,
+                sensitive_ordered: false,
+                k: 5,
+                l: None,
+                l_kind: LKind::Distinct,
+                t: None,
+                suppression_limit: 0.0,
+                risk_threshold: default_threshold(),
+                algorithm: Algorithm::FullDomain,
+                drop: Vec::new(),
+                population: None,
+                population_count: None,
+            },
+            hierarchy: BTreeMap::new(),
+            path: PathBuf::new(),
+        }
     }
 
     /// Refuses contradictory settings, naming the file.
@@ -130,10 +187,8 @@ impl AnonymizeConfig {
             if a.quasi_identifiers[..i].contains(q) {
                 return Err(bad(format!("quasi-identifier `{q}` is listed twice")));
             }
-            let spec = self
-                .hierarchy
-                .get(q)
-                .ok_or_else(|| bad(format!("quasi-identifier `{q}` has no [hierarchy.{q}]")))?;
+        }
+        for (q, spec) in &self.hierarchy {
             validate(q, spec).map_err(bad)?;
         }
         if let Some(d) = a.drop.iter().find(|d| a.quasi_identifiers.contains(d)) {

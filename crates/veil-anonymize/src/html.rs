@@ -124,6 +124,11 @@ pub fn audit_page(r: &AuditReport) -> Result<String> {
     }
     h.push_str("</table>\n<h2>Re-identification risk</h2>\n<table>\n");
     row(&mut h, "quasi-identifiers", r.quasi_identifiers.join(", "));
+    row(
+        &mut h,
+        "quasi-identifiers from",
+        r.quasi_identifiers_from.clone(),
+    );
     row(&mut h, "records", r.risk.records.to_string());
     row(&mut h, "equivalence classes", r.risk.classes.to_string());
     row(&mut h, "k (smallest class)", r.risk.k.to_string());
@@ -149,9 +154,16 @@ pub fn audit_page(r: &AuditReport) -> Result<String> {
         &format!("records with risk above {}", r.risk.threshold),
         format!("{:.2}%", r.risk.prosecutor.records_at_risk * 100.0),
     );
+    let population = r
+        .risk
+        .population
+        .as_deref()
+        .map_or("data taken as the population".to_string(), |p| {
+            format!("population {p}")
+        });
     row(
         &mut h,
-        "journalist risk (data taken as the population)",
+        &format!("journalist risk: highest / average ({population})"),
         format!(
             "{:.4} / {:.4}",
             r.risk.journalist.highest, r.risk.journalist.average

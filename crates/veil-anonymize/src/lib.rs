@@ -3,7 +3,8 @@
 //! category trees, suppression) over a column's values; [`risk`] computes
 //! equivalence classes, k, uniqueness, prosecutor/journalist/marketer risk,
 //! l-diversity and t-closeness; [`search`] finds the optimal full-domain
-//! generalisation and [`mondrian`] partitions multidimensionally; [`job`] reads, searches and writes; [`config`] is the TOML;
+//! generalisation and [`mondrian`] partitions multidimensionally and [`spill`] runs it over files
+//! larger than memory; [`job`] reads, searches and writes; [`config`] is the TOML;
 //! [`columns`] profiles each column with the detection engine for audits.
 //!
 //! Invariant: every output row is an input row with only its
@@ -18,5 +19,6 @@ pub mod job;
 pub mod mondrian;
 pub mod risk;
 pub mod search;
+pub mod spill;
 
 pub use error::{AnonymizeError, Result};

@@ -70,10 +70,14 @@ pub struct RiskFigures {
     pub threshold: f64,
     /// Prosecutor model.
     pub prosecutor: AttackerRisk,
-    /// Journalist model (the data taken as the population).
+    /// Journalist model: against the population table when one is given,
+    /// else the data taken as the population (then equal to the prosecutor's).
     pub journalist: AttackerRisk,
     /// Marketer model: expected share of records re-identified.
     pub marketer: f64,
+    /// The population table behind the journalist and marketer figures
+    /// (None: the data itself).
+    pub population: Option<String>,
     /// Class size → number of classes of that size, ascending.
     pub class_size_histogram: Vec<(u32, usize)>,
 }
@@ -81,14 +85,27 @@ pub struct RiskFigures {
 /// Risk figures from class sizes; `threshold` is the record risk above which
 /// a record counts as at risk (ARX's default is 0.2 for k = 5).
 pub fn risk(sizes: &[u32], threshold: f64) -> RiskFigures {
-    let n: usize = sizes.iter().map(|&s| s as usize).sum();
-    let classes = sizes.len();
-    let k = sizes.iter().copied().min().unwrap_or(0);
-    let unique = sizes.iter().filter(|&&s| s == 1).count();
-    let at_risk: usize = sizes
+    let mut hist: std::collections::BTreeMap<u32, usize> = Default::default();
+    for &s in sizes {
+        *hist.entry(s).or_default() += 1;
+    }
+    risk_from_histogram(&hist, threshold)
+}
+
+/// Risk figures from a class-size histogram (size → number of classes):
+/// the same figures as [`risk`] without holding one entry per class.
+pub fn risk_from_histogram(
+    hist: &std::collections::BTreeMap<u32, usize>,
+    threshold: f64,
+) -> RiskFigures {
+    let n: usize = hist.iter().map(|(&s, &c)| s as usize * c).sum();
+    let classes: usize = hist.values().sum();
+    let k = hist.keys().next().copied().unwrap_or(0);
+    let unique = hist.get(&1).copied().unwrap_or(0);
+    let at_risk: usize = hist
         .iter()
-        .filter(|&&s| 1.0 / f64::from(s) > threshold)
-        .map(|&s| s as usize)
+        .filter(|&(&s, _)| s > 0 && 1.0 / f64::from(s) > threshold)
+        .map(|(&s, &c)| s as usize * c)
         .sum();
     let nf = n.max(1) as f64;
     let pros = AttackerRisk {
@@ -96,10 +113,6 @@ pub fn risk(sizes: &[u32], threshold: f64) -> RiskFigures {
         average: classes as f64 / nf,
         records_at_risk: at_risk as f64 / nf,
     };
-    let mut hist: std::collections::BTreeMap<u32, usize> = Default::default();
-    for &s in sizes {
-        *hist.entry(s).or_default() += 1;
-    }
     RiskFigures {
         records: n,
         classes,
@@ -110,9 +123,38 @@ pub fn risk(sizes: &[u32], threshold: f64) -> RiskFigures {
         threshold,
         journalist: pros.clone(),
         marketer: classes as f64 / nf,
+        population: None,
         prosecutor: pros,
-        class_size_histogram: hist.into_iter().collect(),
+        class_size_histogram: hist.iter().map(|(&s, &c)| (s, c)).collect(),
     }
+}
+
+/// Journalist and marketer figures against a population (El Emam's
+/// definitions, as ARX computes them): class j holds `f[j]` records of the
+/// data and `big_f[j]` ≥ `f[j]` of the population; a record's journalist
+/// risk is 1/F_j, the marketer expects Σ f_j/F_j / n records re-identified.
+pub fn journalist(f: &[u32], big_f: &[f64], threshold: f64) -> (AttackerRisk, f64) {
+    let n: f64 = f.iter().map(|&x| f64::from(x)).sum();
+    let nf = n.max(1.0);
+    let mut highest = 0.0f64;
+    let mut expected = 0.0;
+    let mut at_risk = 0.0;
+    for (&fj, &bj) in f.iter().zip(big_f) {
+        let r = 1.0 / bj;
+        highest = highest.max(r);
+        expected += f64::from(fj) * r;
+        if r > threshold {
+            at_risk += f64::from(fj);
+        }
+    }
+    (
+        AttackerRisk {
+            highest,
+            average: expected / nf,
+            records_at_risk: at_risk / nf,
+        },
+        expected / nf,
+    )
 }
 
 /// Per-class counts of a sensitive attribute's values (`values` ids < `m`).

@@ -153,6 +153,18 @@ proptest! {
                         vals.dedup();
                         prop_assert!(vals.len() as f64 >= l);
                     }
+                    // every row's category is covered by its partition's release:
+                    // the value, its parent, `*`, or a set naming it
+                    for r in (0..n).filter(|&r| parts.of_row[r] as usize == i) {
+                        let label = &parts.labels[i][1];
+                        let v = ["a", "b", "c", "d"][cats[r] as usize];
+                        let parent = if cats[r] < 2 { "ab" } else { "cd" };
+                        let ok = match label.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
+                            Some(set) => set.split(", ").any(|x| x == v) && set.split(", ").count() >= 2,
+                            None => label == v || label == parent || label == "*",
+                        };
+                        prop_assert!(ok, "{} does not cover {}", label, v);
+                    }
                     // every row's age lies inside its partition's released range
                     for r in (0..n).filter(|&r| parts.of_row[r] as usize == i) {
                         let label = &parts.labels[i][0];

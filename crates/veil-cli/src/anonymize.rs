@@ -121,10 +121,23 @@ pub fn anonymize(a: AnonymizeArgs) -> Result<ExitCode> {
 
 /// `veil audit data`: exit status 1 when a check fails.
 pub fn audit_data(a: AuditDataArgs) -> Result<ExitCode> {
-    let cfg = AnonymizeConfig::from_file(&a.config)?;
-    let input = input_of(&cfg, a.input)?;
+    let cfg = a
+        .config
+        .as_deref()
+        .map(AnonymizeConfig::from_file)
+        .transpose()?;
+    let input = match &cfg {
+        Some(c) => input_of(c, a.input)?,
+        None => a
+            .input
+            .context("name the file to audit (or a configuration with anonymize.input)")?,
+    };
     let analyzer = veil_detect::Analyzer::new(veil_detect::AnalyzerConfig::default())?;
-    let r = job::audit(&cfg, &input, &analyzer)?;
+    let population = a.population.map(|path| job::Population {
+        path,
+        count: a.population_count,
+    });
+    let r = job::audit(cfg.as_ref(), &input, &analyzer, population)?;
     if let Some(p) = &a.html {
         let page = veil_anonymize::html::audit_page(&r)?;
         let mut f = AtomicFile::create(p)?;
@@ -151,13 +164,30 @@ pub fn audit_data(a: AuditDataArgs) -> Result<ExitCode> {
             r.risk.unique_share * 100.0,
             r.risk.average_class_size
         )?;
+        writeln!(out, "quasi-identifiers: {}", r.quasi_identifiers_from)?;
+        let population = r
+            .risk
+            .population
+            .as_deref()
+            .map_or("the data as its own population".to_string(), |p| {
+                format!("population {p}")
+            });
+        for (name, x) in [
+            ("prosecutor", &r.risk.prosecutor),
+            ("journalist", &r.risk.journalist),
+        ] {
+            writeln!(
+                out,
+                "{name}: highest {:.3}, average {:.4}, records above {} {:.2}%",
+                x.highest,
+                x.average,
+                r.risk.threshold,
+                x.records_at_risk * 100.0,
+            )?;
+        }
         writeln!(
             out,
-            "prosecutor: highest {:.3}, average {:.4}, records above {} {:.2}%; journalist (data as population) the same; marketer {:.4}",
-            r.risk.prosecutor.highest,
-            r.risk.prosecutor.average,
-            r.risk.threshold,
-            r.risk.prosecutor.records_at_risk * 100.0,
+            "marketer: {:.4} (journalist and marketer against {population})",
             r.risk.marketer
         )?;
         if let Some(d) = &r.diversity {

@@ -106,11 +106,20 @@ pub struct AuditUtilityArgs {
 /// `veil audit data`.
 #[derive(Args, Debug)]
 pub struct AuditDataArgs {
-    /// Configuration naming the quasi-identifiers, sensitive attribute and thresholds.
+    /// Configuration naming the quasi-identifiers, sensitive attribute and
+    /// thresholds; without one the suggested quasi-identifiers are audited
+    /// against k = 5 and record risk 0.2.
     #[arg(long)]
-    pub config: PathBuf,
+    pub config: Option<PathBuf>,
     /// Input CSV or Parquet (default: anonymize.input in the configuration).
     pub input: Option<PathBuf>,
+    /// Population table (CSV with the quasi-identifier columns) for the
+    /// journalist and marketer risk; overrides the configuration's.
+    #[arg(long)]
+    pub population: Option<PathBuf>,
+    /// Column of the population table holding each row's count.
+    #[arg(long, requires = "population")]
+    pub population_count: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -449,3 +449,149 @@ fn audit_profiles_columns_with_the_detection_engine() {
     );
     assert!(!html.contains("user1@example.com"));
 }
+
+fn audit_json(args: &[&str], dir: &Path) -> (Option<i32>, Value) {
+    let o = veil()
+        .current_dir(dir)
+        .args(["audit", "data", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&o.stderr)));
+    (o.status.code(), v)
+}
+
+#[test]
+fn audit_without_a_configuration_uses_the_suggested_quasi_identifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    write_small(dir.path(), "", "k = 2");
+    let (code, v) = audit_json(&["people.csv"], dir.path());
+    assert_eq!(
+        code,
+        Some(1),
+        "every record is unique: the k = 5 check fails"
+    );
+    let q: Vec<&str> = v["quasi_identifiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(q.contains(&"age") && q.contains(&"zip"), "{q:?}");
+    assert!(
+        !q.contains(&"name"),
+        "a direct identifier is not a QI: {q:?}"
+    );
+    assert!(
+        v["quasi_identifiers_from"]
+            .as_str()
+            .unwrap()
+            .starts_with("suggested")
+    );
+    assert_eq!(v["risk"]["unique_records"], 6);
+    assert_eq!(v["verdicts"][0]["required"], 5.0);
+}
+
+#[test]
+fn a_quasi_identifier_list_without_hierarchies_is_enough_for_an_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    write_small(dir.path(), "", "k = 2");
+    std::fs::write(
+        dir.path().join("qi.toml"),
+        "[anonymize]\ninput = \"people.csv\"\nquasi_identifiers = [\"diagnosis\"]\nk = 2\n",
+    )
+    .unwrap();
+    let (code, v) = audit_json(&["--config", "qi.toml"], dir.path());
+    // flu ×3, cold ×2, asthma ×1
+    assert_eq!(code, Some(1));
+    assert_eq!(v["quasi_identifiers"], serde_json::json!(["diagnosis"]));
+    assert_eq!(v["risk"]["classes"], 3);
+    assert_eq!(v["risk"]["k"], 1);
+    // anonymising still needs the hierarchy
+    let e = veil()
+        .current_dir(dir.path())
+        .args(["anonymize", "--config", "qi.toml", "--output", "o.csv"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&e).contains("`diagnosis` has no [hierarchy.diagnosis]"),
+        "{}",
+        String::from_utf8_lossy(&e)
+    );
+}
+
+#[test]
+fn journalist_risk_is_measured_against_a_population_table() {
+    let dir = tempfile::tempdir().unwrap();
+    write_small(dir.path(), "", "k = 2");
+    std::fs::write(
+        dir.path().join("qi.toml"),
+        "[anonymize]\ninput = \"people.csv\"\nquasi_identifiers = [\"diagnosis\"]\nk = 2\nrisk_threshold = 0.2\n",
+    )
+    .unwrap();
+    // population counts: flu 30, cold 4, asthma 1 (+ a value not in the sample)
+    std::fs::write(
+        dir.path().join("census.csv"),
+        "diagnosis,n\nflu,10\nflu,20\ncold,4\nasthma,1\nmeasles,100\n",
+    )
+    .unwrap();
+    let (_, v) = audit_json(
+        &[
+            "--config",
+            "qi.toml",
+            "--population",
+            "census.csv",
+            "--population-count",
+            "n",
+        ],
+        dir.path(),
+    );
+    let j = &v["risk"]["journalist"];
+    assert_eq!(j["highest"], 1.0, "asthma: 1 in the population");
+    // (3/30 + 2/4 + 1/1) / 6
+    let expected = (3.0 / 30.0 + 2.0 / 4.0 + 1.0) / 6.0;
+    assert!((j["average"].as_f64().unwrap() - expected).abs() < 1e-12);
+    assert!((v["risk"]["marketer"].as_f64().unwrap() - expected).abs() < 1e-12);
+    // records above 0.2: cold (1/4) and asthma (1/1) = 3 of 6
+    assert!((j["records_at_risk"].as_f64().unwrap() - 0.5).abs() < 1e-12);
+    assert!(
+        v["risk"]["population"]
+            .as_str()
+            .unwrap()
+            .ends_with("census.csv")
+    );
+    // prosecutor figures are unchanged by the population
+    assert_eq!(v["risk"]["prosecutor"]["highest"], 1.0);
+    assert!((v["risk"]["prosecutor"]["average"].as_f64().unwrap() - 0.5).abs() < 1e-12);
+
+    // a population smaller than the sample is refused, naming the data line
+    std::fs::write(
+        dir.path().join("small.csv"),
+        "diagnosis\nflu\ncold\ncold\nasthma\n",
+    )
+    .unwrap();
+    let e = veil()
+        .current_dir(dir.path())
+        .args([
+            "audit",
+            "data",
+            "--config",
+            "qi.toml",
+            "--population",
+            "small.csv",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let e = String::from_utf8_lossy(&e);
+    assert!(
+        e.contains("small.csv") && e.contains("line 2") && e.contains("fewer than the 3"),
+        "{e}"
+    );
+}

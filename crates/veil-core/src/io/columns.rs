@@ -92,19 +92,67 @@ pub fn read_columns(
     wanted: &[String],
     optional: &[String],
 ) -> Result<ColumnTable> {
-    if is_parquet(path) {
-        read_parquet(path, wanted, optional)
-    } else {
-        read_csv(path, layout, wanted, optional)
-    }
+    let mut all: Option<ColumnTable> = None;
+    for_each_chunk(path, layout, wanted, optional, 65_536, |chunk| {
+        match &mut all {
+            None => all = Some(chunk),
+            Some(t) => {
+                for (out, c) in t.cells.iter_mut().zip(chunk.cells) {
+                    out.extend(c);
+                }
+                t.positions.extend(chunk.positions);
+            }
+        }
+        Ok(())
+    })
+    .map(|names| {
+        all.unwrap_or_else(|| ColumnTable {
+            path: path.to_path_buf(),
+            cells: vec![Vec::new(); names.len()],
+            names,
+            positions: Vec::new(),
+        })
+    })
 }
 
-fn read_csv(
+/// Streams the requested columns in chunks of at most `chunk_rows` rows, in
+/// file order, calling `f` on each (memory stays bounded by one chunk);
+/// returns the resolved column names. Every chunk is non-empty; an empty
+/// table calls `f` never. Errors are the same as [`read_columns`]'s, or
+/// `f`'s own.
+pub fn for_each_chunk<E: From<Error>>(
     path: &Path,
     layout: &CsvLayout,
     wanted: &[String],
     optional: &[String],
-) -> Result<ColumnTable> {
+    chunk_rows: usize,
+    f: impl FnMut(ColumnTable) -> std::result::Result<(), E>,
+) -> std::result::Result<Vec<String>, E> {
+    let chunk_rows = chunk_rows.max(1);
+    if is_parquet(path) {
+        parquet_chunks(path, wanted, optional, chunk_rows, f)
+    } else {
+        csv_chunks(path, layout, wanted, optional, chunk_rows, f)
+    }
+}
+
+fn empty_chunk(path: &Path, names: &[String]) -> ColumnTable {
+    ColumnTable {
+        path: path.to_path_buf(),
+        names: names.to_vec(),
+        cells: vec![Vec::new(); names.len()],
+        positions: Vec::new(),
+    }
+}
+
+fn csv_chunks<E: From<Error>>(
+    path: &Path,
+    layout: &CsvLayout,
+    wanted: &[String],
+    optional: &[String],
+    chunk_rows: usize,
+    mut f: impl FnMut(ColumnTable) -> std::result::Result<(), E>,
+) -> std::result::Result<Vec<String>, E> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(layout.header)
@@ -122,14 +170,13 @@ fn read_csv(
         layout.columns.clone()
     };
     let (names, index) = resolve(path, &header, wanted, optional)?;
-    let mut cells: Vec<Vec<String>> = vec![Vec::new(); names.len()];
-    let mut positions = Vec::new();
+    let mut chunk = empty_chunk(path, &names);
     let mut record = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(csv_err(path, &e)),
+            Err(e) => return Err(csv_err(path, &e).into()),
         }
         let line = record.position().map_or(0, |p| p.line());
         if record.len() == 1 && record.get(0) == Some("") {
@@ -140,19 +187,21 @@ fn read_csv(
                 path: path.to_path_buf(),
                 line,
                 message: format!("{} fields, expected {}", record.len(), header.len()),
-            });
+            }
+            .into());
         }
-        for (out, &i) in cells.iter_mut().zip(&index) {
+        for (out, &i) in chunk.cells.iter_mut().zip(&index) {
             out.push(record.get(i).unwrap_or_default().to_string());
         }
-        positions.push(line);
+        chunk.positions.push(line);
+        if chunk.positions.len() >= chunk_rows {
+            f(std::mem::replace(&mut chunk, empty_chunk(path, &names)))?;
+        }
     }
-    Ok(ColumnTable {
-        path: path.to_path_buf(),
-        names,
-        cells,
-        positions,
-    })
+    if !chunk.positions.is_empty() {
+        f(chunk)?;
+    }
+    Ok(names)
 }
 
 fn csv_err(path: &Path, e: &csv::Error) -> Error {
@@ -198,18 +247,26 @@ fn resolve(
     Ok((names, index))
 }
 
-fn read_parquet(path: &Path, wanted: &[String], optional: &[String]) -> Result<ColumnTable> {
+fn parquet_chunks<E: From<Error>>(
+    path: &Path,
+    wanted: &[String],
+    optional: &[String],
+    chunk_rows: usize,
+    mut f: impl FnMut(ColumnTable) -> std::result::Result<(), E>,
+) -> std::result::Result<Vec<String>, E> {
     use arrow_array::Array;
     use arrow_array::cast::AsArray;
     let all = super::batches::parquet_columns(path)?;
     let (names, _) = resolve(path, &all, wanted, optional)?;
-    let batches = super::batches::open_batches(path, &names, true, 65_536)?;
-    let mut cells: Vec<Vec<String>> = vec![Vec::new(); names.len()];
-    let mut positions = Vec::new();
+    let batches = super::batches::open_batches(path, &names, true, chunk_rows.min(65_536))?;
+    let mut start = 0u64;
     for batch in batches {
         let batch = batch?;
-        let start = positions.len() as u64;
-        for (c, out) in cells.iter_mut().enumerate() {
+        if batch.num_rows() == 0 {
+            continue;
+        }
+        let mut chunk = empty_chunk(path, &names);
+        for (c, out) in chunk.cells.iter_mut().enumerate() {
             let col =
                 arrow_cast::cast(batch.column(c), &arrow_schema::DataType::Utf8).map_err(|e| {
                     Error::Parquet {
@@ -226,14 +283,13 @@ fn read_parquet(path: &Path, wanted: &[String], optional: &[String]) -> Result<C
                 });
             }
         }
-        positions.extend((0..batch.num_rows() as u64).map(|r| start + r + 1));
+        chunk.positions = (0..batch.num_rows() as u64)
+            .map(|r| start + r + 1)
+            .collect();
+        start += batch.num_rows() as u64;
+        f(chunk)?;
     }
-    Ok(ColumnTable {
-        path: path.to_path_buf(),
-        names,
-        cells,
-        positions,
-    })
+    Ok(names)
 }
 
 /// All column names of `path`: the CSV header (or `layout.columns` for a
