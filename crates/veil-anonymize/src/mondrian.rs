@@ -6,7 +6,8 @@
 //! partition's `[min, max]`; categorical ones as the lowest level of their
 //! hierarchy at which the partition's values share one label when that label
 //! covers no other value, else as the set of values present (`{a, b}`, at
-//! most [`MAX_SET`] values; beyond that the label). No row is suppressed.
+//! most [`MAX_SET`] values, from columns of at most [`MAX_SET_DOMAIN`]
+//! values; otherwise the label). No row is suppressed.
 //!
 //! The split rule is written twice over the same definitions: on rows in
 //! memory ([`split_rows`]) and on per-rank counts ([`split_counts`]), which
@@ -20,21 +21,23 @@ use crate::search::{LKind, PrivacyModel, Problem};
 
 /// A released quasi-identifier value of one partition: for a numeric
 /// column the value ids of its minimum and maximum, for a categorical one
-/// `(level, label id)` of its hierarchy, or `(SET, set id)` for the set of
-/// values present when no label covers exactly them.
+/// `(level, label id)` of its hierarchy, or, for the set of values present
+/// when no label covers exactly them, the set as a 63-bit mask over value
+/// ids: `(SET_BIT | high 31 bits, low 32 bits)`. Fixed size, so the released
+/// values of any number of partitions stream to disk.
 pub type Released = (u32, u32);
 
-/// The level marker of a released value set.
-pub const SET: u32 = u32::MAX;
+/// Marks a released value set in the first word.
+pub const SET_BIT: u32 = 1 << 31;
 
 /// Largest value set released as a set; a larger one gets its hierarchy label.
 pub const MAX_SET: usize = 32;
 
-/// Interned value sets (value ids in rank order).
-#[derive(Clone, Debug, Default)]
-struct Sets {
-    ids: rustc_hash::FxHashMap<Vec<u32>, u32>,
-    sets: Vec<Vec<u32>>,
+/// Columns with more distinct values than this release hierarchy labels only.
+pub const MAX_SET_DOMAIN: usize = 63;
+
+fn mask_of(r: Released) -> u64 {
+    (u64::from(r.0 & !SET_BIT) << 32) | u64::from(r.1)
 }
 
 /// The split order and release rules of the quasi-identifiers.
@@ -50,7 +53,6 @@ pub struct Dims<'a> {
     range: Vec<(f64, f64)>,
     /// `cover[q][level][label]`: values under each label.
     cover: Vec<Vec<Vec<u32>>>,
-    sets: std::cell::RefCell<Sets>,
 }
 
 impl<'a> Dims<'a> {
@@ -135,13 +137,13 @@ impl<'a> Dims<'a> {
             span,
             range,
             cover,
-            sets: Default::default(),
         }
     }
 
     /// How widely a partition spreads over q, in [0, 1]: a numeric column's
-    /// value range over the table's, a categorical column's distinct values
-    /// less one over the table's (the NCP its release would cost).
+    /// value range over the table's; a categorical column's distinct values
+    /// less one over the table's when sets may be released, else its span of
+    /// ranks (about what its release would cost).
     pub fn width(&self, q: usize, lo_rank: u32, hi_rank: u32, distinct: usize) -> f64 {
         match &self.numeric[q] {
             Some(x) => {
@@ -153,7 +155,11 @@ impl<'a> Dims<'a> {
                     0.0
                 }
             }
-            None => distinct.saturating_sub(1) as f64 / self.span[q],
+            // a set release costs its distinct values; a label, the span of ranks it covers
+            None if self.rank[q].len() <= MAX_SET_DOMAIN => {
+                distinct.saturating_sub(1) as f64 / self.span[q]
+            }
+            None => f64::from(hi_rank.saturating_sub(lo_rank)) / self.span[q],
         }
     }
 
@@ -205,16 +211,14 @@ impl<'a> Dims<'a> {
                 present.sort_unstable_by_key(|&id| self.rank[q][id as usize]);
                 present.dedup();
                 let covered = self.cover[q][level][g as usize] as usize;
-                if covered <= present.len() || present.len() > MAX_SET {
+                if covered <= present.len()
+                    || present.len() > MAX_SET
+                    || h.levels[0].labels.len() > MAX_SET_DOMAIN
+                {
                     return (level as u32, g);
                 }
-                let mut sets = self.sets.borrow_mut();
-                let next = sets.sets.len() as u32;
-                let id = *sets.ids.entry(present.clone()).or_insert(next);
-                if id == next {
-                    sets.sets.push(present);
-                }
-                (SET, id)
+                let mask = present.iter().fold(0u64, |m, &id| m | (1u64 << id));
+                (SET_BIT | (mask >> 32) as u32, mask as u32)
             }
         }
     }
@@ -230,11 +234,12 @@ impl<'a> Dims<'a> {
                     format!("[{}, {}]", fmt(lo), fmt(hi))
                 }
             }
-            None if r.0 == SET => {
-                let sets = self.sets.borrow();
+            None if r.0 & SET_BIT != 0 => {
+                let mask = mask_of(r);
                 let labels = &self.hierarchies[q].levels[0].labels;
-                let names: Vec<&str> = sets.sets[r.1 as usize]
+                let names: Vec<&str> = self.id_at[q]
                     .iter()
+                    .filter(|&&id| mask >> id & 1 == 1)
                     .map(|&id| labels[id as usize].as_str())
                     .collect();
                 format!("{{{}}}", names.join(", "))
@@ -254,9 +259,9 @@ impl<'a> Dims<'a> {
                     0.0
                 }
             }
-            None if r.0 == SET => {
+            None if r.0 & SET_BIT != 0 => {
                 let d = self.hierarchies[q].levels[0].labels.len();
-                let len = self.sets.borrow().sets[r.1 as usize].len();
+                let len = mask_of(r).count_ones() as usize;
                 if d > 1 {
                     (len - 1) as f64 / (d - 1) as f64
                 } else {

@@ -594,7 +594,7 @@ pub fn mondrian_file(
                 let base = (row - b as u64 * bucket_rows) as usize * 2 * nq;
                 let mine = |q: usize| (rel[base + 2 * q], rel[base + 2 * q + 1]);
                 for (q, c) in cache.iter_mut().enumerate() {
-                    if c.len() > 100_000 {
+                    if c.len() > 10_000 {
                         c.clear(); // bounded: labels repeat, but numeric ranges may not
                     }
                     c.entry(mine(q))

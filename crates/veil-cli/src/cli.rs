@@ -31,6 +31,71 @@ pub enum Command {
     /// Audits: re-identification risk of a dataset.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// De-identify text or JSONL: an operator per entity type, quarantine, residual re-scan, report.
+    Redact(RedactArgs),
+    /// Decrypt the tokens `redact` wrote with the `encrypt` operator (needs the key).
+    Restore(RestoreArgs),
+    /// Make a 256-bit key for the keyed operators (hash, encrypt, pseudonymize, fpe).
+    Keygen(KeygenArgs),
+}
+
+/// `veil redact`.
+#[derive(Args, Debug)]
+pub struct RedactArgs {
+    /// Input: JSONL (the text field is rewritten, other fields kept) or a text file (one record per line).
+    pub input: PathBuf,
+    /// Output file (same format).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Policy (TOML): operator per entity type, default, min_score, quarantine rule.
+    /// Default: every entity replaced by <ENTITY_TYPE>.
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Key file (from `veil keygen`); else the VEIL_KEY variable.
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// Quarantine file (default: OUTPUT with `.quarantine.jsonl`).
+    #[arg(long)]
+    pub quarantine: Option<PathBuf>,
+    /// JSON report (default: OUTPUT with `.report.json`).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the record id (keys per-record date shifts).
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// Fail (exit 1, no output written) when the re-scan finds PII left in the output.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `veil restore`.
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// A file `redact` wrote.
+    pub input: PathBuf,
+    /// Output file.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Key file; else the VEIL_KEY variable.
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+}
+
+/// `veil keygen`.
+#[derive(Args, Debug)]
+pub struct KeygenArgs {
+    /// Where to write the key (created with owner-only permissions; never overwritten).
+    #[arg(long, short)]
+    pub output: PathBuf,
 }
 
 /// `veil anonymize`.

@@ -7,6 +7,7 @@ mod dp;
 mod eval;
 mod learn;
 mod output;
+mod redact;
 mod scan;
 
 use clap::Parser;
@@ -24,6 +25,9 @@ fn main() -> ExitCode {
         cli::Command::Anonymize(a) => anonymize::anonymize(a),
         cli::Command::Audit(cli::AuditCommand::Data(a)) => anonymize::audit_data(a),
         cli::Command::Audit(cli::AuditCommand::Utility(a)) => anonymize::audit_utility(a),
+        cli::Command::Redact(a) => redact::redact(a),
+        cli::Command::Restore(a) => redact::restore(a),
+        cli::Command::Keygen(a) => redact::keygen(a),
     };
     match result {
         Ok(code) => code,
