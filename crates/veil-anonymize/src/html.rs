@@ -7,21 +7,7 @@ use crate::error::{AnonymizeError, Result};
 use crate::job::AuditReport;
 use plotters::prelude::*;
 
-/// Escapes `&`, `<`, `>`, `"` and `'`.
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
+pub use veil_core::html::escape;
 
 /// Bucket label and records per class-size bucket (1, 2, 3–4, 5–9, 10–19, 20–49, 50–99, 100+).
 fn buckets(hist: &[(u32, usize)]) -> Vec<(String, usize)> {

@@ -60,6 +60,9 @@ pub struct RedactArgs {
     /// JSON report (default: OUTPUT with `.report.json`).
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML page here.
+    #[arg(long)]
+    pub html: Option<PathBuf>,
     /// JSONL field holding the text.
     #[arg(long, default_value = "text")]
     pub text_field: String,

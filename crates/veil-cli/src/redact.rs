@@ -69,6 +69,11 @@ pub fn redact(a: RedactArgs) -> Result<ExitCode> {
     let mut f = AtomicFile::create(&report_path)?;
     f.write_all(json.as_bytes())?;
     f.commit()?;
+    if let Some(p) = &a.html {
+        let mut f = AtomicFile::create(p)?;
+        f.write_all(veil_redact::html::report_page(&r).as_bytes())?;
+        f.commit()?;
+    }
     let failed = a.strict && !r.residual.pass;
     if a.json {
         println!("{json}");

@@ -9,6 +9,7 @@
 pub mod entity;
 pub mod error;
 pub mod finding;
+pub mod html;
 pub mod io;
 pub mod offsets;
 

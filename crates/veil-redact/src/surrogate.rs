@@ -3,8 +3,9 @@
 //! under one key, across files and runs, and nothing about the original can
 //! be read from the surrogate without the key.
 //!
-//! - PERSON: a first name (and a last name when the original has two or more
-//!   words) from the US Census and SSA lists veil-detect ships, common names only.
+//! - PERSON: word by word, a first name for each word and a last name for
+//!   the last of two or more, from the US Census and SSA lists veil-detect
+//!   ships (common names only): "Grace Hall" and "Grace" share "Grace"'s surrogate.
 //! - EMAIL_ADDRESS: `first.last@` one of the reserved example domains.
 //! - PHONE_NUMBER: every digit replaced except a leading `+country` code;
 //!   separators and length kept.
@@ -133,14 +134,24 @@ pub fn surrogate(key: &Key, entity: &EntityType, value: &str, record: &str) -> S
 }
 
 fn person(key: &Key, norm: &str) -> String {
-    let h = key.prf("veil/pseudo/person", &[norm.as_bytes()]);
+    // word by word (the last of two or more is a surname), so "Grace Hall",
+    // "Grace" and "Hall" keep one surrogate for each of their words
+    let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
     let n = &*NAMES;
-    let first = &n.first[pick(&h, 0, n.first.len())];
-    if norm.split(' ').count() >= 2 {
-        format!("{first} {}", n.last[pick(&h, 1, n.last.len())])
-    } else {
-        first.clone()
-    }
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i + 1 == words.len() && words.len() >= 2 {
+                let h = key.prf("veil/pseudo/last", &[w.as_bytes()]);
+                n.last[pick(&h, 0, n.last.len())].clone()
+            } else {
+                let h = key.prf("veil/pseudo/first", &[w.as_bytes()]);
+                n.first[pick(&h, 0, n.first.len())].clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn email(key: &Key, norm: &str) -> String {
@@ -383,6 +394,8 @@ mod tests {
         let p = surrogate(&k, &EntityType::PERSON, "Grace  Hall", "r1");
         assert_eq!(p.split(' ').count(), 2, "{p}");
         assert_eq!(p, surrogate(&k, &EntityType::PERSON, "grace hall", "r2"));
+        let first = surrogate(&k, &EntityType::PERSON, "Grace", "r3");
+        assert!(p.starts_with(&format!("{first} ")), "{p} / {first}");
         let e = surrogate(&k, &EntityType::EMAIL_ADDRESS, "grace@corp.io", "r1");
         assert!(
             e.contains('@') && e.ends_with(".com") || e.ends_with(".org") || e.ends_with(".net"),

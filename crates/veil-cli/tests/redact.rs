@@ -1,0 +1,319 @@
+//! `veil redact`, `veil restore`, `veil keygen` end to end, and the HTML
+//! report looked at in a real headless browser (Debian's chromium).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn veil() -> Command {
+    Command::cargo_bin("veil").expect("binary built")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The first `n` tickets of the support-email example.
+fn tickets(dir: &Path, n: usize) -> PathBuf {
+    let mut rdr = csv::Reader::from_path(repo().join("examples/support/emails.csv")).unwrap();
+    let p = dir.join("tickets.csv");
+    let mut w = csv::Writer::from_path(&p).unwrap();
+    w.write_record(rdr.headers().unwrap()).unwrap();
+    for r in rdr.records().take(n) {
+        w.write_record(&r.unwrap()).unwrap();
+    }
+    w.flush().unwrap();
+    p
+}
+
+fn keygen(dir: &Path) -> PathBuf {
+    let k = dir.join("k.key");
+    veil().arg("keygen").arg("-o").arg(&k).assert().success();
+    k
+}
+
+#[test]
+fn keygen_writes_an_owner_only_key_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keygen(dir.path());
+    let text = std::fs::read_to_string(&k).unwrap();
+    let hex = text.lines().last().unwrap();
+    assert_eq!(hex.len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&k).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let o = veil()
+        .arg("keygen")
+        .arg("-o")
+        .arg(&k)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("never overwritten"));
+    assert_eq!(
+        std::fs::read_to_string(&k).unwrap(),
+        text,
+        "the old key is intact"
+    );
+}
+
+#[test]
+fn csv_tables_follow_the_policy_quarantine_and_report_without_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = tickets(dir.path(), 300);
+    let k = keygen(dir.path());
+    let out = dir.path().join("red.csv");
+    let html = dir.path().join("report.html");
+    veil()
+        .arg("redact")
+        .arg(&input)
+        .arg("--policy")
+        .arg(repo().join("examples/support/policy.toml"))
+        .arg("--key-file")
+        .arg(&k)
+        .arg("-o")
+        .arg(&out)
+        .arg("--html")
+        .arg(&html)
+        .arg("--strict")
+        .assert()
+        .success();
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("red.csv.report.json")).unwrap(),
+    )
+    .unwrap();
+    let (rin, rout, rq) = (
+        report["records_in"].as_u64().unwrap(),
+        report["records_out"].as_u64().unwrap(),
+        report["records_quarantined"].as_u64().unwrap(),
+    );
+    assert_eq!(rin, 300);
+    assert_eq!(rin, rout + rq);
+    assert!(rq > 0, "tickets quoting a card are quarantined");
+    assert!(report["residual"]["pass"].as_bool().unwrap());
+    let key_hex = std::fs::read_to_string(&k)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let text = std::fs::read_to_string(dir.path().join("red.csv.report.json")).unwrap();
+    assert!(!text.contains(&key_hex));
+    // no customer name or e-mail of the input is in the output or the report
+    let mut orig = csv::Reader::from_path(&input).unwrap();
+    let red = std::fs::read_to_string(&out).unwrap();
+    for r in orig.records() {
+        let r = r.unwrap();
+        assert!(!red.contains(&r[3]), "an e-mail survived");
+        assert!(!text.contains(&r[3]));
+        assert!(!red.contains(&r[2]), "a full name survived");
+    }
+    // the columns kept by the policy are intact, in order
+    let mut rr = csv::Reader::from_path(&out).unwrap();
+    assert_eq!(
+        rr.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "ticket_id",
+            "received",
+            "customer_name",
+            "customer_email",
+            "subject",
+            "body",
+            "sentiment"
+        ]
+    );
+    let first = rr.records().next().unwrap().unwrap();
+    assert_eq!(&first[0], "T100000");
+    assert_eq!(&first[6], "positive");
+    // the same key gives the same table
+    let again = dir.path().join("again.csv");
+    veil()
+        .arg("redact")
+        .arg(&input)
+        .arg("--policy")
+        .arg(repo().join("examples/support/policy.toml"))
+        .arg("--key-file")
+        .arg(&k)
+        .arg("-o")
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+    looks_right_in_a_browser(&html, &report);
+}
+
+/// Renders the page in headless chromium: the DOM it builds holds the
+/// verdict, one bar per entity type and the counts; a screenshot is drawn.
+fn looks_right_in_a_browser(html: &Path, report: &Value) {
+    let page = std::fs::read_to_string(html).unwrap();
+    assert!(
+        !page.contains("<script") && !page.contains("http://")
+            || page.contains("http://www.w3.org/2000/svg")
+    );
+    let Some(browser) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    else {
+        assert!(
+            std::env::var_os("VEIL_REQUIRE_BROWSER").is_none(),
+            "VEIL_REQUIRE_BROWSER is set but no chromium was found"
+        );
+        eprintln!("SKIPPED: no headless browser (install Debian's chromium to run this check)");
+        return;
+    };
+    let url = format!("file://{}", html.canonicalize().unwrap().display());
+    let dom = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--dump-dom",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(dom.status.success());
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("id=\"verdict\" class=\"pass\""),
+        "{}",
+        &dom[..dom.len().min(500)]
+    );
+    let types = report["entities"].as_object().unwrap().len();
+    assert_eq!(dom.matches("class=\"bar\"").count(), types);
+    assert!(dom.contains(&format!("<td>{}</td>", report["records_quarantined"])));
+    let shot = html.with_extension("png");
+    let s = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=1000,1400",
+        ])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(s.status.success());
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 20_000,
+        "a page was drawn"
+    );
+}
+
+#[test]
+fn jsonl_with_the_key_in_the_environment_restores_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("chat.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"I'm Grace Hall, mail grace.hall@acme.io\",\"label\":1}\n{\"id\":\"b\",\"text\":\"no pii here\",\"label\":0}\n",
+    )
+    .unwrap();
+    let policy = dir.path().join("p.toml");
+    std::fs::write(&policy, "[default]\noperator = \"encrypt\"\n").unwrap();
+    let key = "ab".repeat(32);
+    let out = dir.path().join("out.jsonl");
+    veil()
+        .env("VEIL_KEY", &key)
+        .arg("redact")
+        .arg(&input)
+        .arg("--policy")
+        .arg(&policy)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let red = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !red.contains("grace.hall@acme.io") && red.contains("[[veil:EMAIL_ADDRESS:"),
+        "{red}"
+    );
+    assert!(
+        red.lines()
+            .nth(1)
+            .unwrap()
+            .contains("\"text\":\"no pii here\"")
+    );
+    let back = dir.path().join("back.jsonl");
+    veil()
+        .env("VEIL_KEY", &key)
+        .arg("restore")
+        .arg(&out)
+        .arg("-o")
+        .arg(&back)
+        .assert()
+        .success();
+    let a: Vec<Value> = std::fs::read_to_string(&input)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let b: Vec<Value> = std::fs::read_to_string(&back)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(a, b);
+    // no key, no run: the message says how to get one
+    let o = veil()
+        .env_remove("VEIL_KEY")
+        .arg("redact")
+        .arg(&input)
+        .arg("--policy")
+        .arg(&policy)
+        .arg("-o")
+        .arg(dir.path().join("x.jsonl"))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("veil keygen"));
+    assert!(!dir.path().join("x.jsonl").exists());
+}
+
+#[test]
+fn strict_residue_fails_and_writes_nothing_and_bad_policies_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = tickets(dir.path(), 20);
+    let policy = dir.path().join("keep.toml");
+    std::fs::write(&policy, "[entities.PERSON]\noperator = \"keep\"\n").unwrap();
+    let out = dir.path().join("o.csv");
+    veil()
+        .arg("redact")
+        .arg(&input)
+        .arg("--policy")
+        .arg(&policy)
+        .arg("-o")
+        .arg(&out)
+        .arg("--strict")
+        .assert()
+        .code(1);
+    assert!(!out.exists());
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[default]\noperator = \"shred\"\n").unwrap();
+    let o = veil()
+        .arg("redact")
+        .arg(&input)
+        .arg("--policy")
+        .arg(&bad)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("bad.toml") && e.contains("shred"), "{e}");
+}
