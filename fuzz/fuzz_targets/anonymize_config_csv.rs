@@ -1,6 +1,6 @@
 //! Untrusted anonymisation configuration and CSV through veil-anonymize:
 //! TOML parsing and contradiction checks, hierarchy building over the data's
-//! values, the lattice search and the output writer. Must never panic;
+//! values, the lattice search, out-of-core Mondrian and the output writers. Must never panic;
 //! errors are fine. The first line is the configuration (`|` for newlines),
 //! the rest the CSV.
 #![no_main]
@@ -19,7 +19,14 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(&input, csv).expect("write");
     let Ok(cfg) = AnonymizeConfig::from_file(&cfg_path) else { return };
     if let Ok(a) = veil_detect::Analyzer::new(veil_detect::AnalyzerConfig::default()) {
-        let _ = job::audit(&cfg, &input, &a);
+        let _ = job::audit(Some(&cfg), &input, &a, None);
+        let _ = job::audit(None, &input, &a, None);
     }
     let _ = job::anonymize(&cfg, &input, &dir.path().join("out.csv"));
+    // the out-of-core Mondrian path, with tiny limits
+    let mut m = cfg.clone();
+    m.anonymize.algorithm = veil_anonymize::config::Algorithm::Mondrian;
+    m.anonymize.t = None;
+    let small = veil_anonymize::spill::SpillLimits { memory_rows: 4, bucket_rows: 8 };
+    let _ = job::anonymize_with(&m, &input, &dir.path().join("m.csv"), small);
 });
