@@ -317,3 +317,74 @@ fn strict_residue_fails_and_writes_nothing_and_bad_policies_are_named() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("bad.toml") && e.contains("shred"), "{e}");
 }
+
+#[test]
+fn parquet_tables_are_redacted_into_parquet() {
+    use arrow_array::cast::AsArray;
+    use arrow_array::{Int64Array, RecordBatch, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("customers.parquet");
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("n", DataType::Int64, false),
+        Field::new("contact", DataType::Utf8, true),
+        Field::new("note", DataType::Utf8, true),
+    ]));
+    let contact: Vec<Option<String>> = (0..50)
+        .map(|i| (i != 3).then(|| format!("p{i}@example.net")))
+        .collect();
+    let note: Vec<Option<String>> = (0..50)
+        .map(|i| Some(format!("ticket {i}: customer asked for a refund")))
+        .collect();
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int64Array::from_iter_values(0..50)),
+            Arc::new(StringArray::from(contact)),
+            Arc::new(StringArray::from(note)),
+        ],
+    )
+    .unwrap();
+    let mut w =
+        parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&p).unwrap(), schema, None)
+            .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let out = dir.path().join("out.parquet");
+    veil()
+        .arg("redact")
+        .arg(&p)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+        std::fs::File::open(&out).unwrap(),
+    )
+    .unwrap()
+    .build()
+    .unwrap();
+    let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    assert_eq!(rows, 50);
+    let b = &batches[0];
+    let contact = b.column(1).as_string::<i32>();
+    assert_eq!(contact.value(0), "<EMAIL_ADDRESS>");
+    assert_eq!(contact.value(3), "", "a null stays empty");
+    assert_eq!(
+        b.column(0).as_string::<i32>().value(7),
+        "7",
+        "numbers are kept as text"
+    );
+    assert_eq!(
+        b.column(2).as_string::<i32>().value(1),
+        "ticket 1: customer asked for a refund"
+    );
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out.parquet.report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["format"], "parquet");
+    assert_eq!(report["columns"][1]["action"], "entity");
+}

@@ -89,7 +89,7 @@ pub struct RedactReport {
     pub output_sha256: Option<String>,
     /// Quarantine file (when a record was quarantined).
     pub quarantine_file: Option<PathBuf>,
-    /// Input format: `jsonl`, `csv` or `lines`.
+    /// Input format: `jsonl`, `csv`, `parquet` or `lines`.
     pub format: String,
     /// The policy as applied.
     pub policy: crate::policy::Policy,
@@ -175,21 +175,25 @@ pub fn redact_file(
     strict: bool,
 ) -> Result<RedactReport> {
     let t = std::time::Instant::now();
-    if is_csv(input) {
-        let run = crate::table::redact_csv(
-            redactor,
-            redactor.analyzer(),
-            policy,
-            key,
-            input,
-            output,
-            quarantine,
-        )?;
+    let table = if is_csv(input) {
+        Some((
+            "csv",
+            crate::table::redact_csv(redactor, policy, key, input, output, quarantine)?,
+        ))
+    } else if veil_core::io::columns::is_parquet(input) {
+        Some((
+            "parquet",
+            crate::table::redact_parquet(redactor, policy, key, input, output, quarantine)?,
+        ))
+    } else {
+        None
+    };
+    if let Some((format, run)) = table {
         let (out, qf) = run.files;
         let (rin, rout, rq) = run.rows;
         return finish(
             Parts {
-                format: "csv",
+                format,
                 records: (rin, rout, rq),
                 entities: run.entities,
                 quarantined: run.quarantined,

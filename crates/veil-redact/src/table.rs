@@ -1,8 +1,10 @@
-//! Tables (CSV with a header): each column gets an action — from the
+//! Tables (CSV with a header, Parquet): each column gets an action — from the
 //! policy's `[columns.NAME]`, else from the column's classification by the
 //! detection engine over its first 1,000 non-empty values (`entity` when
 //! most are one entity type, `scan` otherwise). Rows keep their order; a row
 //! whose cells meet the quarantine rule goes to the quarantine file whole.
+//! CSV cells are read and written exactly; Parquet tables are written back
+//! as Parquet with text (UTF-8) columns.
 
 use crate::error::{RedactError, Result};
 use crate::job::{EntityCounts, QuarantineEntry, Residual};
@@ -58,20 +60,19 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> RedactError + '_ {
     }
 }
 
-/// Decides each column's action.
+/// Decides each column's action from the policy, else from the
+/// classification of `sample` (rows of cells, in header order).
 fn plan(
-    input: &Path,
     header: &[String],
+    sample: &[Vec<String>],
     policy: &Policy,
     analyzer: &Analyzer,
-) -> Result<Vec<ColumnReport>> {
+) -> Vec<ColumnReport> {
     let mut profiles: Vec<ColumnProfile> = header
         .iter()
         .map(|_| ColumnProfile::new(DEFAULT_SAMPLE))
         .collect();
-    let mut rdr = csv::Reader::from_path(input).map_err(|e| csv_err(input, &e))?;
-    for rec in rdr.records().take(DEFAULT_SAMPLE * 4) {
-        let rec = rec.map_err(|e| csv_err(input, &e))?;
+    for rec in sample {
         for (c, v) in rec.iter().enumerate() {
             if c < profiles.len()
                 && !v.trim().is_empty()
@@ -85,7 +86,7 @@ fn plan(
             break;
         }
     }
-    Ok(header
+    header
         .iter()
         .zip(&profiles)
         .map(|(name, prof)| match policy.columns.get(name) {
@@ -128,8 +129,11 @@ fn plan(
                 },
             },
         })
-        .collect())
+        .collect()
 }
+
+/// Rows sampled for the column classification.
+const SAMPLE_ROWS: usize = DEFAULT_SAMPLE * 4;
 
 /// What a table run did (merged into the redaction report by the caller).
 pub struct TableRun {
@@ -147,11 +151,176 @@ pub struct TableRun {
     pub files: (AtomicFile, AtomicFile),
 }
 
-/// Redacts a CSV table; the caller commits the files.
-#[allow(clippy::too_many_arguments)]
+/// The per-row work shared by CSV and Parquet tables.
+struct Engine<'a, 'r> {
+    redactor: &'a Redactor<'r>,
+    policy: &'a Policy,
+    key: Option<&'a Key>,
+    header: Vec<String>,
+    columns: Vec<ColumnReport>,
+    kept: Vec<usize>,
+    entities: BTreeMap<String, EntityCounts>,
+    quarantined: Vec<QuarantineEntry>,
+    residual: Residual,
+    rows: (usize, usize, usize),
+    qf: AtomicFile,
+    quarantine: &'a Path,
+}
+
+impl<'a, 'r> Engine<'a, 'r> {
+    fn new(
+        redactor: &'a Redactor<'r>,
+        policy: &'a Policy,
+        key: Option<&'a Key>,
+        header: Vec<String>,
+        sample: &[Vec<String>],
+        quarantine: &'a Path,
+    ) -> Result<Self> {
+        let columns = plan(&header, sample, policy, redactor.analyzer());
+        let kept = (0..header.len())
+            .filter(|&c| columns[c].action != ColumnAction::Drop)
+            .collect();
+        Ok(Engine {
+            redactor,
+            policy,
+            key,
+            header,
+            columns,
+            kept,
+            entities: BTreeMap::new(),
+            quarantined: Vec::new(),
+            residual: Residual::default(),
+            rows: (0, 0, 0),
+            qf: AtomicFile::create(quarantine)?,
+            quarantine,
+        })
+    }
+
+    fn kept_header(&self) -> Vec<String> {
+        self.kept.iter().map(|&c| self.header[c].clone()).collect()
+    }
+
+    /// The output cells of one row, or None when it was quarantined.
+    fn row(&mut self, line: u64, rec: &[&str]) -> Result<Option<Vec<String>>> {
+        self.rows.0 += 1;
+        let id = line.to_string();
+        let mut cells = Vec::with_capacity(self.kept.len());
+        let mut reasons: Vec<Span> = Vec::new();
+        let mut applied: Vec<(usize, Span, &'static str)> = Vec::new();
+        let mut leftover: Vec<Span> = Vec::new();
+        for &c in &self.kept {
+            let v = rec.get(c).copied().unwrap_or_default();
+            let col = &self.columns[c];
+            match col.action {
+                ColumnAction::Drop => {}
+                ColumnAction::Keep => {
+                    leftover.extend(self.redactor.findings_of(v).iter().map(Span::from));
+                    cells.push(v.to_string());
+                }
+                ColumnAction::Scan => {
+                    let o = self.redactor.redact(v, &id)?;
+                    reasons.extend(o.quarantine);
+                    applied.extend(o.applied.into_iter().map(|(s, op)| (c, s, op)));
+                    leftover.extend(o.residual);
+                    cells.push(o.text);
+                }
+                ColumnAction::Entity => {
+                    if v.trim().is_empty() {
+                        cells.push(v.to_string());
+                        continue;
+                    }
+                    let e = EntityType::new(col.entity.as_deref().unwrap_or("UNKNOWN"));
+                    let op = self.policy.operator(&e);
+                    let whole = Span {
+                        entity: e.clone(),
+                        start: 0,
+                        end: v.len(),
+                        score: 1.0,
+                    };
+                    if self.policy.quarantines(&e, 1.0) {
+                        reasons.push(whole.clone());
+                    }
+                    cells.push(op.apply(&e, v, self.key, &id)?);
+                    if matches!(op, crate::operator::Operator::Keep) {
+                        leftover.extend(self.redactor.findings_of(v).iter().map(Span::from));
+                    }
+                    applied.push((c, whole, op.name()));
+                }
+            }
+        }
+        if !reasons.is_empty() {
+            for s in &reasons {
+                self.entities
+                    .entry(s.entity.as_str().to_string())
+                    .or_default()
+                    .quarantine_triggers += 1;
+            }
+            let e = QuarantineEntry {
+                line,
+                reason: "findings meet the quarantine rule".into(),
+                findings: reasons,
+            };
+            let row: serde_json::Map<String, serde_json::Value> = self
+                .header
+                .iter()
+                .zip(rec)
+                .map(|(h, v)| (h.clone(), serde_json::Value::String((*v).to_string())))
+                .collect();
+            let mut j = serde_json::to_value(&e).unwrap_or_default();
+            j["record"] = serde_json::Value::Object(row);
+            let q = self.quarantine;
+            self.qf.write_all(j.to_string().as_bytes()).map_err(io(q))?;
+            self.qf.write_all(b"\n").map_err(io(q))?;
+            if self.quarantined.len() < 1000 {
+                self.quarantined.push(e);
+            }
+            self.rows.2 += 1;
+            return Ok(None);
+        }
+        for (c, s, op) in &applied {
+            let t = s.entity.as_str().to_string();
+            let ec = self.entities.entry(t.clone()).or_default();
+            ec.found += 1;
+            *ec.operators.entry((*op).to_string()).or_default() += 1;
+            *self.columns[*c].findings.entry(t).or_default() += 1;
+        }
+        if !leftover.is_empty() {
+            let r = &mut self.residual;
+            r.records += 1;
+            r.findings += leftover.len();
+            for s in &leftover {
+                *r.by_entity
+                    .entry(s.entity.as_str().to_string())
+                    .or_default() += 1;
+            }
+            if r.examples.len() < 20 {
+                r.examples.push(QuarantineEntry {
+                    line,
+                    reason: "left in the output".into(),
+                    findings: leftover,
+                });
+            }
+        }
+        self.rows.1 += 1;
+        Ok(Some(cells))
+    }
+
+    fn finish(mut self, out: AtomicFile) -> TableRun {
+        self.residual.pass = self.residual.findings == 0;
+        TableRun {
+            columns: self.columns,
+            entities: self.entities,
+            rows: self.rows,
+            quarantined: self.quarantined,
+            residual: self.residual,
+            files: (out, self.qf),
+        }
+    }
+}
+
+/// Redacts a CSV table (cells exactly as written, no trimming); the caller commits the files.
 pub fn redact_csv(
     redactor: &Redactor<'_>,
-    analyzer: &Analyzer,
     policy: &Policy,
     key: Option<&Key>,
     input: &Path,
@@ -165,142 +334,116 @@ pub fn redact_csv(
         .iter()
         .map(str::to_string)
         .collect();
-    let mut columns = plan(input, &header, policy, analyzer)?;
+    let mut sample = Vec::new();
+    let mut srdr = csv::Reader::from_path(input).map_err(|e| csv_err(input, &e))?;
+    for rec in srdr.records().take(SAMPLE_ROWS) {
+        let rec = rec.map_err(|e| csv_err(input, &e))?;
+        sample.push(rec.iter().map(str::to_string).collect());
+    }
+    let mut engine = Engine::new(redactor, policy, key, header, &sample, quarantine)?;
+    drop(sample);
     let mut out = AtomicFile::create(output)?;
-    let mut qf = AtomicFile::create(quarantine)?;
-    let mut entities: BTreeMap<String, EntityCounts> = BTreeMap::new();
-    let mut quarantined = Vec::new();
-    let mut residual = Residual::default();
-    let (mut rin, mut rout, mut rq) = (0, 0, 0);
-    let kept: Vec<usize> = (0..header.len())
-        .filter(|&c| columns[c].action != ColumnAction::Drop)
-        .collect();
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(kept.iter().map(|&c| &header[c]))
+        w.write_record(engine.kept_header())
             .map_err(|e| io(output)(e.into()))?;
-        let mut cells: Vec<String> = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| csv_err(input, &e))?;
             let line = rec.position().map_or(0, |p| p.line());
-            rin += 1;
-            let id = line.to_string();
-            cells.clear();
-            let mut reasons: Vec<Span> = Vec::new();
-            let mut applied: Vec<(usize, Span, &'static str)> = Vec::new();
-            let mut leftover: Vec<Span> = Vec::new();
-            for &c in &kept {
-                let v = rec.get(c).unwrap_or_default();
-                let col = &columns[c];
-                match col.action {
-                    ColumnAction::Drop => {}
-                    ColumnAction::Keep => {
-                        leftover.extend(redactor.findings_of(v).iter().map(Span::from));
-                        cells.push(v.to_string());
-                    }
-                    ColumnAction::Scan => {
-                        let o = redactor.redact(v, &id)?;
-                        reasons.extend(o.quarantine);
-                        applied.extend(o.applied.into_iter().map(|(s, op)| (c, s, op)));
-                        leftover.extend(o.residual);
-                        cells.push(o.text);
-                    }
-                    ColumnAction::Entity => {
-                        if v.trim().is_empty() {
-                            cells.push(v.to_string());
-                            continue;
-                        }
-                        let e = EntityType::new(col.entity.as_deref().unwrap_or("UNKNOWN"));
-                        let op = policy.operator(&e);
-                        if policy.quarantines(&e, 1.0) {
-                            reasons.push(Span {
-                                entity: e.clone(),
-                                start: 0,
-                                end: v.len(),
-                                score: 1.0,
-                            });
-                        }
-                        cells.push(op.apply(&e, v, key, &id)?);
-                        if matches!(op, crate::operator::Operator::Keep) {
-                            leftover.extend(redactor.findings_of(v).iter().map(Span::from));
-                        }
-                        applied.push((
-                            c,
-                            Span {
-                                entity: e,
-                                start: 0,
-                                end: v.len(),
-                                score: 1.0,
-                            },
-                            op.name(),
-                        ));
-                    }
-                }
+            let cells: Vec<&str> = rec.iter().collect();
+            if let Some(row) = engine.row(line, &cells)? {
+                w.write_record(&row).map_err(|e| io(output)(e.into()))?;
             }
-            if !reasons.is_empty() {
-                for s in &reasons {
-                    entities
-                        .entry(s.entity.as_str().to_string())
-                        .or_default()
-                        .quarantine_triggers += 1;
-                }
-                let e = QuarantineEntry {
-                    line,
-                    reason: "findings meet the quarantine rule".into(),
-                    findings: reasons,
-                };
-                let row: serde_json::Map<String, serde_json::Value> = header
-                    .iter()
-                    .zip(rec.iter())
-                    .map(|(h, v)| (h.clone(), serde_json::Value::String(v.to_string())))
-                    .collect();
-                let mut j = serde_json::to_value(&e).unwrap_or_default();
-                j["record"] = serde_json::Value::Object(row);
-                qf.write_all(j.to_string().as_bytes())
-                    .map_err(io(quarantine))?;
-                qf.write_all(b"\n").map_err(io(quarantine))?;
-                if quarantined.len() < 1000 {
-                    quarantined.push(e);
-                }
-                rq += 1;
-                continue;
-            }
-            for (c, s, op) in &applied {
-                let t = s.entity.as_str().to_string();
-                let ec = entities.entry(t.clone()).or_default();
-                ec.found += 1;
-                *ec.operators.entry((*op).to_string()).or_default() += 1;
-                *columns[*c].findings.entry(t).or_default() += 1;
-            }
-            if !leftover.is_empty() {
-                residual.records += 1;
-                residual.findings += leftover.len();
-                for s in &leftover {
-                    *residual
-                        .by_entity
-                        .entry(s.entity.as_str().to_string())
-                        .or_default() += 1;
-                }
-                if residual.examples.len() < 20 {
-                    residual.examples.push(QuarantineEntry {
-                        line,
-                        reason: "left in the output".into(),
-                        findings: leftover,
-                    });
-                }
-            }
-            w.write_record(&cells).map_err(|e| io(output)(e.into()))?;
-            rout += 1;
         }
         w.flush().map_err(io(output))?;
     }
-    residual.pass = residual.findings == 0;
-    Ok(TableRun {
-        columns,
-        entities,
-        rows: (rin, rout, rq),
-        quarantined,
-        residual,
-        files: (out, qf),
-    })
+    Ok(engine.finish(out))
+}
+
+/// Redacts a Parquet table into a Parquet file whose columns are text
+/// (UTF-8; a null cell reads and stays as an empty string); the caller
+/// commits the files.
+pub fn redact_parquet(
+    redactor: &Redactor<'_>,
+    policy: &Policy,
+    key: Option<&Key>,
+    input: &Path,
+    output: &Path,
+    quarantine: &Path,
+) -> Result<TableRun> {
+    use arrow_array::builder::StringBuilder;
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+    use veil_core::io::columns::{CsvLayout, for_each_chunk};
+    let header = veil_core::io::batches::parquet_columns(input)?;
+    let mut sample: Vec<Vec<String>> = Vec::new();
+    for_each_chunk(
+        input,
+        &CsvLayout::default(),
+        &header,
+        &[],
+        SAMPLE_ROWS,
+        |chunk| {
+            if sample.is_empty() {
+                for r in 0..chunk.len() {
+                    sample.push(chunk.cells.iter().map(|c| c[r].clone()).collect());
+                }
+            }
+            Ok::<(), RedactError>(())
+        },
+    )?;
+    let mut engine = Engine::new(redactor, policy, key, header.clone(), &sample, quarantine)?;
+    drop(sample);
+    let names = engine.kept_header();
+    let schema = Arc::new(Schema::new(
+        names
+            .iter()
+            .map(|n| Field::new(n, DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ));
+    let mut out = AtomicFile::create(output)?;
+    let perr = |e: parquet::errors::ParquetError| RedactError::Record {
+        path: output.to_path_buf(),
+        line: 0,
+        message: format!("writing Parquet: {e}"),
+    };
+    {
+        let mut w =
+            parquet::arrow::ArrowWriter::try_new(&mut out, schema.clone(), None).map_err(perr)?;
+        for_each_chunk(
+            input,
+            &CsvLayout::default(),
+            &header,
+            &[],
+            65_536,
+            |chunk| {
+                let mut builders: Vec<StringBuilder> =
+                    names.iter().map(|_| StringBuilder::new()).collect();
+                for r in 0..chunk.len() {
+                    let cells: Vec<&str> = chunk.cells.iter().map(|c| c[r].as_str()).collect();
+                    if let Some(row) = engine.row(chunk.positions[r], &cells)? {
+                        for (b, v) in builders.iter_mut().zip(&row) {
+                            b.append_value(v);
+                        }
+                    }
+                }
+                let arrays: Vec<ArrayRef> = builders
+                    .iter_mut()
+                    .map(|b| Arc::new(b.finish()) as ArrayRef)
+                    .collect();
+                let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| {
+                    RedactError::Record {
+                        path: output.to_path_buf(),
+                        line: 0,
+                        message: format!("writing Parquet: {e}"),
+                    }
+                })?;
+                w.write(&batch).map_err(perr)?;
+                Ok::<(), RedactError>(())
+            },
+        )?;
+        w.close().map_err(perr)?;
+    }
+    Ok(engine.finish(out))
 }
