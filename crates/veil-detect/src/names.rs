@@ -468,7 +468,11 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
             } else {
                 Cow::Borrowed(word)
             },
-            cap: first.is_uppercase() && (nchars == 1 || !rest_upper || nchars >= 3),
+            // "I'm", "I'll", "I've", "I'd": the pronoun, never part of a name
+            cap: first.is_uppercase()
+                && (nchars == 1 || !rest_upper || nchars >= 3)
+                && !word.starts_with("I'")
+                && !word.starts_with("I’"),
             initial,
             sent_start,
         });
@@ -1074,6 +1078,11 @@ mod tests {
         assert_eq!(
             found("Please ask Dr. Szöllösy about it", &EntityType::PERSON, 0.5),
             vec!["Szöllösy"]
+        );
+        assert_eq!(
+            found("Hi, I'm Grace Hall, call me.", &EntityType::PERSON, 0.5),
+            vec!["Grace Hall"],
+            "the pronoun is not part of the name"
         );
     }
 
