@@ -175,41 +175,39 @@ pub fn redact_file(
     strict: bool,
 ) -> Result<RedactReport> {
     let t = std::time::Instant::now();
-    let table = if is_csv(input) {
-        Some((
+    let table = |format, run: crate::table::TableRun| Parts {
+        format,
+        records: run.rows,
+        entities: run.entities,
+        quarantined: run.quarantined,
+        residual: run.residual,
+        columns: run.columns,
+        files: run.files,
+    };
+    let parts = if is_csv(input) {
+        table(
             "csv",
             crate::table::redact_csv(redactor, policy, key, input, output, quarantine)?,
-        ))
+        )
     } else if veil_core::io::columns::is_parquet(input) {
-        Some((
+        table(
             "parquet",
             crate::table::redact_parquet(redactor, policy, key, input, output, quarantine)?,
-        ))
+        )
     } else {
-        None
+        redact_lines(redactor, input, output, quarantine, fields)?
     };
-    if let Some((format, run)) = table {
-        let (out, qf) = run.files;
-        let (rin, rout, rq) = run.rows;
-        return finish(
-            Parts {
-                format,
-                records: (rin, rout, rq),
-                entities: run.entities,
-                quarantined: run.quarantined,
-                residual: run.residual,
-                columns: run.columns,
-            },
-            (out, qf),
-            policy,
-            key,
-            input,
-            output,
-            quarantine,
-            strict,
-            t,
-        );
-    }
+    finish(parts, policy, key, input, output, quarantine, strict, t)
+}
+
+/// JSONL records or text lines.
+fn redact_lines(
+    redactor: &Redactor<'_>,
+    input: &Path,
+    output: &Path,
+    quarantine: &Path,
+    fields: &Fields,
+) -> Result<Parts> {
     let jsonl = is_jsonl(input);
     let file = std::fs::File::open(input).map_err(io(input))?;
     let mut out = AtomicFile::create(output)?;
@@ -326,24 +324,15 @@ pub fn redact_file(
         rout += 1;
     }
     residual.pass = residual.findings == 0;
-    finish(
-        Parts {
-            format: if jsonl { "jsonl" } else { "lines" },
-            records: (rin, rout, rq),
-            entities,
-            quarantined,
-            residual,
-            columns: Vec::new(),
-        },
-        (out, qf),
-        policy,
-        key,
-        input,
-        output,
-        quarantine,
-        strict,
-        t,
-    )
+    Ok(Parts {
+        format: if jsonl { "jsonl" } else { "lines" },
+        records: (rin, rout, rq),
+        entities,
+        quarantined,
+        residual,
+        columns: Vec::new(),
+        files: (out, qf),
+    })
 }
 
 fn is_csv(path: &Path) -> bool {
@@ -364,13 +353,14 @@ struct Parts {
     quarantined: Vec<QuarantineEntry>,
     residual: Residual,
     columns: Vec<crate::table::ColumnReport>,
+    /// The uncommitted output and quarantine files.
+    files: (AtomicFile, AtomicFile),
 }
 
 /// Commits the outputs (unless a strict run found residue) and builds the report.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     p: Parts,
-    (mut out, mut qf): (AtomicFile, AtomicFile),
     policy: &crate::policy::Policy,
     key: Option<&Key>,
     input: &Path,
@@ -380,6 +370,7 @@ fn finish(
     t: std::time::Instant,
 ) -> Result<RedactReport> {
     let (rin, rout, rq) = p.records;
+    let (mut out, mut qf) = p.files;
     let ok = p.residual.pass || !strict;
     let output_sha256 = if ok {
         out.flush().map_err(io(output))?;
