@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use veil_core::io::atomic::AtomicFile;
-use veil_core::io::columns::{ColumnTable, CsvLayout, column_names, read_columns};
+use veil_core::io::columns::{CsvLayout, column_names, read_columns};
 
 /// Value ids for one column, with where each distinct value first occurs.
 fn intern(cells: &[String], positions: &[u64]) -> (Vec<u32>, Vec<String>, Vec<u64>) {
@@ -38,43 +38,20 @@ fn intern(cells: &[String], positions: &[u64]) -> (Vec<u32>, Vec<String>, Vec<u6
 }
 
 /// Reads the quasi-identifiers and the sensitive column of `input` and builds the search problem.
-pub fn load_problem(cfg: &AnonymizeConfig, input: &Path) -> Result<(ColumnTable, Problem)> {
-    let a = &cfg.anonymize;
-    let mut wanted = a.quasi_identifiers.clone();
-    wanted.extend(a.sensitive.iter().cloned());
-    let table = read_columns(input, &cfg.source, &wanted, &[])?;
-    let mut hierarchies = Vec::new();
-    let mut codes = Vec::new();
-    for (i, q) in a.quasi_identifiers.iter().enumerate() {
-        let (c, values, first) = intern(&table.cells[i], &table.positions);
-        let spec = &cfg.hierarchy[q];
-        hierarchies.push(Hierarchy::build(q, spec, &values, &first, input)?);
-        codes.push(c);
-    }
-    let sensitive = a.sensitive.as_ref().map(|s| {
-        let (mut c, values, _) = intern(&table.cells[a.quasi_identifiers.len()], &table.positions);
-        if a.sensitive_ordered {
-            // ids in value order: numbers numerically, the rest after them as text
-            let rank = crate::spill::value_order(&values);
-            for v in &mut c {
-                *v = rank[*v as usize];
-            }
-        }
-        Sensitive {
-            column: s.clone(),
-            values: c,
-            m: values.len(),
-            ordered: a.sensitive_ordered,
-        }
-    });
-    Ok((
-        table,
-        Problem {
-            hierarchies,
-            codes,
-            sensitive,
-        },
-    ))
+pub fn load_problem(cfg: &AnonymizeConfig, input: &Path) -> Result<Problem> {
+    let d = load_codes(cfg, input)?;
+    let hierarchies = cfg
+        .anonymize
+        .quasi_identifiers
+        .iter()
+        .enumerate()
+        .map(|(i, q)| Hierarchy::build(q, &cfg.hierarchy[q], &d.values[i], &d.first[i], input))
+        .collect::<Result<_>>()?;
+    Ok(Problem {
+        hierarchies,
+        codes: d.codes,
+        sensitive: d.sensitive,
+    })
 }
 
 /// The numbers behind each numeric quasi-identifier's value ids (None for categorical ones).
@@ -262,7 +239,7 @@ pub fn anonymize_with(
     };
     match cfg.anonymize.algorithm {
         Algorithm::FullDomain => {
-            let (_, p) = load_problem(cfg, input)?;
+            let p = load_problem(cfg, input)?;
             check_feasible(&p, &m, input)?;
             let t = std::time::Instant::now();
             let risk_before = risk(&original_classes(&p)?.sizes, threshold);
@@ -449,10 +426,12 @@ pub struct Population {
 }
 
 /// Quasi-identifier value ids (column-major) and the sensitive attribute,
-/// without hierarchies; also each QI's distinct values and the rows' positions.
+/// without hierarchies; also each QI's distinct values (with where each
+/// first occurs, for errors) and the rows' positions.
 struct Codes {
     codes: Vec<Vec<u32>>,
     values: Vec<Vec<String>>,
+    first: Vec<Vec<u64>>,
     positions: Vec<u64>,
     sensitive: Option<Sensitive>,
 }
@@ -465,14 +444,17 @@ fn load_codes(cfg: &AnonymizeConfig, input: &Path) -> Result<Codes> {
     let nq = a.quasi_identifiers.len();
     let mut codes = Vec::with_capacity(nq);
     let mut values = Vec::with_capacity(nq);
+    let mut first = Vec::with_capacity(nq);
     for q in 0..nq {
-        let (c, v, _) = intern(&table.cells[q], &table.positions);
+        let (c, v, f) = intern(&table.cells[q], &table.positions);
         codes.push(c);
         values.push(v);
+        first.push(f);
     }
     let sensitive = a.sensitive.as_ref().map(|s| {
         let (mut c, v, _) = intern(&table.cells[nq], &table.positions);
         if a.sensitive_ordered {
+            // ids in value order: numbers numerically, the rest after them as text
             let rank = crate::spill::value_order(&v);
             for x in &mut c {
                 *x = rank[*x as usize];
@@ -488,6 +470,7 @@ fn load_codes(cfg: &AnonymizeConfig, input: &Path) -> Result<Codes> {
     Ok(Codes {
         codes,
         values,
+        first,
         positions: table.positions,
         sensitive,
     })

@@ -117,7 +117,8 @@ pub struct RedactReport {
     pub seconds: f64,
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> RedactError + '_ {
+/// Maps an I/O error on `path` to the crate's error.
+pub(crate) fn io(path: &Path) -> impl Fn(std::io::Error) -> RedactError + '_ {
     move |e| {
         RedactError::Core(veil_core::Error::Io {
             path: path.to_path_buf(),

@@ -7,7 +7,7 @@
 //! as Parquet with text (UTF-8) columns.
 
 use crate::error::{RedactError, Result};
-use crate::job::{EntityCounts, QuarantineEntry, Residual};
+use crate::job::{EntityCounts, QuarantineEntry, Residual, io};
 use crate::keys::Key;
 use crate::policy::{ColumnAction, Policy};
 use crate::redact::{Redactor, Span};
@@ -48,15 +48,6 @@ fn csv_err(path: &Path, e: &csv::Error) -> RedactError {
             }
             _ => "malformed CSV".into(),
         },
-    }
-}
-
-fn io(path: &Path) -> impl Fn(std::io::Error) -> RedactError + '_ {
-    move |e| {
-        RedactError::Core(veil_core::Error::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })
     }
 }
 
