@@ -78,6 +78,20 @@ impl PrivacyRng {
         b
     }
 
+    /// Eight uniform bits from the same buffer as [`PrivacyRng::coin`] (the
+    /// buffer's leftover bits are discarded when fewer than eight remain).
+    #[inline]
+    pub fn bits8(&mut self) -> u8 {
+        if self.nbits < 8 {
+            self.bits = self.inner.next_u64();
+            self.nbits = 64;
+        }
+        let b = self.bits as u8;
+        self.bits >>= 8;
+        self.nbits -= 8;
+        b
+    }
+
     /// Uniform integer in `[0, n)`, exactly (Lemire's method with rejection;
     /// 32-bit draws when `n` fits in 32 bits). `n` must be positive.
     #[inline]

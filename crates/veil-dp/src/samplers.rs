@@ -11,7 +11,13 @@ use crate::error::{DpError, Result};
 use crate::rng::PrivacyRng;
 use rayon::prelude::*;
 
-/// Bernoulli(num / den), exactly. Requires `num <= den`, `den > 0`.
+/// Bernoulli(num / den), exactly. Requires `den > 0`; `num >= den` is certain.
+///
+/// A uniform X in [0, 1) is compared with p = num/den one byte at a time: with
+/// r the next 8 bits of X, X < p is certain when (r+1)·den ≤ 256·num, X ≥ p
+/// when r·den ≥ 256·num, and otherwise (probability 1/256) the remaining bits
+/// Y of X are uniform and X < p ⇔ Y < (256·num − r·den)/den, the same question
+/// with a new numerator. About 8 random bits per coin on average.
 #[inline]
 fn bernoulli_ratio(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
     if num >= den {
@@ -20,53 +26,225 @@ fn bernoulli_ratio(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
     if num == 0 {
         return false;
     }
-    if den <= u64::MAX as u128 {
-        return (rng.below(den as u64) as u128) < num;
+    if den >> 119 != 0 {
+        // 256·num could overflow: draw X to den's full width instead.
+        return rng.below_u128(den) < num;
     }
-    // Wide denominators: compare a uniform X in [0, 1) with p = num/den
-    // lazily. The first 64 bits r of X settle the comparison unless r/2^64
-    // lies within a 1e-12 relative band around p (bracketed in f64 with a
-    // margin far above its rounding error); only then is the exact tail used.
-    let scaled = num as f64 / den as f64 * 18_446_744_073_709_551_616.0;
-    let r = rng.next_u64();
-    let rf = r as f64;
-    if rf * (1.0 + 1e-12) + 2.0 <= scaled * (1.0 - 1e-12) {
-        return true;
+    if den >> 55 == 0 {
+        // The same comparison in 64-bit arithmetic while 256·den fits.
+        let (mut num, den) = (num as u64, den as u64);
+        loop {
+            let r = u64::from(rng.bits8());
+            let scaled = num << 8;
+            if (r + 1) * den <= scaled {
+                return true;
+            }
+            if r * den >= scaled {
+                return false;
+            }
+            num = scaled - r * den;
+        }
     }
-    if rf * (1.0 - 1e-12) >= scaled * (1.0 + 1e-12) {
-        return false;
+    let mut num = num;
+    loop {
+        let r = u128::from(rng.bits8());
+        let scaled = num << 8;
+        if (r + 1) * den <= scaled {
+            return true;
+        }
+        if r * den >= scaled {
+            return false;
+        }
+        num = scaled - r * den;
     }
-    bernoulli_ratio_tail(rng, num, den, r)
 }
 
-/// Exact continuation of [`bernoulli_ratio`] given the first 64 bits `r` of
-/// X: X < num/den ⇔ Y·den < c with Y the remaining bits of X (uniform,
-/// independent of r) and c = num·2^64 − r·den, computed in 192 bits.
-#[cold]
-fn bernoulli_ratio_tail(rng: &mut PrivacyRng, num: u128, den: u128, r: u64) -> bool {
-    let d0 = den as u64 as u128;
-    let d1 = den >> 64;
-    let low = (r as u128) * d0;
-    let lo2 = low as u64;
-    let hi2 = (r as u128) * d1 + (low >> 64);
-    // c = (num, 0) − (hi2, lo2) in base 2^64 with `num` and `hi2` as the high limbs.
-    if num < hi2 || (num == hi2 && lo2 > 0) || (num == hi2 && lo2 == 0) {
-        return false;
-    }
-    let borrow = u128::from(lo2 > 0);
-    let c_hi = num - hi2 - borrow;
-    let c_lo = 0u64.wrapping_sub(lo2);
-    if c_hi >> 64 != 0 {
-        return true;
-    }
-    let c = (c_hi << 64) | c_lo as u128;
-    c >= den || rng.below_u128(den) < c
+/// For thresholds p_k = nums[k]/den, decreasing in k and within [0, 1], the
+/// first k with X ≥ p_k for one uniform X in [0, 1) (None when X is below
+/// all of them), exactly. As in [`bernoulli_ratio`], X is read a byte at a
+/// time and the thresholds it has not settled are rebased onto X's remaining
+/// bits; `den` must be below 2^119.
+fn first_threshold_exceeded(rng: &mut PrivacyRng, nums: &[u128], den: u128) -> Option<usize> {
+    let r = rng.bits8();
+    first_threshold_exceeded_from_byte(rng, nums, den, r)
 }
 
-/// Bernoulli(exp(−num/den)) for 0 ≤ num/den ≤ 1 (CKS Algorithm 1, first case).
+/// How X's first byte `r` settles the thresholds of [`first_threshold_exceeded`]:
+/// `Settled(Some(k))` when X ≥ p_k is certain and X < p_j for every j < k,
+/// `Settled(None)` when X is below all of them, `Open(k)` when p_k lies
+/// within [r/256, (r+1)/256).
+enum ByteVerdict {
+    Settled(Option<usize>),
+    Open(usize),
+}
+
+/// The verdict of X's first byte `r` on thresholds nums[k]/den (den < 2^119).
 #[inline]
-fn bernoulli_exp_le1(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
-    let mut k: u128 = 1;
+const fn settle_first_byte(nums: &[u128], den: u128, r: u8) -> ByteVerdict {
+    let r = r as u128;
+    let (lo, hi) = (r * den, (r + 1) * den);
+    let mut k = 0;
+    while k < nums.len() {
+        let scaled = nums[k] << 8;
+        if hi <= scaled {
+            k += 1; // X < p_k: go on to the next threshold
+        } else if lo >= scaled {
+            return ByteVerdict::Settled(Some(k));
+        } else {
+            return ByteVerdict::Open(k);
+        }
+    }
+    ByteVerdict::Settled(None)
+}
+
+/// [`settle_first_byte`] in 64-bit arithmetic, for den < 2^55 (so that
+/// 256·den and 256·nums[k] fit).
+#[inline]
+fn settle_first_byte_narrow(nums: &[u128], den: u64, r: u8) -> ByteVerdict {
+    let r = u64::from(r);
+    let (lo, hi) = (r * den, (r + 1) * den);
+    for (k, &n) in nums.iter().enumerate() {
+        let scaled = (n as u64) << 8;
+        if hi <= scaled {
+            continue;
+        }
+        if lo >= scaled {
+            return ByteVerdict::Settled(Some(k));
+        }
+        return ByteVerdict::Open(k);
+    }
+    ByteVerdict::Settled(None)
+}
+
+/// [`first_threshold_exceeded`] given X's first byte `r`: the thresholds are
+/// read in place for that byte; only when it leaves one open (probability
+/// below 1/256) are they copied, rebased onto X's remaining bits and read on.
+#[inline]
+fn first_threshold_exceeded_from_byte(
+    rng: &mut PrivacyRng,
+    nums: &[u128],
+    den: u128,
+    r: u8,
+) -> Option<usize> {
+    debug_assert!(den >> 119 == 0 && nums.len() <= 20);
+    let verdict = if den >> 55 == 0 {
+        settle_first_byte_narrow(nums, den as u64, r)
+    } else {
+        settle_first_byte(nums, den, r)
+    };
+    match verdict {
+        ByteVerdict::Settled(verdict) => verdict,
+        ByteVerdict::Open(k) => read_on_past_open_byte(rng, nums, den, r, k),
+    }
+}
+
+/// The rare continuation of [`first_threshold_exceeded_from_byte`]: threshold
+/// `k` lies within X's first byte `r`.
+#[cold]
+#[inline(never)]
+fn read_on_past_open_byte(
+    rng: &mut PrivacyRng,
+    nums: &[u128],
+    den: u128,
+    r: u8,
+    k: usize,
+) -> Option<usize> {
+    let lo = u128::from(r) * den;
+    let mut rest = [0u128; 20];
+    let rest = &mut rest[..nums.len() - k];
+    for (out, &n) in rest.iter_mut().zip(&nums[k..]) {
+        *out = (n << 8).saturating_sub(lo);
+    }
+    first_threshold_exceeded_in_place(rng, rest, den).map(|i| i + k)
+}
+
+/// [`first_threshold_exceeded`] on thresholds it may rebase in place.
+#[cold]
+fn first_threshold_exceeded_in_place(
+    rng: &mut PrivacyRng,
+    nums: &mut [u128],
+    den: u128,
+) -> Option<usize> {
+    let mut k = 0;
+    loop {
+        let r = u128::from(rng.bits8());
+        let (lo, hi) = (r * den, (r + 1) * den);
+        while k < nums.len() {
+            let scaled = nums[k] << 8;
+            if hi <= scaled {
+                k += 1;
+            } else if lo >= scaled {
+                return Some(k);
+            } else {
+                break;
+            }
+        }
+        if k == nums.len() {
+            return None;
+        }
+        for n in &mut nums[k..] {
+            *n = (*n << 8).saturating_sub(lo);
+        }
+    }
+}
+
+/// 20!, the largest factorial below 2^63.
+const FACT20: u64 = 2_432_902_008_176_640_000;
+
+/// 20!/k! for k = 0..=20: CKS's first k coins (Bernoulli(1/j) when γ = 1)
+/// all come up heads with probability 1/k! = (20!/k!)/20!.
+const FACT20_OVER: [u128; 21] = {
+    let mut t = [0u128; 21];
+    let mut k = 0;
+    let mut f: u64 = 1;
+    while k <= 20 {
+        if k > 0 {
+            f *= k as u64;
+        }
+        t[k] = (FACT20 / f) as u128;
+        k += 1;
+    }
+    t
+};
+
+/// What X's first byte says about Bernoulli(exp(−1)) through the thresholds
+/// 1/k! (k = 2..20) of [`bernoulli_exp_minus_one`]: 0 false, 1 true, 2 open.
+const EXP_MINUS_ONE_BY_BYTE: [u8; 256] = {
+    let mut table = [2u8; 256];
+    let mut r = 0;
+    while r < 256 {
+        let (_, thresholds) = FACT20_OVER.split_at(2);
+        if let ByteVerdict::Settled(Some(i)) =
+            settle_first_byte(thresholds, FACT20 as u128, r as u8)
+        {
+            table[r] = ((i + 2) % 2) as u8;
+        }
+        r += 1;
+    }
+    table
+};
+
+/// Bernoulli(exp(−1)), exactly: CKS Algorithm 1 with γ = 1, whose coin A_1 =
+/// Bernoulli(1) always succeeds and whose first k coins all succeed ⇔ X < 1/k!
+/// for one uniform X. X's first byte settles the answer (a table lookup) unless
+/// a threshold lies within it; then X is read on.
+#[inline]
+fn bernoulli_exp_minus_one(rng: &mut PrivacyRng) -> bool {
+    let r = rng.bits8();
+    match EXP_MINUS_ONE_BY_BYTE[r as usize] {
+        0 => false,
+        1 => true,
+        _ => match first_threshold_exceeded_from_byte(rng, &FACT20_OVER[2..], FACT20 as u128, r) {
+            Some(i) => (i + 2) % 2 == 1,
+            None => bernoulli_exp_steps_from(rng, 1, 1, 21),
+        },
+    }
+}
+
+/// Continues CKS Algorithm 1 from step `k` (coins Bernoulli(γ/k),
+/// Bernoulli(γ/(k+1)), … until one fails) and returns whether the step that
+/// failed is odd.
+fn bernoulli_exp_steps_from(rng: &mut PrivacyRng, num: u128, den: u128, mut k: u128) -> bool {
     loop {
         let Some(dk) = den.checked_mul(k) else {
             // k beyond 2^64 has probability below 1/(2^64)!: stop with the parity so far.
@@ -78,6 +256,33 @@ fn bernoulli_exp_le1(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
             return k % 2 == 1;
         }
     }
+}
+
+/// Bernoulli(exp(−num/den)) for 0 ≤ num/den ≤ 1 (CKS Algorithm 1, first case).
+///
+/// CKS draw coins A_k ~ Bernoulli(γ/k) for k = 1, 2, … until one fails and
+/// answer whether that k is odd; the first m coins all succeed with
+/// probability γ^k/k!. One uniform X decides the first m coins at once
+/// (A_1..A_k all succeed ⇔ X < γ^k/k!), read lazily by
+/// [`first_threshold_exceeded`]: for γ = 1 with m = 20, otherwise with m = 2
+/// when den ≤ 2^59. Past the m-th coin the ordinary coins continue.
+#[inline]
+fn bernoulli_exp_le1(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
+    if num == 0 {
+        return true;
+    }
+    if num == den {
+        return bernoulli_exp_minus_one(rng);
+    }
+    if den <= 1 << 59 {
+        // A_1 succeeds ⇔ X < γ, A_1 and A_2 ⇔ X < γ²/2; over the denominator 2·den².
+        let nums = [2 * num * den, num * num];
+        return match first_threshold_exceeded(rng, &nums, 2 * den * den) {
+            Some(i) => (i + 1) % 2 == 1,
+            None => bernoulli_exp_steps_from(rng, num, den, 3),
+        };
+    }
+    bernoulli_exp_steps_from(rng, num, den, 1)
 }
 
 /// Bernoulli(exp(−γ)) for rational γ = num/den ≥ 0, exactly (CKS Algorithm 1).
@@ -137,7 +342,7 @@ pub fn discrete_laplace(rng: &mut PrivacyRng, t: u64, s: u64) -> i64 {
             v += 1;
         }
         let x = u as u128 + (t as u128) * (v as u128);
-        let y = x / s as u128;
+        let y = if s == 1 { x } else { x / s as u128 };
         let negative = rng.coin();
         if negative && y == 0 {
             continue;
@@ -209,16 +414,17 @@ pub const MAX_SIGMA: f64 = (1u64 << 24) as f64;
 /// (CKS Algorithm 3). σ is held as a rational a/b (b a power of two, a ≥ 2^20
 /// unless σ ≥ 2^20), rounded *up* from the requested value: more noise never
 /// weakens a guarantee, and [`DiscreteGaussian::sigma`] reports the value used.
+///
+/// The proposal is the discrete Laplace of scale exactly σ (CKS take
+/// ⌊σ⌋ + 1; any scale τ gives the right law, since exp(−|y|/τ)·exp(−(|y| −
+/// σ²/τ)²/2σ²) ∝ exp(−y²/2σ²)). With τ = σ the acceptance exponent is
+/// (b|y| − a)²/2a², a ratio of integers below 2^100, which the byte-wise
+/// coins settle in one or two bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct DiscreteGaussian {
     a: u128,
     b: u128,
-    t: u64,
-    /// a²
-    a2: u128,
-    /// b²·t
-    b2t: u128,
-    /// 2·a²·b²·t²
+    /// 2·a²
     den: u128,
 }
 
@@ -242,17 +448,10 @@ impl DiscreteGaussian {
             }
             ((sigma * b as f64).ceil() as u128, b)
         };
-        let t = (a / b) as u64 + 1;
-        let a2 = a * a;
-        let b2t = b * b * t as u128;
-        let den = 2 * a2 * b * b * (t as u128) * (t as u128);
         Ok(DiscreteGaussian {
             a,
             b,
-            t,
-            a2,
-            b2t,
-            den,
+            den: 2 * a * a,
         })
     }
 
@@ -264,13 +463,14 @@ impl DiscreteGaussian {
     /// One draw.
     pub fn sample(&self, rng: &mut PrivacyRng) -> i64 {
         loop {
-            let y = discrete_laplace(rng, self.t, 1);
+            // a < 2^25 and b ≤ 2^30 (σ within [2^-10, 2^24]), so both fit in u64.
+            let y = discrete_laplace(rng, self.a as u64, self.b as u64);
             let abs = y.unsigned_abs() as u128;
-            // γ = (|y| − σ²/t)² / (2σ²) = (|y|·b²·t − a²)² / (2·a²·b²·t²)
-            let Some(x) = abs.checked_mul(self.b2t) else {
-                continue; // |y| beyond 2^60 grid units: probability far below 2^-1000
+            // γ = (|y| − σ)² / (2σ²) = (b·|y| − a)² / (2·a²)
+            let Some(x) = abs.checked_mul(self.b) else {
+                continue; // |y| beyond 2^98 grid units: probability far below 2^-1000
             };
-            let diff = x.abs_diff(self.a2);
+            let diff = x.abs_diff(self.a);
             let Some(num) = diff.checked_mul(diff) else {
                 continue;
             };
@@ -432,10 +632,18 @@ mod tests {
 
     #[test]
     fn wide_bernoulli_ratios_are_exact_in_distribution() {
-        // Denominators above 2^64 take the lazy path; near-boundary cases take the tail.
+        // Byte-wise comparison below 2^119, full-width draws above it.
         let mut rng = PrivacyRng::insecure_from_seed(31);
-        let den: u128 = (1u128 << 90) + 12_345;
-        for &num in &[den / 3, den / 1000, den - 1, 1u128 << 70] {
+        let wide: u128 = (1u128 << 90) + 12_345;
+        let widest: u128 = (1u128 << 125) + 7;
+        for &(num, den) in &[
+            (wide / 3, wide),
+            (wide / 1000, wide),
+            (wide - 1, wide),
+            (1u128 << 70, wide),
+            (widest / 3, widest),
+            (2, 3),
+        ] {
             let n = 200_000;
             let p = num as f64 / den as f64;
             let hits = (0..n)
@@ -445,15 +653,31 @@ mod tests {
             let z = (hits as f64 / n as f64 - p) / sd;
             assert!(z.abs() < 4.5, "p = {p}: z = {z}");
         }
-        // The exact tail agrees with the direct definition on both sides of the boundary.
-        let num: u128 = (1u128 << 89) + 7;
-        // r = floor(num·2^64/den) by two 32-bit long-division steps.
-        let qa = (num << 32) / den;
-        let rem = (num << 32) % den;
-        let r = ((qa << 32) | ((rem << 32) / den)) as u64;
-        let mut a = PrivacyRng::insecure_from_seed(1);
-        assert!(bernoulli_ratio_tail(&mut a, num, den, r.wrapping_sub(5)));
-        assert!(!bernoulli_ratio_tail(&mut a, num, den, r.wrapping_add(5)));
+    }
+
+    #[test]
+    fn first_threshold_exceeded_follows_the_thresholds() {
+        // Thresholds 1/2, 1/3, 1/1000 + 1/2^40 (not dyadic, one very close to a
+        // byte boundary): P(first exceeded = k) = p_{k-1} − p_k.
+        let den: u128 = 3 * 1000 * (1u128 << 40);
+        let p = [den / 2, den / 3, den / 1000 + 3000];
+        let mut rng = PrivacyRng::insecure_from_seed(77);
+        let n = 300_000;
+        let mut counts = [0u32; 4];
+        for _ in 0..n {
+            let k = first_threshold_exceeded(&mut rng, &p, den).unwrap_or(3);
+            counts[k] += 1;
+        }
+        let probs = [
+            0.5,
+            0.5 - 1.0 / 3.0,
+            1.0 / 3.0 - p[2] as f64 / den as f64,
+            p[2] as f64 / den as f64,
+        ];
+        for (k, (&c, &q)) in counts.iter().zip(&probs).enumerate() {
+            let z = (c as f64 / n as f64 - q) / (q * (1.0 - q) / n as f64).sqrt();
+            assert!(z.abs() < 4.5, "k = {k}: z = {z}, {counts:?}");
+        }
     }
 
     #[test]
