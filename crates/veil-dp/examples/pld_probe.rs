@@ -21,4 +21,17 @@ fn main() {
             c.len()
         );
     }
+    let t = Instant::now();
+    let e = veil_dp::accounting::dpsgd::epsilon(
+        q,
+        s,
+        n,
+        1e-5,
+        veil_dp::accounting::dpsgd::Accountant::Pld,
+    )
+    .expect("valid configuration");
+    println!(
+        "accountant (both directions, shared plan, parallel): eps {e:.4} in {:.4}s",
+        t.elapsed().as_secs_f64()
+    );
 }

@@ -11,8 +11,9 @@
 use super::normal;
 use super::rdp::{check_rate, check_sigma};
 use crate::error::{DpError, Result, check_delta, check_positive};
-use rustfft::FftPlanner;
-use rustfft::num_complex::Complex;
+use realfft::num_complex::Complex;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use std::sync::Arc;
 
 /// Default loss discretisation, as dp-accounting's `PLDAccountant`.
 pub const DEFAULT_INTERVAL: f64 = 1e-4;
@@ -176,40 +177,42 @@ impl Pld {
     /// the truncated tail mass is added to the mass at +∞, so the result stays
     /// pessimistic).
     pub fn self_compose(&self, times: u64) -> Pld {
+        let window = self.self_compose_window(times);
+        let plan = FftPlan::new(window.fft_len());
+        self.self_compose_planned(times, window, &plan)
+    }
+
+    /// The loss indices (relative to `lower·times`) that the `times`-fold
+    /// self-composition keeps: all but [`TAIL_MASS_TRUNCATION`] of its mass.
+    fn self_compose_window(&self, times: u64) -> Window {
+        let (lo, hi) = self_convolve_bounds(&self.probs, times.max(1), TAIL_MASS_TRUNCATION);
+        Window {
+            lo,
+            len: (hi - lo + 1) as usize,
+            input_len: self.probs.len(),
+        }
+    }
+
+    /// [`Pld::self_compose`] with a plan whose length is at least
+    /// `window.fft_len()` (a longer transform only folds less mass).
+    fn self_compose_planned(&self, times: u64, window: Window, plan: &FftPlan) -> Pld {
         if times <= 1 {
             return self.clone();
         }
-        let (tlo, thi) = self_convolve_bounds(&self.probs, times, TAIL_MASS_TRUNCATION);
-        let out_len = (thi - tlo + 1) as usize;
-        let fft_len = next_fast_len(out_len.max(self.probs.len()));
-        let mut buf: Vec<Complex<f64>> = self
-            .probs
-            .iter()
-            .map(|&p| Complex::new(p, 0.0))
-            .chain(std::iter::repeat(Complex::new(0.0, 0.0)))
-            .take(fft_len)
-            .collect();
-        // One plan serves both directions: ifft(x) = conj(fft(conj(x))) / n.
-        let fft = FftPlanner::<f64>::new().plan_fft_forward(fft_len);
-        fft.process(&mut buf);
-        for z in &mut buf {
-            *z = pow_complex(*z, times).conj();
+        let fft_len = plan.len;
+        debug_assert!(fft_len >= window.fft_len());
+        let mut spectrum = plan.spectrum(&self.probs);
+        for z in &mut spectrum {
+            *z = pow_complex(*z, times);
         }
-        fft.process(&mut buf);
-        for z in &mut buf {
-            *z = z.conj();
-        }
-        let scale = 1.0 / fft_len as f64;
-        let probs: Vec<f64> = (0..out_len)
-            .map(|k| {
-                let idx = (tlo + k as i64).rem_euclid(fft_len as i64) as usize;
-                (buf[idx].re * scale).max(0.0)
-            })
+        let circular = plan.inverse(spectrum);
+        let probs: Vec<f64> = (0..window.len)
+            .map(|k| circular[(window.lo + k as i64).rem_euclid(fft_len as i64) as usize].max(0.0))
             .collect();
         let infinity = TAIL_MASS_TRUNCATION - (times as f64 * (-self.infinity).ln_1p()).exp_m1();
         Pld {
             interval: self.interval,
-            lower: self.lower * times as i64 + tlo,
+            lower: self.lower * times as i64 + window.lo,
             probs,
             infinity: infinity.min(1.0),
         }
@@ -227,31 +230,14 @@ impl Pld {
             return Ok(other.clone());
         }
         let n = self.probs.len() + other.probs.len() - 1;
-        let fft_len = next_fast_len(n);
-        let mut planner = FftPlanner::<f64>::new();
-        let fwd = planner.plan_fft_forward(fft_len);
-        let pad = |p: &[f64]| -> Vec<Complex<f64>> {
-            let mut v: Vec<Complex<f64>> = p.iter().map(|&x| Complex::new(x, 0.0)).collect();
-            v.resize(fft_len, Complex::new(0.0, 0.0));
-            v
-        };
-        let mut a = pad(&self.probs);
-        let mut b = pad(&other.probs);
-        fwd.process(&mut a);
-        fwd.process(&mut b);
+        let plan = FftPlan::new(next_fast_even_len(n));
+        let mut a = plan.spectrum(&self.probs);
+        let b = plan.spectrum(&other.probs);
         for (x, y) in a.iter_mut().zip(&b) {
             *x *= y;
         }
-        drop(planner);
-        for z in &mut a {
-            *z = z.conj();
-        }
-        fwd.process(&mut a);
-        for z in &mut a {
-            *z = z.conj();
-        }
-        let scale = 1.0 / fft_len as f64;
-        let probs = a[..n].iter().map(|z| (z.re * scale).max(0.0)).collect();
+        let circular = plan.inverse(a);
+        let probs = circular[..n].iter().map(|&p| p.max(0.0)).collect();
         Ok(Pld {
             interval: self.interval,
             lower: self.lower + other.lower,
@@ -354,8 +340,93 @@ fn self_convolve_bounds(probs: &[f64], times: u64, tail: f64) -> (i64, i64) {
     (lower, upper.max(lower))
 }
 
-/// z^n by repeated squaring.
+/// The part of a self-composition that is kept: `len` loss indices from
+/// `lo`, of an input PMF with `input_len` points.
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    lo: i64,
+    len: usize,
+    input_len: usize,
+}
+
+impl Window {
+    /// The shortest fast transform length that holds the window and the input.
+    fn fft_len(&self) -> usize {
+        next_fast_even_len(self.len.max(self.input_len))
+    }
+}
+
+/// A real-input FFT and its inverse for one even length. Planning (twiddle
+/// tables) costs several times one transform at the sizes PLDs reach, so one
+/// plan serves both neighbouring directions; the two halves are planned on
+/// two threads.
+struct FftPlan {
+    len: usize,
+    forward: Arc<dyn RealToComplex<f64>>,
+    inverse: Arc<dyn ComplexToReal<f64>>,
+}
+
+impl FftPlan {
+    fn new(len: usize) -> FftPlan {
+        let (forward, inverse) = rayon::join(
+            || RealFftPlanner::<f64>::new().plan_fft_forward(len),
+            || RealFftPlanner::<f64>::new().plan_fft_inverse(len),
+        );
+        FftPlan {
+            len,
+            forward,
+            inverse,
+        }
+    }
+
+    /// The spectrum (len/2 + 1 values) of `values` zero-padded to the plan's
+    /// length (values.len() ≤ len).
+    fn spectrum(&self, values: &[f64]) -> Vec<Complex<f64>> {
+        let mut input = self.forward.make_input_vec();
+        input[..values.len()].copy_from_slice(values);
+        let mut spectrum = self.forward.make_output_vec();
+        self.forward
+            .process(&mut input, &mut spectrum)
+            .unwrap_or_else(|e| unreachable!("buffers come from the plan: {e}"));
+        spectrum
+    }
+
+    /// The inverse of [`FftPlan::spectrum`], scaled: circular-convolution
+    /// values of the plan's length.
+    fn inverse(&self, mut spectrum: Vec<Complex<f64>>) -> Vec<f64> {
+        // The spectrum of real data is real at frequency 0 and at len/2; drop
+        // the rounding noise there, as the inverse transform requires.
+        if let Some(z) = spectrum.first_mut() {
+            z.im = 0.0;
+        }
+        if let Some(z) = spectrum.last_mut() {
+            z.im = 0.0;
+        }
+        let mut out = self.inverse.make_output_vec();
+        self.inverse
+            .process(&mut spectrum, &mut out)
+            .unwrap_or_else(|e| unreachable!("buffers come from the plan: {e}"));
+        let scale = 1.0 / self.len as f64;
+        for v in &mut out {
+            *v *= scale;
+        }
+        out
+    }
+}
+
+/// The smallest even n' ≥ n whose prime factors are 2, 3, 5 and 7.
+fn next_fast_even_len(n: usize) -> usize {
+    2 * next_fast_len(n.div_ceil(2))
+}
+
+/// z^n by repeated squaring; 0 when |z|^n is below 1e-300 (the powers would
+/// otherwise crawl through subnormal arithmetic, and such terms are far
+/// below the transform's rounding error).
 fn pow_complex(z: Complex<f64>, mut n: u64) -> Complex<f64> {
+    let norm2 = z.norm_sqr();
+    if norm2 == 0.0 || 0.5 * norm2.ln() * (n as f64) < -690.0 {
+        return Complex::new(0.0, 0.0);
+    }
     let mut base = z;
     let mut acc = Complex::new(1.0, 0.0);
     while n > 0 {
@@ -420,10 +491,19 @@ impl PldAccountant {
         if steps == 0 {
             return Ok(());
         }
-        let r = Pld::subsampled_gaussian(sigma, q, Direction::Remove, self.interval)
-            .self_compose(steps);
-        let a =
-            Pld::subsampled_gaussian(sigma, q, Direction::Add, self.interval).self_compose(steps);
+        // Both directions in parallel, sharing one FFT plan of the longer length.
+        let one_step = |direction| {
+            let pld = Pld::subsampled_gaussian(sigma, q, direction, self.interval);
+            let window = pld.self_compose_window(steps);
+            (pld, window)
+        };
+        let ((r, r_window), (a, a_window)) =
+            rayon::join(|| one_step(Direction::Remove), || one_step(Direction::Add));
+        let plan = FftPlan::new(r_window.fft_len().max(a_window.fft_len()));
+        let (r, a) = rayon::join(
+            || r.self_compose_planned(steps, r_window, &plan),
+            || a.self_compose_planned(steps, a_window, &plan),
+        );
         self.remove = self.remove.compose(&r)?;
         self.add = self.add.compose(&a)?;
         Ok(())
@@ -502,5 +582,7 @@ mod tests {
         assert_eq!(next_fast_len(11), 12);
         assert_eq!(next_fast_len(1), 1);
         assert_eq!(next_fast_len(4097), 4116);
+        assert_eq!(next_fast_even_len(11), 12);
+        assert_eq!(next_fast_even_len(13), 14);
     }
 }
