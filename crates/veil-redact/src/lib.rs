@@ -4,12 +4,14 @@
 //! quarantine rule; [`keys`] derives every operator's subkey from one master
 //! key; [`redact`] rewrites one text and re-scans it; [`job`] runs files
 //! (JSONL contract, quarantine file, report) and `restore`; [`table`] runs
-//! CSV tables with per-column actions; [`html`] writes the report page.
+//! CSV and Parquet tables with per-column actions ([`generalize`] for
+//! generalised columns); [`html`] writes the report page.
 //!
 //! Invariants: records in = records out + records quarantined; no report,
 //! error or log carries a key or a detected value; outputs are atomic.
 
 pub mod error;
+pub mod generalize;
 pub mod html;
 pub mod job;
 pub mod keys;

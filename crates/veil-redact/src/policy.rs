@@ -13,14 +13,20 @@
 //! [quarantine]
 //! entities = ["US_SSN", "CREDIT_CARD", "secrets"]   # "secrets": every credential type
 //! min_score = 0.8
-//! [columns.notes]                 # tables: drop, keep, scan, or entity (whole cell)
+//! [columns.notes]                 # tables: drop, keep, scan, entity, hash, encrypt, generalize
 //! action = "scan"
 //! [columns.customer_email]
 //! action = "entity"
 //! entity = "EMAIL_ADDRESS"
+//! [columns.customer_id]
+//! action = "hash"                 # keyed, joins survive
+//! [columns.age]
+//! action = "generalize"
+//! generalize = { bin_width = 10 } # or { date = "year" }, { keep_prefix = 3 }
 //! ```
 
 use crate::error::{RedactError, Result};
+use crate::generalize::Generalization;
 use crate::operator::Operator;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -52,6 +58,29 @@ pub enum ColumnAction {
     /// Treat every non-empty cell as one value of `entity` and apply that
     /// entity type's operator to the whole cell (hash, encrypt, pseudonymize…).
     Entity,
+    /// Keyed hash of every non-empty cell (the `hash` operator's defaults:
+    /// 16 hex characters), whatever the entity policy says.
+    Hash,
+    /// AES-SIV encryption of every non-empty cell (`veil restore` reverses it).
+    Encrypt,
+    /// Replace every non-empty cell by a coarser value that holds it
+    /// (`[columns.NAME.generalize]`: number bins, date truncation, prefixes).
+    #[serde(alias = "generalise")]
+    Generalize,
+}
+
+impl ColumnAction {
+    /// The operator a `hash` or `encrypt` column applies to whole cells.
+    pub fn cell_operator(self) -> Option<Operator> {
+        match self {
+            ColumnAction::Hash => Some(Operator::Hash {
+                length: 16,
+                encoding: crate::operator::Encoding::Hex,
+            }),
+            ColumnAction::Encrypt => Some(Operator::Encrypt),
+            _ => None,
+        }
+    }
 }
 
 /// A column's policy (`[columns.NAME]`). Columns not listed follow the
@@ -62,9 +91,14 @@ pub enum ColumnAction {
 pub struct ColumnPolicy {
     /// The action.
     pub action: ColumnAction,
-    /// The entity type for `entity` (the classification's when absent).
+    /// The entity type for `entity`, `hash` and `encrypt` (the
+    /// classification's when absent; for `hash` and `encrypt` it is the
+    /// hash's domain and the encryption's associated data).
     #[serde(default)]
     pub entity: Option<String>,
+    /// The rule of a `generalize` column.
+    #[serde(default)]
+    pub generalize: Option<Generalization>,
 }
 
 fn default_quarantine_score() -> f32 {
@@ -143,10 +177,30 @@ impl Policy {
             return Err(format!("min_score must be in [0, 1], got {s}"));
         }
         for (c, p) in &self.columns {
-            if p.entity.is_some() && p.action != ColumnAction::Entity {
+            let takes_entity = matches!(
+                p.action,
+                ColumnAction::Entity | ColumnAction::Hash | ColumnAction::Encrypt
+            );
+            if p.entity.is_some() && !takes_entity {
                 return Err(format!(
-                    "columns.{c}: `entity` only goes with action = \"entity\""
+                    "columns.{c}: `entity` only goes with action = \"entity\", \"hash\" or \"encrypt\""
                 ));
+            }
+            match (&p.generalize, p.action) {
+                (None, ColumnAction::Generalize) => {
+                    return Err(format!(
+                        "columns.{c}: action = \"generalize\" needs a [columns.{c}.generalize] rule (bin_width, date or keep_prefix)"
+                    ));
+                }
+                (Some(_), a) if a != ColumnAction::Generalize => {
+                    return Err(format!(
+                        "columns.{c}: a generalize rule only goes with action = \"generalize\""
+                    ));
+                }
+                (Some(g), _) => g
+                    .check()
+                    .map_err(|m| format!("columns.{c}.generalize: {m}"))?,
+                _ => {}
             }
         }
         if let Some(q) = &self.quarantine {
@@ -170,7 +224,12 @@ impl Policy {
 
     /// Whether any operator needs a key.
     pub fn needs_key(&self) -> bool {
-        self.default.keyed() || self.entities.values().any(Operator::keyed)
+        self.default.keyed()
+            || self.entities.values().any(Operator::keyed)
+            || self
+                .columns
+                .values()
+                .any(|c| c.action.cell_operator().is_some())
     }
 
     /// Whether a finding of `entity` with `score` sends its record to quarantine.

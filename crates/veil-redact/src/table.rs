@@ -7,6 +7,7 @@
 //! as Parquet with text (UTF-8) columns.
 
 use crate::error::{RedactError, Result};
+use crate::generalize::Generalization;
 use crate::job::{EntityCounts, QuarantineEntry, Residual, io};
 use crate::keys::Key;
 use crate::policy::{ColumnAction, Policy};
@@ -31,9 +32,16 @@ pub struct ColumnReport {
     pub entity: Option<String>,
     /// Where the action came from: `policy` or the classification (`98% EMAIL_ADDRESS of 1000 sampled`).
     pub decided_by: String,
-    /// Findings (scan) or cells (entity) per entity type, in rows written.
+    /// Findings (scan) or cells (entity, hash, encrypt, generalize) per
+    /// entity type, in rows written.
     pub findings: BTreeMap<String, usize>,
+    /// The rule of a `generalize` column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generalize: Option<Generalization>,
 }
+
+/// The entity type counted for generalised cells.
+const GENERALIZED: &str = "QUASI_IDENTIFIER";
 
 fn csv_err(path: &Path, e: &csv::Error) -> RedactError {
     RedactError::Record {
@@ -85,7 +93,7 @@ fn plan(
                 column: name.clone(),
                 action: p.action,
                 entity: match p.action {
-                    ColumnAction::Entity => p
+                    ColumnAction::Entity | ColumnAction::Hash | ColumnAction::Encrypt => p
                         .entity
                         .clone()
                         .or_else(|| {
@@ -97,6 +105,7 @@ fn plan(
                 },
                 decided_by: "policy".into(),
                 findings: BTreeMap::new(),
+                generalize: p.generalize.clone(),
             },
             None => match prof.classify(DEFAULT_MIN_SHARE) {
                 Some(c) => ColumnReport {
@@ -110,6 +119,7 @@ fn plan(
                         c.entity_type
                     ),
                     findings: BTreeMap::new(),
+                    generalize: None,
                 },
                 None => ColumnReport {
                     column: name.clone(),
@@ -117,6 +127,7 @@ fn plan(
                     entity: None,
                     decided_by: "classification: no entity type dominates".into(),
                     findings: BTreeMap::new(),
+                    generalize: None,
                 },
             },
         })
@@ -199,6 +210,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         let mut reasons: Vec<Span> = Vec::new();
         let mut applied: Vec<(usize, Span, &'static str)> = Vec::new();
         let mut leftover: Vec<Span> = Vec::new();
+        let mut unreadable: Option<String> = None;
         for &c in &self.kept {
             let v = rec.get(c).copied().unwrap_or_default();
             let col = &self.columns[c];
@@ -215,13 +227,45 @@ impl<'a, 'r> Engine<'a, 'r> {
                     leftover.extend(o.residual);
                     cells.push(o.text);
                 }
-                ColumnAction::Entity => {
+                ColumnAction::Generalize => {
+                    if v.trim().is_empty() {
+                        cells.push(v.to_string());
+                        continue;
+                    }
+                    let rule = col.generalize.as_ref();
+                    match rule.map(|g| g.apply(v)) {
+                        Some(Ok(out)) => {
+                            leftover.extend(self.redactor.findings_of(&out).iter().map(Span::from));
+                            let whole = Span {
+                                entity: EntityType::new(GENERALIZED),
+                                start: 0,
+                                end: v.len(),
+                                score: 1.0,
+                            };
+                            applied.push((c, whole, "generalize"));
+                            cells.push(out);
+                        }
+                        Some(Err(why)) => {
+                            unreadable.get_or_insert(format!("column `{}`: {why}", col.column));
+                            cells.push(String::new());
+                        }
+                        None => {
+                            unreadable.get_or_insert(format!(
+                                "column `{}`: no generalize rule",
+                                col.column
+                            ));
+                            cells.push(String::new());
+                        }
+                    }
+                }
+                ColumnAction::Entity | ColumnAction::Hash | ColumnAction::Encrypt => {
                     if v.trim().is_empty() {
                         cells.push(v.to_string());
                         continue;
                     }
                     let e = EntityType::new(col.entity.as_deref().unwrap_or("UNKNOWN"));
-                    let op = self.policy.operator(&e);
+                    let cell_op = col.action.cell_operator();
+                    let op = cell_op.as_ref().unwrap_or_else(|| self.policy.operator(&e));
                     let whole = Span {
                         entity: e.clone(),
                         start: 0,
@@ -239,7 +283,7 @@ impl<'a, 'r> Engine<'a, 'r> {
                 }
             }
         }
-        if !reasons.is_empty() {
+        if !reasons.is_empty() || unreadable.is_some() {
             for s in &reasons {
                 self.entities
                     .entry(s.entity.as_str().to_string())
@@ -248,7 +292,11 @@ impl<'a, 'r> Engine<'a, 'r> {
             }
             let e = QuarantineEntry {
                 line,
-                reason: "findings meet the quarantine rule".into(),
+                reason: match unreadable {
+                    Some(why) if reasons.is_empty() => why,
+                    Some(why) => format!("findings meet the quarantine rule; {why}"),
+                    None => "findings meet the quarantine rule".into(),
+                },
                 findings: reasons,
             };
             let row: serde_json::Map<String, serde_json::Value> = self
