@@ -321,7 +321,8 @@ fn strict_residue_fails_and_writes_nothing_and_bad_policies_are_named() {
 #[test]
 fn parquet_tables_are_redacted_into_parquet() {
     use arrow_array::cast::AsArray;
-    use arrow_array::{Int64Array, RecordBatch, StringArray};
+    use arrow_array::types::{Float64Type, Int64Type};
+    use arrow_array::{Array, Float64Array, Int64Array, RecordBatch, StringArray};
     use arrow_schema::{DataType, Field, Schema};
     use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
@@ -330,6 +331,7 @@ fn parquet_tables_are_redacted_into_parquet() {
         Field::new("n", DataType::Int64, false),
         Field::new("contact", DataType::Utf8, true),
         Field::new("note", DataType::Utf8, true),
+        Field::new("score", DataType::Float64, true),
     ]));
     let contact: Vec<Option<String>> = (0..50)
         .map(|i| (i != 3).then(|| format!("p{i}@example.net")))
@@ -343,6 +345,9 @@ fn parquet_tables_are_redacted_into_parquet() {
             Arc::new(Int64Array::from_iter_values(0..50)),
             Arc::new(StringArray::from(contact)),
             Arc::new(StringArray::from(note)),
+            Arc::new(Float64Array::from_iter(
+                (0..50).map(|i| (i != 5).then_some(i as f64 / 8.0)),
+            )),
         ],
     )
     .unwrap();
@@ -387,4 +392,40 @@ fn parquet_tables_are_redacted_into_parquet() {
     .unwrap();
     assert_eq!(report["format"], "parquet");
     assert_eq!(report["columns"][1]["action"], "entity");
+
+    // Columns the policy keeps keep their Parquet type, nulls included.
+    let policy = dir.path().join("keep.toml");
+    std::fs::write(
+        &policy,
+        "[columns.n]\naction = \"keep\"\n[columns.score]\naction = \"keep\"\n",
+    )
+    .unwrap();
+    let typed = dir.path().join("typed.parquet");
+    veil()
+        .arg("redact")
+        .arg(&p)
+        .arg("-o")
+        .arg(&typed)
+        .arg("--policy")
+        .arg(&policy)
+        .assert()
+        .success();
+    let batches: Vec<RecordBatch> =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            std::fs::File::open(&typed).unwrap(),
+        )
+        .unwrap()
+        .build()
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let b = &batches[0];
+    assert_eq!(b.schema().field(0).data_type(), &DataType::Int64);
+    assert_eq!(b.schema().field(3).data_type(), &DataType::Float64);
+    assert_eq!(b.schema().field(1).data_type(), &DataType::Utf8);
+    assert_eq!(b.column(0).as_primitive::<Int64Type>().value(7), 7);
+    let score = b.column(3).as_primitive::<Float64Type>();
+    assert_eq!(score.value(3), 0.375);
+    assert!(score.is_null(5), "a null stays null");
+    assert_eq!(b.column(1).as_string::<i32>().value(0), "<EMAIL_ADDRESS>");
 }

@@ -4,7 +4,7 @@
 //! most are one entity type, `scan` otherwise). Rows keep their order; a row
 //! whose cells meet the quarantine rule goes to the quarantine file whole.
 //! CSV cells are read and written exactly; Parquet tables are written back
-//! as Parquet with text (UTF-8) columns.
+//! as Parquet: kept columns with their input type, rewritten columns as text.
 
 use crate::error::{RedactError, Result};
 use crate::generalize::Generalization;
@@ -435,12 +435,32 @@ pub fn redact_parquet(
     let mut engine = Engine::new(redactor, policy, key, header.clone(), &sample, quarantine)?;
     drop(sample);
     let names = engine.kept_header();
+    // A kept column keeps its Parquet type (its cells are the input's, so the
+    // text rendering casts back exactly); every column Veil rewrites is text.
+    let input_schema = veil_core::io::batches::parquet_schema(input)?;
+    let types: Vec<DataType> = engine
+        .kept
+        .iter()
+        .map(|&c| match engine.columns[c].action {
+            ColumnAction::Keep => input_schema
+                .field_with_name(&engine.header[c])
+                .map(|f| f.data_type().clone())
+                .unwrap_or(DataType::Utf8),
+            _ => DataType::Utf8,
+        })
+        .collect();
     let schema = Arc::new(Schema::new(
         names
             .iter()
-            .map(|n| Field::new(n, DataType::Utf8, true))
+            .zip(&types)
+            .map(|(n, t)| Field::new(n, t.clone(), true))
             .collect::<Vec<_>>(),
     ));
+    let cast_err = |column: &str, e: arrow_schema::ArrowError| RedactError::Record {
+        path: input.to_path_buf(),
+        line: 0,
+        message: format!("column `{column}` could not keep its type: {e}"),
+    };
     let mut out = AtomicFile::create(output)?;
     let perr = |e: parquet::errors::ParquetError| RedactError::Record {
         path: output.to_path_buf(),
@@ -462,15 +482,31 @@ pub fn redact_parquet(
                 for r in 0..chunk.len() {
                     let cells: Vec<&str> = chunk.cells.iter().map(|c| c[r].as_str()).collect();
                     if let Some(row) = engine.row(chunk.positions[r], &cells)? {
-                        for (b, v) in builders.iter_mut().zip(&row) {
-                            b.append_value(v);
+                        for ((b, v), t) in builders.iter_mut().zip(&row).zip(&types) {
+                            // Nulls are read as empty cells; in a typed column
+                            // an empty cell can only be a null.
+                            if v.is_empty() && *t != DataType::Utf8 {
+                                b.append_null();
+                            } else {
+                                b.append_value(v);
+                            }
                         }
                     }
                 }
-                let arrays: Vec<ArrayRef> = builders
-                    .iter_mut()
-                    .map(|b| Arc::new(b.finish()) as ArrayRef)
-                    .collect();
+                let mut arrays: Vec<ArrayRef> = Vec::with_capacity(builders.len());
+                for ((b, t), n) in builders.iter_mut().zip(&types).zip(&names) {
+                    let text: ArrayRef = Arc::new(b.finish());
+                    arrays.push(if *t == DataType::Utf8 {
+                        text
+                    } else {
+                        let strict = arrow_cast::CastOptions {
+                            safe: false,
+                            ..Default::default()
+                        };
+                        arrow_cast::cast_with_options(&text, t, &strict)
+                            .map_err(|e| cast_err(n, e))?
+                    });
+                }
                 let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| {
                     RedactError::Record {
                         path: output.to_path_buf(),

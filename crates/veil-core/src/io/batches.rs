@@ -42,6 +42,11 @@ pub fn parquet_columns(path: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
+/// The Arrow schema of a Parquet file (column names and types).
+pub fn parquet_schema(path: &Path) -> Result<arrow_schema::SchemaRef> {
+    Ok(super::table::parquet_builder(path)?.schema().clone())
+}
+
 fn missing(path: &Path, column: &str, all: &[String]) -> Error {
     Error::MissingColumn {
         path: path.to_path_buf(),
