@@ -42,7 +42,7 @@ pub enum Command {
 /// `veil redact`.
 #[derive(Args, Debug)]
 pub struct RedactArgs {
-    /// Input: JSONL (the text field is rewritten, other fields kept) or a text file (one record per line).
+    /// Input: JSONL (the text field is rewritten, other fields kept), CSV or Parquet (per-column actions), or a text file (one record per line).
     pub input: PathBuf,
     /// Output file (same format).
     #[arg(long, short)]
@@ -75,6 +75,9 @@ pub struct RedactArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// `veil restore`.

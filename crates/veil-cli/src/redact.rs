@@ -30,6 +30,12 @@ fn key(file: Option<&Path>, required: bool) -> Result<Option<Key>> {
 
 /// `veil redact`: exit 1 when `--strict` and residual PII was found.
 pub fn redact(a: RedactArgs) -> Result<ExitCode> {
+    if let Some(n) = a.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("cannot start worker threads")?;
+    }
     let policy = match &a.policy {
         Some(p) => Policy::from_file(p)?,
         None => Policy::default(),

@@ -10,8 +10,9 @@
 use crate::error::{RedactError, Result};
 use crate::keys::Key;
 use crate::operator::{TOKEN_PREFIX, decrypt_token};
-use crate::redact::{Redactor, Span};
+use crate::redact::{Outcome, Redactor, Span};
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -201,6 +202,10 @@ pub fn redact_file(
     finish(parts, policy, key, input, output, quarantine, strict, t)
 }
 
+/// Lines per parallel batch (bounded memory: a batch holds these lines and
+/// their rewrites).
+const BATCH_LINES: usize = 2048;
+
 /// JSONL records or text lines.
 fn redact_lines(
     redactor: &Redactor<'_>,
@@ -220,34 +225,77 @@ fn redact_lines(
     let mut buf = Vec::new();
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut n = 0u64;
-    loop {
+    // Lines are read in batches; detection and rewriting run on all cores,
+    // and the results are written, counted and quarantined in input order.
+    let mut batch: Vec<(u64, String)> = Vec::with_capacity(BATCH_LINES);
+    let mut eof = false;
+    while !eof {
         buf.clear();
         if reader.read_until(b'\n', &mut buf).map_err(io(input))? == 0 {
-            break;
-        }
-        n += 1;
-        let raw = match std::str::from_utf8(&buf) {
-            Ok(s) => s.trim_end_matches(['\n', '\r']),
-            Err(e) => {
-                return Err(RedactError::Record {
-                    path: input.to_path_buf(),
-                    line: n,
-                    message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-                });
+            eof = true;
+        } else {
+            n += 1;
+            let raw = match std::str::from_utf8(&buf) {
+                Ok(s) => s.trim_end_matches(['\n', '\r']),
+                Err(e) => {
+                    return Err(RedactError::Record {
+                        path: input.to_path_buf(),
+                        line: n,
+                        message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                    });
+                }
+            };
+            if jsonl && raw.trim().is_empty() {
+                continue;
             }
-        };
-        if jsonl && raw.trim().is_empty() {
-            continue;
+            batch.push((n, raw.to_string()));
+            if batch.len() < BATCH_LINES {
+                continue;
+            }
         }
-        rin += 1;
-        let (text, id) = match parse(raw, jsonl, fields, n) {
-            Parsed::Json(_, ref t, ref id) => (t.clone(), id.clone()),
-            Parsed::Line(ref l) => (l.clone(), n.to_string()),
-            Parsed::Bad(why) => {
+        let done: Vec<(Parsed, Option<Result<Outcome>>)> = batch
+            .par_iter()
+            .map(|(n, raw)| {
+                let parsed = parse(raw, jsonl, fields, *n);
+                let o = match &parsed {
+                    Parsed::Json(_, t, id) => Some(redactor.redact(t, id)),
+                    Parsed::Line(l) => Some(redactor.redact(l, &n.to_string())),
+                    Parsed::Bad(_) => None,
+                };
+                (parsed, o)
+            })
+            .collect();
+        for ((n, raw), (parsed, o)) in batch.drain(..).zip(done) {
+            let (n, raw) = (n, raw.as_str());
+            rin += 1;
+            let o = match (o, &parsed) {
+                (Some(o), _) => o?,
+                (None, Parsed::Bad(why)) => {
+                    let e = QuarantineEntry {
+                        line: n,
+                        reason: (*why).into(),
+                        findings: Vec::new(),
+                    };
+                    write_quarantine(&mut qf, quarantine, &e, raw)?;
+                    if quarantined.len() < 1000 {
+                        quarantined.push(e);
+                    }
+                    rq += 1;
+                    continue;
+                }
+                (None, _) => unreachable!("only unparsable lines skip redaction"),
+            };
+            if !o.quarantine.is_empty() {
+                for s in &o.quarantine {
+                    entities
+                        .entry(s.entity.as_str().to_string())
+                        .or_default()
+                        .quarantine_triggers += 1;
+                }
                 let e = QuarantineEntry {
                     line: n,
-                    reason: why.into(),
-                    findings: Vec::new(),
+                    reason: "findings meet the quarantine rule".into(),
+                    findings: o.quarantine.clone(),
                 };
                 write_quarantine(&mut qf, quarantine, &e, raw)?;
                 if quarantined.len() < 1000 {
@@ -256,73 +304,47 @@ fn redact_lines(
                 rq += 1;
                 continue;
             }
-        };
-        let o = redactor.redact(&text, &id)?;
-        if !o.quarantine.is_empty() {
-            for s in &o.quarantine {
-                entities
-                    .entry(s.entity.as_str().to_string())
-                    .or_default()
-                    .quarantine_triggers += 1;
+            for (s, op) in &o.applied {
+                let c = entities.entry(s.entity.as_str().to_string()).or_default();
+                c.found += 1;
+                *c.operators.entry((*op).to_string()).or_default() += 1;
             }
-            let e = QuarantineEntry {
+            if !o.residual.is_empty() {
+                residual.records += 1;
+                residual.findings += o.residual.len();
+                for s in &o.residual {
+                    *residual
+                        .by_entity
+                        .entry(s.entity.as_str().to_string())
+                        .or_default() += 1;
+                }
+                if residual.examples.len() < 20 {
+                    residual.examples.push(QuarantineEntry {
+                        line: n,
+                        reason: "left in the output".into(),
+                        findings: o.residual.clone(),
+                    });
+                }
+            }
+            let record_err = |message: String| RedactError::Record {
+                path: input.to_path_buf(),
                 line: n,
-                reason: "findings meet the quarantine rule".into(),
-                findings: o.quarantine.clone(),
+                message,
             };
-            write_quarantine(&mut qf, quarantine, &e, raw)?;
-            if quarantined.len() < 1000 {
-                quarantined.push(e);
-            }
-            rq += 1;
-            continue;
+            let line = match parsed {
+                Parsed::Json(mut map, _, _) => {
+                    let v =
+                        serde_json::to_string(&o.text).map_err(|e| record_err(e.to_string()))?;
+                    let rv = RawValue::from_string(v).map_err(|e| record_err(e.to_string()))?;
+                    map.insert(fields.text.clone(), rv);
+                    serde_json::to_string(&map).map_err(|e| record_err(e.to_string()))?
+                }
+                _ => o.text,
+            };
+            out.write_all(line.as_bytes()).map_err(io(output))?;
+            out.write_all(b"\n").map_err(io(output))?;
+            rout += 1;
         }
-        for (s, op) in &o.applied {
-            let c = entities.entry(s.entity.as_str().to_string()).or_default();
-            c.found += 1;
-            *c.operators.entry((*op).to_string()).or_default() += 1;
-        }
-        if !o.residual.is_empty() {
-            residual.records += 1;
-            residual.findings += o.residual.len();
-            for s in &o.residual {
-                *residual
-                    .by_entity
-                    .entry(s.entity.as_str().to_string())
-                    .or_default() += 1;
-            }
-            if residual.examples.len() < 20 {
-                residual.examples.push(QuarantineEntry {
-                    line: n,
-                    reason: "left in the output".into(),
-                    findings: o.residual.clone(),
-                });
-            }
-        }
-        let line = match parse(raw, jsonl, fields, n) {
-            Parsed::Json(mut map, _, _) => {
-                let v = serde_json::to_string(&o.text).map_err(|e| RedactError::Record {
-                    path: input.to_path_buf(),
-                    line: n,
-                    message: e.to_string(),
-                })?;
-                let rv = RawValue::from_string(v).map_err(|e| RedactError::Record {
-                    path: input.to_path_buf(),
-                    line: n,
-                    message: e.to_string(),
-                })?;
-                map.insert(fields.text.clone(), rv);
-                serde_json::to_string(&map).map_err(|e| RedactError::Record {
-                    path: input.to_path_buf(),
-                    line: n,
-                    message: e.to_string(),
-                })?
-            }
-            _ => o.text,
-        };
-        out.write_all(line.as_bytes()).map_err(io(output))?;
-        out.write_all(b"\n").map_err(io(output))?;
-        rout += 1;
     }
     residual.pass = residual.findings == 0;
     Ok(Parts {

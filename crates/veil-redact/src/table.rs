@@ -12,6 +12,7 @@ use crate::job::{EntityCounts, QuarantineEntry, Residual, io};
 use crate::keys::Key;
 use crate::policy::{ColumnAction, Policy};
 use crate::redact::{Redactor, Span};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -153,6 +154,20 @@ pub struct TableRun {
     pub files: (AtomicFile, AtomicFile),
 }
 
+/// One row rewritten: output cells, quarantine reasons, operators applied
+/// (column, span, operator), what the re-scan found, and why a cell could
+/// not be generalised.
+struct RowWork {
+    cells: Vec<String>,
+    reasons: Vec<Span>,
+    applied: Vec<(usize, Span, &'static str)>,
+    leftover: Vec<Span>,
+    unreadable: Option<String>,
+}
+
+/// Rows per parallel batch of a CSV table.
+const BATCH_ROWS: usize = 2048;
+
 /// The per-row work shared by CSV and Parquet tables.
 struct Engine<'a, 'r> {
     redactor: &'a Redactor<'r>,
@@ -202,9 +217,23 @@ impl<'a, 'r> Engine<'a, 'r> {
         self.kept.iter().map(|&c| self.header[c].clone()).collect()
     }
 
-    /// The output cells of one row, or None when it was quarantined.
-    fn row(&mut self, line: u64, rec: &[&str]) -> Result<Option<Vec<String>>> {
-        self.rows.0 += 1;
+    /// The output cells of each row (None when it was quarantined): the rows
+    /// are rewritten on all cores, then counted, quarantined and returned in
+    /// input order.
+    fn rows(&mut self, batch: &[(u64, Vec<&str>)]) -> Result<Vec<Option<Vec<String>>>> {
+        let work: Vec<Result<RowWork>> = batch
+            .par_iter()
+            .map(|(line, rec)| self.compute(*line, rec))
+            .collect();
+        let mut out = Vec::with_capacity(batch.len());
+        for ((line, rec), w) in batch.iter().zip(work) {
+            out.push(self.commit(*line, rec, w?)?);
+        }
+        Ok(out)
+    }
+
+    /// One row's rewrite, without touching the run's counts.
+    fn compute(&self, line: u64, rec: &[&str]) -> Result<RowWork> {
         let id = line.to_string();
         let mut cells = Vec::with_capacity(self.kept.len());
         let mut reasons: Vec<Span> = Vec::new();
@@ -283,6 +312,25 @@ impl<'a, 'r> Engine<'a, 'r> {
                 }
             }
         }
+        Ok(RowWork {
+            cells,
+            reasons,
+            applied,
+            leftover,
+            unreadable,
+        })
+    }
+
+    /// Counts one computed row, quarantines it or returns its output cells.
+    fn commit(&mut self, line: u64, rec: &[&str], w: RowWork) -> Result<Option<Vec<String>>> {
+        self.rows.0 += 1;
+        let RowWork {
+            cells,
+            reasons,
+            applied,
+            leftover,
+            unreadable,
+        } = w;
         if !reasons.is_empty() || unreadable.is_some() {
             for s in &reasons {
                 self.entities
@@ -386,11 +434,17 @@ pub fn redact_csv(
         let mut w = csv::Writer::from_writer(&mut out);
         w.write_record(engine.kept_header())
             .map_err(|e| io(output)(e.into()))?;
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| csv_err(input, &e))?;
-            let line = rec.position().map_or(0, |p| p.line());
-            let cells: Vec<&str> = rec.iter().collect();
-            if let Some(row) = engine.row(line, &cells)? {
+        let mut records = rdr.records().peekable();
+        while records.peek().is_some() {
+            let mut chunk = Vec::with_capacity(BATCH_ROWS);
+            for rec in records.by_ref().take(BATCH_ROWS) {
+                chunk.push(rec.map_err(|e| csv_err(input, &e))?);
+            }
+            let batch: Vec<(u64, Vec<&str>)> = chunk
+                .iter()
+                .map(|rec| (rec.position().map_or(0, |p| p.line()), rec.iter().collect()))
+                .collect();
+            for row in engine.rows(&batch)?.into_iter().flatten() {
                 w.write_record(&row).map_err(|e| io(output)(e.into()))?;
             }
         }
@@ -479,17 +533,20 @@ pub fn redact_parquet(
             |chunk| {
                 let mut builders: Vec<StringBuilder> =
                     names.iter().map(|_| StringBuilder::new()).collect();
-                for r in 0..chunk.len() {
-                    let cells: Vec<&str> = chunk.cells.iter().map(|c| c[r].as_str()).collect();
-                    if let Some(row) = engine.row(chunk.positions[r], &cells)? {
-                        for ((b, v), t) in builders.iter_mut().zip(&row).zip(&types) {
-                            // Nulls are read as empty cells; in a typed column
-                            // an empty cell can only be a null.
-                            if v.is_empty() && *t != DataType::Utf8 {
-                                b.append_null();
-                            } else {
-                                b.append_value(v);
-                            }
+                let batch: Vec<(u64, Vec<&str>)> = (0..chunk.len())
+                    .map(|r| {
+                        let cells = chunk.cells.iter().map(|c| c[r].as_str()).collect();
+                        (chunk.positions[r], cells)
+                    })
+                    .collect();
+                for row in engine.rows(&batch)?.into_iter().flatten() {
+                    for ((b, v), t) in builders.iter_mut().zip(&row).zip(&types) {
+                        // Nulls are read as empty cells; in a typed column
+                        // an empty cell can only be a null.
+                        if v.is_empty() && *t != DataType::Utf8 {
+                            b.append_null();
+                        } else {
+                            b.append_value(v);
                         }
                     }
                 }
