@@ -453,9 +453,9 @@ pub fn redact_csv(
     Ok(engine.finish(out))
 }
 
-/// Redacts a Parquet table into a Parquet file whose columns are text
-/// (UTF-8; a null cell reads and stays as an empty string); the caller
-/// commits the files.
+/// Redacts a Parquet table into a Parquet file: columns the policy keeps
+/// keep their type and nulls, rewritten columns are text (UTF-8; a null cell
+/// reads as an empty string); the caller commits the files.
 pub fn redact_parquet(
     redactor: &Redactor<'_>,
     policy: &Policy,
