@@ -13,10 +13,11 @@ use rayon::prelude::*;
 
 /// Bernoulli(num / den), exactly. Requires `den > 0`; `num >= den` is certain.
 ///
-/// A uniform X in [0, 1) is compared with p = num/den one byte at a time: with
-/// r the next 8 bits of X, X < p is certain when (r+1)·den ≤ 256·num, X ≥ p
-/// when r·den ≥ 256·num, and otherwise (probability 1/256) the remaining bits
-/// Y of X are uniform and X < p ⇔ Y < (256·num − r·den)/den, the same question
+/// A uniform X in [0, 1) is compared with p = num/den one byte at a time
+/// ([`first_threshold_exceeded`] with the single threshold p): with r the next
+/// 8 bits of X, X < p is certain when (r+1)·den ≤ 256·num, X ≥ p when
+/// r·den ≥ 256·num, and otherwise (probability 1/256) the remaining bits Y of
+/// X are uniform and X < p ⇔ Y < (256·num − r·den)/den, the same question
 /// with a new numerator. About 8 random bits per coin on average.
 #[inline]
 fn bernoulli_ratio(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
@@ -30,33 +31,8 @@ fn bernoulli_ratio(rng: &mut PrivacyRng, num: u128, den: u128) -> bool {
         // 256·num could overflow: draw X to den's full width instead.
         return rng.below_u128(den) < num;
     }
-    if den >> 55 == 0 {
-        // The same comparison in 64-bit arithmetic while 256·den fits.
-        let (mut num, den) = (num as u64, den as u64);
-        loop {
-            let r = u64::from(rng.bits8());
-            let scaled = num << 8;
-            if (r + 1) * den <= scaled {
-                return true;
-            }
-            if r * den >= scaled {
-                return false;
-            }
-            num = scaled - r * den;
-        }
-    }
-    let mut num = num;
-    loop {
-        let r = u128::from(rng.bits8());
-        let scaled = num << 8;
-        if (r + 1) * den <= scaled {
-            return true;
-        }
-        if r * den >= scaled {
-            return false;
-        }
-        num = scaled - r * den;
-    }
+    // X < p ⇔ X exceeds no threshold of the one-threshold list [p].
+    first_threshold_exceeded(rng, &[num], den).is_none()
 }
 
 /// For thresholds p_k = nums[k]/den, decreasing in k and within [0, 1], the
@@ -158,7 +134,9 @@ fn read_on_past_open_byte(
     first_threshold_exceeded_in_place(rng, rest, den).map(|i| i + k)
 }
 
-/// [`first_threshold_exceeded`] on thresholds it may rebase in place.
+/// [`first_threshold_exceeded`] on thresholds already rebased onto a fresh
+/// uniform: each byte is settled by [`settle_first_byte`], and the thresholds
+/// it leaves open are rebased onto the bits after it.
 #[cold]
 fn first_threshold_exceeded_in_place(
     rng: &mut PrivacyRng,
@@ -167,21 +145,12 @@ fn first_threshold_exceeded_in_place(
 ) -> Option<usize> {
     let mut k = 0;
     loop {
-        let r = u128::from(rng.bits8());
-        let (lo, hi) = (r * den, (r + 1) * den);
-        while k < nums.len() {
-            let scaled = nums[k] << 8;
-            if hi <= scaled {
-                k += 1;
-            } else if lo >= scaled {
-                return Some(k);
-            } else {
-                break;
-            }
+        let r = rng.bits8();
+        match settle_first_byte(&nums[k..], den, r) {
+            ByteVerdict::Settled(verdict) => return verdict.map(|i| i + k),
+            ByteVerdict::Open(i) => k += i,
         }
-        if k == nums.len() {
-            return None;
-        }
+        let lo = u128::from(r) * den;
         for n in &mut nums[k..] {
             *n = (*n << 8).saturating_sub(lo);
         }
