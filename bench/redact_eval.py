@@ -4,8 +4,12 @@ unchanged. Data: the support-email example (examples/support, labels from
 its generator) and Presidio's labelled synthetic sets (../shared/datasets/pii).
 
 survive: the labelled value still appears verbatim in the redacted text.
-unchanged: the non-PII segments between labelled spans, searched in order in
-the redacted text; characters of the segments found / all non-PII characters.
+unchanged: characters outside every labelled span that the redacted text
+keeps in place, found by aligning original and redacted text (difflib's
+longest matching blocks, blocks of 3+ characters, so a replacement such as
+"<PERSON>" cannot lend its letters); kept / all non-PII characters. The
+strict variant (printed beside it) counts a whole non-PII segment between
+two labels as changed when any character of it changed.
 
 With Presidio installed (bench/redact_bench.sh puts presidio-analyzer,
 presidio-anonymizer and spaCy en_core_web_sm into bench/.venv), Presidio's
@@ -14,7 +18,7 @@ the same records and is measured the same way, with its time beside Veil's.
 
 usage: redact_eval.py VEIL_BINARY
 """
-import csv, json, subprocess, sys, tempfile, collections, os, time
+import csv, json, subprocess, sys, tempfile, collections, os, time, difflib
 
 VEIL = sys.argv[1]
 csv.field_size_limit(1 << 30)
@@ -24,7 +28,7 @@ def measure(pairs):
     """pairs: (original text, redacted text, [(start, end, type)])"""
     total = survived = 0
     by_type = collections.defaultdict(lambda: [0, 0])
-    keep_total = keep_found = 0
+    keep_total = keep_found = strict_total = strict_found = 0
     for orig, red, spans in pairs:
         for s, e, t in spans:
             v = orig[s:e]
@@ -42,12 +46,24 @@ def measure(pairs):
         segs.append(orig[at:])
         pos = 0
         for seg in segs:
-            keep_total += len(seg)
+            strict_total += len(seg)
             i = red.find(seg, pos)
             if i >= 0:
-                keep_found += len(seg)
+                strict_found += len(seg)
                 pos = i + len(seg)
-    return total, survived, by_type, keep_total, keep_found
+        pii = bytearray(len(orig))
+        for s, e, _ in spans:
+            pii[s:e] = b"\x01" * (e - s)
+        kept = bytearray(len(orig))
+        m = difflib.SequenceMatcher(None, orig, red, autojunk=False)
+        for a, _, n in m.get_matching_blocks():
+            if n >= 3:
+                kept[a:a + n] = b"\x01" * n
+        for i in range(len(orig)):
+            if not pii[i]:
+                keep_total += 1
+                keep_found += kept[i]
+    return total, survived, by_type, keep_total, keep_found, strict_total, strict_found
 
 
 def run(args):
@@ -83,14 +99,15 @@ PRESIDIO = presidio()
 
 
 def report(name, cmd, res, secs, anchor=None):
-    total, survived, by_type, kt, kf = res
+    total, survived, by_type, kt, kf, st, sf = res
     print(f"### {name}\n")
     print(f"`{cmd}`\n")
     print(f"- labelled PII values: {total:,}; surviving redaction: {survived:,} ({100 * survived / max(total, 1):.2f}%)")
-    print(f"- non-PII text unchanged: {100 * kf / max(kt, 1):.2f}% of {kt:,} characters")
+    print(f"- non-PII text unchanged: {100 * kf / max(kt, 1):.2f}% of {kt:,} characters "
+          f"(strict, whole segments between labels: {100 * sf / max(st, 1):.2f}%)")
     print(f"- Veil: {secs:.2f} s (whole command)")
     if anchor:
-        (at, asv, _, akt, akf), asecs = anchor
+        (at, asv, _, akt, akf, _, _), asecs = anchor
         print(f"- Presidio 2.2.366 (analyzer + anonymizer, spaCy en_core_web_sm), same records and measure: "
               f"{100 * asv / max(at, 1):.2f}% surviving, {100 * akf / max(akt, 1):.2f}% unchanged, "
               f"{asecs:.2f} s ({asecs / secs:.1f}x Veil's time)")

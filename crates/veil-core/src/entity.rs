@@ -68,6 +68,16 @@ entity_consts! {
     URL,
     /// A date or time expression.
     DATE_TIME,
+    /// An organisation's name (employer, company, firm).
+    ORGANIZATION,
+    /// A nationality, religious or political group (Presidio's NRP).
+    NRP,
+    /// A person's age in years.
+    AGE,
+    /// A person's title: an honorific (Mr., Dr.) or an occupation.
+    TITLE,
+    /// A postal code named as such ("ZIP: 94107", "postcode SW1A 1AA").
+    ZIP_CODE,
     /// A Bitcoin address (base58check or bech32).
     CRYPTO,
     /// A US DEA medical licence number.

@@ -164,6 +164,13 @@ impl Analyzer {
             .filter(|c| self.entities.as_ref().is_none_or(|s| s.contains(&c.entity)))
             .filter(|c| !allowed.iter().any(|&(s, e)| s <= c.start && c.end <= e))
             .collect();
+        let mut cands = cands;
+        if self.names.is_some() {
+            let mut more = Vec::new();
+            crate::names::other_mentions(text, &cands, &mut more);
+            cands.extend(more.into_iter().filter(|c| c.score >= self.min_score));
+        }
+        extend_places_over_numbers(text, &mut cands);
         let mut cands = merge_same_type(cands);
         drop_names_inside_places(&mut cands);
         resolve_overlaps(&mut cands)
@@ -242,8 +249,45 @@ pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
     out
 }
 
+/// A postcode or house number written beside a place is part of the
+/// address: a LOCATION candidate (score 0.6 or more) grows over a number of
+/// 3 to 6 digits (or "340 12", "7412 SL") that follows it after one space
+/// ("Germany 10069", "Acquapendente 1021"), and over a house number of 1 to
+/// 6 digits just before it ("255 hersnapvej 18").
+pub fn extend_places_over_numbers(text: &str, cands: &mut [Candidate]) {
+    static AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^ \d{3,6}(?: \d{2}| [A-Z]{2})?\b")
+            .unwrap_or_else(|e| unreachable!("built-in pattern: {e}"))
+    });
+    static BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:^|[\s>,])(\d{1,6}) $")
+            .unwrap_or_else(|e| unreachable!("built-in pattern: {e}"))
+    });
+    for c in cands
+        .iter_mut()
+        .filter(|c| c.entity == EntityType::LOCATION && c.score >= 0.6)
+    {
+        if let Some(m) = AFTER.find(&text[c.end..]) {
+            let digits = m.as_str().trim();
+            let year = digits.len() == 4
+                && digits
+                    .parse::<u32>()
+                    .is_ok_and(|y| (1900..2040).contains(&y));
+            if !year {
+                c.end += m.end();
+            }
+        }
+        let lo = crate::context::floor_char(text, c.start.saturating_sub(8));
+        if let Some(g) = BEFORE.captures(&text[lo..c.start]).and_then(|m| m.get(1)) {
+            c.start = lo + g.start();
+        }
+    }
+}
+
 /// A PERSON inside a longer LOCATION ("04862 Victor Hugo 12, Paris") is
-/// part of the address: street names are often people's names.
+/// part of the address: street names are often people's names. So are the
+/// quasi-identifiers (NRP, TITLE, ORGANIZATION, ZIP_CODE, AGE) inside one
+/// ("Qasigiannguit, Greenlander 07609").
 pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
     // After merge_same_type, LOCATION candidates do not overlap: sorted by
     // start, the only one that can contain a span is the last starting at or
@@ -258,7 +302,10 @@ pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
     }
     places.sort_unstable();
     cands.retain(|c| {
-        if c.entity != EntityType::PERSON {
+        if !matches!(
+            c.entity.as_str(),
+            "PERSON" | "NRP" | "TITLE" | "ORGANIZATION" | "ZIP_CODE" | "AGE"
+        ) {
             return true;
         }
         let i = places.partition_point(|&(s, _)| s <= c.start);
@@ -325,5 +372,45 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].entity_type, EntityType::EMAIL_ADDRESS);
         assert_eq!(out[1].entity_type, EntityType::LOCATION);
+    }
+
+    fn spans(text: &str, entity: &EntityType) -> Vec<String> {
+        let a = Analyzer::new(AnalyzerConfig::default()).expect("analyzer");
+        a.analyze(text)
+            .into_iter()
+            .filter(|f| &f.entity_type == entity)
+            .map(|f| text[f.start..f.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn places_take_their_postcode_but_not_a_year() {
+        let loc = &EntityType::LOCATION;
+        assert_eq!(
+            spans("She moved to Germany 10069 last year", loc),
+            ["Germany 10069"]
+        );
+        assert_eq!(
+            spans("We went to Germany 2019 and loved it", loc),
+            ["Germany"]
+        );
+    }
+
+    #[test]
+    fn address_blocks_continue_over_separators() {
+        let v = spans(
+            "Mr. Rizzo >03220 Augsburger Strasse 36 >Suite 960 >Schuld",
+            &EntityType::LOCATION,
+        );
+        assert_eq!(v, ["03220 Augsburger Strasse 36 >Suite 960 >Schuld"]);
+    }
+
+    #[test]
+    fn a_name_found_once_is_found_at_every_mention() {
+        let v = spans(
+            "A comedy directed by Philip Latourelle and starring Latourelle himself.",
+            &EntityType::PERSON,
+        );
+        assert_eq!(v, ["Philip Latourelle", "Latourelle"]);
     }
 }

@@ -67,6 +67,7 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
         ("weekday", E::DATE_TIME, r"\b(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b".into(), 0.6, 0.8, None, &["on", "next", "last", "every"]),
         ("time", E::DATE_TIME, r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?i:[ap]\.?m\.?))?(?-u:\B|\b)|\b(?:1[0-2]|0?[1-9])\s?(?i:[ap]\.?m)\b\.?".into(), 0.6, 0.85, None, &["at", "time", "until", "from"]),
         ("year", E::DATE_TIME, r"\b(?:19[0-9]{2}|20[0-3][0-9])\b".into(), 0.5, 0.8, None, &["year", "born", "since", "in", "until", "from", "graduated", "married", "age"]),
+        ("zip_code", E::ZIP_CODE, r"\b\d{3,5}(?:[- ]\d{2,4})?(?: [A-Z]{2})?\b".into(), 0.05, 0.7, None, &["zip", "postal code", "postcode", "post code"]),
         ("bitcoin", E::CRYPTO, r"\b(?:bc1|tb1)[02-9ac-hj-np-z]{25,87}\b|\b[13][1-9A-HJ-NP-Za-km-z]{25,34}\b".into(), 0.95, 1.0, Some(v::bitcoin), &["bitcoin", "btc", "wallet", "crypto"]),
         ("dea", E::MEDICAL_LICENSE, r"\b[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}\b".into(), 0.7, 0.95, Some(v::dea), &["dea", "medical", "license", "licence", "prescriber", "physician"]),
         ("es_nif", E::ES_NIF, r"\b(?:\d{8}|[XYZ]\d{7})-?[A-Z]\b".into(), 0.8, 1.0, Some(v::es_nif), &["dni", "nie", "nif", "documento"]),

@@ -24,6 +24,7 @@ pub mod gazetteer;
 pub mod names;
 pub mod pattern;
 pub mod phone;
+pub mod quasi;
 pub mod secrets;
 pub mod structured;
 pub mod validators;

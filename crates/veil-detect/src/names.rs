@@ -57,15 +57,23 @@ const STRONG_PERSON_CUES: &[&str] = &[
     "i'm",
 ];
 
+/// One word of the text, as the name recognizers see it.
 #[derive(Debug, Clone)]
-struct Token<'a> {
-    start: usize,
-    end: usize,
-    text: &'a str,
-    lower: Cow<'a, str>,
-    cap: bool,
-    initial: bool,
-    sent_start: bool,
+pub(crate) struct Token<'a> {
+    /// Byte offset of the first character.
+    pub(crate) start: usize,
+    /// Byte offset past the last character.
+    pub(crate) end: usize,
+    /// The word as written.
+    pub(crate) text: &'a str,
+    /// The word in lower case.
+    pub(crate) lower: Cow<'a, str>,
+    /// Capitalised (and not the pronoun "I'm").
+    pub(crate) cap: bool,
+    /// A single capital letter.
+    pub(crate) initial: bool,
+    /// First word of a sentence, line or quotation.
+    pub(crate) sent_start: bool,
 }
 
 /// Titles that introduce a person's name.
@@ -200,7 +208,7 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// Nationalities and languages: capitalised, never a person's name here.
-const NATIONALITIES: &[&str] = &[
+pub(crate) const NATIONALITIES: &[&str] = &[
     "american",
     "british",
     "english",
@@ -404,6 +412,7 @@ const ORG_WORDS: &[&str] = &[
 pub struct NameRecognizer {
     person: Arc<str>,
     location: Arc<str>,
+    quasi: crate::quasi::QuasiRecognizer,
 }
 
 impl Default for NameRecognizer {
@@ -421,7 +430,8 @@ fn is_sentence_break(gap: &str) -> bool {
     })
 }
 
-fn tokenize(text: &str) -> Vec<Token<'_>> {
+/// Split `text` into word tokens (letters, inner apostrophes and hyphens).
+pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::new();
     let mut iter = text.char_indices().peekable();
     let mut prev_end = 0;
@@ -601,16 +611,68 @@ fn lower_window(text: &str, start: usize, back: usize) -> String {
     text[lo..start].to_lowercase()
 }
 
+/// Other mentions of a name already found in the same text ("directed by
+/// Philip Latourelle and starring Latourelle", "Mr. Spears … Spears said"):
+/// each capitalised word of at least three letters of a PERSON candidate in
+/// `found` that is not an ordinary word or a title, where it stands again
+/// outside any PERSON candidate, becomes a PERSON candidate (score 0.7,
+/// never above the mention it copies). Appended to `out`.
+pub(crate) fn other_mentions(text: &str, found: &[Candidate], out: &mut Vec<Candidate>) {
+    let g = Gazetteer::get();
+    let persons: Vec<&Candidate> = found
+        .iter()
+        .filter(|c| c.entity == EntityType::PERSON)
+        .collect();
+    if persons.is_empty() {
+        return;
+    }
+    let mut words: Vec<(&str, f32, Arc<str>)> = Vec::new();
+    for c in &persons {
+        for t in tokenize(&text[c.start..c.end]) {
+            let l = t.lower.as_ref();
+            if t.cap
+                && t.text.chars().count() >= 3
+                && !g.is_word(l)
+                && !TITLE_SET.contains(l)
+                && !STOP_SET.contains(l)
+                && !words.iter().any(|(w, _, _)| *w == t.text)
+            {
+                words.push((t.text, c.score.min(0.7), c.recognizer.clone()));
+            }
+        }
+    }
+    if words.is_empty() {
+        return;
+    }
+    for t in tokenize(text) {
+        let Some((_, score, recognizer)) = words.iter().find(|(w, _, _)| *w == t.text) else {
+            continue;
+        };
+        if persons.iter().any(|c| c.start < t.end && t.start < c.end) {
+            continue;
+        }
+        out.push(Candidate {
+            entity: EntityType::PERSON,
+            start: t.start,
+            end: t.end,
+            score: *score,
+            recognizer: recognizer.clone(),
+        });
+    }
+}
+
 impl NameRecognizer {
     /// Build the recognizer (the gazetteers load on first use).
     pub fn new() -> Self {
         NameRecognizer {
             person: Arc::from("person_gazetteer"),
             location: Arc::from("location_gazetteer"),
+            quasi: crate::quasi::QuasiRecognizer::default(),
         }
     }
 
-    /// Append PERSON and LOCATION candidates in `text` to `out`.
+    /// Append PERSON and LOCATION candidates in `text` to `out`, and the
+    /// quasi-identifiers (AGE, NRP, TITLE, ORGANIZATION) found with the same tokens.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
         let g = Gazetteer::get();
         let tokens = tokenize(text);
@@ -627,6 +689,8 @@ impl NameRecognizer {
         let mut used = vec![false; tokens.len()];
         self.places(text, &tokens, g, lowercase_text, shouting, &mut used, out);
         self.persons(text, &tokens, g, lowercase_text, shouting, &used, out);
+        self.quasi
+            .analyze(text, &tokens, g, &used, lowercase_text || shouting, out);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -892,6 +956,13 @@ impl NameRecognizer {
             && !titled_before(text, run[0].start)
             && in_firm_triple(text, run[0].start, run[0].end, g)
         {
+            out.push(Candidate {
+                entity: EntityType::ORGANIZATION,
+                start: run[0].start,
+                end: run[0].end,
+                score: 0.7,
+                recognizer: self.quasi.org.clone(),
+            });
             return;
         }
         if classes.contains(&Class::Org) {

@@ -1,0 +1,1046 @@
+//! Quasi-identifiers in free text: a person's age (AGE), nationality,
+//! religion or political group (NRP), title — honorific or occupation —
+//! (TITLE) and organisation (ORGANIZATION).
+//!
+//! None of these names a person alone; together with the rest of a record
+//! they can, which is why Presidio's labelled sets mark them and why the
+//! default redaction policy removes them. Each rule wants evidence beyond
+//! the word itself, so ordinary prose keeps its words:
+//! - AGE: a number of years with its phrase ("a 61 year old", "aged 64",
+//!   "just turned 40", "i'm 58 y/o"), 1 to 125;
+//! - NRP: a word from the nationality, religion and party lists;
+//! - TITLE: an honorific before a capitalised name ("Dr. Kyle Kuefer"), or an
+//!   occupation (a phrase ending in an occupational noun such as "engineer",
+//!   "clerk", "nurse") where a cue says it is one: "work … as", "I am a",
+//!   "the Publicist, said", or a line of its own in a signature block;
+//! - ORGANIZATION: capitalised words ending in a company word ("Loqate Inc",
+//!   "Rapid Cycle Solutions"), or after an employment cue ("I work for
+//!   Karmadata", "a year at Inrix Traffic").
+
+use crate::Candidate;
+use crate::gazetteer::Gazetteer;
+use crate::names::{NATIONALITIES, Token};
+use regex::Regex;
+use rustc_hash::FxHashSet as HashSet;
+use std::sync::{Arc, LazyLock};
+use veil_core::EntityType;
+
+/// A number of years with the phrase that makes it an age; the age is
+/// whichever group matched.
+static AGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:(\d{1,3})[\s-]?(?:years?|yrs?)[\s-]old\b",
+        r"|(\d{1,3})\s?(?:y/o|y\.o\.|yo)\b",
+        r"|(?:aged|age of|age:?)\s+(\d{1,3})\b",
+        r"|(?:turn|turns|turned|turning)\s+(\d{1,3})\b(?:\s*(?:years|[.,;!?]|$))",
+        r"|(?:he|she|i|they|we) (?:was|is|am|were)\s+(\d{1,3})\s*[.,;!?])"
+    ))
+    .unwrap_or_else(|e| unreachable!("built-in AGE pattern: {e}"))
+});
+
+/// Demonyms and adjectives of nationality beyond the name recognizer's list,
+/// religions and political groups.
+const MORE_NRP: &[&str] = &[
+    "afghan",
+    "albanian",
+    "andorran",
+    "angolan",
+    "armenian",
+    "azerbaijani",
+    "bahraini",
+    "bangladeshi",
+    "belarusian",
+    "bolivian",
+    "bosnian",
+    "botswanan",
+    "bruneian",
+    "burmese",
+    "cambodian",
+    "cameroonian",
+    "chilean",
+    "colombian",
+    "congolese",
+    "cuban",
+    "dominican",
+    "ecuadorian",
+    "emirati",
+    "eritrean",
+    "ethiopian",
+    "fijian",
+    "filipino",
+    "georgian",
+    "ghanaian",
+    "greenlander",
+    "guatemalan",
+    "haitian",
+    "honduran",
+    "indonesian",
+    "iraqi",
+    "jamaican",
+    "jordanian",
+    "kazakh",
+    "kuwaiti",
+    "kyrgyz",
+    "lao",
+    "lebanese",
+    "liberian",
+    "libyan",
+    "luxembourgish",
+    "macedonian",
+    "malagasy",
+    "malaysian",
+    "malian",
+    "mongolian",
+    "montenegrin",
+    "mozambican",
+    "namibian",
+    "nepalese",
+    "nepali",
+    "nicaraguan",
+    "omani",
+    "palestinian",
+    "panamanian",
+    "paraguayan",
+    "peruvian",
+    "qatari",
+    "rwandan",
+    "salvadoran",
+    "saudi",
+    "senegalese",
+    "singaporean",
+    "somali",
+    "sudanese",
+    "syrian",
+    "taiwanese",
+    "tajik",
+    "tanzanian",
+    "tibetan",
+    "turkmen",
+    "ugandan",
+    "uruguayan",
+    "uzbek",
+    "venezuelan",
+    "yemeni",
+    "zambian",
+    "zimbabwean",
+    "faroese",
+    "basque",
+    "catalan",
+    "flemish",
+    "kurdish",
+    "bavarian",
+    "texan",
+    "hispanic",
+    "latino",
+    "latina",
+    "arab",
+    "persian",
+    "swede",
+    "dane",
+    "finn",
+    "pole",
+    "scot",
+    "briton",
+    "brit",
+    "sikh",
+    "protestant",
+    "orthodox",
+    "mormon",
+    "evangelical",
+    "lutheran",
+    "baptist",
+    "methodist",
+    "anglican",
+    "presbyterian",
+    "quaker",
+    "shia",
+    "sunni",
+    "atheist",
+    "agnostic",
+    "democrats",
+    "republicans",
+    "socialist",
+    "communist",
+    "libertarian",
+    "tory",
+    "labour",
+];
+
+/// Nationality words a capital does not make an NRP by itself: languages
+/// and words with other common senses.
+const NRP_AMBIGUOUS: &[&str] = &[
+    "latin", "arabic", "hebrew", "turkey", "china", "democrat", "pole", "finn", "dane", "brit",
+];
+
+static NRP_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| NATIONALITIES.iter().chain(MORE_NRP).copied().collect());
+
+/// Whether `lower` is a nationality, religion or party, or its plural.
+fn is_nrp(lower: &str) -> bool {
+    NRP_SET.contains(lower)
+        || lower
+            .strip_suffix('s')
+            .is_some_and(|s| NRP_SET.contains(s) && !s.ends_with("ese") && !s.ends_with("ish"))
+}
+
+/// Honorifics that precede a name.
+const HONORIFICS: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "madam",
+    "rev",
+];
+
+/// Nouns that end the name of an occupation.
+const OCCUPATIONS: &[&str] = &[
+    "accountant",
+    "actor",
+    "actuary",
+    "adjuster",
+    "administrator",
+    "advisor",
+    "adviser",
+    "agent",
+    "aide",
+    "analyst",
+    "architect",
+    "archivist",
+    "artist",
+    "assembler",
+    "assistant",
+    "attendant",
+    "attorney",
+    "auditor",
+    "baker",
+    "banker",
+    "barber",
+    "bartender",
+    "biologist",
+    "bookkeeper",
+    "broker",
+    "builder",
+    "butcher",
+    "buyer",
+    "carpenter",
+    "cashier",
+    "chef",
+    "chemist",
+    "cleaner",
+    "clerk",
+    "coach",
+    "controller",
+    "cook",
+    "coordinator",
+    "counselor",
+    "counsellor",
+    "courier",
+    "curator",
+    "dancer",
+    "dentist",
+    "designer",
+    "detective",
+    "developer",
+    "dietitian",
+    "director",
+    "dispatcher",
+    "doctor",
+    "drafter",
+    "driver",
+    "economist",
+    "editor",
+    "electrician",
+    "engineer",
+    "estimator",
+    "examiner",
+    "executive",
+    "farmer",
+    "firefighter",
+    "fitter",
+    "gardener",
+    "geologist",
+    "geographer",
+    "guard",
+    "hairdresser",
+    "handler",
+    "hygienist",
+    "inspector",
+    "installer",
+    "instructor",
+    "interpreter",
+    "investigator",
+    "janitor",
+    "journalist",
+    "judge",
+    "laborer",
+    "labourer",
+    "lawyer",
+    "lecturer",
+    "librarian",
+    "lineman",
+    "locksmith",
+    "machinist",
+    "maker",
+    "manager",
+    "mason",
+    "mechanic",
+    "merchandiser",
+    "midwife",
+    "miner",
+    "musician",
+    "nurse",
+    "nutritionist",
+    "officer",
+    "operator",
+    "optician",
+    "optometrist",
+    "packager",
+    "painter",
+    "paralegal",
+    "paramedic",
+    "pharmacist",
+    "photographer",
+    "physician",
+    "physicist",
+    "physiotherapist",
+    "pilot",
+    "planner",
+    "platemaker",
+    "plumber",
+    "porter",
+    "producer",
+    "professor",
+    "programmer",
+    "psychologist",
+    "psychiatrist",
+    "publicist",
+    "radiographer",
+    "receptionist",
+    "repairer",
+    "reporter",
+    "representative",
+    "researcher",
+    "roofer",
+    "salesman",
+    "saleswoman",
+    "salesperson",
+    "scientist",
+    "secretary",
+    "setter",
+    "soldier",
+    "specialist",
+    "statistician",
+    "supervisor",
+    "surgeon",
+    "surveyor",
+    "tailor",
+    "teacher",
+    "technician",
+    "technologist",
+    "tender",
+    "teller",
+    "tester",
+    "therapist",
+    "trainer",
+    "translator",
+    "tutor",
+    "typist",
+    "underwriter",
+    "veterinarian",
+    "waiter",
+    "waitress",
+    "welder",
+    "worker",
+    "writer",
+];
+
+/// Words before an occupation that mark it as someone's job.
+const OCCUPATION_CUES: &[&str] = &[
+    " as",
+    " as a",
+    " as an",
+    " i am a",
+    " i am an",
+    " i'm a",
+    " i'm an",
+    " is a",
+    " is an",
+    " was a",
+    " was an",
+    " works as",
+    " worked as",
+    " job title",
+    " occupation",
+    " position",
+    " profession",
+    " title",
+];
+
+/// Words that end an organisation's name.
+const ORG_SUFFIXES: &[&str] = &[
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "group",
+    "plc",
+    "gmbh",
+    "holdings",
+    "industries",
+    "enterprises",
+    "ventures",
+    "technologies",
+    "technology",
+    "solutions",
+    "systems",
+    "partners",
+    "associates",
+    "consulting",
+    "consultants",
+    "services",
+    "labs",
+    "laboratories",
+    "analytics",
+    "software",
+    "networks",
+    "media",
+    "studios",
+    "logistics",
+    "energy",
+    "insurance",
+    "capital",
+    "bank",
+    "research",
+    "pharmaceuticals",
+    "foundation",
+    "institute",
+    "university",
+    "college",
+    "hospital",
+    "clinic",
+    "agency",
+    "association",
+    "airlines",
+    "motors",
+    "foods",
+    "brands",
+    "communications",
+    "financial",
+    "investments",
+    "management",
+    "marketing",
+    "realty",
+    "properties",
+    "construction",
+    "engineering",
+    "electronics",
+    "manufacturing",
+    "sciences",
+    "innovation",
+    "innovations",
+    "appraisals",
+    "movers",
+    "orchestra",
+    "band",
+    "choir",
+    "ensemble",
+];
+
+/// Suffixes that follow an organisation's name without being part of it
+/// ("The Garmin Orchestra" names Garmin).
+const ENSEMBLES: &[&str] = &["orchestra", "band", "choir", "ensemble"];
+
+/// Phrases after which capitalised words name an employer.
+const ORG_CUES: &[&str] = &[
+    "work for",
+    "works for",
+    "worked for",
+    "working for",
+    "work at",
+    "works at",
+    "worked at",
+    "working at",
+    "employed by",
+    "employed at",
+    "job at",
+    "year at",
+    "years at",
+    "joined",
+    "joining",
+    "recorded for",
+    "later became",
+    "looking to support",
+    "employer",
+    "company",
+    "address of",
+];
+
+/// Phrases after a capitalised word that make it an organisation.
+const ORG_CUES_AFTER: &[&str] = &[" is the brainchild", " office", " headquarters"];
+
+/// Nouns that make "X is a(n) <nationality> …" a company.
+const ORG_NOUNS: &[&str] = &[
+    "multinational",
+    "company",
+    "firm",
+    "startup",
+    "bank",
+    "corporation",
+    "501(c)3",
+    "501(c)(3)",
+    "nonprofit",
+    "non-profit",
+    "charity",
+];
+
+/// Whether `after` (lower case, what follows a capitalised run) says the run
+/// is an organisation: "… is the brainchild", "… office", "… is a German
+/// multinational".
+fn org_cue_after(after: &str) -> bool {
+    if ORG_CUES_AFTER.iter().any(|c| after.starts_with(c)) {
+        return true;
+    }
+    let Some(rest) = after
+        .strip_prefix(" is an ")
+        .or_else(|| after.strip_prefix(" is a "))
+    else {
+        return false;
+    };
+    let mut words = rest.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    ORG_NOUNS.contains(&first) || (is_nrp(first) && ORG_NOUNS.iter().any(|n| second.starts_with(n)))
+}
+
+/// Lower-case words that may stand inside an organisation's name.
+const ORG_INNER: &[&str] = &["and", "&"];
+
+/// Company words that make an organisation even in all-lower-case text.
+const STRONG_ORG_SUFFIXES: &[&str] = &[
+    "inc",
+    "incorporated",
+    "ltd",
+    "llc",
+    "llp",
+    "corp",
+    "plc",
+    "gmbh",
+];
+
+/// Words around a nationality word that make it a language or an
+/// institution, not a person's group: "studying English", "European Union".
+const LANGUAGE_BEFORE: &[&str] = &[
+    "speak", "speaks", "spoke", "speaking", "study", "studies", "studying", "studied", "learn",
+    "learning", "learned", "teach", "teaches", "taught", "fluent", "in",
+];
+const LANGUAGE_AFTER: &[&str] = &[
+    "union",
+    "language",
+    "languages",
+    "class",
+    "classes",
+    "lessons",
+    "course",
+    "translation",
+];
+
+static HONORIFIC_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| HONORIFICS.iter().copied().collect());
+static OCCUPATION_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| OCCUPATIONS.iter().copied().collect());
+static ORG_SUFFIX_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| ORG_SUFFIXES.iter().copied().collect());
+
+/// Function words that end an occupation phrase on the left.
+const STOPS: &[&str] = &[
+    "a", "an", "the", "as", "for", "to", "of", "is", "was", "am", "are", "my", "his", "her",
+    "their", "our", "your", "i", "he", "she", "we", "they", "and", "or", "at", "in", "on", "with",
+    "by", "from", "former", "new", "this", "that", "be", "been", "being", "not", "no", "very",
+];
+static STOP_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| STOPS.iter().copied().collect());
+
+/// The AGE, NRP, TITLE and ORGANIZATION recognizer.
+pub struct QuasiRecognizer {
+    age: Arc<str>,
+    nrp: Arc<str>,
+    title: Arc<str>,
+    pub(crate) org: Arc<str>,
+}
+
+impl Default for QuasiRecognizer {
+    fn default() -> Self {
+        QuasiRecognizer {
+            age: Arc::from("age_recognizer"),
+            nrp: Arc::from("nrp_recognizer"),
+            title: Arc::from("title_recognizer"),
+            org: Arc::from("organization_recognizer"),
+        }
+    }
+}
+
+fn push(
+    out: &mut Vec<Candidate>,
+    entity: EntityType,
+    start: usize,
+    end: usize,
+    score: f32,
+    r: &Arc<str>,
+) {
+    out.push(Candidate {
+        entity,
+        start,
+        end,
+        score,
+        recognizer: r.clone(),
+    });
+}
+
+/// The end of a token, past a period that belongs to it ("Dr.", "Inc.").
+fn with_period(text: &str, end: usize) -> usize {
+    if text[end..].starts_with('.') {
+        end + 1
+    } else {
+        end
+    }
+}
+
+impl QuasiRecognizer {
+    /// Append AGE, NRP, TITLE and ORGANIZATION candidates in `text` (already
+    /// split into `tokens`) to `out`; `used[i]` marks tokens a place claimed.
+    pub(crate) fn analyze(
+        &self,
+        text: &str,
+        tokens: &[Token<'_>],
+        g: &Gazetteer,
+        used: &[bool],
+        weak_case: bool,
+        out: &mut Vec<Candidate>,
+    ) {
+        self.ages(text, out);
+        self.nrps(tokens, weak_case, out);
+        self.titles(text, tokens, out);
+        self.organizations(text, tokens, g, used, weak_case, out);
+    }
+
+    fn ages(&self, text: &str, out: &mut Vec<Candidate>) {
+        if !text.bytes().any(|b| b.is_ascii_digit()) {
+            return;
+        }
+        for c in AGE.captures_iter(text) {
+            let Some((i, m)) = c
+                .iter()
+                .enumerate()
+                .skip(1)
+                .find_map(|(i, m)| m.map(|m| (i, m)))
+            else {
+                continue;
+            };
+            let years: u32 = m.as_str().parse().unwrap_or(0);
+            if !(1..=125).contains(&years) {
+                continue;
+            }
+            let score = match i {
+                1 | 2 => 0.85,
+                3 => 0.75,
+                _ => 0.65,
+            };
+            push(out, EntityType::AGE, m.start(), m.end(), score, &self.age);
+        }
+    }
+
+    fn nrps(&self, tokens: &[Token<'_>], weak_case: bool, out: &mut Vec<Candidate>) {
+        for (i, t) in tokens.iter().enumerate() {
+            let l = t.lower.as_ref();
+            if !is_nrp(l) {
+                continue;
+            }
+            let ambiguous = NRP_AMBIGUOUS.contains(&l);
+            let prev = i.checked_sub(1).map(|k| tokens[k].lower.as_ref());
+            let next = tokens.get(i + 1).map(|n| n.lower.as_ref());
+            if prev.is_some_and(|p| LANGUAGE_BEFORE.contains(&p))
+                || next.is_some_and(|n| LANGUAGE_AFTER.contains(&n))
+            {
+                continue;
+            }
+            let score = if t.cap && !ambiguous {
+                0.65
+            } else if weak_case || (!ambiguous && !t.cap) {
+                0.55
+            } else {
+                continue;
+            };
+            push(out, EntityType::NRP, t.start, t.end, score, &self.nrp);
+        }
+    }
+
+    fn titles(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+        for (i, t) in tokens.iter().enumerate() {
+            let l = t.lower.as_ref();
+            // Honorific + capitalised name: "Dr. Kyle", "Mrs Lennox".
+            if HONORIFIC_SET.contains(l)
+                && t.text.chars().next().is_some_and(char::is_uppercase)
+                && let Some(n) = tokens.get(i + 1)
+            {
+                let gap = &text[t.end..n.start];
+                if (gap == " " || gap == ". ") && n.cap {
+                    let end = with_period(text, t.end);
+                    push(out, EntityType::TITLE, t.start, end, 0.7, &self.title);
+                    continue;
+                }
+            }
+            if OCCUPATION_SET.contains(l) {
+                self.occupation(text, tokens, i, out);
+            }
+        }
+    }
+
+    /// An occupation phrase ending at `tokens[head]`, when a cue says it is one.
+    fn occupation(&self, text: &str, tokens: &[Token<'_>], head: usize, out: &mut Vec<Candidate>) {
+        // Grow left over content words on the same line, one space apart.
+        let mut lo = head;
+        while lo > 0 && head - lo < 4 {
+            let p = &tokens[lo - 1];
+            let gap = &text[p.end..tokens[lo].start];
+            if !(gap == " " || gap == ", ") || STOP_SET.contains(p.lower.as_ref()) {
+                break;
+            }
+            if gap == ", " && !p.lower.ends_with("ing") {
+                break;
+            }
+            lo -= 1;
+        }
+        let start = tokens[lo].start;
+        let end = tokens[head].end;
+        let line_lo = text[..start].rfind('\n').map_or(0, |p| p + 1);
+        let line_hi = text[end..].find('\n').map_or(text.len(), |p| end + p);
+        let before = text[line_lo..start].to_lowercase();
+        let after = &text[end..line_hi];
+        let b = format!(" {}", before.trim_end_matches([' ', ',', ':']));
+        let cued = OCCUPATION_CUES.iter().any(|c| b.ends_with(c))
+            // "Debra Stuit, the Publicist, said"
+            || (b.ends_with(", the") && after.starts_with(','))
+            // A line of its own (signature blocks).
+            || (before.trim().is_empty() && after.trim().is_empty());
+        if cued {
+            push(out, EntityType::TITLE, start, end, 0.6, &self.title);
+        }
+    }
+
+    fn organizations(
+        &self,
+        text: &str,
+        tokens: &[Token<'_>],
+        g: &Gazetteer,
+        used: &[bool],
+        weak_case: bool,
+        out: &mut Vec<Candidate>,
+    ) {
+        let capital = |t: &Token<'_>| {
+            t.cap
+                || (weak_case
+                    && !STOP_SET.contains(t.lower.as_ref())
+                    && (!g.is_word(t.lower.as_ref()) || ORG_SUFFIX_SET.contains(t.lower.as_ref())))
+        };
+        // Organisations found, and the other capitalised runs (list partners).
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            if used[i] || !capital(t) {
+                i += 1;
+                continue;
+            }
+            // A run of capitalised words (lower-case joiners inside), one space apart.
+            let mut j = i + 1;
+            while j < tokens.len() && j - i < 6 && !used[j] {
+                let gap = &text[tokens[j - 1].end..tokens[j].start];
+                let joiner = ORG_INNER.contains(&tokens[j].lower.as_ref())
+                    && tokens
+                        .get(j + 1)
+                        .is_some_and(|n| n.cap && &text[tokens[j].end..n.start] == " ");
+                if !(gap == " " || gap == " & " || gap == "-") || !(capital(&tokens[j]) || joiner) {
+                    break;
+                }
+                j += 1;
+            }
+            // "The Avalara office", "The Garmin Orchestra": the article is not part of the name.
+            let lead = usize::from(j - i > 1 && tokens[i].lower == "the");
+            let run = &tokens[i + lead..j];
+            let start = run[0].start;
+            let end = run[run.len() - 1].end;
+            // Suffix: the run's last word is a company word.
+            if let Some(k) = run
+                .iter()
+                .rposition(|t| ORG_SUFFIX_SET.contains(t.lower.as_ref()))
+                && k > 0
+                && !STOP_SET.contains(run[0].lower.as_ref())
+                && (!weak_case || STRONG_ORG_SUFFIXES.contains(&run[k].lower.as_ref()))
+            {
+                let end = if ENSEMBLES.contains(&run[k].lower.as_ref()) {
+                    run[k - 1].end
+                } else {
+                    with_period(text, run[k].end)
+                };
+                push(out, EntityType::ORGANIZATION, start, end, 0.8, &self.org);
+                found.push((start, end));
+                i = j;
+                continue;
+            }
+            let before = text[crate::context::floor_char(text, start.saturating_sub(24))..start]
+                .to_lowercase();
+            let b = before.trim_end();
+            let after = &text[end..crate::context::floor_char(text, (end + 24).min(text.len()))];
+            let cue_before = ORG_CUES.iter().any(|c| {
+                b.ends_with(c)
+                    && b[..b.len() - c.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|ch| !ch.is_alphanumeric())
+            });
+            // "meet Monday at Corelogic, 0896 69 Farnell Street": a business with its address.
+            let at_address = (b.ends_with(" at") || b.ends_with(" of"))
+                && after
+                    .strip_prefix(", ")
+                    .or_else(|| after.strip_prefix(" is "))
+                    .is_some_and(|r| {
+                        r.starts_with(|c: char| c.is_ascii_digit())
+                            || r.starts_with("PSC")
+                            || r.starts_with("Unit")
+                            || r.starts_with("USNS")
+                            || r.starts_with("USS")
+                    });
+            let cue_after = org_cue_after(&after.to_lowercase());
+            // Not a person: no known first name among the words.
+            let personal = run.iter().any(|t| {
+                g.first.get(t.lower.as_ref()).is_some_and(|&f| f >= 0.03)
+                    && !g.is_word(t.lower.as_ref())
+            });
+            if (cue_before || cue_after || at_address)
+                && !personal
+                && !STOP_SET.contains(run[0].lower.as_ref())
+            {
+                push(out, EntityType::ORGANIZATION, start, end, 0.65, &self.org);
+                found.push((start, end));
+            } else {
+                runs.push((start, end));
+            }
+            i = j;
+        }
+        self.list_partners(text, &found, &runs, out);
+    }
+
+    /// In a list of names ("Citigroup, Infocommerce Group and 3 Round
+    /// Stones Inc."), the partners of an organisation found by its suffix or
+    /// a cue are organisations too: capitalised runs joined to it, directly
+    /// or through other partners, by ", ", " and ", ", and " or " & ".
+    fn list_partners(
+        &self,
+        text: &str,
+        found: &[(usize, usize)],
+        runs: &[(usize, usize)],
+        out: &mut Vec<Candidate>,
+    ) {
+        if found.is_empty() || runs.is_empty() {
+            return;
+        }
+        let joined = |a: (usize, usize), b: (usize, usize)| -> bool {
+            let (x, y) = if a.1 <= b.0 { (a, b) } else { (b, a) };
+            x.1 <= y.0
+                && matches!(
+                    text[x.1..y.0].trim_start_matches("'s"),
+                    ", " | " and " | ", and " | " & " | ", & "
+                )
+        };
+        let mut members: Vec<(usize, usize)> = found.to_vec();
+        let mut taken = vec![false; runs.len()];
+        loop {
+            let mut grew = false;
+            for (k, &r) in runs.iter().enumerate() {
+                if !taken[k] && members.iter().any(|&m| joined(m, r)) {
+                    taken[k] = true;
+                    members.push(r);
+                    grew = true;
+                    push(out, EntityType::ORGANIZATION, r.0, r.1, 0.6, &self.org);
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Analyzer, AnalyzerConfig};
+    use veil_core::EntityType;
+
+    fn found(text: &str, entity: &EntityType) -> Vec<String> {
+        let a = Analyzer::new(AnalyzerConfig::default()).expect("analyzer");
+        a.analyze(text)
+            .into_iter()
+            .filter(|f| &f.entity_type == entity)
+            .map(|f| text[f.start..f.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn ages_need_their_phrase() {
+        assert_eq!(
+            found("Mr. Spears is a 61 year old man.", &EntityType::AGE),
+            ["61"]
+        );
+        assert_eq!(
+            found("Patient is a 33-year-old male.", &EntityType::AGE),
+            ["33"]
+        );
+        assert_eq!(
+            found("He just turned 46 years old", &EntityType::AGE),
+            ["46"]
+        );
+        assert_eq!(found("I'll turn 40.", &EntityType::AGE), ["40"]);
+        assert_eq!(
+            found("from Križe, and i'm 58 y/o.", &EntityType::AGE),
+            ["58"]
+        );
+        assert_eq!(
+            found("She retired at the age of 64", &EntityType::AGE),
+            ["64"]
+        );
+        assert!(
+            found(
+                "Order 61 shipped in 3 boxes; turn 180 degrees.",
+                &EntityType::AGE
+            )
+            .is_empty()
+        );
+        assert!(found("He was 300 years old", &EntityType::AGE).is_empty());
+    }
+
+    #[test]
+    fn nationalities_religions_and_parties() {
+        assert_eq!(
+            found("a nice new Czech place downtown", &EntityType::NRP),
+            ["Czech"]
+        );
+        assert_eq!(
+            found("the paraguayans won", &EntityType::NRP),
+            ["paraguayans"]
+        );
+        assert!(found("I read it in Latin class", &EntityType::NRP).is_empty());
+        assert!(found("while studying English and journalism", &EntityType::NRP).is_empty());
+        assert!(found("the Treaty on European Union", &EntityType::NRP).is_empty());
+    }
+
+    #[test]
+    fn honorifics_and_cued_occupations() {
+        assert_eq!(
+            found("Hello, this is Dr. Kyle Kuefer.", &EntityType::TITLE),
+            ["Dr."]
+        );
+        assert_eq!(
+            found(
+                "I used to work for Transparagov as Dairy scientist, but quit.",
+                &EntityType::TITLE
+            ),
+            ["Dairy scientist"]
+        );
+        assert_eq!(
+            found("Debra Stuit, the Publicist, said: yes", &EntityType::TITLE),
+            ["Publicist"]
+        );
+        assert_eq!(
+            found(
+                "Ann Lee\n\nNetwork systems administrator\n\nPersonal Info",
+                &EntityType::TITLE
+            ),
+            ["Network systems administrator"]
+        );
+        // An occupation word in ordinary prose is not a title.
+        assert!(found("The engineer fixed the printer today.", &EntityType::TITLE).is_empty());
+        // "Miss" as a verb is not an honorific.
+        assert!(found("I miss Paris.", &EntityType::TITLE).is_empty());
+    }
+
+    #[test]
+    fn organizations_by_suffix_and_cue() {
+        assert_eq!(
+            found(
+                "which later became Loqate Inc in 2004.",
+                &EntityType::ORGANIZATION
+            ),
+            ["Loqate Inc"]
+        );
+        assert_eq!(
+            found(
+                "I work for Rapid Cycle Solutions",
+                &EntityType::ORGANIZATION
+            ),
+            ["Rapid Cycle Solutions"]
+        );
+        assert_eq!(
+            found("I work for Karmadata now", &EntityType::ORGANIZATION),
+            ["Karmadata"]
+        );
+        assert_eq!(
+            found(
+                "Civinomics is the brainchild of our 3 founders",
+                &EntityType::ORGANIZATION
+            ),
+            ["Civinomics"]
+        );
+        assert!(found("I work for John on Fridays", &EntityType::ORGANIZATION).is_empty());
+        assert_eq!(
+            found(
+                "The Avalara office is at 12 Main Street",
+                &EntityType::ORGANIZATION
+            ),
+            ["Avalara"]
+        );
+        assert_eq!(
+            found(
+                "The Garmin Orchestra was founded in 1971.",
+                &EntityType::ORGANIZATION
+            ),
+            ["Garmin"]
+        );
+        assert_eq!(
+            found(
+                "We'll meet Monday at Corelogic, 0896 69 Farnell Street",
+                &EntityType::ORGANIZATION
+            ),
+            ["Corelogic"]
+        );
+        // List partners of an organisation are organisations.
+        assert_eq!(
+            found(
+                "home city: Infocommerce Group, Citigroup and 3 Round Stones Inc.",
+                &EntityType::ORGANIZATION
+            ),
+            ["Infocommerce Group", "Citigroup", "Round Stones Inc."]
+        );
+        // Lower-case text: ordinary words with a company word are not a company.
+        assert!(
+            found(
+                "but the riff and building energy is a rock masterpiece",
+                &EntityType::ORGANIZATION
+            )
+            .is_empty()
+        );
+    }
+}
