@@ -412,5 +412,10 @@ mod tests {
             &EntityType::PERSON,
         );
         assert_eq!(v, ["Philip Latourelle", "Latourelle"]);
+        let v = spans(
+            "Is there a better pop song? Lamovec and Morales were precision engineers.",
+            &EntityType::PERSON,
+        );
+        assert_eq!(v, ["Lamovec", "Morales"]);
     }
 }

@@ -119,6 +119,12 @@ const PARTICLES: &[&str] = &[
 
 /// Phrases before a name that mark it as a person's.
 const PERSON_CUES_BEFORE: &[&str] = &[
+    "says",
+    "said",
+    "directed by",
+    "starring",
+    "written by",
+    "call me",
     "my name is",
     "name is",
     "name's",
@@ -644,13 +650,55 @@ pub(crate) fn other_mentions(text: &str, found: &[Candidate], out: &mut Vec<Cand
     if words.is_empty() {
         return;
     }
-    for t in tokenize(text) {
-        let Some((_, score, recognizer)) = words.iter().find(|(w, _, _)| *w == t.text) else {
-            continue;
-        };
+    let tokens = tokenize(text);
+    for (i, t) in tokens.iter().enumerate() {
         if persons.iter().any(|c| c.start < t.end && t.start < c.end) {
             continue;
         }
+        // "Usamov and Bowers were…": a capitalised word no list knows,
+        // coordinated with a found name, is a name too.
+        let l = t.lower.as_ref();
+        let unknown = t.cap
+            && t.text.chars().count() >= 3
+            && !g.is_word(l)
+            && !g.first.contains_key(l)
+            && g.last.get(l).is_none_or(|&r| r > 20000)
+            && !TITLE_SET.contains(l)
+            && !STOP_SET.contains(l)
+            && !NATIONALITY_SET.contains(l);
+        let is_found = |n: &Token<'_>| persons.iter().any(|c| c.start <= n.start && n.end <= c.end);
+        // The word beside `a` on the far side of ", ", " & " or " and ", if `b` is it.
+        let joined = |a: &Token<'_>, b: &Token<'_>, and: Option<&Token<'_>>| match and {
+            Some(m) => {
+                m.lower == "and" && &text[a.end..m.start] == " " && &text[m.end..b.start] == " "
+            }
+            None => matches!(&text[a.end..b.start], ", " | " & "),
+        };
+        let after = tokens
+            .get(i + 1)
+            .is_some_and(|n| is_found(n) && joined(t, n, None))
+            || tokens
+                .get(i + 2)
+                .is_some_and(|n| is_found(n) && joined(t, n, tokens.get(i + 1)));
+        let before = i
+            .checked_sub(1)
+            .is_some_and(|k| is_found(&tokens[k]) && joined(&tokens[k], t, None))
+            || i.checked_sub(2)
+                .is_some_and(|k| is_found(&tokens[k]) && joined(&tokens[k], t, tokens.get(k + 1)));
+        let partner = unknown && (after || before);
+        if partner {
+            out.push(Candidate {
+                entity: EntityType::PERSON,
+                start: t.start,
+                end: t.end,
+                score: 0.6,
+                recognizer: persons[0].recognizer.clone(),
+            });
+            continue;
+        }
+        let Some((_, score, recognizer)) = words.iter().find(|(w, _, _)| *w == t.text) else {
+            continue;
+        };
         out.push(Candidate {
             entity: EntityType::PERSON,
             start: t.start,
