@@ -66,7 +66,7 @@ impl AddressRecognizer {
         let continuation = compile(
             "street_address",
             &format!(
-                r"^(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t\n]*|[ \t]*(?:>|\?\?\?|•|\|)[ \t]*|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
+                r"^(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n?[ \t]*(?:>|\?\?\?|•|\|)[ \t]*|[ \t]*\n[ \t\n]*|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
             ),
         )?;
         let rules = specs

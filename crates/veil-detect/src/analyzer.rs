@@ -171,6 +171,11 @@ impl Analyzer {
             cands.extend(more.into_iter().filter(|c| c.score >= self.min_score));
         }
         extend_places_over_numbers(text, &mut cands);
+        if self.names.is_some() {
+            let mut more = Vec::new();
+            block_organizations(text, &cands, &mut more);
+            cands.extend(more);
+        }
         let mut cands = merge_same_type(cands);
         drop_names_inside_places(&mut cands);
         resolve_overlaps(&mut cands)
@@ -247,6 +252,93 @@ pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
         out.push(c);
     }
     out
+}
+
+/// Separators between the parts of a contact block: lines, and the `>`,
+/// `•`, `|` or `???` (a mis-decoded bullet) that some exports put between them.
+fn block_parts(text: &str) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut push = |from: usize, to: usize| {
+        let seg = &text[from..to];
+        let s = from + (seg.len() - seg.trim_start().len());
+        let e = from + seg.trim_end().len();
+        if e > s {
+            parts.push((s, e));
+        }
+    };
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let len = match c {
+            '\n' | '>' | '|' | '•' => c.len_utf8(),
+            '?' if text[i..].starts_with("???") => 3,
+            _ => continue,
+        };
+        push(start, i);
+        start = i + len;
+        while chars.peek().is_some_and(|&(j, _)| j < start) {
+            chars.next();
+        }
+    }
+    push(start, text.len());
+    parts
+}
+
+/// In a contact block ("Benito Bianchi > Locavore > 040 Snellmaninkatu
+/// 55"), a part of one to five capitalised words, without digits and with no
+/// candidate on it, standing after a part that is a found PERSON or TITLE
+/// and before a part that starts with a found address, phone, e-mail or
+/// name, is the person's organisation (ORGANIZATION, score 0.6).
+pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
+    if !text.contains(['\n', '>', '|', '?']) && !text.contains('•') {
+        return;
+    }
+    let parts = block_parts(text);
+    if parts.len() < 3 {
+        return;
+    }
+    // Every letter of the part lies in a candidate of one of `types`.
+    let covered_by = |(s, e): (usize, usize), types: &[&str]| {
+        text[s..e]
+            .char_indices()
+            .filter(|(_, c)| c.is_alphanumeric())
+            .all(|(i, _)| {
+                cands.iter().any(|c| {
+                    c.start <= s + i && s + i < c.end && types.contains(&c.entity.as_str())
+                })
+            })
+    };
+    let starts_with = |(s, _): (usize, usize), types: &[&str]| {
+        cands
+            .iter()
+            .any(|c| c.start == s && types.contains(&c.entity.as_str()))
+    };
+    for k in 1..parts.len() - 1 {
+        let (s, e) = parts[k];
+        let seg = &text[s..e];
+        let words: Vec<&str> = seg.split_whitespace().collect();
+        let shaped = !words.is_empty()
+            && words.len() <= 5
+            && !seg.contains(|c: char| c.is_ascii_digit() || c == '@' || c == ':')
+            && words[0].chars().next().is_some_and(char::is_uppercase);
+        if !shaped || cands.iter().any(|c| c.start < e && s < c.end) {
+            continue;
+        }
+        let prev = covered_by(parts[k - 1], &["PERSON", "TITLE"]);
+        let next = starts_with(
+            parts[k + 1],
+            &["LOCATION", "PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS"],
+        ) || text[parts[k + 1].0..].starts_with(|c: char| c.is_ascii_digit());
+        if prev && next {
+            out.push(Candidate {
+                entity: EntityType::ORGANIZATION,
+                start: s,
+                end: e,
+                score: 0.6,
+                recognizer: std::sync::Arc::from("organization_recognizer"),
+            });
+        }
+    }
 }
 
 /// A postcode or house number written beside a place is part of the
@@ -417,5 +509,17 @@ mod tests {
             &EntityType::PERSON,
         );
         assert_eq!(v, ["Lamovec", "Morales"]);
+    }
+
+    #[test]
+    fn the_organisation_line_of_a_contact_block() {
+        let text = "> Benito Bianchi\n> Locavore\n> 040 Snellmaninkatu 55\n> Apt. 022\n> ESPOO";
+        assert_eq!(spans(text, &EntityType::ORGANIZATION), ["Locavore"]);
+        assert_eq!(
+            spans(text, &EntityType::LOCATION),
+            ["040 Snellmaninkatu 55\n> Apt. 022\n> ESPOO"]
+        );
+        let text = "??? Mr. Jerome Barbosa ??? Atsite ??? 78 Laugarvegur 66 ??? Suite 952";
+        assert_eq!(spans(text, &EntityType::ORGANIZATION), ["Atsite"]);
     }
 }
