@@ -11,9 +11,8 @@
 //! of the same type overlaps it) is printed beside it.
 //!
 //! Gold labels are mapped as presidio-research does: STREET_ADDRESS,
-//! ADDRESS and GPE to LOCATION, DOMAIN_NAME to URL. Gold labels of types
-//! Veil does not detect (ORGANIZATION, TITLE, AGE, NRP, ZIP_CODE …) count as
-//! "no entity".
+//! ADDRESS and GPE to LOCATION, DOMAIN_NAME to URL, PREFIX to TITLE. Gold
+//! labels of types Veil does not detect count as "no entity".
 
 use crate::cli::{EvalArgs, GoldFormat};
 use anyhow::{Context, Result, bail};

@@ -165,11 +165,6 @@ impl Analyzer {
             .filter(|c| !allowed.iter().any(|&(s, e)| s <= c.start && c.end <= e))
             .collect();
         let mut cands = cands;
-        if self.names.is_some() {
-            let mut more = Vec::new();
-            crate::names::other_mentions(text, &cands, &mut more);
-            cands.extend(more.into_iter().filter(|c| c.score >= self.min_score));
-        }
         extend_places_over_numbers(text, &mut cands);
         if self.names.is_some() {
             let mut more = Vec::new();

@@ -623,11 +623,16 @@ fn lower_window(text: &str, start: usize, back: usize) -> String {
 /// `found` that is not an ordinary word or a title, where it stands again
 /// outside any PERSON candidate, becomes a PERSON candidate (score 0.7,
 /// never above the mention it copies). Appended to `out`.
-pub(crate) fn other_mentions(text: &str, found: &[Candidate], out: &mut Vec<Candidate>) {
+pub(crate) fn other_mentions(
+    text: &str,
+    tokens: &[Token<'_>],
+    found: &[Candidate],
+    out: &mut Vec<Candidate>,
+) {
     let g = Gazetteer::get();
     let persons: Vec<&Candidate> = found
         .iter()
-        .filter(|c| c.entity == EntityType::PERSON)
+        .filter(|c| c.entity == EntityType::PERSON && c.score >= crate::analyzer::DEFAULT_MIN_SCORE)
         .collect();
     if persons.is_empty() {
         return;
@@ -650,7 +655,6 @@ pub(crate) fn other_mentions(text: &str, found: &[Candidate], out: &mut Vec<Cand
     if words.is_empty() {
         return;
     }
-    let tokens = tokenize(text);
     for (i, t) in tokens.iter().enumerate() {
         if persons.iter().any(|c| c.start < t.end && t.start < c.end) {
             continue;
@@ -739,6 +743,9 @@ impl NameRecognizer {
         self.persons(text, &tokens, g, lowercase_text, shouting, &used, out);
         self.quasi
             .analyze(text, &tokens, g, &used, lowercase_text || shouting, out);
+        let mut more = Vec::new();
+        other_mentions(text, &tokens, out, &mut more);
+        out.append(&mut more);
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -27,13 +27,15 @@ use veil_core::EntityType;
 
 /// A number of years with the phrase that makes it an age; the age is
 /// whichever group matched.
+/// (ASCII word boundaries and classes only, so the lazy DFA never falls back
+/// to the slow engine on non-ASCII text.)
 static AGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(?:(\d{1,3})[\s-]?(?:years?|yrs?)[\s-]old\b",
-        r"|(\d{1,3})\s?(?:y/o|y\.o\.|yo)\b",
-        r"|(?:aged|age of|age:?)\s+(\d{1,3})\b",
-        r"|(?:turn|turns|turned|turning)\s+(\d{1,3})\b(?:\s*(?:years|[.,;!?]|$))",
-        r"|(?:he|she|i|they|we) (?:was|is|am|were)\s+(\d{1,3})\s*[.,;!?])"
+        r"(?i)(?-u:\b)(?:([0-9]{1,3})[ \t\n-]?(?:years?|yrs?)[ \t\n-]old(?-u:\b)",
+        r"|([0-9]{1,3}) ?(?:y/o|y\.o\.|yo)(?-u:\b)",
+        r"|(?:aged|age of|age:?)[ \t\n]+([0-9]{1,3})(?-u:\b)",
+        r"|(?:turn|turns|turned|turning)[ \t\n]+([0-9]{1,3})(?-u:\b)(?:[ \t\n]*(?:years|[.,;!?]|$))",
+        r"|(?:he|she|i|they|we) (?:was|is|am|were)[ \t\n]+([0-9]{1,3})[ \t\n]*[.,;!?])"
     ))
     .unwrap_or_else(|e| unreachable!("built-in AGE pattern: {e}"))
 });
@@ -506,6 +508,18 @@ const ORG_NOUNS: &[&str] = &[
     "charity",
 ];
 
+/// Whether `b` ends with the words `cue` (ASCII case-insensitive), at a word start.
+fn ends_with_word_ci(b: &str, cue: &str) -> bool {
+    let n = cue.len();
+    b.len() >= n
+        && b.is_char_boundary(b.len() - n)
+        && b[b.len() - n..].eq_ignore_ascii_case(cue)
+        && b[..b.len() - n]
+            .chars()
+            .next_back()
+            .is_none_or(|ch| !ch.is_alphanumeric())
+}
+
 /// Whether `after` (lower case, what follows a capitalised run) says the run
 /// is an organisation: "… is the brainchild", "… office", "… is a German
 /// multinational".
@@ -801,30 +815,22 @@ impl QuasiRecognizer {
                 i = j;
                 continue;
             }
-            let before = text[crate::context::floor_char(text, start.saturating_sub(24))..start]
-                .to_lowercase();
-            let b = before.trim_end();
+            let b =
+                text[crate::context::floor_char(text, start.saturating_sub(24))..start].trim_end();
             let after = &text[end..crate::context::floor_char(text, (end + 24).min(text.len()))];
-            let cue_before = ORG_CUES.iter().any(|c| {
-                b.ends_with(c)
-                    && b[..b.len() - c.len()]
-                        .chars()
-                        .next_back()
-                        .is_none_or(|ch| !ch.is_alphanumeric())
-            });
+            let cue_before = ORG_CUES.iter().any(|c| ends_with_word_ci(b, c));
             // "meet Monday at Corelogic, 0896 69 Farnell Street": a business with its address.
-            let at_address = (b.ends_with(" at") || b.ends_with(" of"))
+            let at_address = (ends_with_word_ci(b, "at") || ends_with_word_ci(b, "of"))
                 && after
                     .strip_prefix(", ")
                     .or_else(|| after.strip_prefix(" is "))
                     .is_some_and(|r| {
                         r.starts_with(|c: char| c.is_ascii_digit())
-                            || r.starts_with("PSC")
-                            || r.starts_with("Unit")
-                            || r.starts_with("USNS")
-                            || r.starts_with("USS")
+                            || ["PSC", "Unit", "USNS", "USS"]
+                                .iter()
+                                .any(|p| r.starts_with(p))
                     });
-            let cue_after = org_cue_after(&after.to_lowercase());
+            let cue_after = after.starts_with(' ') && org_cue_after(&after.to_lowercase());
             // Not a person: no known first name among the words.
             let personal = run.iter().any(|t| {
                 g.first.get(t.lower.as_ref()).is_some_and(|&f| f >= 0.03)
