@@ -437,7 +437,7 @@ pub fn resolve_overlaps(cands: &mut [Candidate]) -> Vec<Finding> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -461,7 +461,8 @@ mod tests {
         assert_eq!(out[1].entity_type, EntityType::LOCATION);
     }
 
-    fn spans(text: &str, entity: &EntityType) -> Vec<String> {
+    /// The texts of the findings of type `entity` in `text`, default analyzer.
+    pub(crate) fn spans(text: &str, entity: &EntityType) -> Vec<String> {
         let a = Analyzer::new(AnalyzerConfig::default()).expect("analyzer");
         a.analyze(text)
             .into_iter()

@@ -893,17 +893,8 @@ impl QuasiRecognizer {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Analyzer, AnalyzerConfig};
+    use crate::analyzer::tests::spans as found;
     use veil_core::EntityType;
-
-    fn found(text: &str, entity: &EntityType) -> Vec<String> {
-        let a = Analyzer::new(AnalyzerConfig::default()).expect("analyzer");
-        a.analyze(text)
-            .into_iter()
-            .filter(|f| &f.entity_type == entity)
-            .map(|f| text[f.start..f.end].to_string())
-            .collect()
-    }
 
     #[test]
     fn ages_need_their_phrase() {
