@@ -639,7 +639,10 @@ pub(crate) fn other_mentions(
     }
     let mut words: Vec<(&str, f32, Arc<str>)> = Vec::new();
     for c in &persons {
-        for t in tokenize(&text[c.start..c.end]) {
+        for t in tokens
+            .iter()
+            .filter(|t| c.start <= t.start && t.end <= c.end)
+        {
             let l = t.lower.as_ref();
             if t.cap
                 && t.text.chars().count() >= 3
@@ -678,18 +681,22 @@ pub(crate) fn other_mentions(
             }
             None => matches!(&text[a.end..b.start], ", " | " & "),
         };
-        let after = tokens
-            .get(i + 1)
-            .is_some_and(|n| is_found(n) && joined(t, n, None))
-            || tokens
-                .get(i + 2)
-                .is_some_and(|n| is_found(n) && joined(t, n, tokens.get(i + 1)));
-        let before = i
-            .checked_sub(1)
-            .is_some_and(|k| is_found(&tokens[k]) && joined(&tokens[k], t, None))
-            || i.checked_sub(2)
-                .is_some_and(|k| is_found(&tokens[k]) && joined(&tokens[k], t, tokens.get(k + 1)));
-        let partner = unknown && (after || before);
+        let after = || {
+            tokens
+                .get(i + 1)
+                .is_some_and(|n| is_found(n) && joined(t, n, None))
+                || tokens
+                    .get(i + 2)
+                    .is_some_and(|n| is_found(n) && joined(t, n, tokens.get(i + 1)))
+        };
+        let before = || {
+            i.checked_sub(1)
+                .is_some_and(|k| is_found(&tokens[k]) && joined(&tokens[k], t, None))
+                || i.checked_sub(2).is_some_and(|k| {
+                    is_found(&tokens[k]) && joined(&tokens[k], t, tokens.get(k + 1))
+                })
+        };
+        let partner = unknown && (after() || before());
         if partner {
             out.push(Candidate {
                 entity: EntityType::PERSON,
