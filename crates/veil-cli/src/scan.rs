@@ -27,53 +27,116 @@ const TABLE_ROWS: usize = 4096;
 /// Record-level problems printed before the rest are only counted.
 const MAX_PRINTED_PROBLEMS: usize = 20;
 
-struct Batcher<'a> {
-    analyzer: &'a Analyzer,
+/// One batch of texts on its way through the analyzer.
+struct Batch {
     texts: Vec<String>,
     /// Per text: the column header it is read under ("" for none).
     contexts: Vec<std::sync::Arc<str>>,
     origins: Vec<Origin>,
     bytes: usize,
+}
+
+/// A batch and its findings, text by text.
+type Analysed = (Batch, Vec<Vec<veil_core::Finding>>);
+
+/// Gathers texts into batches and keeps the analyzer busy: a full batch goes
+/// to the analysis thread (which runs it on the rayon pool) while this thread
+/// reads the next one and writes the findings of the last, in input order.
+/// At most two batches wait or run at once (bounded memory).
+struct Batcher {
+    current: Batch,
+    to_analyzer: Option<std::sync::mpsc::SyncSender<Batch>>,
+    analysed: std::sync::mpsc::Receiver<Analysed>,
+    in_flight: usize,
     progress: Option<indicatif::ProgressBar>,
 }
 
-impl Batcher<'_> {
+impl Batch {
+    fn new() -> Batch {
+        Batch {
+            texts: Vec::new(),
+            contexts: Vec::new(),
+            origins: Vec::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl Batcher {
     fn push(&mut self, sink: &mut Sink, origin: Origin, text: String) -> Result<()> {
         let context = match &origin {
             Origin::Cell { file, column, .. } => sink.column_context(*file, *column),
             _ => std::sync::Arc::from(""),
         };
-        self.contexts.push(context);
-        self.bytes += text.len();
-        self.texts.push(text);
-        self.origins.push(origin);
-        if self.bytes >= BATCH_BYTES || self.texts.len() >= BATCH_DOCS {
-            self.flush(sink)?;
+        let b = &mut self.current;
+        b.contexts.push(context);
+        b.bytes += text.len();
+        b.texts.push(text);
+        b.origins.push(origin);
+        if b.bytes >= BATCH_BYTES || b.texts.len() >= BATCH_DOCS {
+            self.send()?;
+            // Write what is ready without waiting.
+            while let Ok(done) = self.analysed.try_recv() {
+                self.write(sink, done)?;
+            }
         }
         Ok(())
     }
 
-    fn flush(&mut self, sink: &mut Sink) -> Result<()> {
-        if self.texts.is_empty() {
+    /// Hand the current batch to the analysis thread.
+    fn send(&mut self) -> Result<()> {
+        if self.current.texts.is_empty() {
             return Ok(());
         }
-        let results = self
-            .analyzer
-            .analyze_batch_in_context(&self.texts, &self.contexts);
-        self.contexts.clear();
-        for ((origin, text), findings) in self
-            .origins
-            .drain(..)
-            .zip(self.texts.drain(..))
-            .zip(results)
-        {
+        let batch = std::mem::replace(&mut self.current, Batch::new());
+        let tx = self
+            .to_analyzer
+            .as_ref()
+            .context("the analysis thread has already been closed")?;
+        tx.send(batch)
+            .map_err(|_| anyhow::anyhow!("the analysis thread stopped"))?;
+        self.in_flight += 1;
+        Ok(())
+    }
+
+    fn write(&mut self, sink: &mut Sink, (batch, results): Analysed) -> Result<()> {
+        self.in_flight -= 1;
+        for ((origin, text), findings) in batch.origins.into_iter().zip(batch.texts).zip(results) {
             sink.accept(origin, &text, findings)?;
         }
         if let Some(p) = &self.progress {
-            p.inc(self.bytes as u64);
+            p.inc(batch.bytes as u64);
         }
-        self.bytes = 0;
         Ok(())
+    }
+
+    /// Send the last batch, close the analysis thread's input and write
+    /// every remaining result.
+    fn finish(&mut self, sink: &mut Sink) -> Result<()> {
+        self.send()?;
+        self.to_analyzer = None;
+        while self.in_flight > 0 {
+            let done = self
+                .analysed
+                .recv()
+                .map_err(|_| anyhow::anyhow!("the analysis thread stopped"))?;
+            self.write(sink, done)?;
+        }
+        Ok(())
+    }
+}
+
+/// The analysis thread: analyse each batch received, in order, on the rayon pool.
+fn analysis_loop(
+    analyzer: &Analyzer,
+    batches: std::sync::mpsc::Receiver<Batch>,
+    done: std::sync::mpsc::Sender<Analysed>,
+) {
+    for batch in batches {
+        let results = analyzer.analyze_batch_in_context(&batch.texts, &batch.contexts);
+        if done.send((batch, results)).is_err() {
+            return;
+        }
     }
 }
 
@@ -158,18 +221,26 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         );
         bar
     });
+    let (to_analyzer, batches) = std::sync::mpsc::sync_channel::<Batch>(1);
+    let (done, analysed) = std::sync::mpsc::channel::<Analysed>();
     let mut batcher = Batcher {
-        analyzer: &analyzer,
-        texts: Vec::new(),
-        contexts: Vec::new(),
-        origins: Vec::new(),
-        bytes: 0,
+        current: Batch::new(),
+        to_analyzer: Some(to_analyzer),
+        analysed,
+        in_flight: 0,
         progress,
     };
-    for path in &args.paths {
-        scan_path(path, &args, &mut batcher, &mut sink)?;
-    }
-    batcher.flush(&mut sink)?;
+    std::thread::scope(|scope| -> Result<()> {
+        let analyzer = &analyzer;
+        scope.spawn(move || analysis_loop(analyzer, batches, done));
+        let read = args
+            .paths
+            .iter()
+            .try_for_each(|path| scan_path(path, &args, &mut batcher, &mut sink));
+        // Close the analysis thread's input whatever happened, so the scope ends.
+        let finished = batcher.finish(&mut sink);
+        read.and(finished)
+    })?;
     if let Some(p) = &batcher.progress {
         p.finish_and_clear();
     }
@@ -213,7 +284,7 @@ fn kind_of(path: &Path, args: &ScanArgs) -> InputKind {
     }
 }
 
-fn scan_path(path: &Path, args: &ScanArgs, b: &mut Batcher<'_>, sink: &mut Sink) -> Result<()> {
+fn scan_path(path: &Path, args: &ScanArgs, b: &mut Batcher, sink: &mut Sink) -> Result<()> {
     let display = path.display().to_string();
     if display == "-" {
         let stdin = std::io::stdin().lock();
@@ -248,7 +319,7 @@ fn scan_file(
     path: &Path,
     kind: InputKind,
     args: &ScanArgs,
-    b: &mut Batcher<'_>,
+    b: &mut Batcher,
     sink: &mut Sink,
 ) -> Result<()> {
     let display = path.display().to_string();
@@ -291,7 +362,7 @@ fn scan_reader(
     path: &Path,
     kind: InputKind,
     args: &ScanArgs,
-    b: &mut Batcher<'_>,
+    b: &mut Batcher,
     sink: &mut Sink,
 ) -> Result<()> {
     let file = sink.add_input(path.display().to_string(), Vec::new());
@@ -389,7 +460,7 @@ fn scan_table(
     path: &Path,
     kind: InputKind,
     args: &ScanArgs,
-    b: &mut Batcher<'_>,
+    b: &mut Batcher,
     sink: &mut Sink,
 ) -> Result<()> {
     let mut src = match open_table(path, kind, args.columns.as_deref(), args.lossy) {
@@ -407,7 +478,7 @@ fn scan_table(
 fn feed_table(
     src: &mut dyn veil_core::io::table::TableSource,
     file: usize,
-    b: &mut Batcher<'_>,
+    b: &mut Batcher,
     sink: &mut Sink,
 ) -> Result<()> {
     if sink.inputs[file].columns.is_empty() {

@@ -96,6 +96,49 @@ fn record_mode_keeps_one_line_per_input_with_code_point_offsets() {
 }
 
 #[test]
+fn many_batches_keep_input_order_and_counts() {
+    // More records than one batch holds, so several batches are in flight
+    // in the analysis pipeline at once; a bad line in the middle is counted.
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = String::new();
+    for i in 0..20_000 {
+        if i == 12_345 {
+            src.push_str("{broken\n");
+        } else if i % 3 == 0 {
+            src.push_str(&format!(
+                "{{\"id\": {i}, \"text\": \"write to u{i}@example.com\"}}\n"
+            ));
+        } else {
+            src.push_str(&format!(
+                "{{\"id\": {i}, \"text\": \"nothing to see here\"}}\n"
+            ));
+        }
+    }
+    let p = write(dir.path(), "many.jsonl", src);
+    let out = veil()
+        .args(["scan", "--format", "jsonl", "--threads", "2", "--no-names"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the bad line gives a non-zero exit"
+    );
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 20_000, "one output line per input line");
+    for (i, l) in lines.iter().enumerate() {
+        if i == 12_345 {
+            assert_eq!(l["line"], 12_346);
+            continue;
+        }
+        assert_eq!(l["id"], i as u64, "input order kept");
+        let n = l["findings"].as_array().unwrap().len();
+        assert_eq!(n, usize::from(i % 3 == 0), "line {i}");
+    }
+}
+
+#[test]
 fn text_and_id_fields_are_overridable() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(

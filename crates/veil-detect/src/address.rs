@@ -16,6 +16,9 @@ const UNIT: &str = r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Room|Rm|Bldg|
 pub struct AddressRecognizer {
     name: Arc<str>,
     rules: Vec<(Regex, f32)>,
+    /// All the rules in one set: a window is searched once by it, then only
+    /// by the rules it says match there.
+    rule_set: regex::RegexSet,
     /// The next part of an address block: a unit, a town, a region, a postcode,
     /// after a comma, a newline or a space.
     continuation: Regex,
@@ -69,13 +72,22 @@ impl AddressRecognizer {
                 r"^(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n?[ \t]*(?:>|\?\?\?|•|\|)[ \t]*|[ \t]*\n[ \t\n]*|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
             ),
         )?;
-        let rules = specs
+        let rules: Vec<(Regex, f32)> = specs
             .into_iter()
             .map(|(p, s)| compile("street_address", &p).map(|r| (r, s)))
             .collect::<Result<_, _>>()?;
+        let rule_set = regex::RegexSetBuilder::new(rules.iter().map(|(r, _)| r.as_str()))
+            .size_limit(1 << 26)
+            .dfa_size_limit(1 << 24)
+            .build()
+            .map_err(|e| Error::BadPattern {
+                recognizer: "street_address".to_string(),
+                message: e.to_string(),
+            })?;
         Ok(AddressRecognizer {
             name: Arc::from("street_address"),
             rules,
+            rule_set,
             continuation,
         })
     }
@@ -126,38 +138,41 @@ impl AddressRecognizer {
     /// whitespace, e.g. [`crate::pattern::digit_windows`]); the "corner of"
     /// rule, which need not hold a digit, reads the whole text.
     fn parts_in(&self, text: &str, windows: &[(usize, usize)], out: &mut Vec<Candidate>) {
-        let whole = [(0, text.len())];
-        for (i, (re, score)) in self.rules.iter().enumerate() {
-            let regions: &[(usize, usize)] = if i == CORNER_RULE {
-                if !text.contains("orner of") {
-                    continue;
-                }
-                &whole
-            } else {
-                windows
-            };
-            for &(lo, hi) in regions {
-                for caps in re.captures_iter(&text[lo..hi]) {
-                    let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
-                        continue;
-                    };
-                    let start = lo + m.start();
-                    let mut end = start + m.as_str().trim_end_matches([',', ' ', '\n', '\t']).len();
-                    if end <= start {
-                        continue;
-                    }
-                    if *score >= 0.6 {
-                        end = self.extend(text, end);
-                    }
-                    out.push(Candidate {
-                        entity: EntityType::LOCATION,
-                        start,
-                        end,
-                        score: *score,
-                        recognizer: self.name.clone(),
-                    });
+        if text.contains("orner of") {
+            self.rule_in(text, CORNER_RULE, (0, text.len()), out);
+        }
+        for &w in windows {
+            for i in self.rule_set.matches(&text[w.0..w.1]).iter() {
+                if i != CORNER_RULE {
+                    self.rule_in(text, i, w, out);
                 }
             }
+        }
+    }
+
+    /// The matches of rule `i` inside `window` of `text`, grown over the
+    /// block parts that follow them.
+    fn rule_in(&self, text: &str, i: usize, (lo, hi): (usize, usize), out: &mut Vec<Candidate>) {
+        let (re, score) = &self.rules[i];
+        for caps in re.captures_iter(&text[lo..hi]) {
+            let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
+                continue;
+            };
+            let start = lo + m.start();
+            let mut end = start + m.as_str().trim_end_matches([',', ' ', '\n', '\t']).len();
+            if end <= start {
+                continue;
+            }
+            if *score >= 0.6 {
+                end = self.extend(text, end);
+            }
+            out.push(Candidate {
+                entity: EntityType::LOCATION,
+                start,
+                end,
+                score: *score,
+                recognizer: self.name.clone(),
+            });
         }
     }
 }

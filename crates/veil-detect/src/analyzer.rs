@@ -42,6 +42,11 @@ impl Default for AnalyzerConfig {
 /// A ready-to-run set of recognizers. Cheap to share across threads.
 pub struct Analyzer {
     patterns: Vec<PatternRecognizer>,
+    /// The digit patterns (indices into `patterns`) and one set of all of
+    /// them: a window is searched once by the set, then only by the
+    /// patterns the set says match in it.
+    digit_patterns: Vec<usize>,
+    digit_set: regex::RegexSet,
     phone: Option<PhoneRecognizer>,
     names: Option<NameRecognizer>,
     address: Option<AddressRecognizer>,
@@ -55,10 +60,22 @@ impl Analyzer {
     /// Build the recognizers the configuration enables.
     pub fn new(config: AnalyzerConfig) -> Result<Analyzer, Error> {
         let wants = |e: &EntityType| config.entities.as_ref().is_none_or(|s| s.contains(e));
-        let patterns = crate::builtin::pii_recognizers()?
+        let patterns: Vec<PatternRecognizer> = crate::builtin::pii_recognizers()?
             .into_iter()
             .filter(|p| wants(&p.entity))
             .collect();
+        let digit_patterns: Vec<usize> = (0..patterns.len())
+            .filter(|&i| needs_digit(&patterns[i].entity))
+            .collect();
+        let digit_set =
+            regex::RegexSetBuilder::new(digit_patterns.iter().map(|&i| patterns[i].regex.as_str()))
+                .size_limit(1 << 26)
+                .dfa_size_limit(1 << 24)
+                .build()
+                .map_err(|e| Error::BadPattern {
+                    recognizer: "digit pattern set".to_string(),
+                    message: e.to_string(),
+                })?;
         let phone = if wants(&EntityType::PHONE_NUMBER) {
             Some(PhoneRecognizer::new()?)
         } else {
@@ -82,6 +99,8 @@ impl Analyzer {
         };
         Ok(Analyzer {
             patterns,
+            digit_patterns,
+            digit_set,
             phone,
             names,
             address,
@@ -104,19 +123,16 @@ impl Analyzer {
             return out;
         }
         let windows = crate::pattern::digit_windows(text);
-        let whole = [(0, text.len())];
-        for p in &self.patterns {
-            let regions: &[(usize, usize)] = if needs_digit(&p.entity) {
-                &windows
-            } else {
-                &whole
-            };
+        for &w in &windows {
+            for k in self.digit_set.matches(&text[w.0..w.1]).iter() {
+                self.patterns[self.digit_patterns[k]].analyze_window(text, w, &mut out);
+            }
+        }
+        for p in self.patterns.iter().filter(|p| !needs_digit(&p.entity)) {
             if p.entity == EntityType::EMAIL_ADDRESS && !text.contains('@') {
                 continue;
             }
-            for &w in regions {
-                p.analyze_window(text, w, &mut out);
-            }
+            p.analyze_window(text, (0, text.len()), &mut out);
         }
         if let Some(p) = &self.phone {
             // Spans already claimed by a validated identifier (card, IBAN,
@@ -292,21 +308,36 @@ pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candid
     if parts.len() < 3 {
         return;
     }
-    // Every letter of the part lies in a candidate of one of `types`.
-    let covered_by = |(s, e): (usize, usize), types: &[&str]| {
+    // Per part, in one pass over the candidates (each looks only at the
+    // parts it overlaps): whether any candidate touches it, whether one of
+    // the "next part" types starts it, and the PERSON/TITLE spans on it.
+    let mut touched = vec![false; parts.len()];
+    let mut led = vec![false; parts.len()];
+    let mut named: Vec<Vec<(usize, usize)>> = vec![Vec::new(); parts.len()];
+    for c in cands {
+        let first = parts.partition_point(|&(_, e)| e <= c.start);
+        for (k, &(s, _)) in parts.iter().enumerate().skip(first) {
+            if s >= c.end {
+                break;
+            }
+            touched[k] = true;
+            let t = c.entity.as_str();
+            if c.start == s && matches!(t, "LOCATION" | "PERSON" | "PHONE_NUMBER" | "EMAIL_ADDRESS")
+            {
+                led[k] = true;
+            }
+            if matches!(t, "PERSON" | "TITLE") {
+                named[k].push((c.start, c.end));
+            }
+        }
+    }
+    // Every letter of part `k` lies in a PERSON or TITLE candidate.
+    let covered = |k: usize| {
+        let (s, e) = parts[k];
         text[s..e]
             .char_indices()
             .filter(|(_, c)| c.is_alphanumeric())
-            .all(|(i, _)| {
-                cands.iter().any(|c| {
-                    c.start <= s + i && s + i < c.end && types.contains(&c.entity.as_str())
-                })
-            })
-    };
-    let starts_with = |(s, _): (usize, usize), types: &[&str]| {
-        cands
-            .iter()
-            .any(|c| c.start == s && types.contains(&c.entity.as_str()))
+            .all(|(i, _)| named[k].iter().any(|&(a, b)| a <= s + i && s + i < b))
     };
     for k in 1..parts.len() - 1 {
         let (s, e) = parts[k];
@@ -316,14 +347,11 @@ pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candid
             && words.len() <= 5
             && !seg.contains(|c: char| c.is_ascii_digit() || c == '@' || c == ':')
             && words[0].chars().next().is_some_and(char::is_uppercase);
-        if !shaped || cands.iter().any(|c| c.start < e && s < c.end) {
+        if !shaped || touched[k] {
             continue;
         }
-        let prev = covered_by(parts[k - 1], &["PERSON", "TITLE"]);
-        let next = starts_with(
-            parts[k + 1],
-            &["LOCATION", "PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS"],
-        ) || text[parts[k + 1].0..].starts_with(|c: char| c.is_ascii_digit());
+        let prev = covered(k - 1);
+        let next = led[k + 1] || text[parts[k + 1].0..].starts_with(|c: char| c.is_ascii_digit());
         if prev && next {
             out.push(Candidate {
                 entity: EntityType::ORGANIZATION,

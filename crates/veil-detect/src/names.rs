@@ -10,7 +10,7 @@
 
 use crate::Candidate;
 use crate::gazetteer::{Gazetteer, PlaceKind};
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 use veil_core::EntityType;
@@ -637,21 +637,32 @@ pub(crate) fn other_mentions(
     if persons.is_empty() {
         return;
     }
-    let mut words: Vec<(&str, f32, Arc<str>)> = Vec::new();
+    // Per token: inside a found name, or touching one. Tokens are sorted
+    // and disjoint, so each name looks at its own tokens only (linear time
+    // on long documents with many names).
+    let mut inside = vec![false; tokens.len()];
+    let mut touched = vec![false; tokens.len()];
+    let mut words: HashMap<&str, (f32, Arc<str>)> = HashMap::default();
     for c in &persons {
-        for t in tokens
-            .iter()
-            .filter(|t| c.start <= t.start && t.end <= c.end)
-        {
-            let l = t.lower.as_ref();
-            if t.cap
-                && t.text.chars().count() >= 3
-                && !g.is_word(l)
-                && !TITLE_SET.contains(l)
-                && !STOP_SET.contains(l)
-                && !words.iter().any(|(w, _, _)| *w == t.text)
-            {
-                words.push((t.text, c.score.min(0.7), c.recognizer.clone()));
+        let first = tokens.partition_point(|t| t.end <= c.start);
+        for (k, t) in tokens.iter().enumerate().skip(first) {
+            if t.start >= c.end {
+                break;
+            }
+            touched[k] = true;
+            if c.start <= t.start && t.end <= c.end {
+                inside[k] = true;
+                let l = t.lower.as_ref();
+                if t.cap
+                    && t.text.chars().count() >= 3
+                    && !g.is_word(l)
+                    && !TITLE_SET.contains(l)
+                    && !STOP_SET.contains(l)
+                {
+                    words
+                        .entry(t.text)
+                        .or_insert_with(|| (c.score.min(0.7), c.recognizer.clone()));
+                }
             }
         }
     }
@@ -659,7 +670,7 @@ pub(crate) fn other_mentions(
         return;
     }
     for (i, t) in tokens.iter().enumerate() {
-        if persons.iter().any(|c| c.start < t.end && t.start < c.end) {
+        if touched[i] {
             continue;
         }
         // "Usamov and Bowers were…": a capitalised word no list knows,
@@ -673,7 +684,6 @@ pub(crate) fn other_mentions(
             && !TITLE_SET.contains(l)
             && !STOP_SET.contains(l)
             && !NATIONALITY_SET.contains(l);
-        let is_found = |n: &Token<'_>| persons.iter().any(|c| c.start <= n.start && n.end <= c.end);
         // The word beside `a` on the far side of ", ", " & " or " and ", if `b` is it.
         let joined = |a: &Token<'_>, b: &Token<'_>, and: Option<&Token<'_>>| match and {
             Some(m) => {
@@ -684,17 +694,16 @@ pub(crate) fn other_mentions(
         let after = || {
             tokens
                 .get(i + 1)
-                .is_some_and(|n| is_found(n) && joined(t, n, None))
+                .is_some_and(|n| inside[i + 1] && joined(t, n, None))
                 || tokens
                     .get(i + 2)
-                    .is_some_and(|n| is_found(n) && joined(t, n, tokens.get(i + 1)))
+                    .is_some_and(|n| inside[i + 2] && joined(t, n, tokens.get(i + 1)))
         };
         let before = || {
             i.checked_sub(1)
-                .is_some_and(|k| is_found(&tokens[k]) && joined(&tokens[k], t, None))
-                || i.checked_sub(2).is_some_and(|k| {
-                    is_found(&tokens[k]) && joined(&tokens[k], t, tokens.get(k + 1))
-                })
+                .is_some_and(|k| inside[k] && joined(&tokens[k], t, None))
+                || i.checked_sub(2)
+                    .is_some_and(|k| inside[k] && joined(&tokens[k], t, tokens.get(k + 1)))
         };
         let partner = unknown && (after() || before());
         if partner {
@@ -707,7 +716,7 @@ pub(crate) fn other_mentions(
             });
             continue;
         }
-        let Some((_, score, recognizer)) = words.iter().find(|(w, _, _)| *w == t.text) else {
+        let Some((score, recognizer)) = words.get(t.text) else {
             continue;
         };
         out.push(Candidate {

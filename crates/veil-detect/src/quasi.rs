@@ -739,8 +739,14 @@ impl QuasiRecognizer {
         }
         let start = tokens[lo].start;
         let end = tokens[head].end;
-        let line_lo = text[..start].rfind('\n').map_or(0, |p| p + 1);
-        let line_hi = text[end..].find('\n').map_or(text.len(), |p| end + p);
+        // The line around the phrase, looked for within 200 bytes (a long
+        // line is not a signature line, and the cues are short).
+        let lo_bound = crate::context::floor_char(text, start.saturating_sub(200));
+        let hi_bound = crate::context::floor_char(text, (end + 200).min(text.len()));
+        let line_lo = text[lo_bound..start]
+            .rfind('\n')
+            .map_or(lo_bound, |p| lo_bound + p + 1);
+        let line_hi = text[end..hi_bound].find('\n').map_or(hi_bound, |p| end + p);
         let before = text[line_lo..start].to_lowercase();
         let after = &text[end..line_hi];
         let b = format!(" {}", before.trim_end_matches([' ', ',', ':']));
@@ -872,21 +878,27 @@ impl QuasiRecognizer {
                     ", " | " and " | ", and " | " & " | ", & "
                 )
         };
-        let mut members: Vec<(usize, usize)> = found.to_vec();
-        let mut taken = vec![false; runs.len()];
-        loop {
-            let mut grew = false;
-            for (k, &r) in runs.iter().enumerate() {
-                if !taken[k] && members.iter().any(|&m| joined(m, r)) {
-                    taken[k] = true;
-                    members.push(r);
-                    grew = true;
-                    push(out, EntityType::ORGANIZATION, r.0, r.1, 0.6, &self.org);
+        // Joined items stand next to each other once all are sorted by
+        // start (the text between them is only a separator), so the lists
+        // are chains of neighbours: one pass over the sorted items.
+        let mut items: Vec<((usize, usize), bool)> = found
+            .iter()
+            .map(|&f| (f, true))
+            .chain(runs.iter().map(|&r| (r, false)))
+            .collect();
+        items.sort_unstable();
+        let mut chain_start = 0;
+        for k in 1..=items.len() {
+            if k < items.len() && joined(items[k - 1].0, items[k].0) {
+                continue;
+            }
+            let chain = &items[chain_start..k];
+            if chain.iter().any(|&(_, is_found)| is_found) {
+                for &((s, e), _) in chain.iter().filter(|(_, is_found)| !is_found) {
+                    push(out, EntityType::ORGANIZATION, s, e, 0.6, &self.org);
                 }
             }
-            if !grew {
-                break;
-            }
+            chain_start = k;
         }
     }
 }
