@@ -207,10 +207,63 @@ thread_local! {
     };
 }
 
+thread_local! {
+    /// Per (country code, region's place among that code's regions): its general description's national-number pattern,
+    /// compiled here (anchored at the start, as the crate matches it) so the
+    /// gate below needs no lock.
+    static GENERAL: std::cell::RefCell<rustc_hash::FxHashMap<(u16, usize), Option<Regex>>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+}
+
+/// A necessary condition for libphonenumber validity, exact and cheap: some
+/// region of the number's country code has a general description (the
+/// union of its number types, and the first thing the `phonenumber` crate
+/// checks) that matches the national number, length included. Most
+/// phone-shaped strings that are not phone numbers fail here, before the
+/// crate's validation walks every region of the code (25 for +1) through
+/// its locked regex cache.
+fn may_be_valid(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumber) -> bool {
+    let code = n.country().code();
+    let Some(regions) = db.by_code(&code) else {
+        return false;
+    };
+    let national = n.national().to_string();
+    GENERAL.with(|cell| {
+        let mut compiled = cell.borrow_mut();
+        regions.iter().enumerate().any(|(k, meta)| {
+            let general = meta.descriptors().general();
+            let lengths = general.possible_length();
+            if !lengths.is_empty() && !lengths.contains(&(national.len() as u16)) {
+                return false;
+            }
+            compiled
+                .entry((code, k))
+                .or_insert_with(|| {
+                    // The metadata's patterns are written over several
+                    // lines: compiled with whitespace ignored, as the crate does.
+                    regex::RegexBuilder::new(&format!(
+                        "^(?:{})",
+                        general.national_number().as_str()
+                    ))
+                    .ignore_whitespace(true)
+                    .build()
+                    .ok()
+                })
+                .as_ref()
+                // A pattern the regex crate cannot compile: no shortcut.
+                .is_none_or(|re| re.is_match(&national))
+        })
+    })
+}
+
+/// libphonenumber validity of `n`, behind [`may_be_valid`].
+fn valid_number(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumber) -> bool {
+    may_be_valid(db, n) && phonenumber::is_valid_with(db, n)
+}
+
 fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
     if s.trim_start().starts_with('+') {
-        return phonenumber::parse_with(db, None, s)
-            .is_ok_and(|n| phonenumber::is_valid_with(db, &n));
+        return phonenumber::parse_with(db, None, s).is_ok_and(|n| valid_number(db, &n));
     }
     // Pick the regions whose national numbers can look like this one, so that
     // libphonenumber (costly per call) runs on few of them.
@@ -240,10 +293,7 @@ fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
     candidates
         .iter()
         .filter(|r| DEFAULT_REGIONS.contains(r))
-        .any(|&r| {
-            phonenumber::parse_with(db, Some(r), s)
-                .is_ok_and(|n| phonenumber::is_valid_with(db, &n))
-        })
+        .any(|&r| phonenumber::parse_with(db, Some(r), s).is_ok_and(|n| valid_number(db, &n)))
 }
 
 #[cfg(test)]
@@ -267,5 +317,39 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(&t[out[0].start..out[0].end], "(212) 736-5000");
         assert!(out[0].score >= 0.9);
+    }
+
+    proptest::proptest! {
+        /// The gate is exact as a necessary condition: whatever the
+        /// `phonenumber` crate calls valid passes it, national or international.
+        #[test]
+        fn gate_never_rejects_a_valid_number(digits in "[0-9]{6,13}", plus in 0usize..4) {
+            let db = &*phonenumber::metadata::DATABASE;
+            let candidates: Vec<(Option<Id>, String)> = if plus == 0 {
+                DEFAULT_REGIONS.iter().map(|&r| (Some(r), digits.clone())).collect()
+            } else {
+                // +1, +44, +49 and the like: the code is the number's first digits.
+                vec![(None, format!("+{digits}"))]
+            };
+            for (region, s) in candidates {
+                if let Ok(n) = phonenumber::parse_with(db, region, &s) {
+                    if phonenumber::is_valid_with(db, &n) {
+                        proptest::prop_assert!(may_be_valid(db, &n), "{s} in {region:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gate_rejects_impossible_numbers_and_passes_real_ones() {
+        let db = &*phonenumber::metadata::DATABASE;
+        let de = phonenumber::parse_with(db, Some(Id::DE), "2270-66-1551").unwrap();
+        assert!(phonenumber::is_valid_with(db, &de) && may_be_valid(db, &de));
+        // No +1 region has ten-digit numbers starting with 0.
+        let us = phonenumber::parse_with(db, Some(Id::US), "027-066-1551").unwrap();
+        assert!(!may_be_valid(db, &us) && !phonenumber::is_valid_with(db, &us));
+        let intl = phonenumber::parse_with(db, None, "+44 20 7946 0958").unwrap();
+        assert!(may_be_valid(db, &intl));
     }
 }
