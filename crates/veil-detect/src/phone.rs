@@ -332,10 +332,10 @@ mod tests {
                 vec![(None, format!("+{digits}"))]
             };
             for (region, s) in candidates {
-                if let Ok(n) = phonenumber::parse_with(db, region, &s) {
-                    if phonenumber::is_valid_with(db, &n) {
-                        proptest::prop_assert!(may_be_valid(db, &n), "{s} in {region:?}");
-                    }
+                if let Ok(n) = phonenumber::parse_with(db, region, &s)
+                    && phonenumber::is_valid_with(db, &n)
+                {
+                    proptest::prop_assert!(may_be_valid(db, &n), "{s} in {region:?}");
                 }
             }
         }
