@@ -47,6 +47,10 @@ pub struct Analyzer {
     /// patterns the set says match in it.
     digit_patterns: Vec<usize>,
     digit_set: regex::RegexSet,
+    /// The same for the patterns that need no digit (e-mail, URL, dates),
+    /// searched over the whole text.
+    text_patterns: Vec<usize>,
+    text_set: regex::RegexSet,
     phone: Option<PhoneRecognizer>,
     names: Option<NameRecognizer>,
     address: Option<AddressRecognizer>,
@@ -67,15 +71,21 @@ impl Analyzer {
         let digit_patterns: Vec<usize> = (0..patterns.len())
             .filter(|&i| needs_digit(&patterns[i].entity))
             .collect();
-        let digit_set =
-            regex::RegexSetBuilder::new(digit_patterns.iter().map(|&i| patterns[i].regex.as_str()))
+        let text_patterns: Vec<usize> = (0..patterns.len())
+            .filter(|&i| !needs_digit(&patterns[i].entity))
+            .collect();
+        let set_of = |which: &[usize], name: &str| {
+            regex::RegexSetBuilder::new(which.iter().map(|&i| patterns[i].regex.as_str()))
                 .size_limit(1 << 26)
                 .dfa_size_limit(1 << 24)
                 .build()
                 .map_err(|e| Error::BadPattern {
-                    recognizer: "digit pattern set".to_string(),
+                    recognizer: name.to_string(),
                     message: e.to_string(),
-                })?;
+                })
+        };
+        let digit_set = set_of(&digit_patterns, "digit pattern set")?;
+        let text_set = set_of(&text_patterns, "text pattern set")?;
         let phone = if wants(&EntityType::PHONE_NUMBER) {
             Some(PhoneRecognizer::new()?)
         } else {
@@ -101,6 +111,8 @@ impl Analyzer {
             patterns,
             digit_patterns,
             digit_set,
+            text_patterns,
+            text_set,
             phone,
             names,
             address,
@@ -128,11 +140,8 @@ impl Analyzer {
                 self.patterns[self.digit_patterns[k]].analyze_window(text, w, &mut out);
             }
         }
-        for p in self.patterns.iter().filter(|p| !needs_digit(&p.entity)) {
-            if p.entity == EntityType::EMAIL_ADDRESS && !text.contains('@') {
-                continue;
-            }
-            p.analyze_window(text, (0, text.len()), &mut out);
+        for k in self.text_set.matches(text).iter() {
+            self.patterns[self.text_patterns[k]].analyze_window(text, (0, text.len()), &mut out);
         }
         if let Some(p) = &self.phone {
             // Spans already claimed by a validated identifier (card, IBAN,
