@@ -107,6 +107,49 @@ pub struct Sink {
     out: Out,
 }
 
+/// One finding as the record, line and cell JSONL contracts write it:
+/// the same keys, values and (sorted) key order as [`finding_json`]'s map,
+/// serialised without building a `serde_json::Value` per finding.
+#[derive(serde::Serialize)]
+struct FindingOut<'a> {
+    end: usize,
+    entity_type: &'a str,
+    recognizer: &'a str,
+    score: f64,
+    start: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+}
+
+/// A record's output line: `{"findings": [...], "id": ...}`.
+#[derive(serde::Serialize)]
+struct RecordOut<'a> {
+    findings: Vec<FindingOut<'a>>,
+    id: &'a Value,
+}
+
+/// A text line's output line: `{"findings": [...], "line": N, "path": ...}`.
+#[derive(serde::Serialize)]
+struct LineOut<'a> {
+    findings: Vec<FindingOut<'a>>,
+    line: u64,
+    path: &'a str,
+}
+
+/// A table cell's output line: `{"column": ..., "findings": [...], "path": ..., "row": N}`.
+#[derive(serde::Serialize)]
+struct CellOut<'a> {
+    column: &'a str,
+    findings: Vec<FindingOut<'a>>,
+    path: &'a str,
+    row: u64,
+}
+
+/// The score as written: rounded to three decimals.
+fn rounded_score(f: &Finding) -> f64 {
+    (f.score as f64 * 1000.0).round() / 1000.0
+}
+
 fn finding_json(
     f: &Finding,
     start: usize,
@@ -117,10 +160,7 @@ fn finding_json(
     m.insert("entity_type".into(), json!(f.entity_type.as_str()));
     m.insert("start".into(), json!(start));
     m.insert("end".into(), json!(end));
-    m.insert(
-        "score".into(),
-        json!((f.score as f64 * 1000.0).round() / 1000.0),
-    );
+    m.insert("score".into(), json!(rounded_score(f)));
     m.insert("recognizer".into(), json!(&*f.recognizer));
     if let Some(v) = value {
         m.insert("value".into(), json!(v));
@@ -210,20 +250,30 @@ impl Sink {
         }
     }
 
-    /// Findings as JSON objects with code-point offsets within `text`.
-    fn char_findings(&self, text: &str, map: &OffsetMap<'_>, findings: &[Finding]) -> Vec<Value> {
+    /// Findings with code-point offsets within `text`, ready to serialise.
+    fn char_findings_out<'a>(
+        &self,
+        text: &'a str,
+        map: &OffsetMap<'_>,
+        findings: &'a [Finding],
+    ) -> Vec<FindingOut<'a>> {
         findings
             .iter()
-            .map(|f| {
-                let value = self.show_values.then(|| &text[f.start..f.end]);
-                Value::Object(finding_json(
-                    f,
-                    map.char_offset(f.start),
-                    map.char_offset(f.end),
-                    value,
-                ))
+            .map(|f| FindingOut {
+                end: map.char_offset(f.end),
+                entity_type: f.entity_type.as_str(),
+                recognizer: &f.recognizer,
+                score: rounded_score(f),
+                start: map.char_offset(f.start),
+                value: self.show_values.then(|| &text[f.start..f.end]),
             })
             .collect()
+    }
+
+    /// Write one serialisable value as a JSONL line.
+    fn write_line<T: serde::Serialize>(&mut self, line: &T) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.out, line)?;
+        self.out.write_all(b"\n")
     }
 
     /// Take one analysed text.
@@ -283,13 +333,16 @@ impl Sink {
                     return Ok(());
                 }
                 let map = OffsetMap::new(text);
-                let fs: Vec<Value> = self.char_findings(text, &map, &findings);
                 match self.format {
-                    Format::Jsonl => writeln!(
-                        self.out,
-                        "{}",
-                        json!({"path": self.inputs[file].path, "line": line, "findings": fs})
-                    )?,
+                    Format::Jsonl => {
+                        let out = LineOut {
+                            findings: self.char_findings_out(text, &map, &findings),
+                            line,
+                            path: &self.inputs[file].path,
+                        };
+                        serde_json::to_writer(&mut self.out, &out)?;
+                        self.out.write_all(b"\n")?
+                    }
                     Format::Sarif => {
                         for f in &findings {
                             let region = json!({"startLine": line, "startColumn": map.char_offset(f.start) + 1, "endLine": line, "endColumn": map.char_offset(f.end) + 1});
@@ -311,8 +364,11 @@ impl Sink {
                 let map = OffsetMap::new(text);
                 match self.format {
                     Format::Jsonl => {
-                        let fs: Vec<Value> = self.char_findings(text, &map, &findings);
-                        writeln!(self.out, "{}", json!({"id": id, "findings": fs}))?
+                        let out = RecordOut {
+                            findings: self.char_findings_out(text, &map, &findings),
+                            id: &id,
+                        };
+                        self.write_line(&out)?
                     }
                     Format::Sarif => {
                         for f in &findings {
@@ -338,12 +394,14 @@ impl Sink {
                 let col_name = self.inputs[file].columns[column].clone();
                 match self.format {
                     Format::Jsonl => {
-                        let fs: Vec<Value> = self.char_findings(text, &map, &findings);
-                        writeln!(
-                            self.out,
-                            "{}",
-                            json!({"path": self.inputs[file].path, "row": row, "column": col_name, "findings": fs})
-                        )?
+                        let out = CellOut {
+                            column: &col_name,
+                            findings: self.char_findings_out(text, &map, &findings),
+                            path: &self.inputs[file].path,
+                            row,
+                        };
+                        serde_json::to_writer(&mut self.out, &out)?;
+                        self.out.write_all(b"\n")?
                     }
                     Format::Sarif => {
                         for f in &findings {

@@ -31,23 +31,120 @@ pub fn parse_line(
         line: number,
         message,
     };
-    let value: Value = serde_json::from_str(line)
-        .map_err(|e| bad(format!("not valid JSON ({})", e.classify_name())))?;
-    let Value::Object(mut map) = value else {
+    let not_json = |e: serde_json::Error| bad(format!("not valid JSON ({})", e.classify_name()));
+    // An object is read field by field, keeping only the text and id
+    // fields (no `Value` tree for the rest); anything else is parsed whole
+    // to say what it is.
+    if !line.trim_start().starts_with('{') {
+        let value: Value = serde_json::from_str(line).map_err(not_json)?;
+        debug_assert!(!value.is_object());
         return Err(bad("not a JSON object".into()));
-    };
-    let text = match map.remove(text_field) {
+    }
+    let mut de = serde_json::Deserializer::from_str(line);
+    let fields = serde::de::DeserializeSeed::deserialize(
+        Fields {
+            text_field,
+            id_field,
+        },
+        &mut de,
+    )
+    .and_then(|f| de.end().map(|()| f))
+    .map_err(not_json)?;
+    let text = match fields.text {
         Some(Value::String(s)) => s,
         Some(Value::Null) => String::new(),
         Some(_) => return Err(bad(format!("field `{text_field}` is not a string"))),
         None => return Err(bad(format!("no field `{text_field}`"))),
     };
-    let id = map.remove(id_field).unwrap_or(Value::from(number));
+    let id = fields.id.unwrap_or(Value::from(number));
     Ok(JsonRecord {
         line: number,
         id,
         text,
     })
+}
+
+/// The two fields a record needs, read from one JSON object; a repeated
+/// key keeps its last value, as `serde_json::Value` does.
+struct Fields<'f> {
+    text_field: &'f str,
+    id_field: &'f str,
+}
+
+/// What [`Fields`] read.
+struct FieldValues {
+    text: Option<Value>,
+    id: Option<Value>,
+}
+
+/// Which of the wanted fields a key names.
+enum Key {
+    Text,
+    Id,
+    Other,
+}
+
+struct KeySeed<'f>(&'f Fields<'f>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for KeySeed<'_> {
+    type Value = Key;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: serde::de::Error>(self, k: &str) -> std::result::Result<Key, E> {
+        // The text field wins when both names are the same, as `remove`
+        // on the map did (it took the text first).
+        Ok(if k == self.0.text_field {
+            Key::Text
+        } else if k == self.0.id_field {
+            Key::Id
+        } else {
+            Key::Other
+        })
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Fields<'_> {
+    type Value = FieldValues;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<FieldValues, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Fields<'_> {
+    type Value = FieldValues;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<FieldValues, A::Error> {
+        let mut out = FieldValues {
+            text: None,
+            id: None,
+        };
+        while let Some(key) = map.next_key_seed(KeySeed(&self))? {
+            match key {
+                Key::Text => out.text = Some(map.next_value()?),
+                Key::Id => out.id = Some(map.next_value()?),
+                Key::Other => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 trait ClassifyName {
@@ -105,6 +202,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn reads_records_and_reports_bad_lines() {
@@ -124,5 +222,69 @@ mod tests {
                 .contains("`text` is not a string")
         );
         assert_eq!(out[3].as_ref().unwrap().id, Value::from(4));
+    }
+
+    /// What `parse_line` returned when it built a whole `Value` per line:
+    /// the reference the field-by-field reader must agree with.
+    fn via_value(line: &str, text_field: &str, id_field: &str) -> Option<(Value, String)> {
+        let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(line) else {
+            return None;
+        };
+        let text = match map.remove(text_field)? {
+            Value::String(s) => s,
+            Value::Null => String::new(),
+            _ => return None,
+        };
+        Some((map.remove(id_field).unwrap_or(Value::from(7)), text))
+    }
+
+    #[test]
+    fn field_reader_edge_cases() {
+        let p = Path::new("d.jsonl");
+        let get = |l: &str| parse_line(l, 7, p, "text", "id");
+        // A repeated key keeps its last value; other fields of any shape are skipped.
+        let r = get(r#"{"text":"a","meta":{"x":[1,{"y":null}]},"text":"b","id":[1,2]}"#).unwrap();
+        assert_eq!((r.text.as_str(), r.id), ("b", serde_json::json!([1, 2])));
+        // Escapes in keys and values.
+        let r = get(r#"{"t\u0065xt":"caf\u00e9 \"x\"","id":"\n"}"#).unwrap();
+        assert_eq!((r.text.as_str(), r.id), ("café \"x\"", Value::from("\n")));
+        // Same field for text and id: the text takes it, the id is the line number.
+        let r = parse_line(r#"{"f":"x"}"#, 3, p, "f", "f").unwrap();
+        assert_eq!((r.text.as_str(), r.id), ("x", Value::from(3)));
+        for (line, msg) in [
+            ("[1,2]", "not a JSON object"),
+            ("  \"text\"", "not a JSON object"),
+            ("", "not valid JSON (unexpected end of line)"),
+            (r#"{"text":"a"} x"#, "not valid JSON (syntax error)"),
+            (r#"{"text":"a""#, "not valid JSON (unexpected end of line)"),
+            (r#"{"text":1}"#, "field `text` is not a string"),
+            (r#"{"id":1}"#, "no field `text`"),
+        ] {
+            let e = get(line).unwrap_err().to_string();
+            assert!(e.ends_with(msg), "{line}: {e}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The field-by-field reader gives the text and id that a whole
+        /// `serde_json::Value` gives, on objects with repeated, nested and
+        /// escaped fields, and refuses what the `Value` path refused.
+        #[test]
+        fn field_reader_agrees_with_value(
+            fields in proptest::collection::vec(
+                (proptest::sample::select(vec!["text", "id", "other", "te\\u0078t"]),
+                 prop_oneof![
+                     "[a-z \\\\\"é]{0,8}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+                     Just("null".to_string()),
+                     Just("[1, {\"a\": \"b\"}]".to_string()),
+                     (0i64..100).prop_map(|n| n.to_string()),
+                 ]),
+                0..6)
+        ) {
+            let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+            let line = format!("{{{}}}", body.join(", "));
+            let got = parse_line(&line, 7, Path::new("p"), "text", "id").ok().map(|r| (r.id, r.text));
+            proptest::prop_assert_eq!(got, via_value(&line, "text", "id"), "{}", line);
+        }
     }
 }
