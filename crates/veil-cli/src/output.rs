@@ -105,6 +105,8 @@ pub struct Sink {
     pub stats: Stats,
     sarif_results: Vec<Value>,
     out: Out,
+    /// One output line being serialised (reused; written to `out` whole).
+    line_buf: Vec<u8>,
 }
 
 /// One finding as the record, line and cell JSONL contracts write it:
@@ -143,6 +145,19 @@ struct CellOut<'a> {
     findings: Vec<FindingOut<'a>>,
     path: &'a str,
     row: u64,
+}
+
+/// Write `value` and a newline to `out` in one call: serialised into `buf`
+/// first (serde_json's many small writes stay in memory).
+fn write_json_line<T: serde::Serialize>(
+    out: &mut Out,
+    buf: &mut Vec<u8>,
+    value: &T,
+) -> std::io::Result<()> {
+    buf.clear();
+    serde_json::to_writer(&mut *buf, value)?;
+    buf.push(b'\n');
+    out.write_all(buf)
 }
 
 /// The score as written: rounded to three decimals.
@@ -189,6 +204,7 @@ impl Sink {
             stats: Stats::default(),
             sarif_results: Vec::new(),
             out,
+            line_buf: Vec::new(),
         }
     }
 
@@ -270,12 +286,6 @@ impl Sink {
             .collect()
     }
 
-    /// Write one serialisable value as a JSONL line.
-    fn write_line<T: serde::Serialize>(&mut self, line: &T) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, line)?;
-        self.out.write_all(b"\n")
-    }
-
     /// Take one analysed text.
     pub fn accept(
         &mut self,
@@ -340,8 +350,7 @@ impl Sink {
                             line,
                             path: &self.inputs[file].path,
                         };
-                        serde_json::to_writer(&mut self.out, &out)?;
-                        self.out.write_all(b"\n")?
+                        write_json_line(&mut self.out, &mut self.line_buf, &out)?
                     }
                     Format::Sarif => {
                         for f in &findings {
@@ -368,7 +377,7 @@ impl Sink {
                             findings: self.char_findings_out(text, &map, &findings),
                             id: &id,
                         };
-                        self.write_line(&out)?
+                        write_json_line(&mut self.out, &mut self.line_buf, &out)?
                     }
                     Format::Sarif => {
                         for f in &findings {
@@ -400,8 +409,7 @@ impl Sink {
                             path: &self.inputs[file].path,
                             row,
                         };
-                        serde_json::to_writer(&mut self.out, &out)?;
-                        self.out.write_all(b"\n")?
+                        write_json_line(&mut self.out, &mut self.line_buf, &out)?
                     }
                     Format::Sarif => {
                         for f in &findings {

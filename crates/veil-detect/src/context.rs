@@ -10,18 +10,25 @@ pub const WINDOW_AFTER: usize = 32;
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     words: Vec<String>,
+    /// All the words in one automaton, so a window is searched once, not
+    /// once per word (`None` when there are no words).
+    finder: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Context {
     /// Build from words or phrases (lower-cased here).
     pub fn new(words: impl IntoIterator<Item = String>) -> Self {
-        Context {
-            words: words
-                .into_iter()
-                .map(|w| w.to_lowercase())
-                .filter(|w| !w.is_empty())
-                .collect(),
-        }
+        let words: Vec<String> = words
+            .into_iter()
+            .map(|w| w.to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
+        // Building fails only past the automaton's size limits, far beyond
+        // a context list; without it, `near` searches word by word.
+        let finder = (!words.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(&words).ok())
+            .flatten();
+        Context { words, finder }
     }
 
     /// Whether the list is empty.
@@ -36,12 +43,37 @@ impl Context {
         }
         let lo = floor_char(text, start.saturating_sub(WINDOW_BEFORE));
         let hi = floor_char(text, (end + WINDOW_AFTER).min(text.len()));
-        let before = text[lo..start].to_lowercase();
-        let after = text[end..hi].to_lowercase();
-        self.words
-            .iter()
-            .any(|w| has_word_start(&before, w) || has_word_start(&after, w))
+        let before = lowercase(&text[lo..start]);
+        let after = lowercase(&text[end..hi]);
+        match &self.finder {
+            Some(ac) => any_at_word_start(ac, &before) || any_at_word_start(ac, &after),
+            None => self
+                .words
+                .iter()
+                .any(|w| has_word_start(&before, w) || has_word_start(&after, w)),
+        }
     }
+}
+
+/// `s` lower-cased, borrowed when it has nothing to lower (ASCII without
+/// capitals), so the common window costs no allocation.
+pub fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Whether some word of the automaton occurs in `hay` at a word start
+/// (every occurrence of every word is looked at, as [`has_word_start`] does).
+fn any_at_word_start(ac: &aho_corasick::AhoCorasick, hay: &str) -> bool {
+    ac.find_overlapping_iter(hay).any(|m| {
+        hay[..m.start()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// The largest char boundary at or below `i`.
@@ -81,5 +113,22 @@ mod tests {
         assert!(!c.near(t, 10, t.len()));
         let t = "please call me at 555-0100";
         assert!(c.near(t, 18, t.len()));
+    }
+
+    proptest::proptest! {
+        /// One automaton over all words finds context exactly when some
+        /// word, searched on its own, is found at a word start.
+        #[test]
+        fn automaton_agrees_with_word_by_word(
+            words in proptest::collection::vec("[ab ]{1,3}", 1..5),
+            hay in "[abAB É.]{0,24}",
+        ) {
+            let c = Context::new(words.clone());
+            let lower = lowercase(&hay);
+            let by_word = c.words.iter().any(|w| has_word_start(&lower, w));
+            let ac = c.finder.as_ref().expect("small lists build");
+            proptest::prop_assert_eq!(any_at_word_start(ac, &lower), by_word);
+            proptest::prop_assert_eq!(lower.as_ref(), hay.to_lowercase());
+        }
     }
 }

@@ -612,9 +612,9 @@ fn ends_with_cue(before: &str, cues: &WordSet) -> bool {
     false
 }
 
-fn lower_window(text: &str, start: usize, back: usize) -> String {
+fn lower_window(text: &str, start: usize, back: usize) -> Cow<'_, str> {
     let lo = crate::context::floor_char(text, start.saturating_sub(back));
-    text[lo..start].to_lowercase()
+    crate::context::lowercase(&text[lo..start])
 }
 
 /// Other mentions of a name already found in the same text ("directed by
@@ -1100,18 +1100,19 @@ impl NameRecognizer {
         {
             return;
         }
-        let next_word = text[end..]
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
-        if !titled && ORG_SET.contains(next_word.as_str()) {
+        let next_word = crate::context::lowercase(
+            text[end..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| !c.is_alphanumeric()),
+        );
+        if !titled && ORG_SET.contains(next_word.as_ref()) {
             return;
         }
 
         let after_hi = crate::context::floor_char(text, (end + 16).min(text.len()));
-        let after = text[end..after_hi].to_lowercase();
+        let after = crate::context::lowercase(&text[end..after_hi]);
         let speaker = toks[0].sent_start
             && after.starts_with(':')
             && text[..start]
