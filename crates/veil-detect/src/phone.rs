@@ -246,6 +246,7 @@ fn may_be_valid(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumb
                         general.national_number().as_str()
                     ))
                     .ignore_whitespace(true)
+                    .unicode(false)
                     .build()
                     .ok()
                 })
@@ -256,9 +257,157 @@ fn may_be_valid(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumb
     })
 }
 
-/// libphonenumber validity of `n`, behind [`may_be_valid`].
+/// libphonenumber validity of `n`, behind [`may_be_valid`]: decided by
+/// [`valid_by_type`] without the crate's lock, or by the crate where a
+/// pattern does not compile here.
 fn valid_number(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumber) -> bool {
-    may_be_valid(db, n) && phonenumber::is_valid_with(db, n)
+    may_be_valid(db, n) && valid_by_type(db, n).unwrap_or_else(|| phonenumber::is_valid_with(db, n))
+}
+
+/// A national-number pattern with the lengths it allows (empty: any).
+struct TypeRule {
+    lengths: Vec<u16>,
+    re: Regex,
+}
+
+impl TypeRule {
+    /// As the crate's `Descriptor::is_match`: length, then a match at the start.
+    fn matches(&self, national: &str) -> bool {
+        (self.lengths.is_empty() || self.lengths.contains(&(national.len() as u16)))
+            && self.re.is_match(national)
+    }
+}
+
+/// One region's patterns as the crate's validator reads them.
+struct RegionRules {
+    /// Leading digits that pick this region among those sharing a code.
+    leading: Option<Regex>,
+    general: TypeRule,
+    /// Every number type that makes a number valid (premium rate, toll
+    /// free, shared cost, VoIP, personal, pager, UAN, voicemail, fixed
+    /// line, mobile).
+    types: Vec<TypeRule>,
+}
+
+impl RegionRules {
+    /// `None` when a pattern does not compile with the `regex` crate.
+    fn new(meta: &phonenumber::metadata::Metadata) -> Option<RegionRules> {
+        let anchored = |p: &str| {
+            // National numbers are ASCII digits: ASCII classes match them
+            // as the Unicode ones do, and compile several times faster.
+            regex::RegexBuilder::new(&format!("^(?:{p})"))
+                .ignore_whitespace(true)
+                .unicode(false)
+                .build()
+                .ok()
+        };
+        let rule = |d: &phonenumber::metadata::Descriptor| {
+            Some(TypeRule {
+                lengths: d.possible_length().to_vec(),
+                re: anchored(d.national_number().as_str())?,
+            })
+        };
+        let d = meta.descriptors();
+        let types = [
+            d.premium_rate(),
+            d.toll_free(),
+            d.shared_cost(),
+            d.voip(),
+            d.personal_number(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+            d.fixed_line(),
+            d.mobile(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(rule)
+        .collect::<Option<Vec<_>>>()?;
+        let leading = match meta.leading_digits() {
+            Some(l) => Some(anchored(l.as_str())?),
+            None => None,
+        };
+        Some(RegionRules {
+            leading,
+            general: rule(d.general())?,
+            types,
+        })
+    }
+
+    /// The crate's `number_type(..) != Unknown`.
+    fn has_type(&self, national: &str) -> bool {
+        self.general.matches(national) && self.types.iter().any(|t| t.matches(national))
+    }
+}
+
+type RulesByCode = rustc_hash::FxHashMap<u16, Vec<(String, Option<std::rc::Rc<RegionRules>>)>>;
+
+thread_local! {
+    /// Per country code, per region id: its rules, compiled on first use in this thread.
+    static RULES: std::cell::RefCell<RulesByCode> = std::cell::RefCell::new(RulesByCode::default());
+}
+
+/// The rules of `meta` (a region of `code`); `None` if they do not compile.
+fn rules_for(
+    code: u16,
+    meta: &phonenumber::metadata::Metadata,
+) -> Option<std::rc::Rc<RegionRules>> {
+    RULES.with(|cell| {
+        let mut by_code = cell.borrow_mut();
+        let regions = by_code.entry(code).or_default();
+        if let Some((_, r)) = regions.iter().find(|(id, _)| id == meta.id()) {
+            return r.clone();
+        }
+        let r = RegionRules::new(meta).map(std::rc::Rc::new);
+        regions.push((meta.id().to_string(), r.clone()));
+        r
+    })
+}
+
+/// The `phonenumber` crate's `is_valid_with`, step for step (the region a
+/// number belongs to among those sharing its code: the first whose leading
+/// digits match, or without leading digits the first where it has a type;
+/// then whether it has a type there), on patterns compiled per thread, so
+/// no call takes the crate's regex-cache lock. `None` when a pattern does
+/// not compile here: the caller asks the crate.
+fn valid_by_type(
+    db: &phonenumber::metadata::Database,
+    n: &phonenumber::PhoneNumber,
+) -> Option<bool> {
+    let code = n.country().code();
+    let national = n.national().to_string();
+    let Some(regions) = db.region(&code) else {
+        return Some(false);
+    };
+    let source = if regions.len() == 1 {
+        if regions[0] == "001" {
+            db.by_code(&code).and_then(|m| m.into_iter().next())
+        } else if regions[0].parse::<Id>().is_ok() {
+            db.by_id(regions[0])
+        } else {
+            None
+        }
+    } else {
+        let mut found = None;
+        for region in &regions {
+            let meta = db.by_id(*region)?;
+            let rules = rules_for(code, meta)?;
+            let hit = match &rules.leading {
+                Some(l) => l.is_match(&national),
+                None => rules.has_type(&national),
+            };
+            if hit {
+                found = Some(meta);
+                break;
+            }
+        }
+        found
+    };
+    match source {
+        None => Some(false),
+        Some(meta) => Some(rules_for(code, meta)?.has_type(&national)),
+    }
 }
 
 fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
@@ -338,6 +487,53 @@ mod tests {
                     proptest::prop_assert!(may_be_valid(db, &n), "{s} in {region:?}");
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The lock-free validator says what the `phonenumber` crate says,
+        /// national numbers in every default region and international ones.
+        #[test]
+        fn validator_agrees_with_the_crate(digits in "[0-9]{5,13}", plus in 0usize..3) {
+            let db = &*phonenumber::metadata::DATABASE;
+            let candidates: Vec<(Option<Id>, String)> = if plus == 0 {
+                DEFAULT_REGIONS.iter().map(|&r| (Some(r), digits.clone())).collect()
+            } else {
+                vec![(None, format!("+{digits}"))]
+            };
+            for (region, s) in candidates {
+                if let Ok(n) = phonenumber::parse_with(db, region, &s) {
+                    proptest::prop_assert_eq!(
+                        valid_by_type(db, &n),
+                        Some(phonenumber::is_valid_with(db, &n)),
+                        "{} in {:?}", s, region
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn validator_agrees_on_real_numbers() {
+        let db = &*phonenumber::metadata::DATABASE;
+        for (region, s) in [
+            (None, "+1 650 253 0000"),
+            (None, "+44 20 7946 0958"),
+            (None, "+800 1234 5678"),
+            (None, "+39 02 3661 8300"),
+            (None, "+1 268 464 1234"),
+            (Some(Id::US), "(212) 736-5000"),
+            (Some(Id::GB), "07912 345678"),
+            (Some(Id::DE), "030 901820"),
+            (Some(Id::FR), "06 31 96 65 43"),
+            (Some(Id::US), "027-066-1551"),
+        ] {
+            let n = phonenumber::parse_with(db, region, s).unwrap();
+            assert_eq!(
+                valid_by_type(db, &n),
+                Some(phonenumber::is_valid_with(db, &n)),
+                "{s}"
+            );
         }
     }
 
