@@ -10,20 +10,10 @@ set-up excluded), as it has no command line.
 
     bash bench/throughput_bench.sh
 """
-import json, os, resource, subprocess, sys
+import json, os, subprocess, sys
 
-VEIL = os.path.join("target", "release", "veil")
-OUT = os.path.join("bench", "out")
-
-
-def child_cpu():
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-
-
-def self_cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from presidio_bench import OUT, VEIL, child_cpu, cpu as self_cpu  # noqa: E402
 
 
 def veil_cpu(path, extra, runs=3):

@@ -468,23 +468,40 @@ mod tests {
         assert!(out[0].score >= 0.9);
     }
 
+    /// `digits` parsed as a national number in every default region, or
+    /// with a `+` in front (the code is then the number's first digits),
+    /// with a label saying which.
+    fn parsed(
+        db: &phonenumber::metadata::Database,
+        digits: &str,
+        international: bool,
+    ) -> Vec<(String, phonenumber::PhoneNumber)> {
+        let candidates: Vec<(Option<Id>, String)> = if international {
+            vec![(None, format!("+{digits}"))]
+        } else {
+            DEFAULT_REGIONS
+                .iter()
+                .map(|&r| (Some(r), digits.to_string()))
+                .collect()
+        };
+        candidates
+            .into_iter()
+            .filter_map(|(region, s)| {
+                let n = phonenumber::parse_with(db, region, &s).ok()?;
+                Some((format!("{s} in {region:?}"), n))
+            })
+            .collect()
+    }
+
     proptest::proptest! {
         /// The gate is exact as a necessary condition: whatever the
         /// `phonenumber` crate calls valid passes it, national or international.
         #[test]
         fn gate_never_rejects_a_valid_number(digits in "[0-9]{6,13}", plus in 0usize..4) {
             let db = &*phonenumber::metadata::DATABASE;
-            let candidates: Vec<(Option<Id>, String)> = if plus == 0 {
-                DEFAULT_REGIONS.iter().map(|&r| (Some(r), digits.clone())).collect()
-            } else {
-                // +1, +44, +49 and the like: the code is the number's first digits.
-                vec![(None, format!("+{digits}"))]
-            };
-            for (region, s) in candidates {
-                if let Ok(n) = phonenumber::parse_with(db, region, &s)
-                    && phonenumber::is_valid_with(db, &n)
-                {
-                    proptest::prop_assert!(may_be_valid(db, &n), "{s} in {region:?}");
+            for (s, n) in parsed(db, &digits, plus != 0) {
+                if phonenumber::is_valid_with(db, &n) {
+                    proptest::prop_assert!(may_be_valid(db, &n), "{}", s);
                 }
             }
         }
@@ -496,19 +513,12 @@ mod tests {
         #[test]
         fn validator_agrees_with_the_crate(digits in "[0-9]{5,13}", plus in 0usize..3) {
             let db = &*phonenumber::metadata::DATABASE;
-            let candidates: Vec<(Option<Id>, String)> = if plus == 0 {
-                DEFAULT_REGIONS.iter().map(|&r| (Some(r), digits.clone())).collect()
-            } else {
-                vec![(None, format!("+{digits}"))]
-            };
-            for (region, s) in candidates {
-                if let Ok(n) = phonenumber::parse_with(db, region, &s) {
-                    proptest::prop_assert_eq!(
-                        valid_by_type(db, &n),
-                        Some(phonenumber::is_valid_with(db, &n)),
-                        "{} in {:?}", s, region
-                    );
-                }
+            for (s, n) in parsed(db, &digits, plus != 0) {
+                proptest::prop_assert_eq!(
+                    valid_by_type(db, &n),
+                    Some(phonenumber::is_valid_with(db, &n)),
+                    "{}", s
+                );
             }
         }
     }
