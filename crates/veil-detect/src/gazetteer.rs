@@ -31,6 +31,10 @@ pub struct Gazetteer {
     pub places: HashMap<String, PlaceKind>,
     /// The longest place name, in words.
     pub max_place_words: usize,
+    /// Per word that starts a place name (as the tokenizer splits the
+    /// lower-cased name): the most words of a place name starting with it.
+    /// A token not here starts no place, and no longer span need be tried.
+    pub place_starts: HashMap<String, usize>,
 }
 
 static FIRST: &str = include_str!("../data/first_names.txt");
@@ -166,12 +170,21 @@ impl Gazetteer {
             .max()
             .unwrap_or(1)
             .min(5);
+        let mut place_starts: HashMap<String, usize> = HashMap::default();
+        for key in places.keys() {
+            let tokens = crate::names::tokenize(key);
+            if let Some(t) = tokens.first() {
+                let n = place_starts.entry(t.lower.to_string()).or_default();
+                *n = (*n).max(tokens.len());
+            }
+        }
         Gazetteer {
             first,
             last,
             words,
             places,
             max_place_words,
+            place_starts,
         }
     }
 

@@ -783,8 +783,12 @@ impl NameRecognizer {
                 i += 1;
                 continue;
             }
+            let Some(&longest) = g.place_starts.get(tokens[i].lower.as_ref()) else {
+                i += 1;
+                continue;
+            };
             let mut matched = 0;
-            for n in (1..=g.max_place_words.min(tokens.len() - i)).rev() {
+            for n in (1..=g.max_place_words.min(longest).min(tokens.len() - i)).rev() {
                 let span = &tokens[i..i + n];
                 if span.windows(2).any(|w| {
                     let gap = &text[w[0].end..w[1].start];

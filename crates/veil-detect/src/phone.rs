@@ -7,7 +7,7 @@ use crate::pattern::compile;
 use crate::{Candidate, Error};
 use phonenumber::country::Id;
 use regex::Regex;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use veil_core::EntityType;
 
 /// Regions tried, in order, for numbers written without a `+` prefix.
@@ -182,30 +182,32 @@ fn is_ssn_shaped(s: &str) -> bool {
 /// Whether `s` is a valid phone number: international numbers (`+…`) by
 /// their own country code, others in any of [`DEFAULT_REGIONS`].
 pub fn is_valid_phone(s: &str) -> bool {
-    THREAD_DB.with(|db| match db {
+    match &*PROCESS_DB {
         Some(db) => is_valid_with(db, s),
         None => {
             enlarge_regex_cache();
             is_valid_with(&phonenumber::metadata::DATABASE, s)
         }
-    })
+    }
 }
 
 /// libphonenumber's metadata (the XML the `phonenumber` crate builds its
-/// database from, same version), so that each worker thread parses its own
-/// database: the crate's shared database serialises all threads on one
-/// regex-cache mutex.
+/// database from, same version).
 static METADATA_XML: &str = include_str!("../data/PhoneNumberMetadata.xml");
 
-thread_local! {
-    static THREAD_DB: Option<phonenumber::metadata::Database> = {
-        phonenumber::metadata::Database::parse(METADATA_XML).ok().inspect(|db| {
+/// One database per process, parsed on first use (building it checks every
+/// pattern's syntax: ~0.1 s). Threads share it: validity is decided on
+/// per-thread patterns ([`valid_by_type`]), so only the crate's parser
+/// takes its regex-cache lock, whose cache holds every pattern.
+static PROCESS_DB: LazyLock<Option<phonenumber::metadata::Database>> = LazyLock::new(|| {
+    phonenumber::metadata::Database::parse(METADATA_XML)
+        .ok()
+        .inspect(|db| {
             if let Ok(mut cache) = db.cache().lock() {
                 *cache = regex_cache::RegexCache::new(1 << 16);
             }
         })
-    };
-}
+});
 
 thread_local! {
     /// Per (country code, region's place among that code's regions): its general description's national-number pattern,
