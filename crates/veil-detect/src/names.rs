@@ -438,7 +438,7 @@ fn is_sentence_break(gap: &str) -> bool {
 
 /// Split `text` into word tokens (letters, inner apostrophes and hyphens).
 pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(text.len() / 6);
     let mut iter = text.char_indices().peekable();
     let mut prev_end = 0;
     while let Some((i, c)) = iter.next() {
@@ -468,24 +468,43 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
             }
         }
         let word = &text[start..end];
-        let mut chars = word.chars();
-        let first = chars.next().unwrap_or(' ');
-        let rest_upper = chars.clone().all(|c| !c.is_lowercase());
-        let nchars = word.chars().count();
-        let initial = nchars == 1 && first.is_uppercase();
+        // The same four facts, byte by byte for ASCII words (most of them).
+        let (first_upper, rest_upper, nchars, lower) = if word.is_ascii() {
+            let b = word.as_bytes();
+            (
+                b[0].is_ascii_uppercase(),
+                !b[1..].iter().any(u8::is_ascii_lowercase),
+                b.len(),
+                if b.iter().any(u8::is_ascii_uppercase) {
+                    Cow::Owned(word.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(word)
+                },
+            )
+        } else {
+            let mut chars = word.chars();
+            let first = chars.next().unwrap_or(' ');
+            (
+                first.is_uppercase(),
+                chars.all(|c| !c.is_lowercase()),
+                word.chars().count(),
+                if word.chars().any(char::is_uppercase) {
+                    Cow::Owned(word.to_lowercase())
+                } else {
+                    Cow::Borrowed(word)
+                },
+            )
+        };
+        let initial = nchars == 1 && first_upper;
         let gap = &text[prev_end..start];
         let sent_start = tokens.is_empty() || is_sentence_break(gap);
         tokens.push(Token {
             start,
             end,
             text: word,
-            lower: if word.chars().any(char::is_uppercase) {
-                Cow::Owned(word.to_lowercase())
-            } else {
-                Cow::Borrowed(word)
-            },
+            lower,
             // "I'm", "I'll", "I've", "I'd": the pronoun, never part of a name
-            cap: first.is_uppercase()
+            cap: first_upper
                 && (nchars == 1 || !rest_upper || nchars >= 3)
                 && !word.starts_with("I'")
                 && !word.starts_with("I’"),
@@ -526,16 +545,19 @@ fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> boo
         .is_some_and(is_first)
 }
 
+/// Whether a title ("Mr", "Dr.", "Professor") ends the 12 bytes before
+/// `start`. Titles are single alphabetic words, so "ends with a title that
+/// starts a word" is "the trailing alphanumeric run is a title": one lookup.
 fn titled_before(text: &str, start: usize) -> bool {
     let before = lower_window(text, start, 12);
     let b = before.trim_end_matches(['.', ' ']);
-    TITLES.iter().any(|t| {
-        b.ends_with(t)
-            && b[..b.len() - t.len()]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-    })
+    let word = b
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(b.len(), |(i, _)| i);
+    TITLE_SET.contains(&b[word..])
 }
 
 /// Whether the word at `start..end` is part of "A, B and C" / "A, B & C"
@@ -1202,6 +1224,43 @@ mod tests {
             .filter(|c| &c.entity == entity && c.score >= min)
             .map(|c| text[c.start..c.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_title_is_a_whole_word_before_the_name() {
+        // `titled_before` looks up one trailing word: titles must be single words.
+        assert!(TITLES.iter().all(|t| t.chars().all(char::is_alphabetic)));
+        for (text, titled) in [
+            ("Dr. Smith", true),
+            ("ask Mrs Smith", true),
+            ("the PROFESSOR  Smith", true),
+            ("Hmr Smith", false),
+            ("Mr2 Smith", false),
+            ("drop Smith", false),
+            ("Smith", false),
+        ] {
+            let start = text.rfind("Smith").unwrap_or(0);
+            assert_eq!(titled_before(text, start), titled, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-lookup test says what testing every title's suffix said.
+        #[test]
+        fn title_lookup_agrees_with_suffix_scan(before in "(Mr|Dr|Mrs|sir|x|2|É| |\\.|professor){0,5}") {
+            let text = format!("{before}Smith");
+            let start = before.len();
+            let lower = lower_window(&text, start, 12);
+            let b = lower.trim_end_matches(['.', ' ']);
+            let by_suffix = TITLES.iter().any(|t| {
+                b.ends_with(t)
+                    && b[..b.len() - t.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric())
+            });
+            proptest::prop_assert_eq!(titled_before(&text, start), by_suffix, "{}", text);
+        }
     }
 
     #[test]
