@@ -1,7 +1,9 @@
 //! The name and place lists shipped inside Veil (see `data/LICENSES.md`):
 //! US Census first and last names, GeoNames countries, states and cities,
 //! and ordinary English words from SCOWL (Debian `wamerican`). Loaded once,
-//! on first use, into hash maps keyed by the lower-cased form.
+//! on first use, into hash maps keyed by the lower-cased form (the lists
+//! are stored lower-cased; keys borrow from the embedded text, so loading
+//! allocates no string per entry).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
@@ -22,13 +24,13 @@ pub enum PlaceKind {
 /// The loaded gazetteers.
 pub struct Gazetteer {
     /// First names with their frequency (percent of the population).
-    pub first: HashMap<String, f32>,
+    pub first: HashMap<&'static str, f32>,
     /// Last names with their frequency rank (1 = most common).
-    pub last: HashMap<String, u32>,
+    pub last: HashMap<&'static str, u32>,
     /// Ordinary lower-case English words.
-    pub words: HashSet<String>,
+    pub words: HashSet<&'static str>,
     /// Places by lower-cased name.
-    pub places: HashMap<String, PlaceKind>,
+    pub places: HashMap<&'static str, PlaceKind>,
     /// The longest place name, in words.
     pub max_place_words: usize,
     /// Per word that starts a place name (as the tokenizer splits the
@@ -137,18 +139,18 @@ impl Gazetteer {
             .lines()
             .filter_map(|l| {
                 let (n, f) = l.split_once('\t')?;
-                Some((n.to_string(), f.parse().unwrap_or(0.0)))
+                Some((n, f.parse().unwrap_or(0.0)))
             })
             .collect();
         let last = LAST
             .lines()
             .filter_map(|l| {
                 let (n, r) = l.split_once('\t')?;
-                Some((n.to_string(), r.parse().unwrap_or(u32::MAX)))
+                Some((n, r.parse().unwrap_or(u32::MAX)))
             })
             .collect();
-        let words = WORDS.lines().map(str::to_string).collect();
-        let mut places: HashMap<String, PlaceKind> = PLACES
+        let words = WORDS.lines().collect();
+        let mut places: HashMap<&'static str, PlaceKind> = PLACES
             .lines()
             .filter_map(|l| {
                 let (n, k) = l.split_once('\t')?;
@@ -158,11 +160,11 @@ impl Gazetteer {
                     "continent" => PlaceKind::Continent,
                     _ => PlaceKind::City,
                 };
-                Some((n.to_string(), kind))
+                Some((n, kind))
             })
             .collect();
         for p in EXTRA_PLACES {
-            places.entry(p.to_string()).or_insert(PlaceKind::State);
+            places.entry(p).or_insert(PlaceKind::State);
         }
         let max_place_words = places
             .keys()

@@ -522,7 +522,9 @@ fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> boo
     let is_first = |w: &str| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         w.chars().next().is_some_and(char::is_uppercase)
-            && g.first.get(&w.to_lowercase()).is_some_and(|&f| f >= 0.01)
+            && g.first
+                .get(w.to_lowercase().as_str())
+                .is_some_and(|&f| f >= 0.01)
             && !g.is_word(&w.to_lowercase())
     };
     let after = &text[end..];
@@ -591,13 +593,17 @@ fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
         let caps = names
             .iter()
             .all(|n| n.chars().next().is_some_and(char::is_uppercase));
-        let surnames = names
-            .iter()
-            .all(|n| g.last.get(&n.to_lowercase()).is_some_and(|&r| r <= 5000));
+        let surnames = names.iter().all(|n| {
+            g.last
+                .get(n.to_lowercase().as_str())
+                .is_some_and(|&r| r <= 5000)
+        });
         let any_first = !surnames
-            || names
-                .iter()
-                .any(|n| g.first.get(&n.to_lowercase()).is_some_and(|&f| f >= 0.1));
+            || names.iter().any(|n| {
+                g.first
+                    .get(n.to_lowercase().as_str())
+                    .is_some_and(|&f| f >= 0.1)
+            });
         let covers = words[i].0 <= rel && rel < words[i + 3].0 + words[i + 3].1.len();
         if caps && !any_first && covers {
             return true;
