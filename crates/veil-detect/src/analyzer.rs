@@ -61,8 +61,29 @@ pub struct Analyzer {
 }
 
 impl Analyzer {
-    /// Build the recognizers the configuration enables.
+    /// Build the recognizers the configuration enables. The gazetteers and
+    /// the phone database load while the patterns compile (on another
+    /// worker when rayon's pool has one): the three make most of start-up.
     pub fn new(config: AnalyzerConfig) -> Result<Analyzer, Error> {
+        let wants = |e: &EntityType| config.entities.as_ref().is_none_or(|s| s.contains(e));
+        let load_names =
+            config.names && (wants(&EntityType::PERSON) || wants(&EntityType::LOCATION));
+        let load_phone = wants(&EntityType::PHONE_NUMBER);
+        let (analyzer, ()) = rayon::join(
+            || Analyzer::build(config),
+            || {
+                if load_names {
+                    crate::gazetteer::Gazetteer::get();
+                }
+                if load_phone {
+                    crate::phone::load_database();
+                }
+            },
+        );
+        analyzer
+    }
+
+    fn build(config: AnalyzerConfig) -> Result<Analyzer, Error> {
         let wants = |e: &EntityType| config.entities.as_ref().is_none_or(|s| s.contains(e));
         let patterns: Vec<PatternRecognizer> = crate::builtin::pii_recognizers()?
             .into_iter()

@@ -191,6 +191,12 @@ pub fn is_valid_phone(s: &str) -> bool {
     }
 }
 
+/// Parse the process's phone database now rather than at the first phone
+/// candidate (start-up work that can run beside other start-up work).
+pub fn load_database() {
+    LazyLock::force(&PROCESS_DB);
+}
+
 /// libphonenumber's metadata (the XML the `phonenumber` crate builds its
 /// database from, same version).
 static METADATA_XML: &str = include_str!("../data/PhoneNumberMetadata.xml");
