@@ -84,6 +84,8 @@ pub fn floor_char(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// Whether `w` occurs in `hay` at a word start; every occurrence counts,
+/// overlapping ones included (as the automaton's overlapping search finds them).
 fn has_word_start(hay: &str, w: &str) -> bool {
     let mut from = 0;
     while let Some(pos) = hay[from..].find(w) {
@@ -95,7 +97,11 @@ fn has_word_start(hay: &str, w: &str) -> bool {
         if prev_ok {
             return true;
         }
-        from = at + w.len();
+        // The next occurrence may overlap this one: step one character.
+        match hay[at..].chars().next() {
+            Some(c) => from = at + c.len_utf8(),
+            None => break,
+        }
     }
     false
 }
