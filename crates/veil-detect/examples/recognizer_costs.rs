@@ -1,6 +1,8 @@
 //! Time each recognizer family over a text file, single-threaded:
 //! `cargo run --release -p veil-detect --example recognizer_costs -- FILE`.
 
+mod common;
+
 use std::time::Instant;
 use veil_detect::address::AddressRecognizer;
 use veil_detect::names::NameRecognizer;
@@ -9,17 +11,7 @@ use veil_detect::phone::PhoneRecognizer;
 use veil_detect::secrets::SecretScanner;
 
 fn main() {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: recognizer_costs FILE");
-        std::process::exit(2);
-    };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{path}: {e}");
-            std::process::exit(2);
-        }
-    };
+    let text = common::text_from_args("recognizer_costs FILE");
     let mb = text.len() as f64 / 1e6;
     let t = Instant::now();
     let windows = digit_windows(&text);

@@ -2,6 +2,8 @@
 //! (one per line of a text file), single-threaded, where per-call costs
 //! dominate: `cargo run --release -p veil-detect --example record_costs -- FILE`.
 
+mod common;
+
 use std::time::Instant;
 use veil_detect::address::AddressRecognizer;
 use veil_detect::analyzer::{Analyzer, AnalyzerConfig};
@@ -18,17 +20,7 @@ fn time(name: &str, lines: &[&str], mb: f64, mut f: impl FnMut(&str) -> usize) {
 }
 
 fn main() {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: record_costs FILE");
-        std::process::exit(2);
-    };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{path}: {e}");
-            std::process::exit(2);
-        }
-    };
+    let text = common::text_from_args("record_costs FILE");
     let lines: Vec<&str> = text.lines().collect();
     let mb = text.len() as f64 / 1e6;
     println!("{} records, {mb:.1} MB", lines.len());
