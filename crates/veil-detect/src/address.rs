@@ -154,12 +154,12 @@ impl AddressRecognizer {
     /// block parts that follow them.
     fn rule_in(&self, text: &str, i: usize, (lo, hi): (usize, usize), out: &mut Vec<Candidate>) {
         let (re, score) = &self.rules[i];
-        for caps in re.captures_iter(&text[lo..hi]) {
-            let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
-                continue;
-            };
-            let start = lo + m.start();
-            let mut end = start + m.as_str().trim_end_matches([',', ' ', '\n', '\t']).len();
+        for m in re.find_iter(&text[lo..hi]) {
+            // The reported part: without the separator some rules match
+            // before it (see `reported_part`); no capture engine needed.
+            let part = reported_part(m.as_str());
+            let start = lo + m.end() - part.len();
+            let mut end = start + part.trim_end_matches([',', ' ', '\n', '\t']).len();
             if end <= start {
                 continue;
             }
@@ -175,6 +175,16 @@ impl AddressRecognizer {
             });
         }
     }
+}
+
+/// A rule's match without the separator that opens it: the rules whose
+/// address part is a capture group open with `(?:^|[\s,(])` or
+/// `,[ \t]*` before a part that starts with a letter or digit, and the
+/// others start with a word. So the part is the match without its leading
+/// whitespace, commas and parentheses: the same span as the group, found
+/// by the fast search alone.
+fn reported_part(m: &str) -> &str {
+    m.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '(')
 }
 
 #[cfg(test)]
@@ -204,5 +214,41 @@ mod tests {
                 .contains(&"PSC 3294, Box 9168\nAPO AA 61487".to_string())
         );
         assert!(found("room at Suite 464 now").contains(&"Suite 464".to_string()));
+    }
+
+    /// `reported_part` of each match is exactly the span the rule's capture
+    /// group (or the whole match, without one) gives, for every rule.
+    #[test]
+    fn reported_part_is_the_capture_group() {
+        let a = AddressRecognizer::new().unwrap();
+        let texts = [
+            "I live at 90 Whitchurch Road, near the park",
+            "Send it to Friedhofstrasse 33 please, (Hauptstraße 5a) and Rue de la Paix 12",
+            "PSC 3294, Box 9168\nAPO AA 61487 or USNS Comfort FPO AE 09573",
+            "room at Suite 464 now,Apt. 3 and #12, Unit 7",
+            "meet at the corner of Main Street and Oak Avenue",
+            "Via Roma 1, 00100 Roma; Calle Mayor 23, 28013 Madrid; 12, Rue Lepic",
+            "Springfield, IL 62704-1234 and P.O. Box 1234, Boston, MA 02101",
+            "ship to 1600 Amphitheatre Pkwy\nMountain View, CA 94043",
+            "\u{a0}Marktplatz 7 and\tKönigsallee 92a, Düsseldorf",
+            "12 Long Acre Lane 45 and 3 Elm St. Apt 4B",
+        ];
+        for (i, (re, _)) in a.rules.iter().enumerate() {
+            for t in texts {
+                let by_caps: Vec<(usize, usize)> = re
+                    .captures_iter(t)
+                    .filter_map(|c| c.get(1).or_else(|| c.get(0)))
+                    .map(|m| (m.start(), m.end()))
+                    .collect();
+                let by_find: Vec<(usize, usize)> = re
+                    .find_iter(t)
+                    .map(|m| {
+                        let part = reported_part(m.as_str());
+                        (m.end() - part.len(), m.end())
+                    })
+                    .collect();
+                assert_eq!(by_caps, by_find, "rule {i} on {t:?}");
+            }
+        }
     }
 }
