@@ -3,10 +3,10 @@
 
 The corpus is Presidio's synth_dataset_v2 texts repeated to ~10 MB, one JSONL
 record each (~86 bytes a record: the dense, per-record-cost-bound case).
-Veil's CPU time is its whole process (start-up included) on 10 MB; its
+Veil's CPU time is its whole process (start-up included) on 10 MB, best of five; its
 steady-state rate is the difference between 20 MB and 10 MB runs (start-up
 cancels). presidio-rs is timed in-process on the same texts (its import and
-set-up excluded), as it has no command line.
+set-up excluded, best of three), as it has no command line.
 
     bash bench/throughput_bench.sh
 """
@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from presidio_bench import OUT, VEIL, child_cpu, cpu as self_cpu  # noqa: E402
 
 
-def veil_cpu(path, extra, runs=3):
+def veil_cpu(path, extra, runs=5):
     """Best of `runs` (this machine is shared: the minimum is the least disturbed)."""
     best = None
     for _ in range(runs):
@@ -54,7 +54,7 @@ def main():
     import presidio_rs
     prs = presidio_rs.Analyzer()
     best = None
-    for _ in range(2):
+    for _ in range(3):
         t0 = self_cpu()
         for t in corpus:
             prs.analyze(t)
