@@ -49,6 +49,9 @@ struct Batcher {
     analysed: std::sync::mpsc::Receiver<Analysed>,
     in_flight: usize,
     progress: Option<indicatif::ProgressBar>,
+    /// The empty context of texts that are not table cells (shared, not
+    /// allocated per text).
+    no_context: std::sync::Arc<str>,
 }
 
 impl Batch {
@@ -66,7 +69,7 @@ impl Batcher {
     fn push(&mut self, sink: &mut Sink, origin: Origin, text: String) -> Result<()> {
         let context = match &origin {
             Origin::Cell { file, column, .. } => sink.column_context(*file, *column),
-            _ => std::sync::Arc::from(""),
+            _ => self.no_context.clone(),
         };
         let b = &mut self.current;
         b.contexts.push(context);
@@ -229,6 +232,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         analysed,
         in_flight: 0,
         progress,
+        no_context: std::sync::Arc::from(""),
     };
     std::thread::scope(|scope| -> Result<()> {
         let analyzer = &analyzer;
