@@ -41,6 +41,8 @@ pub struct SecretScanner {
     rules: Vec<SecretRule>,
     prefilter: AhoCorasick,
     keyword_rule: Vec<usize>,
+    /// The longest keyword, in bytes.
+    longest_keyword: usize,
 }
 
 /// Whether a value is a documented placeholder or an obvious dummy.
@@ -363,10 +365,12 @@ impl SecretScanner {
                 recognizer: "secret prefilter".into(),
                 message: e.to_string(),
             })?;
+        let longest_keyword = keywords.iter().map(|k| k.len()).max().unwrap_or(0);
         Ok(SecretScanner {
             rules,
             prefilter,
             keyword_rule,
+            longest_keyword,
         })
     }
 
@@ -375,20 +379,39 @@ impl SecretScanner {
         &self.rules
     }
 
-    /// Append secret candidates in `text` to `out`.
-    pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
+    /// Per rule, whether one of its keywords occurs in `text`.
+    fn active_rules(&self, text: &str) -> Vec<bool> {
         let mut active = vec![false; self.rules.len()];
         let mut remaining = self.rules.len();
-        for m in self.prefilter.find_overlapping_iter(text) {
-            let r = self.keyword_rule[m.pattern().as_usize()];
-            if !active[r] {
-                active[r] = true;
-                remaining -= 1;
-                if remaining == 0 {
-                    break;
+        // Every keyword occurrence is either reported by the fast
+        // non-overlapping search or overlaps an occurrence it reports (the
+        // search resumes after each match and reports the earliest-ending
+        // one), so an overlapping search near each reported match finds
+        // them all without walking the whole text byte by byte. An
+        // occurrence overlapping [s, e) lies within [s - L + 1, e + L - 1)
+        // for keywords of at most L bytes.
+        let bytes = text.as_bytes();
+        let reach = self.longest_keyword.saturating_sub(1);
+        'found: for m in self.prefilter.find_iter(text) {
+            let lo = m.start().saturating_sub(reach);
+            let hi = (m.end() + reach).min(bytes.len());
+            for k in self.prefilter.find_overlapping_iter(&bytes[lo..hi]) {
+                let r = self.keyword_rule[k.pattern().as_usize()];
+                if !active[r] {
+                    active[r] = true;
+                    remaining -= 1;
+                    if remaining == 0 {
+                        break 'found;
+                    }
                 }
             }
         }
+        active
+    }
+
+    /// Append secret candidates in `text` to `out`.
+    pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
+        let active = self.active_rules(text);
         for (rule, _) in self.rules.iter().zip(&active).filter(|(_, a)| **a) {
             for caps in rule.regex.captures_iter(text) {
                 let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
@@ -426,6 +449,36 @@ impl SecretScanner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
+
+    static SCANNER: std::sync::LazyLock<SecretScanner> =
+        std::sync::LazyLock::new(|| SecretScanner::new().unwrap());
+
+    proptest::proptest! {
+        /// The activated rules are those an overlapping walk over the whole
+        /// text finds keywords of, on texts dense with overlapping keywords.
+        #[test]
+        fn active_rules_match_a_full_overlapping_walk(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "sk_", "sk-", "xox", "ghp_", "akia", "AKIA", "secret", "token", "key",
+                        "eyj", "bearer", "private key", "postgres", "glpat", "aiza", "hooks.slack",
+                    ]).prop_map(str::to_string),
+                    "[a-zA-Z_ -]{0,4}",
+                ],
+                0..12,
+            )
+        ) {
+            let s = &*SCANNER;
+            let text: String = parts.concat();
+            let mut expected = vec![false; s.rules.len()];
+            for m in s.prefilter.find_overlapping_iter(&text) {
+                expected[s.keyword_rule[m.pattern().as_usize()]] = true;
+            }
+            proptest::prop_assert_eq!(s.active_rules(&text), expected, "{:?}", text);
+        }
+    }
 
     fn scan(text: &str) -> Vec<(String, String)> {
         let s = SecretScanner::new().unwrap();
