@@ -109,18 +109,38 @@ pub struct Sink {
     line_buf: Vec<u8>,
 }
 
-/// One finding as the record, line and cell JSONL contracts write it:
-/// the same keys, values and (sorted) key order as [`finding_json`]'s map,
-/// serialised without building a `serde_json::Value` per finding.
+/// One finding as the JSONL contracts write it, keys in sorted order (the
+/// order `serde_json::Value` maps keep): offsets as the contract counts
+/// them, lines only for whole files, the value only with `--show-values`.
 #[derive(serde::Serialize)]
 struct FindingOut<'a> {
     end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
     entity_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
     recognizer: &'a str,
     score: f64,
     start: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
+}
+
+impl<'a> FindingOut<'a> {
+    /// `f` at offsets `start..end`, without lines.
+    fn new(f: &'a Finding, start: usize, end: usize, value: Option<&'a str>) -> Self {
+        FindingOut {
+            end,
+            end_line: None,
+            entity_type: f.entity_type.as_str(),
+            line: None,
+            recognizer: &f.recognizer,
+            score: (f.score as f64 * 1000.0).round() / 1000.0,
+            start,
+            value,
+        }
+    }
 }
 
 /// A record's output line: `{"findings": [...], "id": ...}`.
@@ -158,29 +178,6 @@ fn write_json_line<T: serde::Serialize>(
     serde_json::to_writer(&mut *buf, value)?;
     buf.push(b'\n');
     out.write_all(buf)
-}
-
-/// The score as written: rounded to three decimals.
-fn rounded_score(f: &Finding) -> f64 {
-    (f.score as f64 * 1000.0).round() / 1000.0
-}
-
-fn finding_json(
-    f: &Finding,
-    start: usize,
-    end: usize,
-    value: Option<&str>,
-) -> serde_json::Map<String, Value> {
-    let mut m = serde_json::Map::new();
-    m.insert("entity_type".into(), json!(f.entity_type.as_str()));
-    m.insert("start".into(), json!(start));
-    m.insert("end".into(), json!(end));
-    m.insert("score".into(), json!(rounded_score(f)));
-    m.insert("recognizer".into(), json!(&*f.recognizer));
-    if let Some(v) = value {
-        m.insert("value".into(), json!(v));
-    }
-    m
 }
 
 impl Sink {
@@ -275,13 +272,13 @@ impl Sink {
     ) -> Vec<FindingOut<'a>> {
         findings
             .iter()
-            .map(|f| FindingOut {
-                end: map.char_offset(f.end),
-                entity_type: f.entity_type.as_str(),
-                recognizer: &f.recognizer,
-                score: rounded_score(f),
-                start: map.char_offset(f.start),
-                value: self.show_values.then(|| &text[f.start..f.end]),
+            .map(|f| {
+                FindingOut::new(
+                    f,
+                    map.char_offset(f.start),
+                    map.char_offset(f.end),
+                    self.show_values.then(|| &text[f.start..f.end]),
+                )
             })
             .collect()
     }
@@ -319,10 +316,17 @@ impl Sink {
                     let end_line =
                         lines_before as usize + map.line(f.end.saturating_sub(1).max(f.start));
                     let value = self.show_values.then(|| &text[f.start..f.end]);
-                    let mut m =
-                        finding_json(f, offset as usize + f.start, offset as usize + f.end, value);
-                    m.insert("line".into(), json!(line));
-                    m.insert("end_line".into(), json!(end_line));
+                    let out = FindingOut {
+                        line: Some(line),
+                        end_line: Some(end_line),
+                        ..FindingOut::new(
+                            f,
+                            offset as usize + f.start,
+                            offset as usize + f.end,
+                            value,
+                        )
+                    };
+                    let finding = serde_json::to_value(out)?;
                     if self.format == Format::Sarif {
                         let col = |b: usize| {
                             let ls = text[..b].rfind('\n').map_or(0, |i| i + 1);
@@ -333,7 +337,7 @@ impl Sink {
                             "byteOffset": offset as usize + f.start, "byteLength": f.end - f.start
                         }), None));
                     }
-                    self.inputs[file].file_findings.push(Value::Object(m));
+                    self.inputs[file].file_findings.push(finding);
                 }
             }
             Origin::Line { file, line } => {
