@@ -265,11 +265,12 @@ fn may_be_valid(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumb
     })
 }
 
-/// libphonenumber validity of `n`, behind [`may_be_valid`]: decided by
-/// [`valid_by_type`] without the crate's lock, or by the crate where a
-/// pattern does not compile here.
+/// libphonenumber validity of `n`: decided by [`valid_by_type`] without the
+/// crate's lock; where a pattern does not compile here, by the crate behind
+/// the [`may_be_valid`] gate (which `valid_by_type` makes redundant: it
+/// checks the general description itself).
 fn valid_number(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumber) -> bool {
-    may_be_valid(db, n) && valid_by_type(db, n).unwrap_or_else(|| phonenumber::is_valid_with(db, n))
+    valid_by_type(db, n).unwrap_or_else(|| may_be_valid(db, n) && phonenumber::is_valid_with(db, n))
 }
 
 /// A national-number pattern with the lengths it allows (empty: any).
