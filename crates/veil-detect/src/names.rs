@@ -436,8 +436,81 @@ fn is_sentence_break(gap: &str) -> bool {
     })
 }
 
+/// `text` with its ASCII capitals lowered: what [`tokenize`] takes beside
+/// the text (borrowed when there is nothing to lower).
+pub(crate) fn ascii_lowered(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Split `text` into word tokens (letters, inner apostrophes and hyphens).
-pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
+/// `lowered` is [`ascii_lowered`]`(text)`: when `text` is ASCII, the tokens
+/// borrow their lower-case forms from it (no allocation per word) and are
+/// found byte by byte; other text goes through [`tokenize_chars`]. Both give
+/// the same tokens (property-tested).
+pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
+    if !text.is_ascii() || lowered.len() != text.len() {
+        return tokenize_chars(text);
+    }
+    let b = text.as_bytes();
+    let mut tokens = Vec::with_capacity(text.len() / 6);
+    let mut prev_end = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        while end < b.len() {
+            if b[end].is_ascii_alphabetic() {
+                end += 1;
+            } else if matches!(b[end], b'\'' | b'-') {
+                // An inner apostrophe or hyphen, but not the possessive "'s".
+                let rest = &text[end + 1..];
+                if rest.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+                    && !rest.starts_with("s ")
+                    && !rest.starts_with("s.")
+                    && !rest.starts_with("s,")
+                    && rest != "s"
+                {
+                    end += 1;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        let word = &b[start..end];
+        let first_upper = word[0].is_ascii_uppercase();
+        let rest_upper = !word[1..].iter().any(u8::is_ascii_lowercase);
+        let nchars = word.len();
+        let gap = &text[prev_end..start];
+        tokens.push(Token {
+            start,
+            end,
+            text: &text[start..end],
+            lower: Cow::Borrowed(&lowered[start..end]),
+            cap: first_upper
+                && (nchars == 1 || !rest_upper || nchars >= 3)
+                && !word.starts_with(b"I'"),
+            initial: nchars == 1 && first_upper,
+            sent_start: tokens.is_empty() || is_sentence_break(gap),
+        });
+        prev_end = end;
+        i = end;
+    }
+    tokens
+}
+
+/// [`tokenize`] character by character, lower-casing each word on its own
+/// (any text).
+fn tokenize_chars(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::with_capacity(text.len() / 6);
     let mut iter = text.char_indices().peekable();
     let mut prev_end = 0;
@@ -771,7 +844,8 @@ impl NameRecognizer {
     /// quasi-identifiers (AGE, NRP, TITLE, ORGANIZATION) found with the same tokens.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
         let g = Gazetteer::get();
-        let tokens = tokenize(text);
+        let lowered = ascii_lowered(text);
+        let tokens = tokenize(text, &lowered);
         if tokens.is_empty() {
             return;
         }
@@ -1267,6 +1341,60 @@ mod tests {
             });
             proptest::prop_assert_eq!(titled_before(&text, start), by_suffix, "{}", text);
         }
+    }
+
+    /// The tokens as the character-by-character tokenizer finds them.
+    fn slow_tokens(text: &str) -> Vec<(usize, usize, String, bool, bool, bool)> {
+        tokenize_chars(text)
+            .into_iter()
+            .map(|t| {
+                (
+                    t.start,
+                    t.end,
+                    t.lower.into_owned(),
+                    t.cap,
+                    t.initial,
+                    t.sent_start,
+                )
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// The byte-by-byte tokenizer of ASCII text finds what the
+        /// character-by-character one finds (apostrophes, hyphens, the
+        /// possessive "'s", "I'm", initials, sentence starts).
+        #[test]
+        fn ascii_tokens_agree_with_char_tokens(text in "([A-Za-z]{1,4}|I'm|'s|'|-|s|S| |\\.|,|\n|!|[0-9])*") {
+            let lowered = ascii_lowered(&text);
+            let fast: Vec<_> = tokenize(&text, &lowered)
+                .into_iter()
+                .map(|t| (t.start, t.end, t.lower.into_owned(), t.cap, t.initial, t.sent_start))
+                .collect();
+            proptest::prop_assert_eq!(fast, slow_tokens(&text), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn non_ascii_text_is_tokenized_by_characters() {
+        let text = "Dr. Szöllösy and O'Neil-Smith met ÉMILE's friend";
+        let lowered = ascii_lowered(text);
+        let got: Vec<_> = tokenize(text, &lowered)
+            .into_iter()
+            .map(|t| {
+                (
+                    t.start,
+                    t.end,
+                    t.lower.into_owned(),
+                    t.cap,
+                    t.initial,
+                    t.sent_start,
+                )
+            })
+            .collect();
+        assert_eq!(got, slow_tokens(text));
+        assert_eq!(got[1].2, "szöllösy");
+        assert_eq!(got[3].2, "o'neil-smith");
     }
 
     #[test]
