@@ -95,13 +95,29 @@ impl AddressRecognizer {
     /// Extend an address through the block parts that follow it.
     fn extend(&self, text: &str, mut end: usize) -> usize {
         for _ in 0..MAX_CONTINUATIONS {
-            let Some(c) = self.continuation.captures(&text[end..]) else {
+            let Some(part_end) = self.next_part_end(&text[end..]) else {
                 break;
             };
-            let Some(part) = c.get(1) else { break };
-            end += part.end();
+            end += part_end;
         }
         end
+    }
+
+    /// Where the block part that `hay` opens with ends (the end of the
+    /// continuation's group 1), if it opens with one. The pattern ends with
+    /// one character that is no letter or digit, or the end of `hay`; so a
+    /// match ending before the end of `hay` ended with that one character,
+    /// and the part ends just before it. Only a match reaching the end of
+    /// `hay` may have used either ending: there (once per text at most) the
+    /// capture engine decides. The lazy DFA's match alone answers the rest,
+    /// without the capture engine (tested against the captures).
+    fn next_part_end(&self, hay: &str) -> Option<usize> {
+        let m = self.continuation.find(hay)?;
+        if m.end() < hay.len() {
+            let last = hay[..m.end()].chars().next_back()?;
+            return Some(m.end() - last.len_utf8());
+        }
+        Some(self.continuation.captures(hay)?.get(1)?.end())
     }
 
     /// Append street-address candidates in `text` to `out`; overlapping or
@@ -190,6 +206,48 @@ fn reported_part(m: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The part end by the capture engine, as `extend` used to find it.
+    fn part_end_by_captures(a: &AddressRecognizer, hay: &str) -> Option<usize> {
+        Some(a.continuation.captures(hay)?.get(1)?.end())
+    }
+
+    #[test]
+    fn part_ends_agree_with_captures_on_known_blocks() {
+        let a = AddressRecognizer::new().unwrap();
+        for hay in [
+            ", Springfield, IL 62704",
+            ", Springfield.",
+            ", Springfield",
+            " >Suite 960 >Schuld",
+            "\n> Apt. 022\n> ESPOO",
+            " ??? Suite 952",
+            ", nan, 1234",
+            ", Saint-Étienne-du-Rouvray",
+            ", Saint-Étienne-",
+            ", Köln 50667.",
+            " | Paris (Île-de-France)",
+            "  Berlin-5",
+            ", 75001",
+            ", lowercase town",
+        ] {
+            assert_eq!(
+                a.next_part_end(hay),
+                part_end_by_captures(&a, hay),
+                "{hay:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The part end from the lazy DFA's match is the capture group's end.
+        #[test]
+        fn part_ends_agree_with_captures(hay in "([ ,\n>|•-]|\\?\\?\\?|Apt\\.? ?[0-9]{1,3}|Suite|[A-Z][a-zé'.-]{0,6}|[0-9]{1,6}|de|nan|É|\\(|\\)|x){0,8}") {
+            static A: std::sync::LazyLock<AddressRecognizer> =
+                std::sync::LazyLock::new(|| AddressRecognizer::new().unwrap());
+            proptest::prop_assert_eq!(A.next_part_end(&hay), part_end_by_captures(&A, &hay), "{:?}", hay);
+        }
+    }
 
     fn found(text: &str) -> Vec<String> {
         let mut out = Vec::new();
