@@ -508,6 +508,29 @@ const ORG_NOUNS: &[&str] = &[
     "charity",
 ];
 
+/// Whether `b` ends with one of [`ORG_CUES`] at a word start. A cue that
+/// `b` ends with ends with `b`'s last word, so that word is compared first
+/// (most cues fail there, without the full comparison).
+fn org_cue_before(b: &str) -> bool {
+    let from = b
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let last_word = &b[from..];
+    ORG_CUE_LAST_WORDS
+        .iter()
+        .any(|&(c, w)| w.eq_ignore_ascii_case(last_word) && ends_with_word_ci(b, c))
+}
+
+/// Each of [`ORG_CUES`] with its last word.
+static ORG_CUE_LAST_WORDS: LazyLock<Vec<(&str, &str)>> = LazyLock::new(|| {
+    ORG_CUES
+        .iter()
+        .map(|&c| (c, c.rfind(' ').map_or(c, |i| &c[i + 1..])))
+        .collect()
+});
+
 /// Whether `b` ends with the words `cue` (ASCII case-insensitive), at a word start.
 fn ends_with_word_ci(b: &str, cue: &str) -> bool {
     let n = cue.len();
@@ -824,7 +847,7 @@ impl QuasiRecognizer {
             let b =
                 text[crate::context::floor_char(text, start.saturating_sub(24))..start].trim_end();
             let after = &text[end..crate::context::floor_char(text, (end + 24).min(text.len()))];
-            let cue_before = ORG_CUES.iter().any(|c| ends_with_word_ci(b, c));
+            let cue_before = org_cue_before(b);
             // "meet Monday at Corelogic, 0896 69 Farnell Street": a business with its address.
             let at_address = (ends_with_word_ci(b, "at") || ends_with_word_ci(b, "of"))
                 && after
@@ -907,6 +930,24 @@ impl QuasiRecognizer {
 mod tests {
     use crate::analyzer::tests::spans as found;
     use veil_core::EntityType;
+
+    proptest::proptest! {
+        /// The last-word shortcut answers as trying every cue does.
+        #[test]
+        fn org_cue_shortcut_agrees_with_every_cue(b in "(Works|works|AT|at|for|For|joined|company|of|address|years|x|é| |,|-|2){0,6}") {
+            let every = super::ORG_CUES.iter().any(|c| super::ends_with_word_ci(&b, c));
+            proptest::prop_assert_eq!(super::org_cue_before(&b), every, "{:?}", b);
+        }
+    }
+
+    #[test]
+    fn org_cues_before_a_name() {
+        assert!(super::org_cue_before("she works for"));
+        assert!(super::org_cue_before("Joined"));
+        assert!(super::org_cue_before("10 YEARS AT"));
+        assert!(!super::org_cue_before("networks for"));
+        assert!(!super::org_cue_before("works for,"));
+    }
 
     #[test]
     fn ages_need_their_phrase() {
