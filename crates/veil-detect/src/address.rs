@@ -107,15 +107,20 @@ impl AddressRecognizer {
     /// continuation's group 1), if it opens with one. The pattern ends with
     /// one character that is no letter or digit, or the end of `hay`; so a
     /// match ending before the end of `hay` ended with that one character,
-    /// and the part ends just before it. Only a match reaching the end of
-    /// `hay` may have used either ending: there (once per text at most) the
-    /// capture engine decides. The lazy DFA's match alone answers the rest,
-    /// without the capture engine (tested against the captures).
+    /// and the part ends just before it. A match reaching the end of `hay`
+    /// whose last character is an ASCII letter or digit cannot have ended
+    /// with the closing character: the part runs to the end. Only a match
+    /// reaching the end with another last character may have used either
+    /// ending: there (once per text at most) the capture engine decides. The
+    /// lazy DFA's match alone answers the rest (tested against the captures).
     fn next_part_end(&self, hay: &str) -> Option<usize> {
         let m = self.continuation.find(hay)?;
+        let last = hay[..m.end()].chars().next_back()?;
         if m.end() < hay.len() {
-            let last = hay[..m.end()].chars().next_back()?;
             return Some(m.end() - last.len_utf8());
+        }
+        if last.is_ascii_alphanumeric() {
+            return Some(m.end());
         }
         Some(self.continuation.captures(hay)?.get(1)?.end())
     }
