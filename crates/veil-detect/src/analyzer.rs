@@ -307,19 +307,36 @@ fn block_parts(text: &str) -> Vec<(usize, usize)> {
             parts.push((s, e));
         }
     };
+    // By bytes: every separator starts with an ASCII byte or with 0xE2, the
+    // lead byte of '•', and neither occurs inside another character. The
+    // next of each kind is found with memchr and kept until passed.
+    let b = text.as_bytes();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let len = match c {
-            '\n' | '>' | '|' | '•' => c.len_utf8(),
-            '?' if text[i..].starts_with("???") => 3,
-            _ => continue,
-        };
-        push(start, i);
-        start = i + len;
-        while chars.peek().is_some_and(|&(j, _)| j < start) {
-            chars.next();
+    let mut i = 0;
+    let mut next_line = memchr::memchr3(b'\n', b'>', b'|', b);
+    let mut next_other = memchr::memchr2(b'?', 0xE2, b);
+    loop {
+        if next_line.is_some_and(|p| p < i) {
+            next_line = memchr::memchr3(b'\n', b'>', b'|', &b[i..]).map(|p| p + i);
         }
+        if next_other.is_some_and(|p| p < i) {
+            next_other = memchr::memchr2(b'?', 0xE2, &b[i..]).map(|p| p + i);
+        }
+        let Some(p) = [next_line, next_other].into_iter().flatten().min() else {
+            break;
+        };
+        let len = match b[p] {
+            b'\n' | b'>' | b'|' => 1,
+            b'?' if b[p..].starts_with(b"???") => 3,
+            0xE2 if b[p..].starts_with("•".as_bytes()) => 3,
+            _ => {
+                i = p + 1;
+                continue;
+            }
+        };
+        push(start, p);
+        start = p + len;
+        i = start;
     }
     push(start, text.len());
     parts
@@ -331,7 +348,13 @@ fn block_parts(text: &str) -> Vec<(usize, usize)> {
 /// and before a part that starts with a found address, phone, e-mail or
 /// name, is the person's organisation (ORGANIZATION, score 0.6).
 pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
-    if !text.contains(['\n', '>', '|', '?']) && !text.contains('•') {
+    // Three parts need two separators: count (an upper bound on) them by
+    // bytes first, as most texts have fewer ("???" takes three '?').
+    let b = text.as_bytes();
+    let separators = memchr::memchr3_iter(b'\n', b'>', b'|', b).count()
+        + memchr::memchr_iter(b'?', b).count() / 3
+        + memchr::memmem::find_iter(b, "•".as_bytes()).count();
+    if separators < 2 {
         return;
     }
     let parts = block_parts(text);
@@ -370,14 +393,19 @@ pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candid
             .all(|(i, _)| named[k].iter().any(|&(a, b)| a <= s + i && s + i < b))
     };
     for k in 1..parts.len() - 1 {
+        if touched[k] {
+            continue;
+        }
         let (s, e) = parts[k];
         let seg = &text[s..e];
-        let words: Vec<&str> = seg.split_whitespace().collect();
-        let shaped = !words.is_empty()
-            && words.len() <= 5
-            && !seg.contains(|c: char| c.is_ascii_digit() || c == '@' || c == ':')
-            && words[0].chars().next().is_some_and(char::is_uppercase);
-        if !shaped || touched[k] {
+        // One to five words, the first capitalised, no digit, '@' or ':'.
+        let mut words = seg.split_whitespace();
+        let shaped = words
+            .next()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+            && words.count() < 5
+            && !seg.contains(|c: char| c.is_ascii_digit() || c == '@' || c == ':');
+        if !shaped {
             continue;
         }
         let prev = covered(k - 1);
@@ -563,6 +591,43 @@ pub(crate) mod tests {
             &EntityType::PERSON,
         );
         assert_eq!(v, ["Lamovec", "Morales"]);
+    }
+
+    /// `block_parts` character by character, as it was first written.
+    fn block_parts_by_chars(text: &str) -> Vec<(usize, usize)> {
+        let mut parts = Vec::new();
+        let mut push = |from: usize, to: usize| {
+            let seg = &text[from..to];
+            let s = from + (seg.len() - seg.trim_start().len());
+            let e = from + seg.trim_end().len();
+            if e > s {
+                parts.push((s, e));
+            }
+        };
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let len = match c {
+                '\n' | '>' | '|' | '•' => c.len_utf8(),
+                '?' if text[i..].starts_with("???") => 3,
+                _ => continue,
+            };
+            push(start, i);
+            start = i + len;
+            while chars.peek().is_some_and(|&(j, _)| j < start) {
+                chars.next();
+            }
+        }
+        push(start, text.len());
+        parts
+    }
+
+    proptest::proptest! {
+        /// Separators found byte by byte are those found character by character.
+        #[test]
+        fn block_parts_agree_with_chars(text in "([a-zA-Z ]|\n|>|\\||•|\\?|é|—|€|\\?\\?\\?){0,24}") {
+            proptest::prop_assert_eq!(block_parts(&text), block_parts_by_chars(&text), "{:?}", text);
+        }
     }
 
     #[test]

@@ -118,7 +118,7 @@ const EXTRA_PLACES: &[&str] = &[
     "palestine",
 ];
 
-/// Names that are everyday English words (sorted for binary search).
+/// Names that are everyday English words (sorted).
 const COMMON_WORD_NAMES: &[&str] = &[
     "amber", "angel", "april", "art", "august", "autumn", "baker", "bell", "bill", "black", "bob",
     "brown", "bush", "carter", "case", "chance", "chase", "cherry", "chip", "clay", "cook",
@@ -200,7 +200,9 @@ impl Gazetteer {
     /// Whether `lower` is an ordinary word that is also a common name, so
     /// that a capitalised occurrence needs support to count as a name.
     pub fn is_common_word_name(&self, lower: &str) -> bool {
-        COMMON_WORD_NAMES.binary_search(&lower).is_ok()
+        static SET: LazyLock<HashSet<&str>> =
+            LazyLock::new(|| COMMON_WORD_NAMES.iter().copied().collect());
+        SET.contains(lower)
     }
 
     /// Whether `lower` is an ordinary English word.
