@@ -135,34 +135,35 @@ const COMMON_WORD_NAMES: &[&str] = &[
 
 impl Gazetteer {
     fn load() -> Gazetteer {
-        let first = FIRST
-            .lines()
-            .filter_map(|l| {
-                let (n, f) = l.split_once('\t')?;
-                Some((n, f.parse().unwrap_or(0.0)))
-            })
-            .collect();
-        let last = LAST
-            .lines()
-            .filter_map(|l| {
-                let (n, r) = l.split_once('\t')?;
-                Some((n, r.parse().unwrap_or(u32::MAX)))
-            })
-            .collect();
-        let words = WORDS.lines().collect();
-        let mut places: HashMap<&'static str, PlaceKind> = PLACES
-            .lines()
-            .filter_map(|l| {
-                let (n, k) = l.split_once('\t')?;
-                let kind = match k {
-                    "country" => PlaceKind::Country,
-                    "state" => PlaceKind::State,
-                    "continent" => PlaceKind::Continent,
-                    _ => PlaceKind::City,
-                };
-                Some((n, kind))
-            })
-            .collect();
+        // Each table sized for its list up front (one line an entry): no
+        // rehashing while ~230,000 entries go in.
+        let lines = |list: &str| memchr::memchr_iter(b'\n', list.as_bytes()).count() + 1;
+        let mut first = HashMap::with_capacity_and_hasher(lines(FIRST), Default::default());
+        first.extend(FIRST.lines().filter_map(|l| {
+            let (n, f) = l.split_once('\t')?;
+            Some((n, f.parse().unwrap_or(0.0)))
+        }));
+        let mut last = HashMap::with_capacity_and_hasher(lines(LAST), Default::default());
+        last.extend(LAST.lines().filter_map(|l| {
+            let (n, r) = l.split_once('\t')?;
+            Some((n, r.parse().unwrap_or(u32::MAX)))
+        }));
+        let mut words = HashSet::with_capacity_and_hasher(lines(WORDS), Default::default());
+        words.extend(WORDS.lines());
+        let mut places: HashMap<&'static str, PlaceKind> = HashMap::with_capacity_and_hasher(
+            lines(PLACES) + EXTRA_PLACES.len(),
+            Default::default(),
+        );
+        places.extend(PLACES.lines().filter_map(|l| {
+            let (n, k) = l.split_once('\t')?;
+            let kind = match k {
+                "country" => PlaceKind::Country,
+                "state" => PlaceKind::State,
+                "continent" => PlaceKind::Continent,
+                _ => PlaceKind::City,
+            };
+            Some((n, kind))
+        }));
         for p in EXTRA_PLACES {
             places.entry(p).or_insert(PlaceKind::State);
         }
