@@ -299,14 +299,7 @@ pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
 /// `•`, `|` or `???` (a mis-decoded bullet) that some exports put between them.
 fn block_parts(text: &str) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();
-    let mut push = |from: usize, to: usize| {
-        let seg = &text[from..to];
-        let s = from + (seg.len() - seg.trim_start().len());
-        let e = from + seg.trim_end().len();
-        if e > s {
-            parts.push((s, e));
-        }
-    };
+    let mut push = |from: usize, to: usize| parts.extend(trimmed(text, from, to));
     // By bytes: every separator starts with an ASCII byte or with 0xE2, the
     // lead byte of '•', and neither occurs inside another character. The
     // next of each kind is found with memchr and kept until passed.
@@ -340,6 +333,14 @@ fn block_parts(text: &str) -> Vec<(usize, usize)> {
     }
     push(start, text.len());
     parts
+}
+
+/// `text[from..to]` without its surrounding whitespace, if anything is left.
+fn trimmed(text: &str, from: usize, to: usize) -> Option<(usize, usize)> {
+    let seg = &text[from..to];
+    let s = from + (seg.len() - seg.trim_start().len());
+    let e = from + seg.trim_end().len();
+    (e > s).then_some((s, e))
 }
 
 /// In a contact block ("Benito Bianchi > Locavore > 040 Snellmaninkatu
@@ -596,14 +597,7 @@ pub(crate) mod tests {
     /// `block_parts` character by character, as it was first written.
     fn block_parts_by_chars(text: &str) -> Vec<(usize, usize)> {
         let mut parts = Vec::new();
-        let mut push = |from: usize, to: usize| {
-            let seg = &text[from..to];
-            let s = from + (seg.len() - seg.trim_start().len());
-            let e = from + seg.trim_end().len();
-            if e > s {
-                parts.push((s, e));
-            }
-        };
+        let mut push = |from: usize, to: usize| parts.extend(trimmed(text, from, to));
         let mut start = 0;
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
