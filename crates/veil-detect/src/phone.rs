@@ -350,27 +350,31 @@ impl RegionRules {
     }
 }
 
-type RulesByCode = rustc_hash::FxHashMap<u16, Vec<(String, Option<std::rc::Rc<RegionRules>>)>>;
+/// Per (country code, region id): the region's rules, `None` where they do
+/// not compile. Region ids are two letters or "001", so one `u32` holds one.
+type RulesByRegion = rustc_hash::FxHashMap<(u16, u32), Option<std::rc::Rc<RegionRules>>>;
 
 thread_local! {
-    /// Per country code, per region id: its rules, compiled on first use in this thread.
-    static RULES: std::cell::RefCell<RulesByCode> = std::cell::RefCell::new(RulesByCode::default());
+    /// The rules of each region met so far, compiled on first use in this thread.
+    static RULES: std::cell::RefCell<RulesByRegion> = std::cell::RefCell::new(RulesByRegion::default());
+}
+
+/// A region id as one number (its bytes, at most four).
+fn region_key(id: &str) -> u32 {
+    id.bytes().take(4).fold(0, |k, b| (k << 8) | u32::from(b))
 }
 
 /// The rules of `meta` (a region of `code`); `None` if they do not compile.
+/// One hash lookup (the code's regions are tried in turn by the caller).
 fn rules_for(
     code: u16,
     meta: &phonenumber::metadata::Metadata,
 ) -> Option<std::rc::Rc<RegionRules>> {
     RULES.with(|cell| {
-        let mut by_code = cell.borrow_mut();
-        let regions = by_code.entry(code).or_default();
-        if let Some((_, r)) = regions.iter().find(|(id, _)| id == meta.id()) {
-            return r.clone();
-        }
-        let r = RegionRules::new(meta).map(std::rc::Rc::new);
-        regions.push((meta.id().to_string(), r.clone()));
-        r
+        cell.borrow_mut()
+            .entry((code, region_key(meta.id())))
+            .or_insert_with(|| RegionRules::new(meta).map(std::rc::Rc::new))
+            .clone()
     })
 }
 
@@ -457,6 +461,21 @@ fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_keys_are_distinct() {
+        let ids: Vec<String> = METADATA_XML
+            .split("<territory id=\"")
+            .skip(1)
+            .filter_map(|t| t.split('"').next().map(str::to_string))
+            .collect();
+        assert!(ids.len() > 200, "{} regions", ids.len());
+        assert!(ids.iter().all(|id| id.len() <= 4), "ids fit a key");
+        let keys: std::collections::HashSet<(u32, &str)> =
+            ids.iter().map(|id| (region_key(id), id.as_str())).collect();
+        let distinct: std::collections::HashSet<u32> = keys.iter().map(|k| k.0).collect();
+        assert_eq!(distinct.len(), keys.len());
+    }
 
     #[test]
     fn validates_real_formats() {
