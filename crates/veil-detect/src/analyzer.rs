@@ -349,15 +349,6 @@ fn trimmed(text: &str, from: usize, to: usize) -> Option<(usize, usize)> {
 /// and before a part that starts with a found address, phone, e-mail or
 /// name, is the person's organisation (ORGANIZATION, score 0.6).
 pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
-    // Three parts need two separators: count (an upper bound on) them by
-    // bytes first, as most texts have fewer ("???" takes three '?').
-    let b = text.as_bytes();
-    let separators = memchr::memchr3_iter(b'\n', b'>', b'|', b).count()
-        + memchr::memchr_iter(b'?', b).count() / 3
-        + memchr::memmem::find_iter(b, "•".as_bytes()).count();
-    if separators < 2 {
-        return;
-    }
     let parts = block_parts(text);
     if parts.len() < 3 {
         return;
