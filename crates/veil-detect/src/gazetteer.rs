@@ -5,7 +5,8 @@
 //! are stored lower-cased; keys borrow from the embedded text, so loading
 //! allocates no string per entry).
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// What kind of place a gazetteer entry is.
@@ -21,14 +22,62 @@ pub enum PlaceKind {
     City,
 }
 
+/// The word classes a [`Lex`] can carry (bits of [`Lex::flags`]): the
+/// ordinary-word list, and the small word lists of the name and
+/// quasi-identifier recognizers, so that one lookup per token answers every
+/// membership question those recognizers ask about it.
+pub mod class {
+    /// An ordinary lower-case English word (SCOWL).
+    pub const WORD: u32 = 1;
+    /// An ordinary word that is also a common first name ("will", "grace").
+    pub const COMMON_WORD_NAME: u32 = 1 << 1;
+    /// A title before a name ("mr", "dr", "professor").
+    pub const TITLE: u32 = 1 << 2;
+    /// A surname particle ("van", "de", "bin"), matched on lower-case text only.
+    pub const PARTICLE: u32 = 1 << 3;
+    /// A word that makes a capitalised run an organisation's name.
+    pub const ORG: u32 = 1 << 4;
+    /// A function word the name recognizer trims ("the", "thanks").
+    pub const STOP: u32 = 1 << 5;
+    /// A nationality.
+    pub const NATIONALITY: u32 = 1 << 6;
+    /// A nationality, religion or political group (NRP).
+    pub const NRP: u32 = 1 << 7;
+    /// The plural of an NRP word ("germans"; not of those ending in -ese, -ish).
+    pub const NRP_PLURAL: u32 = 1 << 8;
+    /// An honorific that precedes a name.
+    pub const HONORIFIC: u32 = 1 << 9;
+    /// An occupation (the head of a TITLE phrase).
+    pub const OCCUPATION: u32 = 1 << 10;
+    /// A company or institution word that ends an organisation's name.
+    pub const ORG_SUFFIX: u32 = 1 << 11;
+    /// A function word that ends an occupation phrase on the left.
+    pub const QUASI_STOP: u32 = 1 << 12;
+}
+
+/// What the shipped lists say about one lower-cased word.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Lex {
+    /// Frequency as a first name (percent of the population), if one.
+    pub first: Option<f32>,
+    /// Frequency rank as a last name (1 = most common), if one.
+    pub last: Option<u32>,
+    /// The word's [`class`] bits.
+    pub flags: u32,
+}
+
+impl Lex {
+    /// Whether the word is in any of the classes in `flags`.
+    pub fn is(&self, flags: u32) -> bool {
+        self.flags & flags != 0
+    }
+}
+
 /// The loaded gazetteers.
 pub struct Gazetteer {
-    /// First names with their frequency (percent of the population).
-    pub first: HashMap<&'static str, f32>,
-    /// Last names with their frequency rank (1 = most common).
-    pub last: HashMap<&'static str, u32>,
-    /// Ordinary lower-case English words.
-    pub words: HashSet<&'static str>,
+    /// Every listed word (first names, last names, ordinary words, and the
+    /// recognizers' small word lists), lower-cased, with what the lists say.
+    lexicon: HashMap<Cow<'static, str>, Lex>,
     /// Places by lower-cased name.
     pub places: HashMap<&'static str, PlaceKind>,
     /// The longest place name, in words.
@@ -138,18 +187,44 @@ impl Gazetteer {
         // Each table sized for its list up front (one line an entry): no
         // rehashing while ~230,000 entries go in.
         let lines = |list: &str| memchr::memchr_iter(b'\n', list.as_bytes()).count() + 1;
-        let mut first = HashMap::with_capacity_and_hasher(lines(FIRST), Default::default());
-        first.extend(FIRST.lines().filter_map(|l| {
-            let (n, f) = l.split_once('\t')?;
-            Some((n, f.parse().unwrap_or(0.0)))
-        }));
-        let mut last = HashMap::with_capacity_and_hasher(lines(LAST), Default::default());
-        last.extend(LAST.lines().filter_map(|l| {
-            let (n, r) = l.split_once('\t')?;
-            Some((n, r.parse().unwrap_or(u32::MAX)))
-        }));
-        let mut words = HashSet::with_capacity_and_hasher(lines(WORDS), Default::default());
-        words.extend(WORDS.lines());
+        let mut lexicon: HashMap<Cow<'static, str>, Lex> = HashMap::with_capacity_and_hasher(
+            lines(FIRST) + lines(LAST) + lines(WORDS),
+            Default::default(),
+        );
+        for l in FIRST.lines() {
+            if let Some((n, f)) = l.split_once('\t') {
+                lexicon.entry(Cow::Borrowed(n)).or_default().first = Some(f.parse().unwrap_or(0.0));
+            }
+        }
+        for l in LAST.lines() {
+            if let Some((n, r)) = l.split_once('\t') {
+                lexicon.entry(Cow::Borrowed(n)).or_default().last =
+                    Some(r.parse().unwrap_or(u32::MAX));
+            }
+        }
+        let mut mark = |word: Cow<'static, str>, flag: u32| {
+            lexicon.entry(word).or_default().flags |= flag;
+        };
+        for w in WORDS.lines() {
+            mark(Cow::Borrowed(w), class::WORD);
+        }
+        for w in COMMON_WORD_NAMES {
+            mark(Cow::Borrowed(w), class::COMMON_WORD_NAME);
+        }
+        for (list, flag) in crate::names::WORD_CLASSES
+            .iter()
+            .chain(crate::quasi::WORD_CLASSES)
+        {
+            for w in *list {
+                mark(Cow::Borrowed(w), *flag);
+            }
+        }
+        for w in crate::quasi::nrp_words() {
+            mark(Cow::Borrowed(w), class::NRP);
+            if !w.ends_with("ese") && !w.ends_with("ish") {
+                mark(Cow::Owned(format!("{w}s")), class::NRP_PLURAL);
+            }
+        }
         let mut places: HashMap<&'static str, PlaceKind> = HashMap::with_capacity_and_hasher(
             lines(PLACES) + EXTRA_PLACES.len(),
             Default::default(),
@@ -183,9 +258,7 @@ impl Gazetteer {
             }
         }
         Gazetteer {
-            first,
-            last,
-            words,
+            lexicon,
             places,
             max_place_words,
             place_starts,
@@ -198,17 +271,39 @@ impl Gazetteer {
         &G
     }
 
-    /// Whether `lower` is an ordinary word that is also a common name, so
-    /// that a capitalised occurrence needs support to count as a name.
-    pub fn is_common_word_name(&self, lower: &str) -> bool {
-        static SET: LazyLock<HashSet<&str>> =
-            LazyLock::new(|| COMMON_WORD_NAMES.iter().copied().collect());
-        SET.contains(lower)
+    /// What the lists say about `lower` (one hash lookup; a word no list
+    /// holds gets the empty [`Lex`]).
+    pub fn lex(&self, lower: &str) -> Lex {
+        self.lexicon.get(lower).copied().unwrap_or_default()
+    }
+
+    /// Frequency of `lower` as a first name (percent of the population).
+    pub fn first(&self, lower: &str) -> Option<f32> {
+        self.lex(lower).first
+    }
+
+    /// Frequency rank of `lower` as a last name (1 = most common).
+    pub fn last(&self, lower: &str) -> Option<u32> {
+        self.lex(lower).last
     }
 
     /// Whether `lower` is an ordinary English word.
     pub fn is_word(&self, lower: &str) -> bool {
-        self.words.contains(lower)
+        self.lex(lower).is(class::WORD)
+    }
+
+    /// Every first name with its frequency (in no particular order).
+    pub fn first_names(&self) -> impl Iterator<Item = (&str, f32)> {
+        self.lexicon
+            .iter()
+            .filter_map(|(w, l)| Some((w.as_ref(), l.first?)))
+    }
+
+    /// Every last name with its frequency rank (in no particular order).
+    pub fn last_names(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.lexicon
+            .iter()
+            .filter_map(|(w, l)| Some((w.as_ref(), l.last?)))
     }
 }
 
@@ -219,8 +314,12 @@ mod tests {
     #[test]
     fn lists_load() {
         let g = Gazetteer::get();
-        assert!(g.first.contains_key("john"));
-        assert!(g.last.get("smith") == Some(&1));
+        assert!(g.first("john").is_some());
+        assert_eq!(g.last("smith"), Some(1));
+        assert!(g.lex("will").is(class::COMMON_WORD_NAME | class::WORD));
+        assert!(g.lex("german").is(class::NRP) && g.lex("germans").is(class::NRP_PLURAL));
+        assert!(!g.lex("chineses").is(class::NRP_PLURAL));
+        assert_eq!(g.lex("qzxv"), Lex::default());
         assert!(g.is_word("will"));
         assert!(!g.is_word("krisztina"));
         assert_eq!(g.places.get("uruguay"), Some(&PlaceKind::Country));

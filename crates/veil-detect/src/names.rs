@@ -9,7 +9,7 @@
 //! names no list holds need a cue or a known name beside them.
 
 use crate::Candidate;
-use crate::gazetteer::{Gazetteer, PlaceKind};
+use crate::gazetteer::{Gazetteer, Lex, PlaceKind, class};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
@@ -31,10 +31,7 @@ macro_rules! word_set {
 }
 
 word_set!(TITLE_SET = TITLES);
-word_set!(PARTICLE_SET = PARTICLES);
 word_set!(ORG_SET = ORG_WORDS);
-word_set!(STOP_SET = STOP_WORDS);
-word_set!(NATIONALITY_SET = NATIONALITIES);
 word_set!(PERSON_CUE_SET = PERSON_CUES_BEFORE);
 word_set!(PLACE_CUE_SET = PLACE_CUES_BEFORE);
 word_set!(PLACE_STRONG_SET = PLACE_CUES_STRONG);
@@ -74,7 +71,26 @@ pub(crate) struct Token<'a> {
     pub(crate) initial: bool,
     /// First word of a sentence, line or quotation.
     pub(crate) sent_start: bool,
+    /// What the lists say about `lower`: empty from [`tokenize`], filled
+    /// by [`NameRecognizer::analyze`] (one lookup per token).
+    pub(crate) lex: Lex,
 }
+
+impl Token<'_> {
+    /// A surname particle written in lower case ("van", "de").
+    fn is_particle(&self) -> bool {
+        self.lex.is(class::PARTICLE) && self.text == self.lower.as_ref()
+    }
+}
+
+/// The name recognizer's word lists with their [`class`] in the lexicon.
+pub(crate) const WORD_CLASSES: &[(&[&str], u32)] = &[
+    (TITLES, class::TITLE),
+    (PARTICLES, class::PARTICLE),
+    (ORG_WORDS, class::ORG),
+    (STOP_WORDS, class::STOP),
+    (NATIONALITIES, class::NATIONALITY),
+];
 
 /// Titles that introduce a person's name.
 const TITLES: &[&str] = &[
@@ -501,6 +517,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
                 && !word.starts_with(b"I'"),
             initial: nchars == 1 && first_upper,
             sent_start: tokens.is_empty() || is_sentence_break(gap),
+            lex: Lex::default(),
         });
         prev_end = end;
         i = end;
@@ -583,6 +600,7 @@ fn tokenize_chars(text: &str) -> Vec<Token<'_>> {
                 && !word.starts_with("I’"),
             initial,
             sent_start,
+            lex: Lex::default(),
         });
         prev_end = end;
     }
@@ -594,11 +612,10 @@ fn tokenize_chars(text: &str) -> Vec<Token<'_>> {
 fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
     let is_first = |w: &str| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        w.chars().next().is_some_and(char::is_uppercase)
-            && g.first
-                .get(w.to_lowercase().as_str())
-                .is_some_and(|&f| f >= 0.01)
-            && !g.is_word(&w.to_lowercase())
+        w.chars().next().is_some_and(char::is_uppercase) && {
+            let lex = g.lex(&w.to_lowercase());
+            lex.first.is_some_and(|f| f >= 0.01) && !lex.is(class::WORD)
+        }
     };
     let after = &text[end..];
     let next = after
@@ -666,17 +683,13 @@ fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
         let caps = names
             .iter()
             .all(|n| n.chars().next().is_some_and(char::is_uppercase));
-        let surnames = names.iter().all(|n| {
-            g.last
-                .get(n.to_lowercase().as_str())
-                .is_some_and(|&r| r <= 5000)
-        });
+        let surnames = names
+            .iter()
+            .all(|n| g.last(&n.to_lowercase()).is_some_and(|r| r <= 5000));
         let any_first = !surnames
-            || names.iter().any(|n| {
-                g.first
-                    .get(n.to_lowercase().as_str())
-                    .is_some_and(|&f| f >= 0.1)
-            });
+            || names
+                .iter()
+                .any(|n| g.first(&n.to_lowercase()).is_some_and(|f| f >= 0.1));
         let covers = words[i].0 <= rel && rel < words[i + 3].0 + words[i + 3].1.len();
         if caps && !any_first && covers {
             return true;
@@ -730,7 +743,6 @@ pub(crate) fn other_mentions(
     found: &[Candidate],
     out: &mut Vec<Candidate>,
 ) {
-    let g = Gazetteer::get();
     let persons: Vec<&Candidate> = found
         .iter()
         .filter(|c| c.entity == EntityType::PERSON && c.score >= crate::analyzer::DEFAULT_MIN_SCORE)
@@ -753,12 +765,9 @@ pub(crate) fn other_mentions(
             touched[k] = true;
             if c.start <= t.start && t.end <= c.end {
                 inside[k] = true;
-                let l = t.lower.as_ref();
                 if t.cap
                     && t.text.chars().count() >= 3
-                    && !g.is_word(l)
-                    && !TITLE_SET.contains(l)
-                    && !STOP_SET.contains(l)
+                    && !t.lex.is(class::WORD | class::TITLE | class::STOP)
                 {
                     words
                         .entry(t.text)
@@ -776,15 +785,13 @@ pub(crate) fn other_mentions(
         }
         // "Usamov and Bowers were…": a capitalised word no list knows,
         // coordinated with a found name, is a name too.
-        let l = t.lower.as_ref();
         let unknown = t.cap
             && t.text.chars().count() >= 3
-            && !g.is_word(l)
-            && !g.first.contains_key(l)
-            && g.last.get(l).is_none_or(|&r| r > 20000)
-            && !TITLE_SET.contains(l)
-            && !STOP_SET.contains(l)
-            && !NATIONALITY_SET.contains(l);
+            && t.lex.first.is_none()
+            && t.lex.last.is_none_or(|r| r > 20000)
+            && !t
+                .lex
+                .is(class::WORD | class::TITLE | class::STOP | class::NATIONALITY);
         // The word beside `a` on the far side of ", ", " & " or " and ", if `b` is it.
         let joined = |a: &Token<'_>, b: &Token<'_>, and: Option<&Token<'_>>| match and {
             Some(m) => {
@@ -845,9 +852,12 @@ impl NameRecognizer {
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
         let g = Gazetteer::get();
         let lowered = ascii_lowered(text);
-        let tokens = tokenize(text, &lowered);
+        let mut tokens = tokenize(text, &lowered);
         if tokens.is_empty() {
             return;
+        }
+        for t in &mut tokens {
+            t.lex = g.lex(&t.lower);
         }
         let lowercase_text = !text.chars().any(char::is_uppercase);
         let caps_share = tokens
@@ -860,7 +870,7 @@ impl NameRecognizer {
         self.places(text, &tokens, g, lowercase_text, shouting, &mut used, out);
         self.persons(text, &tokens, g, lowercase_text, shouting, &used, out);
         self.quasi
-            .analyze(text, &tokens, g, &used, lowercase_text || shouting, out);
+            .analyze(text, &tokens, &used, lowercase_text || shouting, out);
         let mut more = Vec::new();
         other_mentions(text, &tokens, out, &mut more);
         out.append(&mut more);
@@ -933,10 +943,10 @@ impl NameRecognizer {
                     matched = n;
                     let t0 = &span[0];
                     let before = lower_window(text, t0.start, 24);
-                    let word = n == 1 && g.is_word(t0.lower.as_ref());
+                    let word = n == 1 && t0.lex.is(class::WORD);
                     let name_like = n == 1
-                        && (g.first.get(t0.lower.as_ref()).is_some_and(|&f| f >= 0.001)
-                            || g.last.get(t0.lower.as_ref()).is_some_and(|&r| r < 5000));
+                        && (t0.lex.first.is_some_and(|f| f >= 0.001)
+                            || t0.lex.last.is_some_and(|r| r < 5000));
                     let place_cue = ends_with_cue(&before, &PLACE_CUE_SET)
                         || (!name_like && before.trim_end().ends_with(','));
                     let next_is_cap = tokens
@@ -998,8 +1008,7 @@ impl NameRecognizer {
     ) {
         let shaped = |t: &Token<'_>| -> bool {
             if lowercase_text || shouting {
-                (g.first.contains_key(t.lower.as_ref()) || g.last.contains_key(t.lower.as_ref()))
-                    && !g.is_word(t.lower.as_ref())
+                (t.lex.first.is_some() || t.lex.last.is_some()) && !t.lex.is(class::WORD)
                     || t.cap && !shouting
             } else {
                 t.cap || t.initial
@@ -1007,7 +1016,7 @@ impl NameRecognizer {
         };
         let mut i = 0;
         while i < tokens.len() {
-            if used[i] || !shaped(&tokens[i]) || PARTICLE_SET.contains(tokens[i].text) {
+            if used[i] || !shaped(&tokens[i]) || tokens[i].is_particle() {
                 i += 1;
                 continue;
             }
@@ -1022,7 +1031,7 @@ impl NameRecognizer {
                     break;
                 }
                 let t = &tokens[j];
-                let particle_inside = PARTICLE_SET.contains(t.text)
+                let particle_inside = t.is_particle()
                     && tokens
                         .get(j + 1)
                         .is_some_and(|n| n.cap && &text[t.end..n.start] == " ");
@@ -1058,30 +1067,29 @@ impl NameRecognizer {
             Org,
         }
         let classify = |t: &Token<'_>| -> Class {
-            let l = t.lower.as_ref();
-            if TITLE_SET.contains(l) {
+            let lex = t.lex;
+            if lex.is(class::TITLE) {
                 return Class::Title;
             }
             if t.initial {
                 let pronoun = t.text == "I" && !text[t.end..].starts_with('.');
                 return if pronoun { Class::Word } else { Class::Initial };
             }
-            if PARTICLE_SET.contains(t.text) {
+            if t.is_particle() {
                 return Class::Particle;
             }
-            if ORG_SET.contains(l) {
+            if lex.is(class::ORG) {
                 return Class::Org;
             }
             let acronym = t.text.chars().count() >= 2 && t.text.chars().all(|c| !c.is_lowercase());
-            if STOP_SET.contains(l) || (acronym && !weak_case && t.text.chars().count() <= 5) {
+            if lex.is(class::STOP) || (acronym && !weak_case && t.text.chars().count() <= 5) {
                 return Class::Word;
             }
-            if g.is_common_word_name(l) {
+            if lex.is(class::COMMON_WORD_NAME) {
                 return Class::WordName;
             }
-            let first = g.first.get(l).copied();
-            let last = g.last.get(l).copied();
-            if g.is_word(l) {
+            let (first, last) = (lex.first, lex.last);
+            if lex.is(class::WORD) {
                 return if first.is_some_and(|f| f >= 0.03) {
                     Class::First
                 } else if first.is_some() {
@@ -1090,7 +1098,7 @@ impl NameRecognizer {
                     Class::Word
                 };
             }
-            if NATIONALITY_SET.contains(l) {
+            if lex.is(class::NATIONALITY) {
                 return Class::Word;
             }
             match (first, last) {
@@ -1104,15 +1112,12 @@ impl NameRecognizer {
         {
             let before = lower_window(text, run[0].start, 24);
             let unknown = |t: &Token<'_>| {
-                !g.first.contains_key(t.lower.as_ref())
-                    && g.last.get(t.lower.as_ref()).is_none_or(|&r| r > 20000)
-                    && !g.is_word(t.lower.as_ref())
-                    && !TITLE_SET.contains(t.lower.as_ref())
+                t.lex.first.is_none()
+                    && t.lex.last.is_none_or(|r| r > 20000)
+                    && !t.lex.is(class::WORD | class::TITLE)
             };
             if ends_with_cue(&before, &PLACE_STRONG_SET)
-                && run
-                    .iter()
-                    .all(|t| unknown(t) || PARTICLE_SET.contains(t.text))
+                && run.iter().all(|t| unknown(t) || t.is_particle())
                 && !run.iter().all(|t| t.initial)
             {
                 let end = run[run.len() - 1].end;

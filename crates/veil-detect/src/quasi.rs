@@ -18,7 +18,7 @@
 //!   Karmadata", "a year at Inrix Traffic").
 
 use crate::Candidate;
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::class;
 use crate::names::{NATIONALITIES, Token};
 use regex::Regex;
 use rustc_hash::FxHashSet as HashSet;
@@ -174,8 +174,12 @@ const NRP_AMBIGUOUS: &[&str] = &[
     "latin", "arabic", "hebrew", "turkey", "china", "democrat", "pole", "finn", "dane", "brit",
 ];
 
-static NRP_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| NATIONALITIES.iter().chain(MORE_NRP).copied().collect());
+static NRP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| nrp_words().collect());
+
+/// Every NRP word (nationalities, religions, parties), singular.
+pub(crate) fn nrp_words() -> impl Iterator<Item = &'static str> {
+    NATIONALITIES.iter().chain(MORE_NRP).copied()
+}
 
 /// Whether `lower` is a nationality, religion or party, or its plural.
 fn is_nrp(lower: &str) -> bool {
@@ -594,21 +598,21 @@ const LANGUAGE_AFTER: &[&str] = &[
     "translation",
 ];
 
-static HONORIFIC_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| HONORIFICS.iter().copied().collect());
-static OCCUPATION_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| OCCUPATIONS.iter().copied().collect());
-static ORG_SUFFIX_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| ORG_SUFFIXES.iter().copied().collect());
-
 /// Function words that end an occupation phrase on the left.
 const STOPS: &[&str] = &[
     "a", "an", "the", "as", "for", "to", "of", "is", "was", "am", "are", "my", "his", "her",
     "their", "our", "your", "i", "he", "she", "we", "they", "and", "or", "at", "in", "on", "with",
     "by", "from", "former", "new", "this", "that", "be", "been", "being", "not", "no", "very",
 ];
-static STOP_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| STOPS.iter().copied().collect());
+
+/// This recognizer's word lists with their [`class`] in the lexicon (NRP
+/// words and their plurals are added from [`nrp_words`]).
+pub(crate) const WORD_CLASSES: &[(&[&str], u32)] = &[
+    (HONORIFICS, class::HONORIFIC),
+    (OCCUPATIONS, class::OCCUPATION),
+    (ORG_SUFFIXES, class::ORG_SUFFIX),
+    (STOPS, class::QUASI_STOP),
+];
 
 /// The AGE, NRP, TITLE and ORGANIZATION recognizer.
 pub struct QuasiRecognizer {
@@ -657,12 +661,12 @@ fn with_period(text: &str, end: usize) -> usize {
 
 impl QuasiRecognizer {
     /// Append AGE, NRP, TITLE and ORGANIZATION candidates in `text` (already
-    /// split into `tokens`) to `out`; `used[i]` marks tokens a place claimed.
+    /// split into `tokens`, their lexicon entries filled) to `out`;
+    /// `used[i]` marks tokens a place claimed.
     pub(crate) fn analyze(
         &self,
         text: &str,
         tokens: &[Token<'_>],
-        g: &Gazetteer,
         used: &[bool],
         weak_case: bool,
         out: &mut Vec<Candidate>,
@@ -670,7 +674,7 @@ impl QuasiRecognizer {
         self.ages(text, out);
         self.nrps(tokens, weak_case, out);
         self.titles(text, tokens, out);
-        self.organizations(text, tokens, g, used, weak_case, out);
+        self.organizations(text, tokens, used, weak_case, out);
     }
 
     fn ages(&self, text: &str, out: &mut Vec<Candidate>) {
@@ -701,10 +705,10 @@ impl QuasiRecognizer {
 
     fn nrps(&self, tokens: &[Token<'_>], weak_case: bool, out: &mut Vec<Candidate>) {
         for (i, t) in tokens.iter().enumerate() {
-            let l = t.lower.as_ref();
-            if !is_nrp(l) {
+            if !t.lex.is(class::NRP | class::NRP_PLURAL) {
                 continue;
             }
+            let l = t.lower.as_ref();
             let ambiguous = NRP_AMBIGUOUS.contains(&l);
             let prev = i.checked_sub(1).map(|k| tokens[k].lower.as_ref());
             let next = tokens.get(i + 1).map(|n| n.lower.as_ref());
@@ -726,9 +730,8 @@ impl QuasiRecognizer {
 
     fn titles(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
         for (i, t) in tokens.iter().enumerate() {
-            let l = t.lower.as_ref();
             // Honorific + capitalised name: "Dr. Kyle", "Mrs Lennox".
-            if HONORIFIC_SET.contains(l)
+            if t.lex.is(class::HONORIFIC)
                 && t.text.chars().next().is_some_and(char::is_uppercase)
                 && let Some(n) = tokens.get(i + 1)
             {
@@ -739,7 +742,7 @@ impl QuasiRecognizer {
                     continue;
                 }
             }
-            if OCCUPATION_SET.contains(l) {
+            if t.lex.is(class::OCCUPATION) {
                 self.occupation(text, tokens, i, out);
             }
         }
@@ -752,7 +755,7 @@ impl QuasiRecognizer {
         while lo > 0 && head - lo < 4 {
             let p = &tokens[lo - 1];
             let gap = &text[p.end..tokens[lo].start];
-            if !(gap == " " || gap == ", ") || STOP_SET.contains(p.lower.as_ref()) {
+            if !(gap == " " || gap == ", ") || p.lex.is(class::QUASI_STOP) {
                 break;
             }
             if gap == ", " && !p.lower.ends_with("ing") {
@@ -787,7 +790,6 @@ impl QuasiRecognizer {
         &self,
         text: &str,
         tokens: &[Token<'_>],
-        g: &Gazetteer,
         used: &[bool],
         weak_case: bool,
         out: &mut Vec<Candidate>,
@@ -795,8 +797,8 @@ impl QuasiRecognizer {
         let capital = |t: &Token<'_>| {
             t.cap
                 || (weak_case
-                    && !STOP_SET.contains(t.lower.as_ref())
-                    && (!g.is_word(t.lower.as_ref()) || ORG_SUFFIX_SET.contains(t.lower.as_ref())))
+                    && !t.lex.is(class::QUASI_STOP)
+                    && (!t.lex.is(class::WORD) || t.lex.is(class::ORG_SUFFIX)))
         };
         // Organisations found, and the other capitalised runs (list partners).
         let mut found: Vec<(usize, usize)> = Vec::new();
@@ -827,11 +829,9 @@ impl QuasiRecognizer {
             let start = run[0].start;
             let end = run[run.len() - 1].end;
             // Suffix: the run's last word is a company word.
-            if let Some(k) = run
-                .iter()
-                .rposition(|t| ORG_SUFFIX_SET.contains(t.lower.as_ref()))
+            if let Some(k) = run.iter().rposition(|t| t.lex.is(class::ORG_SUFFIX))
                 && k > 0
-                && !STOP_SET.contains(run[0].lower.as_ref())
+                && !run[0].lex.is(class::QUASI_STOP)
                 && (!weak_case || STRONG_ORG_SUFFIXES.contains(&run[k].lower.as_ref()))
             {
                 let end = if ENSEMBLES.contains(&run[k].lower.as_ref()) {
@@ -861,13 +861,12 @@ impl QuasiRecognizer {
                     });
             let cue_after = after.starts_with(' ') && org_cue_after(&after.to_lowercase());
             // Not a person: no known first name among the words.
-            let personal = run.iter().any(|t| {
-                g.first.get(t.lower.as_ref()).is_some_and(|&f| f >= 0.03)
-                    && !g.is_word(t.lower.as_ref())
-            });
+            let personal = run
+                .iter()
+                .any(|t| t.lex.first.is_some_and(|f| f >= 0.03) && !t.lex.is(class::WORD));
             if (cue_before || cue_after || at_address)
                 && !personal
-                && !STOP_SET.contains(run[0].lower.as_ref())
+                && !run[0].lex.is(class::QUASI_STOP)
             {
                 push(out, EntityType::ORGANIZATION, start, end, 0.65, &self.org);
                 found.push((start, end));

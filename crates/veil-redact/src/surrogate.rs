@@ -41,16 +41,14 @@ fn title(s: &str) -> String {
 static NAMES: LazyLock<Names> = LazyLock::new(|| {
     let g = Gazetteer::get();
     let mut first: Vec<String> = g
-        .first
-        .iter()
-        .filter(|&(n, &f)| f >= 0.002 && n.len() >= 3 && n.chars().all(|c| c.is_ascii_alphabetic()))
+        .first_names()
+        .filter(|&(n, f)| f >= 0.002 && n.len() >= 3 && n.chars().all(|c| c.is_ascii_alphabetic()))
         .map(|(n, _)| title(n))
         .collect();
     first.sort();
     let mut last: Vec<String> = g
-        .last
-        .iter()
-        .filter(|&(n, &r)| r <= 3000 && n.len() >= 3 && n.chars().all(|c| c.is_ascii_alphabetic()))
+        .last_names()
+        .filter(|&(n, r)| r <= 3000 && n.len() >= 3 && n.chars().all(|c| c.is_ascii_alphabetic()))
         .map(|(n, _)| title(n))
         .collect();
     last.sort();
