@@ -6,7 +6,6 @@
 //! allocates no string per entry).
 
 use rustc_hash::FxHashMap as HashMap;
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// What kind of place a gazetteer entry is.
@@ -55,15 +54,27 @@ pub mod class {
     pub const QUASI_STOP: u32 = 1 << 12;
 }
 
-/// What the shipped lists say about one lower-cased word.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// What the shipped lists say about one lower-cased word (12 bytes, so
+/// that the lexicon's ~190,000 entries stay compact).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Lex {
-    /// Frequency as a first name (percent of the population), if one.
-    pub first: Option<f32>,
-    /// Frequency rank as a last name (1 = most common), if one.
-    pub last: Option<u32>,
+    /// Frequency as a first name (percent of the population); negative: none.
+    first: f32,
+    /// Frequency rank as a last name (1 = most common); 0: none.
+    last: u32,
     /// The word's [`class`] bits.
-    pub flags: u32,
+    flags: u32,
+}
+
+impl Default for Lex {
+    /// A word no list holds.
+    fn default() -> Self {
+        Lex {
+            first: -1.0,
+            last: 0,
+            flags: 0,
+        }
+    }
 }
 
 impl Lex {
@@ -71,13 +82,23 @@ impl Lex {
     pub fn is(&self, flags: u32) -> bool {
         self.flags & flags != 0
     }
+
+    /// Frequency as a first name (percent of the population), if one.
+    pub fn first(&self) -> Option<f32> {
+        (self.first >= 0.0).then_some(self.first)
+    }
+
+    /// Frequency rank as a last name (1 = most common), if one.
+    pub fn last(&self) -> Option<u32> {
+        (self.last > 0).then_some(self.last)
+    }
 }
 
 /// The loaded gazetteers.
 pub struct Gazetteer {
     /// Every listed word (first names, last names, ordinary words, and the
     /// recognizers' small word lists), lower-cased, with what the lists say.
-    lexicon: HashMap<Cow<'static, str>, Lex>,
+    lexicon: HashMap<&'static str, Lex>,
     /// Places by lower-cased name.
     pub places: HashMap<&'static str, PlaceKind>,
     /// The longest place name, in words.
@@ -89,6 +110,14 @@ pub struct Gazetteer {
 }
 
 static FIRST: &str = include_str!("../data/first_names.txt");
+/// The plurals of the NRP words ("germans"; not of those ending in -ese or
+/// -ish), one per line: the lexicon's keys borrow from it.
+static NRP_PLURALS: LazyLock<String> = LazyLock::new(|| {
+    crate::quasi::nrp_words()
+        .filter(|w| !w.ends_with("ese") && !w.ends_with("ish"))
+        .map(|w| format!("{w}s\n"))
+        .collect()
+});
 static LAST: &str = include_str!("../data/last_names.txt");
 static WORDS: &str = include_str!("../data/words.txt");
 static PLACES: &str = include_str!("../data/places.txt");
@@ -187,43 +216,42 @@ impl Gazetteer {
         // Each table sized for its list up front (one line an entry): no
         // rehashing while ~230,000 entries go in.
         let lines = |list: &str| memchr::memchr_iter(b'\n', list.as_bytes()).count() + 1;
-        let mut lexicon: HashMap<Cow<'static, str>, Lex> = HashMap::with_capacity_and_hasher(
+        let mut lexicon: HashMap<&'static str, Lex> = HashMap::with_capacity_and_hasher(
             lines(FIRST) + lines(LAST) + lines(WORDS),
             Default::default(),
         );
         for l in FIRST.lines() {
             if let Some((n, f)) = l.split_once('\t') {
-                lexicon.entry(Cow::Borrowed(n)).or_default().first = Some(f.parse().unwrap_or(0.0));
+                lexicon.entry(n).or_default().first = f.parse::<f32>().unwrap_or(0.0).max(0.0);
             }
         }
         for l in LAST.lines() {
             if let Some((n, r)) = l.split_once('\t') {
-                lexicon.entry(Cow::Borrowed(n)).or_default().last =
-                    Some(r.parse().unwrap_or(u32::MAX));
+                lexicon.entry(n).or_default().last = r.parse::<u32>().unwrap_or(u32::MAX).max(1);
             }
         }
-        let mut mark = |word: Cow<'static, str>, flag: u32| {
+        let mut mark = |word: &'static str, flag: u32| {
             lexicon.entry(word).or_default().flags |= flag;
         };
         for w in WORDS.lines() {
-            mark(Cow::Borrowed(w), class::WORD);
+            mark(w, class::WORD);
         }
         for w in COMMON_WORD_NAMES {
-            mark(Cow::Borrowed(w), class::COMMON_WORD_NAME);
+            mark(w, class::COMMON_WORD_NAME);
         }
         for (list, flag) in crate::names::WORD_CLASSES
             .iter()
             .chain(crate::quasi::WORD_CLASSES)
         {
             for w in *list {
-                mark(Cow::Borrowed(w), *flag);
+                mark(w, *flag);
             }
         }
         for w in crate::quasi::nrp_words() {
-            mark(Cow::Borrowed(w), class::NRP);
-            if !w.ends_with("ese") && !w.ends_with("ish") {
-                mark(Cow::Owned(format!("{w}s")), class::NRP_PLURAL);
-            }
+            mark(w, class::NRP);
+        }
+        for w in NRP_PLURALS.lines() {
+            mark(w, class::NRP_PLURAL);
         }
         let mut places: HashMap<&'static str, PlaceKind> = HashMap::with_capacity_and_hasher(
             lines(PLACES) + EXTRA_PLACES.len(),
@@ -279,12 +307,12 @@ impl Gazetteer {
 
     /// Frequency of `lower` as a first name (percent of the population).
     pub fn first(&self, lower: &str) -> Option<f32> {
-        self.lex(lower).first
+        self.lex(lower).first()
     }
 
     /// Frequency rank of `lower` as a last name (1 = most common).
     pub fn last(&self, lower: &str) -> Option<u32> {
-        self.lex(lower).last
+        self.lex(lower).last()
     }
 
     /// Whether `lower` is an ordinary English word.
@@ -296,14 +324,14 @@ impl Gazetteer {
     pub fn first_names(&self) -> impl Iterator<Item = (&str, f32)> {
         self.lexicon
             .iter()
-            .filter_map(|(w, l)| Some((w.as_ref(), l.first?)))
+            .filter_map(|(&w, l)| Some((w, l.first()?)))
     }
 
     /// Every last name with its frequency rank (in no particular order).
     pub fn last_names(&self) -> impl Iterator<Item = (&str, u32)> {
         self.lexicon
             .iter()
-            .filter_map(|(w, l)| Some((w.as_ref(), l.last?)))
+            .filter_map(|(&w, l)| Some((w, l.last()?)))
     }
 }
 

@@ -614,7 +614,7 @@ fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> boo
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         w.chars().next().is_some_and(char::is_uppercase) && {
             let lex = g.lex(&w.to_lowercase());
-            lex.first.is_some_and(|f| f >= 0.01) && !lex.is(class::WORD)
+            lex.first().is_some_and(|f| f >= 0.01) && !lex.is(class::WORD)
         }
     };
     let after = &text[end..];
@@ -787,8 +787,8 @@ pub(crate) fn other_mentions(
         // coordinated with a found name, is a name too.
         let unknown = t.cap
             && t.text.chars().count() >= 3
-            && t.lex.first.is_none()
-            && t.lex.last.is_none_or(|r| r > 20000)
+            && t.lex.first().is_none()
+            && t.lex.last().is_none_or(|r| r > 20000)
             && !t
                 .lex
                 .is(class::WORD | class::TITLE | class::STOP | class::NATIONALITY);
@@ -945,8 +945,8 @@ impl NameRecognizer {
                     let before = lower_window(text, t0.start, 24);
                     let word = n == 1 && t0.lex.is(class::WORD);
                     let name_like = n == 1
-                        && (t0.lex.first.is_some_and(|f| f >= 0.001)
-                            || t0.lex.last.is_some_and(|r| r < 5000));
+                        && (t0.lex.first().is_some_and(|f| f >= 0.001)
+                            || t0.lex.last().is_some_and(|r| r < 5000));
                     let place_cue = ends_with_cue(&before, &PLACE_CUE_SET)
                         || (!name_like && before.trim_end().ends_with(','));
                     let next_is_cap = tokens
@@ -1008,7 +1008,7 @@ impl NameRecognizer {
     ) {
         let shaped = |t: &Token<'_>| -> bool {
             if lowercase_text || shouting {
-                (t.lex.first.is_some() || t.lex.last.is_some()) && !t.lex.is(class::WORD)
+                (t.lex.first().is_some() || t.lex.last().is_some()) && !t.lex.is(class::WORD)
                     || t.cap && !shouting
             } else {
                 t.cap || t.initial
@@ -1088,7 +1088,7 @@ impl NameRecognizer {
             if lex.is(class::COMMON_WORD_NAME) {
                 return Class::WordName;
             }
-            let (first, last) = (lex.first, lex.last);
+            let (first, last) = (lex.first(), lex.last());
             if lex.is(class::WORD) {
                 return if first.is_some_and(|f| f >= 0.03) {
                     Class::First
@@ -1112,8 +1112,8 @@ impl NameRecognizer {
         {
             let before = lower_window(text, run[0].start, 24);
             let unknown = |t: &Token<'_>| {
-                t.lex.first.is_none()
-                    && t.lex.last.is_none_or(|r| r > 20000)
+                t.lex.first().is_none()
+                    && t.lex.last().is_none_or(|r| r > 20000)
                     && !t.lex.is(class::WORD | class::TITLE)
             };
             if ends_with_cue(&before, &PLACE_STRONG_SET)

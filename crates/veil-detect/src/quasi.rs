@@ -863,7 +863,7 @@ impl QuasiRecognizer {
             // Not a person: no known first name among the words.
             let personal = run
                 .iter()
-                .any(|t| t.lex.first.is_some_and(|f| f >= 0.03) && !t.lex.is(class::WORD));
+                .any(|t| t.lex.first().is_some_and(|f| f >= 0.03) && !t.lex.is(class::WORD));
             if (cue_before || cue_after || at_address)
                 && !personal
                 && !run[0].lex.is(class::QUASI_STOP)
