@@ -5,6 +5,7 @@ mod anonymize;
 mod cli;
 mod dp;
 mod eval;
+mod json_line;
 mod learn;
 mod output;
 mod redact;

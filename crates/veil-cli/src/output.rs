@@ -3,6 +3,7 @@
 //! lines) and as Unicode code points for records, lines and cells.
 
 use crate::cli::Format;
+use crate::json_line::{self, FindingOut};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
@@ -109,24 +110,6 @@ pub struct Sink {
     line_buf: Vec<u8>,
 }
 
-/// One finding as the JSONL contracts write it, keys in sorted order (the
-/// order `serde_json::Value` maps keep): offsets as the contract counts
-/// them, lines only for whole files, the value only with `--show-values`.
-#[derive(serde::Serialize)]
-struct FindingOut<'a> {
-    end: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_line: Option<usize>,
-    entity_type: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    recognizer: &'a str,
-    score: f64,
-    start: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<&'a str>,
-}
-
 impl<'a> FindingOut<'a> {
     /// `f` at offsets `start..end`, without lines.
     fn new(f: &'a Finding, start: usize, end: usize, value: Option<&'a str>) -> Self {
@@ -141,43 +124,6 @@ impl<'a> FindingOut<'a> {
             value,
         }
     }
-}
-
-/// A record's output line: `{"findings": [...], "id": ...}`.
-#[derive(serde::Serialize)]
-struct RecordOut<'a> {
-    findings: Vec<FindingOut<'a>>,
-    id: &'a Value,
-}
-
-/// A text line's output line: `{"findings": [...], "line": N, "path": ...}`.
-#[derive(serde::Serialize)]
-struct LineOut<'a> {
-    findings: Vec<FindingOut<'a>>,
-    line: u64,
-    path: &'a str,
-}
-
-/// A table cell's output line: `{"column": ..., "findings": [...], "path": ..., "row": N}`.
-#[derive(serde::Serialize)]
-struct CellOut<'a> {
-    column: &'a str,
-    findings: Vec<FindingOut<'a>>,
-    path: &'a str,
-    row: u64,
-}
-
-/// Write `value` and a newline to `out` in one call: serialised into `buf`
-/// first (serde_json's many small writes stay in memory).
-fn write_json_line<T: serde::Serialize>(
-    out: &mut Out,
-    buf: &mut Vec<u8>,
-    value: &T,
-) -> std::io::Result<()> {
-    buf.clear();
-    serde_json::to_writer(&mut *buf, value)?;
-    buf.push(b'\n');
-    out.write_all(buf)
 }
 
 impl Sink {
@@ -349,12 +295,10 @@ impl Sink {
                 let map = OffsetMap::new(text);
                 match self.format {
                     Format::Jsonl => {
-                        let out = LineOut {
-                            findings: self.char_findings_out(text, &map, &findings),
-                            line,
-                            path: &self.inputs[file].path,
-                        };
-                        write_json_line(&mut self.out, &mut self.line_buf, &out)?
+                        let fs = self.char_findings_out(text, &map, &findings);
+                        self.line_buf.clear();
+                        json_line::line(&mut self.line_buf, &fs, line, &self.inputs[file].path);
+                        self.out.write_all(&self.line_buf)?
                     }
                     Format::Sarif => {
                         for f in &findings {
@@ -377,11 +321,10 @@ impl Sink {
                 let map = OffsetMap::new(text);
                 match self.format {
                     Format::Jsonl => {
-                        let out = RecordOut {
-                            findings: self.char_findings_out(text, &map, &findings),
-                            id: &id,
-                        };
-                        write_json_line(&mut self.out, &mut self.line_buf, &out)?
+                        let fs = self.char_findings_out(text, &map, &findings);
+                        self.line_buf.clear();
+                        json_line::record(&mut self.line_buf, &fs, &id);
+                        self.out.write_all(&self.line_buf)?
                     }
                     Format::Sarif => {
                         for f in &findings {
@@ -407,13 +350,16 @@ impl Sink {
                 let col_name = self.inputs[file].columns[column].clone();
                 match self.format {
                     Format::Jsonl => {
-                        let out = CellOut {
-                            column: &col_name,
-                            findings: self.char_findings_out(text, &map, &findings),
-                            path: &self.inputs[file].path,
+                        let fs = self.char_findings_out(text, &map, &findings);
+                        self.line_buf.clear();
+                        json_line::cell(
+                            &mut self.line_buf,
+                            &col_name,
+                            &fs,
+                            &self.inputs[file].path,
                             row,
-                        };
-                        write_json_line(&mut self.out, &mut self.line_buf, &out)?
+                        );
+                        self.out.write_all(&self.line_buf)?
                     }
                     Format::Sarif => {
                         for f in &findings {

@@ -1,0 +1,257 @@
+//! The per-record, per-line and per-cell JSONL output lines, written by hand
+//! into a byte buffer: on a scan of short records, serde's derived
+//! serialisers were most of the output cost. The bytes are exactly those
+//! `serde_json` writes for the same shapes (keys in sorted order, numbers
+//! and strings as serde_json formats them): property-tested against it.
+
+use serde_json::Value;
+
+/// One finding as the JSONL contracts write it: offsets as the contract
+/// counts them, lines only for whole files, the value only with `--show-values`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FindingOut<'a> {
+    /// End offset (exclusive).
+    pub end: usize,
+    /// 1-based line of the last character (whole files only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<usize>,
+    /// The entity type's name.
+    pub entity_type: &'a str,
+    /// 1-based line of the first character (whole files only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The recognizer that found it.
+    pub recognizer: &'a str,
+    /// The score, rounded to three decimals.
+    pub score: f64,
+    /// Start offset.
+    pub start: usize,
+    /// The matched text (only with `--show-values`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<&'a str>,
+}
+
+/// A JSON string as serde_json writes it: as is when nothing needs
+/// escaping (no control character, quote or backslash), else by serde_json.
+fn string(buf: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        // Writing into a Vec cannot fail, and a &str always serialises.
+        let _ = serde_json::to_writer(&mut *buf, s);
+    }
+}
+
+/// An unsigned integer in decimal.
+fn number(buf: &mut Vec<u8>, n: u64) {
+    buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// A key and its separator: `"key":`, preceded by a comma unless first.
+fn key(buf: &mut Vec<u8>, k: &str, first: bool) {
+    if !first {
+        buf.push(b',');
+    }
+    buf.push(b'"');
+    buf.extend_from_slice(k.as_bytes());
+    buf.extend_from_slice(b"\":");
+}
+
+/// One finding object.
+fn finding(buf: &mut Vec<u8>, f: &FindingOut<'_>) {
+    buf.push(b'{');
+    key(buf, "end", true);
+    number(buf, f.end as u64);
+    if let Some(l) = f.end_line {
+        key(buf, "end_line", false);
+        number(buf, l as u64);
+    }
+    key(buf, "entity_type", false);
+    string(buf, f.entity_type);
+    if let Some(l) = f.line {
+        key(buf, "line", false);
+        number(buf, l as u64);
+    }
+    key(buf, "recognizer", false);
+    string(buf, f.recognizer);
+    key(buf, "score", false);
+    // serde_json's own float formatting (and `null` for a non-finite score).
+    let _ = serde_json::to_writer(&mut *buf, &f.score);
+    key(buf, "start", false);
+    number(buf, f.start as u64);
+    if let Some(v) = f.value {
+        key(buf, "value", false);
+        string(buf, v);
+    }
+    buf.push(b'}');
+}
+
+/// The findings array.
+fn findings(buf: &mut Vec<u8>, fs: &[FindingOut<'_>]) {
+    buf.push(b'[');
+    for (i, f) in fs.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        finding(buf, f);
+    }
+    buf.push(b']');
+}
+
+/// A record's line, `{"findings":[...],"id":...}`, with its newline.
+pub fn record(buf: &mut Vec<u8>, fs: &[FindingOut<'_>], id: &Value) {
+    buf.push(b'{');
+    key(buf, "findings", true);
+    findings(buf, fs);
+    key(buf, "id", false);
+    let _ = serde_json::to_writer(&mut *buf, id);
+    buf.extend_from_slice(b"}\n");
+}
+
+/// A text line's line, `{"findings":[...],"line":N,"path":...}`, with its newline.
+pub fn line(buf: &mut Vec<u8>, fs: &[FindingOut<'_>], line: u64, path: &str) {
+    buf.push(b'{');
+    key(buf, "findings", true);
+    findings(buf, fs);
+    key(buf, "line", false);
+    number(buf, line);
+    key(buf, "path", false);
+    string(buf, path);
+    buf.extend_from_slice(b"}\n");
+}
+
+/// A table cell's line, `{"column":...,"findings":[...],"path":...,"row":N}`,
+/// with its newline.
+pub fn cell(buf: &mut Vec<u8>, column: &str, fs: &[FindingOut<'_>], path: &str, row: u64) {
+    buf.push(b'{');
+    key(buf, "column", true);
+    string(buf, column);
+    key(buf, "findings", false);
+    findings(buf, fs);
+    key(buf, "path", false);
+    string(buf, path);
+    key(buf, "row", false);
+    number(buf, row);
+    buf.extend_from_slice(b"}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The shapes as serde would derive them: the reference.
+    #[derive(serde::Serialize)]
+    struct RecordOut<'a> {
+        findings: &'a [FindingOut<'a>],
+        id: &'a Value,
+    }
+    #[derive(serde::Serialize)]
+    struct LineOut<'a> {
+        findings: &'a [FindingOut<'a>],
+        line: u64,
+        path: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct CellOut<'a> {
+        column: &'a str,
+        findings: &'a [FindingOut<'a>],
+        path: &'a str,
+        row: u64,
+    }
+
+    fn by_serde<T: serde::Serialize>(v: &T) -> Vec<u8> {
+        let mut out = serde_json::to_vec(v).unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    type Raw = (
+        usize,
+        Option<usize>,
+        String,
+        Option<usize>,
+        String,
+        f64,
+        usize,
+        Option<String>,
+    );
+
+    fn raw() -> impl Strategy<Value = Raw> {
+        (
+            any::<usize>(),
+            proptest::option::of(any::<usize>()),
+            "[A-Z_]{1,12}|\\PC{0,6}",
+            proptest::option::of(any::<usize>()),
+            "[a-z_]{1,10}|.{0,8}",
+            prop_oneof![
+                (0u32..=1000).prop_map(|k| f64::from(k) / 1000.0),
+                any::<f64>()
+            ],
+            any::<usize>(),
+            proptest::option::of("\\PC{0,8}|[\"\\\\\n\t\u{0}\u{1f}\u{7f}é€]{0,4}"),
+        )
+    }
+
+    fn view(r: &Raw) -> FindingOut<'_> {
+        FindingOut {
+            end: r.0,
+            end_line: r.1,
+            entity_type: &r.2,
+            line: r.3,
+            recognizer: &r.4,
+            score: r.5,
+            start: r.6,
+            value: r.7.as_deref(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn same_bytes_as_serde_json(
+            raws in proptest::collection::vec(raw(), 0..4),
+            id_num in any::<i64>(),
+            id_text in ".{0,6}",
+            text_id in any::<bool>(),
+            path in ".{0,10}",
+            n in any::<u64>(),
+        ) {
+            let fs: Vec<FindingOut<'_>> = raws.iter().map(view).collect();
+            let id = if text_id { Value::from(id_text.clone()) } else { Value::from(id_num) };
+            let mut buf = Vec::new();
+            record(&mut buf, &fs, &id);
+            prop_assert_eq!(&buf, &by_serde(&RecordOut { findings: &fs, id: &id }));
+            buf.clear();
+            line(&mut buf, &fs, n, &path);
+            prop_assert_eq!(&buf, &by_serde(&LineOut { findings: &fs, line: n, path: &path }));
+            buf.clear();
+            cell(&mut buf, &id_text, &fs, &path, n);
+            prop_assert_eq!(
+                &buf,
+                &by_serde(&CellOut { column: &id_text, findings: &fs, path: &path, row: n })
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_line() {
+        let f = FindingOut {
+            end: 14,
+            end_line: None,
+            entity_type: "PERSON",
+            line: None,
+            recognizer: "person_gazetteer",
+            score: 0.9,
+            start: 4,
+            value: Some("Jo \"Q\""),
+        };
+        let mut buf = Vec::new();
+        record(&mut buf, &[f], &Value::from(7));
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "{\"findings\":[{\"end\":14,\"entity_type\":\"PERSON\",\"recognizer\":\"person_gazetteer\",\"score\":0.9,\"start\":4,\"value\":\"Jo \\\"Q\\\"\"}],\"id\":7}\n"
+        );
+    }
+}
