@@ -640,8 +640,8 @@ fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> boo
 /// Whether a title ("Mr", "Dr.", "Professor") ends the 12 bytes before
 /// `start`. Titles are single alphabetic words, so "ends with a title that
 /// starts a word" is "the trailing alphanumeric run is a title": one lookup.
-fn titled_before(text: &str, start: usize) -> bool {
-    let before = lower_window(text, start, 12);
+fn titled_before(text: &str, lowered: &str, start: usize) -> bool {
+    let before = lower_window(text, lowered, start, 12);
     let b = before.trim_end_matches(['.', ' ']);
     let word = b
         .char_indices()
@@ -726,9 +726,17 @@ fn ends_with_cue(before: &str, cues: &WordSet) -> bool {
     false
 }
 
-fn lower_window(text: &str, start: usize, back: usize) -> Cow<'_, str> {
+/// The about `back` bytes of `text` before `start`, lower-cased. `lowered`
+/// is [`ascii_lowered`]`(text)`: an ASCII window is borrowed from it (no
+/// allocation), any other is lower-cased on its own.
+fn lower_window<'a>(text: &'a str, lowered: &'a str, start: usize, back: usize) -> Cow<'a, str> {
     let lo = crate::context::floor_char(text, start.saturating_sub(back));
-    crate::context::lowercase(&text[lo..start])
+    let window = &text[lo..start];
+    if window.is_ascii() && lowered.len() == text.len() {
+        Cow::Borrowed(&lowered[lo..start])
+    } else {
+        crate::context::lowercase(window)
+    }
 }
 
 /// Other mentions of a name already found in the same text ("directed by
@@ -867,8 +875,26 @@ impl NameRecognizer {
             / tokens.len() as f32;
         let shouting = caps_share > 0.6;
         let mut used = vec![false; tokens.len()];
-        self.places(text, &tokens, g, lowercase_text, shouting, &mut used, out);
-        self.persons(text, &tokens, g, lowercase_text, shouting, &used, out);
+        self.places(
+            text,
+            &lowered,
+            &tokens,
+            g,
+            lowercase_text,
+            shouting,
+            &mut used,
+            out,
+        );
+        self.persons(
+            text,
+            &lowered,
+            &tokens,
+            g,
+            lowercase_text,
+            shouting,
+            &used,
+            out,
+        );
         self.quasi
             .analyze(text, &tokens, &used, lowercase_text || shouting, out);
         let mut more = Vec::new();
@@ -880,6 +906,7 @@ impl NameRecognizer {
     fn places(
         &self,
         text: &str,
+        lowered: &str,
         tokens: &[Token<'_>],
         g: &Gazetteer,
         lowercase_text: bool,
@@ -942,7 +969,7 @@ impl NameRecognizer {
                 if let Some(kind) = g.places.get(key.as_str()) {
                     matched = n;
                     let t0 = &span[0];
-                    let before = lower_window(text, t0.start, 24);
+                    let before = lower_window(text, lowered, t0.start, 24);
                     let word = n == 1 && t0.lex.is(class::WORD);
                     let name_like = n == 1
                         && (t0.lex.first().is_some_and(|f| f >= 0.001)
@@ -999,6 +1026,7 @@ impl NameRecognizer {
     fn persons(
         &self,
         text: &str,
+        lowered: &str,
         tokens: &[Token<'_>],
         g: &Gazetteer,
         lowercase_text: bool,
@@ -1041,7 +1069,14 @@ impl NameRecognizer {
                     break;
                 }
             }
-            self.judge_run(text, &tokens[i..j], g, lowercase_text || shouting, out);
+            self.judge_run(
+                text,
+                lowered,
+                &tokens[i..j],
+                g,
+                lowercase_text || shouting,
+                out,
+            );
             i = j;
         }
     }
@@ -1049,6 +1084,7 @@ impl NameRecognizer {
     fn judge_run(
         &self,
         text: &str,
+        lowered: &str,
         run: &[Token<'_>],
         g: &Gazetteer,
         weak_case: bool,
@@ -1110,7 +1146,7 @@ impl NameRecognizer {
         };
         // Words no list knows, after a place cue ("flew to Loeches", "grew up in SUND"), are places.
         {
-            let before = lower_window(text, run[0].start, 24);
+            let before = lower_window(text, lowered, run[0].start, 24);
             let unknown = |t: &Token<'_>| {
                 t.lex.first().is_none()
                     && t.lex.last().is_none_or(|r| r > 20000)
@@ -1135,7 +1171,7 @@ impl NameRecognizer {
         // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
         if run.len() == 1
             && classes[0] != Class::First
-            && !titled_before(text, run[0].start)
+            && !titled_before(text, lowered, run[0].start)
             && in_firm_triple(text, run[0].start, run[0].end, g)
         {
             out.push(Candidate {
@@ -1158,7 +1194,7 @@ impl NameRecognizer {
             lo += 1;
         }
         if !titled {
-            titled = titled_before(text, run[0].start);
+            titled = titled_before(text, lowered, run[0].start);
         }
         // Trim ordinary words at both ends: "Thanks John", "John Tomorrow".
         while lo < run.len() && classes[lo] == Class::Word {
@@ -1198,7 +1234,7 @@ impl NameRecognizer {
         }
         let start = toks[0].start;
         let end = toks[toks.len() - 1].end;
-        let before = lower_window(text, start, 24);
+        let before = lower_window(text, lowered, start, 24);
         // "The Propublica office", "the Packager": an article before means a thing, not a person.
         let b_trim = before.trim_end();
         if !titled
@@ -1325,7 +1361,11 @@ mod tests {
             ("Smith", false),
         ] {
             let start = text.rfind("Smith").unwrap_or(0);
-            assert_eq!(titled_before(text, start), titled, "{text}");
+            assert_eq!(
+                titled_before(text, &ascii_lowered(text), start),
+                titled,
+                "{text}"
+            );
         }
     }
 
@@ -1335,7 +1375,9 @@ mod tests {
         fn title_lookup_agrees_with_suffix_scan(before in "(Mr|Dr|Mrs|sir|x|2|É| |\\.|professor){0,5}") {
             let text = format!("{before}Smith");
             let start = before.len();
-            let lower = lower_window(&text, start, 12);
+            let lower = crate::context::lowercase(
+                &text[crate::context::floor_char(&text, start.saturating_sub(12))..start],
+            );
             let b = lower.trim_end_matches(['.', ' ']);
             let by_suffix = TITLES.iter().any(|t| {
                 b.ends_with(t)
@@ -1344,7 +1386,19 @@ mod tests {
                         .next_back()
                         .is_none_or(|c| !c.is_alphanumeric())
             });
-            proptest::prop_assert_eq!(titled_before(&text, start), by_suffix, "{}", text);
+            proptest::prop_assert_eq!(titled_before(&text, &ascii_lowered(&text), start), by_suffix, "{}", text);
+        }
+
+        /// A window borrowed from the lowered text is the window lower-cased.
+        #[test]
+        fn lower_windows_agree(text in "(\\PC|[A-Z])*", start in 0usize..40, back in 0usize..30) {
+            let start = crate::context::floor_char(&text, start.min(text.len()));
+            let lowered = ascii_lowered(&text);
+            let lo = crate::context::floor_char(&text, start.saturating_sub(back));
+            proptest::prop_assert_eq!(
+                lower_window(&text, &lowered, start, back),
+                crate::context::lowercase(&text[lo..start])
+            );
         }
     }
 
