@@ -215,6 +215,26 @@ const PERSON_CUES_AFTER: &[&str] = &[
     " himself", " herself", " who", " listed", " thinks",
 ];
 
+/// [`PERSON_CUES_AFTER`] in one automaton that only matches at the start.
+static PERSON_CUES_AFTER_AC: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .start_kind(aho_corasick::StartKind::Anchored)
+        .build(PERSON_CUES_AFTER)
+        .ok()
+});
+
+/// Whether `after` (lower-cased text after a name) opens with one of
+/// [`PERSON_CUES_AFTER`]: one anchored automaton search, not one
+/// comparison per cue.
+fn opens_with_person_cue(after: &str) -> bool {
+    match &*PERSON_CUES_AFTER_AC {
+        Some(ac) => ac
+            .find(aho_corasick::Input::new(after).anchored(aho_corasick::Anchored::Yes))
+            .is_some(),
+        None => PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c)),
+    }
+}
+
 /// Words before a place name that mark it as a place.
 const PLACE_CUES_BEFORE: &[&str] = &[
     "in", "at", "from", "to", "near", "of", "visit", "visiting", "via", "into", "city", "town",
@@ -1312,7 +1332,11 @@ impl NameRecognizer {
         }
 
         let after_hi = crate::context::floor_char(text, (end + 16).min(text.len()));
-        let after = crate::context::lowercase(&text[end..after_hi]);
+        let after = if lowered.len() == text.len() && text[end..after_hi].is_ascii() {
+            Cow::Borrowed(&lowered[end..after_hi])
+        } else {
+            crate::context::lowercase(&text[end..after_hi])
+        };
         let speaker = toks[0].sent_start
             && after.starts_with(':')
             && text[..start]
@@ -1322,7 +1346,7 @@ impl NameRecognizer {
         let cue = titled
             || speaker
             || ends_with_cue(&before, &PERSON_CUE_SET)
-            || PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c))
+            || opens_with_person_cue(&after)
             || beside_first_name(text, start, end, g);
         let count = |c: Class| cls.iter().filter(|x| **x == c).count();
         let (first, last, wordname, unknown, initials) = (
@@ -1440,6 +1464,15 @@ mod tests {
                         .is_none_or(|c| !c.is_alphanumeric())
             });
             proptest::prop_assert_eq!(titled_before(&text, &ascii_lowered(&text), start), by_suffix, "{}", text);
+        }
+
+        /// The anchored automaton says what comparing with every cue says.
+        #[test]
+        fn person_cue_after_agrees_with_each_cue(after in "( said| is| from |'s|’s| and h| |er|i|s|x|\\.){0,4}") {
+            proptest::prop_assert_eq!(
+                opens_with_person_cue(&after),
+                PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c))
+            );
         }
 
         /// A window borrowed from the lowered text is the window lower-cased.
