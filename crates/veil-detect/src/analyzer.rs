@@ -4,7 +4,7 @@
 use crate::address::AddressRecognizer;
 use crate::custom::CustomRules;
 use crate::names::NameRecognizer;
-use crate::pattern::PatternRecognizer;
+use crate::pattern::{Needs, PatternRecognizer};
 use crate::phone::PhoneRecognizer;
 use crate::secrets::SecretScanner;
 use crate::{Candidate, Error};
@@ -51,6 +51,10 @@ pub struct Analyzer {
     /// searched over the whole text.
     text_patterns: Vec<usize>,
     text_set: regex::RegexSet,
+    /// One of which every match of every text pattern contains (ASCII case
+    /// aside): text without any skips the text set. `None` when some text
+    /// pattern declares nothing.
+    text_trigger: Option<aho_corasick::AhoCorasick>,
     phone: Option<PhoneRecognizer>,
     names: Option<NameRecognizer>,
     address: Option<AddressRecognizer>,
@@ -90,10 +94,10 @@ impl Analyzer {
             .filter(|p| wants(&p.entity))
             .collect();
         let digit_patterns: Vec<usize> = (0..patterns.len())
-            .filter(|&i| needs_digit(&patterns[i].entity))
+            .filter(|&i| patterns[i].needs == Needs::Digit)
             .collect();
         let text_patterns: Vec<usize> = (0..patterns.len())
-            .filter(|&i| !needs_digit(&patterns[i].entity))
+            .filter(|&i| patterns[i].needs != Needs::Digit)
             .collect();
         let set_of = |which: &[usize], name: &str| {
             regex::RegexSetBuilder::new(which.iter().map(|&i| patterns[i].regex.as_str()))
@@ -107,6 +111,7 @@ impl Analyzer {
         };
         let digit_set = set_of(&digit_patterns, "digit pattern set")?;
         let text_set = set_of(&text_patterns, "text pattern set")?;
+        let text_trigger = text_trigger(&patterns, &text_patterns);
         let phone = if wants(&EntityType::PHONE_NUMBER) {
             Some(PhoneRecognizer::new()?)
         } else {
@@ -134,6 +139,7 @@ impl Analyzer {
             digit_set,
             text_patterns,
             text_set,
+            text_trigger,
             phone,
             names,
             address,
@@ -161,7 +167,12 @@ impl Analyzer {
                 self.patterns[self.digit_patterns[k]].analyze_window(text, w, &mut out);
             }
         }
-        for k in self.text_set.matches(text).iter() {
+        let triggered = self.text_trigger.as_ref().is_none_or(|t| t.is_match(text));
+        for k in triggered
+            .then(|| self.text_set.matches(text))
+            .iter()
+            .flatten()
+        {
             self.patterns[self.text_patterns[k]].analyze_window(text, (0, text.len()), &mut out);
         }
         if let Some(p) = &self.phone {
@@ -263,8 +274,23 @@ impl Analyzer {
     }
 }
 
-fn needs_digit(e: &EntityType) -> bool {
-    !matches!(e.as_str(), "EMAIL_ADDRESS" | "URL" | "DATE_TIME")
+/// The automaton of every string one of which each text pattern's matches
+/// contain ([`Needs::OneOf`]); `None` if a text pattern declares nothing.
+fn text_trigger(
+    patterns: &[PatternRecognizer],
+    text: &[usize],
+) -> Option<aho_corasick::AhoCorasick> {
+    let mut words: Vec<&str> = Vec::new();
+    for &i in text {
+        match &patterns[i].needs {
+            Needs::OneOf(w) => words.extend(w.iter().map(String::as_str)),
+            _ => return None,
+        }
+    }
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .ok()
 }
 
 /// Merge overlapping candidates of the same entity type into their union

@@ -6,7 +6,7 @@
 //! words near it raise weak candidates above the default threshold (0.5).
 
 use crate::Error;
-use crate::pattern::PatternRecognizer;
+use crate::pattern::{Needs, PatternRecognizer};
 use crate::validators as v;
 use veil_core::EntityType as E;
 
@@ -41,6 +41,12 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
     );
     let day_month_year =
         format!(r"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?i:{months}),?(?:\s+\d{{4}})?\b");
+    let domain = format!(
+        r"\b[A-Za-z0-9-]{{2,63}}(?:\.[A-Za-z0-9-]{{2,63}})*\.(?:{})(?:\.[a-z]{{2}})?\b",
+        TLDS.join("|")
+    );
+    let month_only = format!(r"\b(?:{})\b", MONTH_WORDS.join("|"));
+    let weekday = format!(r"\b(?i:{})s?\b", WEEKDAYS.join("|"));
     let specs: Vec<Spec> = vec![
         ("email", E::EMAIL_ADDRESS, r"\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b".into(), 0.95, 1.0, None, &["email", "e-mail", "mail"]),
         ("credit_card", E::CREDIT_CARD, r"\b\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{1,7}\b|\b\d{4}[ -]?\d{6}[ -]?\d{4,5}\b|\b\d{12,19}\b".into(), 0.9, 1.0, Some(v::credit_card), card_ctx),
@@ -57,14 +63,14 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
         ("ipv6", E::IP_ADDRESS, r"(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})".into(), 0.9, 1.0, Some(v::ip_address), &["ip", "address", "ipv6"]),
         ("mac_address", E::MAC_ADDRESS, r"\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b|\b[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\b".into(), 0.75, 0.95, None, &["mac", "hardware address", "ethernet", "wifi", "device"]),
         ("url", E::URL, r#"\b(?:https?|ftp)://[^\s<>"'`\)\]\}]+|\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s<>"'`\)\]\}]*)?"#.into(), 0.6, 0.8, None, &["url", "website", "link", "site", "web"]),
-        ("domain", E::URL, r"\b[A-Za-z0-9-]{2,63}(?:\.[A-Za-z0-9-]{2,63})*\.(?:com|org|net|edu|gov|io|co|info|biz|ai|app|dev|uk|us|ca|au|de|fr|es|it|nl|be|se|no|dk|fi|pl|pt|ch|at|ie|nz|in|br|jp|cn|ru|si|cy|gr|cz|sk|hu|ro|bg|hr|is|lt|lv|ee|lu|mt|il|za|mx|ar|cl)(?:\.[a-z]{2})?\b".into(), 0.5, 0.7, None, &["website", "domain", "site", "visit", "url", "www"]),
+        ("domain", E::URL, domain, 0.5, 0.7, None, &["website", "domain", "site", "visit", "url", "www"]),
         ("date_iso", E::DATE_TIME, r"\b(?:19|20)\d{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?:[T ](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b".into(), 0.85, 0.95, None, &["date", "time", "born", "dob"]),
         ("date_slash", E::DATE_TIME, r"\b(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|[12]\d|3[01])[/.-](?:19|20)?\d{2}\b".into(), 0.7, 0.95, None, &["date", "born", "dob", "on", "since"]),
         ("date_ymd_slash", E::DATE_TIME, r"\b(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\b".into(), 0.8, 0.95, None, &["date"]),
         ("date_month_name", E::DATE_TIME, month_day_year, 0.75, 0.9, None, &["date", "born", "on", "since"]),
         ("date_day_month", E::DATE_TIME, day_month_year, 0.75, 0.9, None, &["date", "born", "on", "since"]),
-        ("date_month_only", E::DATE_TIME, r"\b(?:January|February|March|April|June|July|August|September|October|November|December|january|february|april|june|july|august|september|october|november|december)\b".into(), 0.6, 0.85, None, &["in", "since", "during", "until", "of"]),
-        ("weekday", E::DATE_TIME, r"\b(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b".into(), 0.6, 0.8, None, &["on", "next", "last", "every"]),
+        ("date_month_only", E::DATE_TIME, month_only, 0.6, 0.85, None, &["in", "since", "during", "until", "of"]),
+        ("weekday", E::DATE_TIME, weekday, 0.6, 0.8, None, &["on", "next", "last", "every"]),
         ("time", E::DATE_TIME, r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?i:[ap]\.?m\.?))?(?-u:\B|\b)|\b(?:1[0-2]|0?[1-9])\s?(?i:[ap]\.?m)\b\.?".into(), 0.6, 0.85, None, &["at", "time", "until", "from"]),
         ("year", E::DATE_TIME, r"\b(?:19[0-9]{2}|20[0-3][0-9])\b".into(), 0.5, 0.8, None, &["year", "born", "since", "in", "until", "from", "graduated", "married", "age"]),
         ("zip_code", E::ZIP_CODE, r"\b\d{3,5}(?:[- ]\d{2,4})?(?: [A-Z]{2})?\b".into(), 0.05, 0.7, None, &["zip", "postal code", "postcode", "post code"]),
@@ -84,7 +90,114 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
     specs
         .into_iter()
         .map(|(name, e, pat, score, ctx_score, validator, ctx)| {
-            PatternRecognizer::new(name, e, &pat, score, ctx_score, validator, ctx)
+            Ok(
+                PatternRecognizer::new(name, e, &pat, score, ctx_score, validator, ctx)?
+                    .needing(needs(name)),
+            )
         })
         .collect()
+}
+
+/// Top-level domains the `domain` pattern knows.
+const TLDS: &[&str] = &[
+    "com", "org", "net", "edu", "gov", "io", "co", "info", "biz", "ai", "app", "dev", "uk", "us",
+    "ca", "au", "de", "fr", "es", "it", "nl", "be", "se", "no", "dk", "fi", "pl", "pt", "ch", "at",
+    "ie", "nz", "in", "br", "jp", "cn", "ru", "si", "cy", "gr", "cz", "sk", "hu", "ro", "bg", "hr",
+    "is", "lt", "lv", "ee", "lu", "mt", "il", "za", "mx", "ar", "cl",
+];
+
+/// Month names that are a date on their own (not "May", nor lower-case
+/// "march" and "may", which are ordinary words).
+const MONTH_WORDS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "january",
+    "february",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Weekday names (any case, plural allowed).
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// What every match of the built-in pattern `name` contains (so the
+/// analyzer may skip text without it), read off the pattern: the e-mail's
+/// `@`, a URL's scheme or `www.`, a domain's dot and top-level domain, a
+/// month or weekday name; every other pattern has a digit in each match
+/// (its own `\d` or digit class) — except that an IPv6 or MAC address
+/// written in hex letters only (`dead:beef::cafe`) also has none, and is
+/// not looked for outside the digit windows.
+fn needs(name: &str) -> Needs {
+    let all = |words: &[&str]| Needs::OneOf(words.iter().map(|w| w.to_string()).collect());
+    match name {
+        "email" => all(&["@"]),
+        "url" => all(&["://", "www."]),
+        "domain" => Needs::OneOf(TLDS.iter().map(|t| format!(".{t}")).collect()),
+        "date_month_only" => all(MONTH_WORDS),
+        "weekday" => all(WEEKDAYS),
+        _ => Needs::Digit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `text` holds what `needs` says every match holds.
+    fn holds(needs: &Needs, text: &str) -> bool {
+        let lower = text.to_ascii_lowercase();
+        match needs {
+            Needs::Nothing => true,
+            Needs::Digit => text.bytes().any(|b| b.is_ascii_digit()),
+            Needs::OneOf(words) => words
+                .iter()
+                .any(|w| lower.contains(&w.to_ascii_lowercase())),
+        }
+    }
+
+    #[test]
+    fn every_builtin_pattern_declares_what_it_needs() {
+        for p in pii_recognizers().unwrap() {
+            assert_ne!(p.needs, Needs::Nothing, "{}", p.name);
+        }
+    }
+
+    proptest::proptest! {
+        /// A declared need is true: no match of a pattern in text without
+        /// it (the hex-only IPv6 and MAC addresses are the documented gap).
+        #[test]
+        fn declared_needs_hold(text in "(@|://|www\\.|\\.(com|c|io|uk)|[a-zA-Z]{1,4}|[0-9]{1,4}|Monday|mondays|June|january|MARCH|Sept|May 1|st|th|[ .,:/@_-]|https?|ftp)*") {
+            for p in pii_recognizers().unwrap() {
+                if matches!(p.name.as_ref(), "ipv6" | "mac_address") {
+                    continue;
+                }
+                if p.regex.is_match(&text) {
+                    proptest::prop_assert!(holds(&p.needs, &text), "{} matched {:?}", p.name, text);
+                }
+            }
+        }
+    }
 }

@@ -101,6 +101,20 @@ pub fn digit_windows(text: &str) -> Vec<(usize, usize)> {
 /// A validator: given the candidate's text, is it well-formed?
 pub type ValidatorFn = fn(&str) -> bool;
 
+/// What every match of a pattern is known to contain: lets the analyzer
+/// skip text that cannot hold one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Needs {
+    /// Nothing known: the pattern is searched everywhere.
+    #[default]
+    Nothing,
+    /// An ASCII digit: searched in the [`digit_windows`] only.
+    Digit,
+    /// One of these strings, ASCII case aside: searched only in text
+    /// holding one.
+    OneOf(Vec<String>),
+}
+
 /// A recognizer defined by a regular expression.
 pub struct PatternRecognizer {
     /// Name reported with each finding.
@@ -117,6 +131,9 @@ pub struct PatternRecognizer {
     pub validator: Option<ValidatorFn>,
     /// Context words and phrases (lower case).
     pub context: Context,
+    /// What every match contains ([`Needs::Nothing`] unless set with
+    /// [`PatternRecognizer::needing`]).
+    pub needs: Needs,
 }
 
 impl PatternRecognizer {
@@ -139,7 +156,15 @@ impl PatternRecognizer {
             context_score: context_score.max(score),
             validator,
             context: Context::new(context.iter().map(|s| s.to_string())),
+            needs: Needs::Nothing,
         })
+    }
+
+    /// The same recognizer, declaring what every one of its matches contains.
+    /// The declaration must be true (the analyzer skips text without it).
+    pub fn needing(mut self, needs: Needs) -> Self {
+        self.needs = needs;
+        self
     }
 
     /// Append this recognizer's candidates in `text` to `out`.
