@@ -184,8 +184,16 @@ impl Analyzer {
                 .map(|c| (c.start, c.end))
                 .collect();
             strong.sort_unstable();
+            // A phone candidate has at least 7 digits: windows with fewer
+            // (a year, a house number, a postcode) cannot hold one.
             for &w in &windows {
-                p.analyze_window_skipping(text, w, &strong, &mut out);
+                let digits = text.as_bytes()[w.0..w.1]
+                    .iter()
+                    .filter(|b| b.is_ascii_digit())
+                    .count();
+                if digits >= crate::phone::MIN_DIGITS {
+                    p.analyze_window_skipping(text, w, &strong, &mut out);
+                }
             }
         }
         if let Some(n) = &self.names {

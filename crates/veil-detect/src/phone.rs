@@ -26,6 +26,10 @@ pub const DEFAULT_REGIONS: &[Id] = &[
     Id::FI,
 ];
 
+/// The fewest digits a phone candidate has (its national part, the
+/// extension aside); the most is 15.
+pub const MIN_DIGITS: usize = 7;
+
 /// Score of a number that libphonenumber accepts.
 pub const VALID_SCORE: f32 = 0.75;
 /// Score of a phone-shaped string that fails validation but has context.
@@ -108,7 +112,7 @@ impl PhoneRecognizer {
             let s = m.as_str();
             let main = s.split(['x', 'e']).next().unwrap_or(s);
             let ndigits = main.bytes().filter(u8::is_ascii_digit).count();
-            if !(7..=15).contains(&ndigits) {
+            if !(MIN_DIGITS..=15).contains(&ndigits) {
                 continue;
             }
             let shaped = s.starts_with('+')
