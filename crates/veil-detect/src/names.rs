@@ -804,11 +804,22 @@ fn ends_with_cue(before: &str, cues: &WordSet) -> bool {
 /// allocation), any other is lower-cased on its own.
 fn lower_window<'a>(text: &'a str, lowered: &'a str, start: usize, back: usize) -> Cow<'a, str> {
     let lo = crate::context::floor_char(text, start.saturating_sub(back));
-    let window = &text[lo..start];
-    if window.is_ascii() && lowered.len() == text.len() {
-        Cow::Borrowed(&lowered[lo..start])
+    lower_slice(text, lowered, lo, start)
+}
+
+/// `text[lo..hi]` lower-cased, where `lowered` is [`ascii_lowered`]`(text)`:
+/// borrowed from `lowered` when the slice is ASCII (no allocation), else
+/// lower-cased on its own.
+pub(crate) fn lower_slice<'a>(
+    text: &'a str,
+    lowered: &'a str,
+    lo: usize,
+    hi: usize,
+) -> Cow<'a, str> {
+    if lowered.len() == text.len() && text[lo..hi].is_ascii() {
+        Cow::Borrowed(&lowered[lo..hi])
     } else {
-        crate::context::lowercase(window)
+        crate::context::lowercase(&text[lo..hi])
     }
 }
 
@@ -968,8 +979,14 @@ impl NameRecognizer {
             &used,
             out,
         );
-        self.quasi
-            .analyze(text, &tokens, &used, lowercase_text || shouting, out);
+        self.quasi.analyze(
+            text,
+            &lowered,
+            &tokens,
+            &used,
+            lowercase_text || shouting,
+            out,
+        );
         let mut more = Vec::new();
         other_mentions(text, &tokens, out, &mut more);
         out.append(&mut more);
@@ -1332,11 +1349,7 @@ impl NameRecognizer {
         }
 
         let after_hi = crate::context::floor_char(text, (end + 16).min(text.len()));
-        let after = if lowered.len() == text.len() && text[end..after_hi].is_ascii() {
-            Cow::Borrowed(&lowered[end..after_hi])
-        } else {
-            crate::context::lowercase(&text[end..after_hi])
-        };
+        let after = lower_slice(text, lowered, end, after_hi);
         let speaker = toks[0].sent_start
             && after.starts_with(':')
             && text[..start]

@@ -19,7 +19,7 @@
 
 use crate::Candidate;
 use crate::gazetteer::class;
-use crate::names::{NATIONALITIES, Token};
+use crate::names::{NATIONALITIES, Token, lower_slice};
 use regex::Regex;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::{Arc, LazyLock};
@@ -666,6 +666,7 @@ impl QuasiRecognizer {
     pub(crate) fn analyze(
         &self,
         text: &str,
+        lowered: &str,
         tokens: &[Token<'_>],
         used: &[bool],
         weak_case: bool,
@@ -673,8 +674,8 @@ impl QuasiRecognizer {
     ) {
         self.ages(text, out);
         self.nrps(tokens, weak_case, out);
-        self.titles(text, tokens, out);
-        self.organizations(text, tokens, used, weak_case, out);
+        self.titles(text, lowered, tokens, out);
+        self.organizations(text, lowered, tokens, used, weak_case, out);
     }
 
     fn ages(&self, text: &str, out: &mut Vec<Candidate>) {
@@ -728,7 +729,7 @@ impl QuasiRecognizer {
         }
     }
 
-    fn titles(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+    fn titles(&self, text: &str, lowered: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
         for (i, t) in tokens.iter().enumerate() {
             // Honorific + capitalised name: "Dr. Kyle", "Mrs Lennox".
             if t.lex.is(class::HONORIFIC)
@@ -743,13 +744,20 @@ impl QuasiRecognizer {
                 }
             }
             if t.lex.is(class::OCCUPATION) {
-                self.occupation(text, tokens, i, out);
+                self.occupation(text, lowered, tokens, i, out);
             }
         }
     }
 
     /// An occupation phrase ending at `tokens[head]`, when a cue says it is one.
-    fn occupation(&self, text: &str, tokens: &[Token<'_>], head: usize, out: &mut Vec<Candidate>) {
+    fn occupation(
+        &self,
+        text: &str,
+        lowered: &str,
+        tokens: &[Token<'_>],
+        head: usize,
+        out: &mut Vec<Candidate>,
+    ) {
         // Grow left over content words on the same line, one space apart.
         let mut lo = head;
         while lo > 0 && head - lo < 4 {
@@ -773,7 +781,7 @@ impl QuasiRecognizer {
             .rfind('\n')
             .map_or(lo_bound, |p| lo_bound + p + 1);
         let line_hi = text[end..hi_bound].find('\n').map_or(hi_bound, |p| end + p);
-        let before = text[line_lo..start].to_lowercase();
+        let before = lower_slice(text, lowered, line_lo, start);
         let after = &text[end..line_hi];
         let b = format!(" {}", before.trim_end_matches([' ', ',', ':']));
         let cued = OCCUPATION_CUES.iter().any(|c| b.ends_with(c))
@@ -789,6 +797,7 @@ impl QuasiRecognizer {
     fn organizations(
         &self,
         text: &str,
+        lowered: &str,
         tokens: &[Token<'_>],
         used: &[bool],
         weak_case: bool,
@@ -846,7 +855,8 @@ impl QuasiRecognizer {
             }
             let b =
                 text[crate::context::floor_char(text, start.saturating_sub(24))..start].trim_end();
-            let after = &text[end..crate::context::floor_char(text, (end + 24).min(text.len()))];
+            let after_hi = crate::context::floor_char(text, (end + 24).min(text.len()));
+            let after = &text[end..after_hi];
             let cue_before = org_cue_before(b);
             // "meet Monday at Corelogic, 0896 69 Farnell Street": a business with its address.
             let at_address = (ends_with_word_ci(b, "at") || ends_with_word_ci(b, "of"))
@@ -859,7 +869,8 @@ impl QuasiRecognizer {
                                 .iter()
                                 .any(|p| r.starts_with(p))
                     });
-            let cue_after = after.starts_with(' ') && org_cue_after(&after.to_lowercase());
+            let cue_after =
+                after.starts_with(' ') && org_cue_after(&lower_slice(text, lowered, end, after_hi));
             // Not a person: no known first name among the words.
             let personal = run
                 .iter()
