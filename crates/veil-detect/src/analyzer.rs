@@ -162,9 +162,12 @@ impl Analyzer {
             return out;
         }
         let windows = crate::pattern::digit_windows(text);
+        // The text with its ASCII capitals lowered, once: the context-word
+        // and cue windows of every recognizer are borrowed from it.
+        let lowered = crate::context::ascii_lowered(text);
         for &w in &windows {
             for k in self.digit_set.matches(&text[w.0..w.1]).iter() {
-                self.patterns[self.digit_patterns[k]].analyze_window(text, w, &mut out);
+                self.patterns[self.digit_patterns[k]].analyze_window(text, &lowered, w, &mut out);
             }
         }
         let triggered = self.text_trigger.as_ref().is_none_or(|t| t.is_match(text));
@@ -173,7 +176,12 @@ impl Analyzer {
             .iter()
             .flatten()
         {
-            self.patterns[self.text_patterns[k]].analyze_window(text, (0, text.len()), &mut out);
+            self.patterns[self.text_patterns[k]].analyze_window(
+                text,
+                &lowered,
+                (0, text.len()),
+                &mut out,
+            );
         }
         if let Some(p) = &self.phone {
             // Spans already claimed by a validated identifier (card, IBAN,
@@ -192,12 +200,12 @@ impl Analyzer {
                     .filter(|b| b.is_ascii_digit())
                     .count();
                 if digits >= crate::phone::MIN_DIGITS {
-                    p.analyze_window_skipping(text, w, &strong, &mut out);
+                    p.analyze_window_skipping(text, &lowered, w, &strong, &mut out);
                 }
             }
         }
         if let Some(n) = &self.names {
-            n.analyze(text, &mut out);
+            n.analyze_lowered(text, &lowered, &mut out);
         }
         if !windows.is_empty()
             && let Some(a) = &self.address

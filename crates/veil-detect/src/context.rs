@@ -36,15 +36,17 @@ impl Context {
         self.words.is_empty()
     }
 
-    /// Whether a context word appears within the window around `start..end`.
-    pub fn near(&self, text: &str, start: usize, end: usize) -> bool {
+    /// Whether a context word appears within the window around `start..end`
+    /// of `text`; `lowered` is [`ascii_lowered`]`(text)`, computed once per
+    /// text by the caller (the windows are borrowed from it when ASCII).
+    pub fn near(&self, text: &str, lowered: &str, start: usize, end: usize) -> bool {
         if self.words.is_empty() {
             return false;
         }
         let lo = floor_char(text, start.saturating_sub(WINDOW_BEFORE));
         let hi = floor_char(text, (end + WINDOW_AFTER).min(text.len()));
-        let before = lowercase(&text[lo..start]);
-        let after = lowercase(&text[end..hi]);
+        let before = lower_slice(text, lowered, lo, start);
+        let after = lower_slice(text, lowered, end, hi);
         match &self.finder {
             Some(ac) => any_at_word_start(ac, &before) || any_at_word_start(ac, &after),
             None => self
@@ -52,6 +54,34 @@ impl Context {
                 .iter()
                 .any(|w| has_word_start(&before, w) || has_word_start(&after, w)),
         }
+    }
+}
+
+/// `text` with its ASCII capitals lowered (other bytes as they are, so
+/// offsets into it are offsets into `text`); borrowed when there is
+/// nothing to lower. Computed once per text, it gives the lower-cased
+/// windows of [`lower_slice`] without an allocation each.
+pub fn ascii_lowered(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// `text[lo..hi]` lower-cased, where `lowered` is [`ascii_lowered`]`(text)`:
+/// borrowed from `lowered` when the slice is ASCII (no allocation), else
+/// lower-cased on its own (as [`lowercase`]).
+pub fn lower_slice<'a>(
+    text: &'a str,
+    lowered: &'a str,
+    lo: usize,
+    hi: usize,
+) -> std::borrow::Cow<'a, str> {
+    if lowered.len() == text.len() && text[lo..hi].is_ascii() {
+        std::borrow::Cow::Borrowed(&lowered[lo..hi])
+    } else {
+        lowercase(&text[lo..hi])
     }
 }
 
@@ -113,12 +143,13 @@ mod tests {
     #[test]
     fn matches_word_starts_only() {
         let c = Context::new(["phone".to_string(), "call me at".to_string()]);
-        let t = "Phones: 555-0100";
-        assert!(c.near(t, 8, t.len()));
-        let t = "xylophone 555-0100";
-        assert!(!c.near(t, 10, t.len()));
-        let t = "please call me at 555-0100";
-        assert!(c.near(t, 18, t.len()));
+        let near = |t: &str, start: usize| c.near(t, &ascii_lowered(t), start, t.len());
+        assert!(near("Phones: 555-0100", 8));
+        assert!(!near("xylophone 555-0100", 10));
+        assert!(near("please call me at 555-0100", 18));
+        assert!(near("PLEASE CALL ME AT 555-0100", 18));
+        assert!(near("Téléphone, call me at 555-0100", 24));
+        assert!(!near("Téléphone: 555-0100", 13));
     }
 
     proptest::proptest! {

@@ -222,8 +222,11 @@ impl CustomRules {
 
     /// Append candidates from custom recognizers and deny-lists.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
-        for r in &self.recognizers {
-            r.analyze(text, out);
+        if !self.recognizers.is_empty() {
+            let lowered = crate::context::ascii_lowered(text);
+            for r in &self.recognizers {
+                r.analyze_window(text, &lowered, (0, text.len()), out);
+            }
         }
         if let Some(ac) = &self.deny {
             let b = text.as_bytes();

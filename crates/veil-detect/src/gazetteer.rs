@@ -278,7 +278,7 @@ impl Gazetteer {
             .min(5);
         let mut place_starts: HashMap<String, usize> = HashMap::default();
         for key in places.keys() {
-            let lowered = crate::names::ascii_lowered(key);
+            let lowered = crate::context::ascii_lowered(key);
             let tokens = crate::names::tokenize(key, &lowered);
             if let Some(t) = tokens.first() {
                 let n = place_starts.entry(t.lower.to_string()).or_default();

@@ -9,6 +9,7 @@
 //! names no list holds need a cue or a known name beside them.
 
 use crate::Candidate;
+use crate::context::{ascii_lowered, lower_slice};
 use crate::gazetteer::{Gazetteer, Lex, PlaceKind, class};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
@@ -472,16 +473,6 @@ fn is_sentence_break(gap: &str) -> bool {
     })
 }
 
-/// `text` with its ASCII capitals lowered: what [`tokenize`] takes beside
-/// the text (borrowed when there is nothing to lower).
-pub(crate) fn ascii_lowered(text: &str) -> Cow<'_, str> {
-    if text.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(text.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
 /// Split `text` into word tokens (letters, inner apostrophes and hyphens).
 /// `lowered` is [`ascii_lowered`]`(text)`. The text is walked byte by byte,
 /// characters decoded only at non-ASCII bytes; an ASCII word borrows its
@@ -807,22 +798,6 @@ fn lower_window<'a>(text: &'a str, lowered: &'a str, start: usize, back: usize) 
     lower_slice(text, lowered, lo, start)
 }
 
-/// `text[lo..hi]` lower-cased, where `lowered` is [`ascii_lowered`]`(text)`:
-/// borrowed from `lowered` when the slice is ASCII (no allocation), else
-/// lower-cased on its own.
-pub(crate) fn lower_slice<'a>(
-    text: &'a str,
-    lowered: &'a str,
-    lo: usize,
-    hi: usize,
-) -> Cow<'a, str> {
-    if lowered.len() == text.len() && text[lo..hi].is_ascii() {
-        Cow::Borrowed(&lowered[lo..hi])
-    } else {
-        crate::context::lowercase(&text[lo..hi])
-    }
-}
-
 /// Other mentions of a name already found in the same text ("directed by
 /// Philip Latourelle and starring Latourelle", "Mr. Spears … Spears said"):
 /// each capitalised word of at least three letters of a PERSON candidate in
@@ -942,9 +917,14 @@ impl NameRecognizer {
     /// Append PERSON and LOCATION candidates in `text` to `out`, and the
     /// quasi-identifiers (AGE, NRP, TITLE, ORGANIZATION) found with the same tokens.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
+        self.analyze_lowered(text, &ascii_lowered(text), out);
+    }
+
+    /// As [`NameRecognizer::analyze`], with `lowered` =
+    /// [`ascii_lowered`]`(text)` computed by the caller.
+    pub fn analyze_lowered(&self, text: &str, lowered: &str, out: &mut Vec<Candidate>) {
         let g = Gazetteer::get();
-        let lowered = ascii_lowered(text);
-        let mut tokens = tokenize(text, &lowered);
+        let mut tokens = tokenize(text, lowered);
         if tokens.is_empty() {
             return;
         }
@@ -961,7 +941,7 @@ impl NameRecognizer {
         let mut used = vec![false; tokens.len()];
         self.places(
             text,
-            &lowered,
+            lowered,
             &tokens,
             g,
             lowercase_text,
@@ -971,7 +951,7 @@ impl NameRecognizer {
         );
         self.persons(
             text,
-            &lowered,
+            lowered,
             &tokens,
             g,
             lowercase_text,
@@ -981,7 +961,7 @@ impl NameRecognizer {
         );
         self.quasi.analyze(
             text,
-            &lowered,
+            lowered,
             &tokens,
             &used,
             lowercase_text || shouting,

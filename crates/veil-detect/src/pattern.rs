@@ -169,12 +169,20 @@ impl PatternRecognizer {
 
     /// Append this recognizer's candidates in `text` to `out`.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
-        self.analyze_window(text, (0, text.len()), out);
+        let lowered = crate::context::ascii_lowered(text);
+        self.analyze_window(text, &lowered, (0, text.len()), out);
     }
 
     /// Append candidates found inside `window` (byte range of `text`, cut at
-    /// whitespace); context words are looked up in the whole text.
-    pub fn analyze_window(&self, text: &str, window: (usize, usize), out: &mut Vec<Candidate>) {
+    /// whitespace); context words are looked up in the whole text, lower-cased
+    /// as `lowered` ([`crate::context::ascii_lowered`]`(text)`).
+    pub fn analyze_window(
+        &self,
+        text: &str,
+        lowered: &str,
+        window: (usize, usize),
+        out: &mut Vec<Candidate>,
+    ) {
         let base = window.0;
         let hay = &text[window.0..window.1];
         // Capture groups cost a second engine per match: only patterns that
@@ -182,18 +190,25 @@ impl PatternRecognizer {
         if self.regex.captures_len() > 1 {
             for caps in self.regex.captures_iter(hay) {
                 if let Some(m) = caps.get(1).or_else(|| caps.get(0)) {
-                    self.consider(text, base + m.start(), base + m.end(), out);
+                    self.consider(text, lowered, base + m.start(), base + m.end(), out);
                 }
             }
         } else {
             for m in self.regex.find_iter(hay) {
-                self.consider(text, base + m.start(), base + m.end(), out);
+                self.consider(text, lowered, base + m.start(), base + m.end(), out);
             }
         }
     }
 
     /// Validate and score one match at `start..end` of `text`.
-    fn consider(&self, text: &str, start: usize, end: usize, out: &mut Vec<Candidate>) {
+    fn consider(
+        &self,
+        text: &str,
+        lowered: &str,
+        start: usize,
+        end: usize,
+        out: &mut Vec<Candidate>,
+    ) {
         if end == start {
             return;
         }
@@ -202,11 +217,12 @@ impl PatternRecognizer {
         {
             return;
         }
-        let score = if self.context_score > self.score && self.context.near(text, start, end) {
-            self.context_score
-        } else {
-            self.score
-        };
+        let score =
+            if self.context_score > self.score && self.context.near(text, lowered, start, end) {
+                self.context_score
+            } else {
+                self.score
+            };
         out.push(Candidate {
             entity: self.entity.clone(),
             start,

@@ -82,15 +82,18 @@ impl PhoneRecognizer {
 
     /// Append candidates inside `window` (a byte range of `text` cut at whitespace).
     pub fn analyze_window(&self, text: &str, window: (usize, usize), out: &mut Vec<Candidate>) {
-        self.analyze_window_skipping(text, window, &[], out);
+        let lowered = crate::context::ascii_lowered(text);
+        self.analyze_window_skipping(text, &lowered, window, &[], out);
     }
 
     /// As [`PhoneRecognizer::analyze_window`], but candidates lying inside one
     /// of `claimed` (sorted byte spans already found by a stronger
     /// recognizer) are left out: they could not win overlap resolution.
+    /// `lowered` is [`crate::context::ascii_lowered`]`(text)` (for context words).
     pub fn analyze_window_skipping(
         &self,
         text: &str,
+        lowered: &str,
         window: (usize, usize),
         claimed: &[(usize, usize)],
         out: &mut Vec<Candidate>,
@@ -134,7 +137,7 @@ impl PhoneRecognizer {
             if claimed[..i].iter().rev().take(8).any(|&(_, b)| b >= end) {
                 continue;
             }
-            let ctx = self.context.near(text, start, end);
+            let ctx = self.context.near(text, lowered, start, end);
             // Unformatted digit strings that are not 10–12 digits long are
             // order numbers and ids far more often than phones: only
             // context can make them phones, so skip the costly validation.

@@ -18,8 +18,9 @@
 //!   Karmadata", "a year at Inrix Traffic").
 
 use crate::Candidate;
+use crate::context::lower_slice;
 use crate::gazetteer::class;
-use crate::names::{NATIONALITIES, Token, lower_slice};
+use crate::names::{NATIONALITIES, Token};
 use regex::Regex;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::{Arc, LazyLock};
