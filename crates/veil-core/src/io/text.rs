@@ -174,12 +174,16 @@ impl<R: std::io::Read> SegmentReader<R> {
         }
     }
 
+    /// Read until the buffer holds more than `target` bytes or the input
+    /// ends, straight into the buffer's spare capacity (no zeroed scratch
+    /// buffer per call: with many small files that was most of the reading cost).
     fn fill(&mut self) -> std::io::Result<()> {
-        let mut chunk = vec![0u8; 1 << 16];
+        use std::io::Read;
         while !self.eof && self.buf.len() <= self.target {
-            match self.reader.read(&mut chunk) {
+            let want = (self.target + 1 - self.buf.len()).max(1 << 16) as u64;
+            match (&mut self.reader).take(want).read_to_end(&mut self.buf) {
                 Ok(0) => self.eof = true,
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Ok(_) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
