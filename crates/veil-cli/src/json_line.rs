@@ -100,6 +100,28 @@ fn findings(buf: &mut Vec<u8>, fs: &[FindingOut<'_>]) {
     buf.push(b']');
 }
 
+/// One finding of a whole file's line, streamed: the line's opening
+/// `{"findings":[` before the first (`open` false), a comma before the others.
+pub fn file_finding(buf: &mut Vec<u8>, f: &FindingOut<'_>, open: bool) {
+    if open {
+        buf.push(b',');
+    } else {
+        buf.push(b'{');
+        key(buf, "findings", true);
+        buf.push(b'[');
+    }
+    finding(buf, f);
+}
+
+/// The end of a whole file's line, `],"path":...}`, with its newline; with
+/// [`file_finding`] the line is `{"findings":[...],"path":...}`.
+pub fn file_end(buf: &mut Vec<u8>, path: &str) {
+    buf.push(b']');
+    key(buf, "path", false);
+    string(buf, path);
+    buf.extend_from_slice(b"}\n");
+}
+
 /// A record's line, `{"findings":[...],"id":...}`, with its newline.
 pub fn record(buf: &mut Vec<u8>, fs: &[FindingOut<'_>], id: &Value) {
     buf.push(b'{');
@@ -226,6 +248,17 @@ mod tests {
             buf.clear();
             line(&mut buf, &fs, n, &path);
             prop_assert_eq!(&buf, &by_serde(&LineOut { findings: &fs, line: n, path: &path }));
+            buf.clear();
+            for (i, f) in fs.iter().enumerate() {
+                file_finding(&mut buf, f, i > 0);
+            }
+            if !fs.is_empty() {
+                file_end(&mut buf, &path);
+                let values: Vec<Value> = fs.iter().map(|f| serde_json::to_value(f).unwrap()).collect();
+                let mut want = serde_json::to_vec(&serde_json::json!({"path": path, "findings": values})).unwrap();
+                want.push(b'\n');
+                prop_assert_eq!(&buf, &want);
+            }
             buf.clear();
             cell(&mut buf, &id_text, &fs, &path, n);
             prop_assert_eq!(

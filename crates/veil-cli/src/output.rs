@@ -78,7 +78,8 @@ pub struct Input {
     /// Per column: its header as context text (see [`Sink::column_context`]).
     pub contexts: Vec<std::sync::Arc<str>>,
     pub counts: BTreeMap<(usize, EntityType), u64>,
-    pub file_findings: Vec<Value>,
+    /// Whether this whole file's JSONL line has been opened (at its first finding).
+    pub line_open: bool,
     pub records: u64,
 }
 
@@ -179,7 +180,7 @@ impl Sink {
             profiles: Vec::new(),
             contexts: Vec::new(),
             counts: BTreeMap::new(),
-            file_findings: Vec::new(),
+            line_open: false,
             records: 0,
         });
         let file = self.inputs.len() - 1;
@@ -257,6 +258,7 @@ impl Sink {
                     return Ok(());
                 }
                 let map = OffsetMap::new(text);
+                self.line_buf.clear();
                 for f in &findings {
                     let line = lines_before as usize + map.line(f.start);
                     let end_line =
@@ -272,7 +274,14 @@ impl Sink {
                             value,
                         )
                     };
-                    let finding = serde_json::to_value(out)?;
+                    if self.format == Format::Jsonl {
+                        // The file's line is streamed: opened at its first
+                        // finding, closed at its end (segments of one file
+                        // arrive in order, before its FileEnd marker).
+                        let input = &mut self.inputs[file];
+                        json_line::file_finding(&mut self.line_buf, &out, input.line_open);
+                        input.line_open = true;
+                    }
                     if self.format == Format::Sarif {
                         let col = |b: usize| {
                             let ls = text[..b].rfind('\n').map_or(0, |i| i + 1);
@@ -283,8 +292,8 @@ impl Sink {
                             "byteOffset": offset as usize + f.start, "byteLength": f.end - f.start
                         }), None));
                     }
-                    self.inputs[file].file_findings.push(finding);
                 }
+                self.out.write_all(&self.line_buf)?;
             }
             Origin::Line { file, line } => {
                 self.stats.documents += 1;
@@ -393,13 +402,11 @@ impl Sink {
 
     /// A whole file is done: emit its JSONL line if it has findings.
     pub fn end_file(&mut self, file: usize) -> std::io::Result<()> {
-        let findings = std::mem::take(&mut self.inputs[file].file_findings);
-        if self.format == Format::Jsonl && !findings.is_empty() {
-            writeln!(
-                self.out,
-                "{}",
-                json!({"path": self.inputs[file].path, "findings": findings})
-            )?;
+        let input = &mut self.inputs[file];
+        if self.format == Format::Jsonl && std::mem::take(&mut input.line_open) {
+            self.line_buf.clear();
+            json_line::file_end(&mut self.line_buf, &input.path);
+            self.out.write_all(&self.line_buf)?;
         }
         Ok(())
     }

@@ -387,6 +387,47 @@ fn long_single_line_finds_matches_across_segments() {
 }
 
 #[test]
+fn a_file_of_many_segments_is_one_line_with_every_finding() {
+    // ~3 MB of lines, an e-mail every 1,000 lines: the file is read and
+    // analysed in several segments, its JSONL line written as they come.
+    // One line per file, in input order, every finding once, in order.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut starts = Vec::new();
+    for i in 0..60_000 {
+        if i % 1_000 == 0 {
+            text.push_str("mail ");
+            starts.push(text.len());
+            text.push_str(&format!("user{i}@example.com"));
+            text.push_str(" now\n");
+        } else {
+            text.push_str("nothing to see on this line here\n");
+        }
+    }
+    let a = write(dir.path(), "a.txt", &text);
+    let b = write(dir.path(), "b.txt", "and carol@example.org\n");
+    let out = veil()
+        .args(["scan", "--format", "jsonl", "--no-names", "--threads", "2"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0]["path"].as_str().unwrap().ends_with("a.txt"));
+    let got: Vec<usize> = lines[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["start"].as_u64().unwrap() as usize)
+        .collect();
+    assert_eq!(got, starts);
+    assert!(lines[1]["path"].as_str().unwrap().ends_with("b.txt"));
+    assert_eq!(lines[1]["findings"][0]["start"], 4);
+}
+
+#[test]
 fn custom_rules_allow_and_deny_lists() {
     let dir = tempfile::tempdir().unwrap();
     let rules = write(
