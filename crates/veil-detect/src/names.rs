@@ -538,18 +538,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
                 },
             )
         } else {
-            let mut chars = word.chars();
-            let first = chars.next().unwrap_or(' ');
-            (
-                first.is_uppercase(),
-                chars.all(|c| !c.is_lowercase()),
-                word.chars().count(),
-                if word.chars().any(char::is_uppercase) {
-                    Cow::Owned(word.to_lowercase())
-                } else {
-                    Cow::Borrowed(word)
-                },
-            )
+            unicode_word_facts(word)
         };
         let gap = &text[prev_end..start];
         tokens.push(Token {
@@ -570,6 +559,24 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
         i = end;
     }
     tokens
+}
+
+/// A word with non-ASCII letters: whether its first letter is a capital,
+/// whether none of the others is lower-case, its length in characters, and
+/// its lower-case form (borrowed when it has no capital).
+fn unicode_word_facts(word: &str) -> (bool, bool, usize, Cow<'_, str>) {
+    let mut chars = word.chars();
+    let first = chars.next().unwrap_or(' ');
+    (
+        first.is_uppercase(),
+        chars.all(|c| !c.is_lowercase()),
+        word.chars().count(),
+        if word.chars().any(char::is_uppercase) {
+            Cow::Owned(word.to_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        },
+    )
 }
 
 /// The character starting at byte `i` of `text` (a char boundary).
@@ -636,18 +643,7 @@ fn tokenize_chars(text: &str) -> Vec<Token<'_>> {
                 },
             )
         } else {
-            let mut chars = word.chars();
-            let first = chars.next().unwrap_or(' ');
-            (
-                first.is_uppercase(),
-                chars.all(|c| !c.is_lowercase()),
-                word.chars().count(),
-                if word.chars().any(char::is_uppercase) {
-                    Cow::Owned(word.to_lowercase())
-                } else {
-                    Cow::Borrowed(word)
-                },
-            )
+            unicode_word_facts(word)
         };
         let initial = nchars == 1 && first_upper;
         let gap = &text[prev_end..start];
