@@ -164,13 +164,17 @@ impl Analyzer {
         let windows = crate::pattern::digit_windows(text);
         // The text with its ASCII capitals lowered, once: the context-word
         // and cue windows of every recognizer are borrowed from it.
-        let lowered = crate::context::ascii_lowered(text);
+        // Made at first use: a scan for secrets alone never needs it.
+        let lowered_cell = std::cell::OnceCell::new();
+        let lowered =
+            || -> &str { lowered_cell.get_or_init(|| crate::context::ascii_lowered(text)) };
         for &w in &windows {
             for k in self.digit_set.matches(&text[w.0..w.1]).iter() {
-                self.patterns[self.digit_patterns[k]].analyze_window(text, &lowered, w, &mut out);
+                self.patterns[self.digit_patterns[k]].analyze_window(text, lowered(), w, &mut out);
             }
         }
-        let triggered = self.text_trigger.as_ref().is_none_or(|t| t.is_match(text));
+        let triggered = !self.text_patterns.is_empty()
+            && self.text_trigger.as_ref().is_none_or(|t| t.is_match(text));
         for k in triggered
             .then(|| self.text_set.matches(text))
             .iter()
@@ -178,7 +182,7 @@ impl Analyzer {
         {
             self.patterns[self.text_patterns[k]].analyze_window(
                 text,
-                &lowered,
+                lowered(),
                 (0, text.len()),
                 &mut out,
             );
@@ -200,12 +204,12 @@ impl Analyzer {
                     .filter(|b| b.is_ascii_digit())
                     .count();
                 if digits >= crate::phone::MIN_DIGITS {
-                    p.analyze_window_skipping(text, &lowered, w, &strong, &mut out);
+                    p.analyze_window_skipping(text, lowered(), w, &strong, &mut out);
                 }
             }
         }
         if let Some(n) = &self.names {
-            n.analyze_lowered(text, &lowered, &mut out);
+            n.analyze_lowered(text, lowered(), &mut out);
         }
         if !windows.is_empty()
             && let Some(a) = &self.address
