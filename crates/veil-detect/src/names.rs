@@ -31,8 +31,6 @@ macro_rules! word_set {
     };
 }
 
-word_set!(TITLE_SET = TITLES);
-word_set!(ORG_SET = ORG_WORDS);
 word_set!(PERSON_CUE_SET = PERSON_CUES_BEFORE);
 word_set!(PLACE_CUE_SET = PLACE_CUES_BEFORE);
 word_set!(PLACE_STRONG_SET = PLACE_CUES_STRONG);
@@ -709,7 +707,7 @@ fn titled_before(text: &str, lowered: &str, start: usize) -> bool {
         .take_while(|&(_, c)| c.is_alphanumeric())
         .last()
         .map_or(b.len(), |(i, _)| i);
-    TITLE_SET.contains(&b[word..])
+    Gazetteer::get().lex(&b[word..]).is(class::TITLE)
 }
 
 /// Whether the word at `start..end` is part of "A, B and C" / "A, B & C"
@@ -1320,7 +1318,7 @@ impl NameRecognizer {
                 .unwrap_or("")
                 .trim_matches(|c: char| !c.is_alphanumeric()),
         );
-        if !titled && ORG_SET.contains(next_word.as_ref()) {
+        if !titled && g.lex(&next_word).is(class::ORG) {
             return;
         }
 

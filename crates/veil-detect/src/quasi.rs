@@ -22,7 +22,6 @@ use crate::context::lower_slice;
 use crate::gazetteer::class;
 use crate::names::{NATIONALITIES, Token};
 use regex::Regex;
-use rustc_hash::FxHashSet as HashSet;
 use std::sync::{Arc, LazyLock};
 use veil_core::EntityType;
 
@@ -175,19 +174,17 @@ const NRP_AMBIGUOUS: &[&str] = &[
     "latin", "arabic", "hebrew", "turkey", "china", "democrat", "pole", "finn", "dane", "brit",
 ];
 
-static NRP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| nrp_words().collect());
-
 /// Every NRP word (nationalities, religions, parties), singular.
 pub(crate) fn nrp_words() -> impl Iterator<Item = &'static str> {
     NATIONALITIES.iter().chain(MORE_NRP).copied()
 }
 
-/// Whether `lower` is a nationality, religion or party, or its plural.
+/// Whether `lower` is a nationality, religion or party, or its plural (the
+/// lexicon's [`class::NRP`] and [`class::NRP_PLURAL`], as tokens carry them).
 fn is_nrp(lower: &str) -> bool {
-    NRP_SET.contains(lower)
-        || lower
-            .strip_suffix('s')
-            .is_some_and(|s| NRP_SET.contains(s) && !s.ends_with("ese") && !s.ends_with("ish"))
+    crate::gazetteer::Gazetteer::get()
+        .lex(lower)
+        .is(class::NRP | class::NRP_PLURAL)
 }
 
 /// Honorifics that precede a name.
