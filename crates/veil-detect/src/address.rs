@@ -9,7 +9,7 @@ use std::sync::Arc;
 use veil_core::EntityType;
 
 const STREET_TYPES: &str = "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Crescent|Cres|Close|Row|Trail|Trl|Alley|Plaza|Mews|Gardens|Grove|Hill|Park|Walk|Rise|Green|Loop|Pike|Heights|Crossing|Point|Ridge|Run|View|Vista|Path|Port|Glen|Knoll|Landing|Manor|Meadow|Meadows|Mill|Mills|Orchard|Pass|Spring|Springs|Station|Summit|Valley|Village|Wells|Junction|Expressway|Freeway|Turnpike|Causeway|Estate|Estates|Fields|Gate|Harbor|Harbour|Island|Lake|Lakes";
-const EURO_SUFFIX: &str = "strasse|straße|str\\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|vägen|väg|gränd|torget|katu|tie|kuja|polku|vej|gade|straat|laan|plein|gracht|ulica|utca|cesta|ul\\.|veien|gata|sokak|caddesi";
+const EURO_SUFFIX: &str = "strasse|straße|str\\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|vägen|väg|gränd|torget|katu|tie|kuja|polku|vej|gade|straat|laan|plein|gracht|ulica|utca|cesta|ul\\.|veien|gata|sokak|caddesi|plads|vegen|stien|stræti|vei";
 const UNIT: &str = r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Room|Rm|Bldg|Building|#)\.?\s*#?\d{1,5}[A-Za-z]?";
 
 /// The street-address recognizer.
@@ -40,6 +40,9 @@ impl AddressRecognizer {
         let euro_num_first = format!(
             r"\b\d{{1,6}}[ \t]+\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?"
         );
+        let euro_lower = format!(
+            r"\b\d{{1,6}}[ \t]+\p{{Ll}}[\p{{L}}'-]{{2,}}(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[a-z]?\b"
+        );
         let euro = format!(
             r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?)"
         );
@@ -48,9 +51,9 @@ impl AddressRecognizer {
         );
         let romance = r"(?:^|[\s,(])((?:\d{1,5},?[ \t]+){0,2}(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
         let unit = format!(r"\b({UNIT})\b");
-        let military = r"\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
+        let military = r"(?i)\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
         let state_zip = r",[ \t]*([A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)\b";
-        let po_box = r"\b(P\.?[ \t]?O\.?[ \t]+Box[ \t]+\d{1,6})\b";
+        let po_box = r"(?i)\b(P\.?[ \t]?O\.?[ \t]+Box[ \t]+\d{1,6})\b";
         let num_words_num = r"\b(?:\d{1,6}[ \t]+)?\d{1,6}[ \t]+\p{Lu}[\p{L}'.-]*(?:[ \t]+[\p{L}'.-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\b\.?";
         let corner = r"(?i:the corner of)[ \t]+[^\n,;!?]{3,60}?[ \t]+and[ \t]+\p{Lu}[\p{L}'.-]*(?:[ \t]+\p{Lu}[\p{L}'.-]*){0,3}(?:[ \t]+(?:St|Street|Ave|Avenue|Road|Rd)\b\.?)?";
         let specs: Vec<(String, f32)> = vec![
@@ -65,6 +68,13 @@ impl AddressRecognizer {
             (unit, 0.6),
             (state_zip.to_string(), 0.55),
             (po_box.to_string(), 0.75),
+            // Text written without capitals ("16 salontie 6 apt. 523"): a
+            // European street with numbers on both sides, a flat or suite.
+            (euro_lower, 0.65),
+            (
+                r"\b(?:apt|suite)\.?[ \t]*#?\d{1,5}[a-z]?\b".to_string(),
+                0.6,
+            ),
         ];
         let continuation = compile(
             "street_address",
@@ -260,6 +270,25 @@ mod tests {
         out.iter()
             .map(|c| text[c.start..c.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn addresses_written_without_capitals() {
+        let has = |text: &str, part: &str| found(text).iter().any(|f| f.contains(part));
+        assert!(has(
+            "jared paavolainen  16 salontie 6  apt. 523  urjala",
+            "salontie 6"
+        ));
+        assert!(has(
+            "jared paavolainen  16 salontie 6  apt. 523  urjala",
+            "apt. 523"
+        ));
+        assert!(has(
+            "change my address to unit 9456 box 8731 dpo ap 71610",
+            "unit 9456 box 8731"
+        ));
+        assert!(has("send it to p.o. box 15, uummannaq", "p.o. box 15"));
+        assert!(found("we ran 3 miles on the ring road and 12 tests in the suite").is_empty());
     }
 
     #[test]

@@ -35,6 +35,23 @@ word_set!(PERSON_CUE_SET = PERSON_CUES_BEFORE);
 word_set!(PLACE_CUE_SET = PLACE_CUES_BEFORE);
 word_set!(PLACE_STRONG_SET = PLACE_CUES_STRONG);
 word_set!(STRONG_CUE_SET = STRONG_PERSON_CUES);
+word_set!(NAMING_CUE_SET = NAMING_CUES);
+
+/// Cues that say the next word is what someone is called, even an
+/// ordinary word ("her maiden name is Key", "call me Will").
+const NAMING_CUES: &[&str] = &[
+    "my name is",
+    "name is",
+    "name's",
+    "call me",
+    "calls me",
+    "named him",
+    "named her",
+    "says",
+    "said",
+    "this is",
+    "name?",
+];
 
 /// Cues that make even a name that is also a word ("Will") a name.
 const STRONG_PERSON_CUES: &[&str] = &[
@@ -208,10 +225,45 @@ const PERSON_CUES_BEFORE: &[&str] = &[
 
 /// Words after a name that mark it as a person's.
 const PERSON_CUES_AFTER: &[&str] = &[
-    "'s", "’s", " said", " says", " wrote", " writes", " told", " asked", " replied", " called",
-    " is from", " spent", " shouted", " is very", " is so", " will be", " and his", " and her",
-    " from ", " went", " loves", " likes", " has", " had", " will", " and his", " and her",
-    " himself", " herself", " who", " listed", " thinks",
+    "'s",
+    "’s",
+    " said",
+    " says",
+    " wrote",
+    " writes",
+    " told",
+    " asked",
+    " replied",
+    " called",
+    " is from",
+    " spent",
+    " shouted",
+    " is very",
+    " is so",
+    " will be",
+    " and his",
+    " and her",
+    " from ",
+    " went",
+    " loves",
+    " likes",
+    " has",
+    " had",
+    " will",
+    " and his",
+    " and her",
+    " himself",
+    " herself",
+    " who",
+    " listed",
+    " thinks",
+    " began",
+    " lives",
+    " lived",
+    " was born",
+    " grew up",
+    " died",
+    " married",
 ];
 
 /// [`PERSON_CUES_AFTER`] in one automaton that only matches at the start.
@@ -232,6 +284,24 @@ fn opens_with_person_cue(after: &str) -> bool {
             .is_some(),
         None => PERSON_CUES_AFTER.iter().any(|c| after.starts_with(c)),
     }
+}
+
+/// Words that open a question or request after a name and a comma
+/// ("Warrane, can I…"): the name is someone spoken to.
+const ADDRESS_OPENERS: &[&str] = &[
+    "can", "could", "would", "will", "please", "i", "you", "we", "do", "are", "have", "did",
+];
+
+/// Whether `after` (lower-cased text after a name at a sentence start)
+/// is ", " and one of [`ADDRESS_OPENERS`] as a whole word.
+fn opens_with_address(after: &str) -> bool {
+    after.strip_prefix(", ").is_some_and(|rest| {
+        let word = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        ADDRESS_OPENERS.contains(&word)
+    })
 }
 
 /// Words before a place name that mark it as a place.
@@ -358,6 +428,18 @@ const PLACE_CUES_STRONG: &[&str] = &[
     "stay in",
     "staying in",
     "hometown",
+    "home city",
+    "home town",
+    "returned to",
+    "return to",
+    "went to",
+    "drove to",
+    "travelled to",
+    "traveled to",
+    "headed to",
+    "relocated to",
+    "moving to",
+    "university of",
 ];
 
 /// Capitalised words that end an organisation's name, so the run is not a person.
@@ -815,6 +897,8 @@ pub(crate) fn other_mentions(
     // and disjoint, so each name looks at its own tokens only (linear time
     // on long documents with many names).
     let mut inside = vec![false; tokens.len()];
+    // Per token: the best score of a found name holding it (0 if none).
+    let mut held = vec![0.0f32; tokens.len()];
     let mut touched = vec![false; tokens.len()];
     let mut words: HashMap<&str, (f32, Arc<str>)> = HashMap::default();
     for c in &persons {
@@ -826,6 +910,7 @@ pub(crate) fn other_mentions(
             touched[k] = true;
             if c.start <= t.start && t.end <= c.end {
                 inside[k] = true;
+                held[k] = held[k].max(c.score);
                 if t.cap
                     && t.text.chars().count() >= 3
                     && !t.lex.is(class::WORD | class::TITLE | class::STOP)
@@ -860,21 +945,40 @@ pub(crate) fn other_mentions(
             }
             None => matches!(&text[a.end..b.start], ", " | " & "),
         };
-        let after = || {
-            tokens
-                .get(i + 1)
-                .is_some_and(|n| inside[i + 1] && joined(t, n, None))
-                || tokens
-                    .get(i + 2)
-                    .is_some_and(|n| inside[i + 2] && joined(t, n, tokens.get(i + 1)))
+        // The best score of a found name coordinated with this word.
+        let partner_score = || {
+            let mut best = 0.0f32;
+            if tokens.get(i + 1).is_some_and(|n| joined(t, n, None)) {
+                best = best.max(held[i + 1]);
+            }
+            if tokens
+                .get(i + 2)
+                .is_some_and(|n| joined(t, n, tokens.get(i + 1)))
+            {
+                best = best.max(held[i + 2]);
+            }
+            if let Some(k) = i.checked_sub(1).filter(|&k| joined(&tokens[k], t, None)) {
+                best = best.max(held[k]);
+            }
+            if let Some(k) = i
+                .checked_sub(2)
+                .filter(|&k| joined(&tokens[k], t, tokens.get(k + 1)))
+            {
+                best = best.max(held[k]);
+            }
+            best
         };
-        let before = || {
-            i.checked_sub(1)
-                .is_some_and(|k| inside[k] && joined(&tokens[k], t, None))
-                || i.checked_sub(2)
-                    .is_some_and(|k| inside[k] && joined(&tokens[k], t, tokens.get(k + 1)))
+        // "Marrero and Murphy", "Park and Mann": beside a confident name,
+        // a known surname or a capitalised ordinary word is a name too.
+        let name_shaped = t.cap
+            && t.text.chars().count() >= 3
+            && !t
+                .lex
+                .is(class::TITLE | class::STOP | class::NATIONALITY | class::ORG);
+        let partner = (unknown || name_shaped) && {
+            let p = partner_score();
+            (unknown && p > 0.0) || p >= 0.75
         };
-        let partner = unknown && (after() || before());
         if partner {
             out.push(Candidate {
                 entity: EntityType::PERSON,
@@ -1106,9 +1210,24 @@ impl NameRecognizer {
                 t.cap || t.initial
             }
         };
+        // In text without case, a word right after a title ("mr. martin"),
+        // or one that is no ordinary word after a naming cue ("my name is
+        // mieszko"), starts a name.
+        let cued = |k: usize| -> bool {
+            (lowercase_text || shouting)
+                && !tokens[k].lex.is(class::STOP | class::TITLE)
+                && k > 0
+                && ((tokens[k - 1].lex.is(class::TITLE)
+                    && matches!(&text[tokens[k - 1].end..tokens[k].start], " " | ". "))
+                    || (!tokens[k].lex.is(class::WORD)
+                        && ends_with_cue(
+                            &lower_window(text, lowered, tokens[k].start, 24),
+                            &NAMING_CUE_SET,
+                        )))
+        };
         let mut i = 0;
         while i < tokens.len() {
-            if used[i] || !shaped(&tokens[i]) || tokens[i].is_particle() {
+            if used[i] || !(shaped(&tokens[i]) || cued(i)) || tokens[i].is_particle() {
                 i += 1;
                 continue;
             }
@@ -1231,7 +1350,7 @@ impl NameRecognizer {
                 return;
             }
         }
-        let classes: Vec<Class> = run.iter().map(classify).collect();
+        let mut classes: Vec<Class> = run.iter().map(classify).collect();
         // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
         if run.len() == 1
             && classes[0] != Class::First
@@ -1259,6 +1378,21 @@ impl NameRecognizer {
         }
         if !titled {
             titled = titled_before(text, lowered, run[0].start);
+        }
+        // "Mr. Spears", "her maiden name is Key": after a title or a naming
+        // cue an ordinary capitalised word is the name itself.
+        if lo < run.len()
+            && classes[lo] == Class::Word
+            && !run[lo].initial
+            && !run[lo].lex.is(class::STOP)
+            && (titled
+                || (run[lo].cap
+                    && ends_with_cue(
+                        &lower_window(text, lowered, run[lo].start, 24),
+                        &NAMING_CUE_SET,
+                    )))
+        {
+            classes[lo] = Class::WordName;
         }
         // Trim ordinary words at both ends: "Thanks John", "John Tomorrow".
         while lo < run.len() && classes[lo] == Class::Word {
@@ -1329,9 +1463,19 @@ impl NameRecognizer {
             && text[..start]
                 .trim_end_matches([' ', '\t', '>'])
                 .ends_with(['\n'])
-            || (start == 0 && after.starts_with(':'));
+            || (start == 0 && after.starts_with(':'))
+            // A line of dialogue: `Amber: "I'm Cynthia's daughter"`.
+            || after.strip_prefix(':').is_some_and(|a| {
+                a.trim_start_matches(' ')
+                    .trim_start_matches('\\')
+                    .starts_with(['"', '“'])
+            });
+        // Someone spoken to: "Don't go to town, Mark!", "Warrane, can I…".
+        let vocative = (before.ends_with(", ") && after.starts_with(['!', '?']))
+            || (toks[0].sent_start && opens_with_address(&after));
         let cue = titled
             || speaker
+            || vocative
             || ends_with_cue(&before, &PERSON_CUE_SET)
             || opens_with_person_cue(&after)
             || beside_first_name(text, start, end, g);
@@ -1369,7 +1513,12 @@ impl NameRecognizer {
                 0.55
             }
         } else if wordname == 1 {
-            if cue && (!toks[0].sent_start || ends_with_cue(&before, &STRONG_CUE_SET)) {
+            if cue
+                && (!toks[0].sent_start
+                    || speaker
+                    || vocative
+                    || ends_with_cue(&before, &STRONG_CUE_SET))
+            {
                 0.75
             } else {
                 0.0
@@ -1526,6 +1675,47 @@ mod tests {
         assert_eq!(got, slow_tokens(text));
         assert_eq!(got[1].2, "szöllösy");
         assert_eq!(got[3].2, "o'neil-smith");
+    }
+
+    #[test]
+    fn a_word_after_a_title_or_naming_cue_is_the_name() {
+        let p = |t| found(t, &EntityType::PERSON, 0.5);
+        assert_eq!(p("Mr. Spears is a 61 year old man."), vec!["Spears"]);
+        assert_eq!(p("Her maiden name is Key"), vec!["Key"]);
+        assert_eq!(p("The Key is under the mat."), Vec::<String>::new());
+        // Text without case: the word after a title or a naming cue.
+        assert_eq!(p("mr. martin is a 50 year old man"), vec!["martin"]);
+        assert_eq!(p("my name is mieszko"), vec!["mieszko"]);
+        assert_eq!(p("the spears were sharp"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn names_coordinated_with_a_name_are_names() {
+        let p = |t| found(t, &EntityType::PERSON, 0.5);
+        let mut got = p("Marrero and Murphy were precision engineers.");
+        got.sort();
+        assert_eq!(got, vec!["Marrero", "Murphy"]);
+        // An ordinary word beside a name stays a word.
+        assert_eq!(p("I asked Murphy and the others."), vec!["Murphy"]);
+    }
+
+    #[test]
+    fn people_spoken_to_and_speaking_are_names() {
+        let p = |t| found(t, &EntityType::PERSON, 0.5);
+        assert_eq!(
+            p("Warrane, can I please speak to your boss?"),
+            vec!["Warrane"]
+        );
+        assert_eq!(p("Don't go to town, Mark!"), vec!["Mark"]);
+        assert_eq!(
+            p("Kubernetes, the scheduler, runs it."),
+            Vec::<String>::new()
+        );
+        assert!(
+            p(r#"Emma: "Who are you?" Amber:"I'm Cynthia's daughter"."#)
+                .contains(&"Amber".to_string())
+        );
+        assert_eq!(p("Rintanen began writing as a teenager."), vec!["Rintanen"]);
     }
 
     #[test]
