@@ -54,7 +54,7 @@ impl AddressRecognizer {
         let military = r"(?i)\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
         let state_zip = r",[ \t]*([A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)\b";
         let po_box = r"(?i)\b(P\.?[ \t]?O\.?[ \t]+Box[ \t]+\d{1,6})\b";
-        let num_words_num = r"\b(?:\d{1,6}[ \t]+)?\d{1,6}[ \t]+\p{Lu}[\p{L}'.-]*(?:[ \t]+[\p{L}'.-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\b\.?";
+        let num_words_num = r"\b(?:\d{1,6}[ \t]+)?\d{1,6}[ \t]+\p{Lu}[\p{L}'.-]*(?:[ \t]+[\p{L}'.-]+){0,3}[ \t]+\d{1,5}[A-RT-Za-rt-z]?\b\.?";
         let corner = r"(?i:the corner of)[ \t]+[^\n,;!?]{3,60}?[ \t]+and[ \t]+\p{Lu}[\p{L}'.-]*(?:[ \t]+\p{Lu}[\p{L}'.-]*){0,3}(?:[ \t]+(?:St|Street|Ave|Avenue|Road|Rd)\b\.?)?";
         let specs: Vec<(String, f32)> = vec![
             (corner.to_string(), 0.75),
@@ -102,15 +102,31 @@ impl AddressRecognizer {
         })
     }
 
-    /// Extend an address through the block parts that follow it.
-    fn extend(&self, text: &str, mut end: usize) -> usize {
+    /// The address `start..end` grown through the block parts that follow
+    /// it, as byte ranges: a part after a comma or spaces grows the range
+    /// it follows; a part after a line break or a block separator (`>`,
+    /// `???`, `•`, `|`) starts a range of its own, so an address block
+    /// keeps its layout and separators when redacted.
+    fn extend(&self, text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let mut ranges = vec![(start, end)];
         for _ in 0..MAX_CONTINUATIONS {
-            let Some(part_end) = self.next_part_end(&text[end..]) else {
+            let at = ranges[ranges.len() - 1].1;
+            let hay = &text[at..];
+            let Some(part_end) = self.next_part_end(hay) else {
                 break;
             };
-            end += part_end;
+            let sep = hay[..part_end]
+                .find(|c: char| {
+                    !matches!(c, ' ' | '\t' | '\r' | '\n' | ',' | '>' | '?' | '•' | '|')
+                })
+                .unwrap_or(part_end);
+            if hay[..sep].contains(['\n', '>', '?', '•', '|']) {
+                ranges.push((at + sep, at + part_end));
+            } else if let Some(last) = ranges.last_mut() {
+                last.1 = at + part_end;
+            }
         }
-        end
+        ranges
     }
 
     /// Where the block part that `hay` opens with ends (the end of the
@@ -190,20 +206,24 @@ impl AddressRecognizer {
             // before it (see `reported_part`); no capture engine needed.
             let part = reported_part(m.as_str());
             let start = lo + m.end() - part.len();
-            let mut end = start + part.trim_end_matches([',', ' ', '\n', '\t']).len();
+            let end = start + part.trim_end_matches([',', ' ', '\n', '\t']).len();
             if end <= start {
                 continue;
             }
-            if *score >= 0.6 {
-                end = self.extend(text, end);
+            let ranges = if *score >= 0.6 {
+                self.extend(text, start, end)
+            } else {
+                vec![(start, end)]
+            };
+            for (start, end) in ranges {
+                out.push(Candidate {
+                    entity: EntityType::LOCATION,
+                    start,
+                    end,
+                    score: *score,
+                    recognizer: self.name.clone(),
+                });
             }
-            out.push(Candidate {
-                entity: EntityType::LOCATION,
-                start,
-                end,
-                score: *score,
-                recognizer: self.name.clone(),
-            });
         }
     }
 }
@@ -270,6 +290,25 @@ mod tests {
         out.iter()
             .map(|c| text[c.start..c.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_block_keeps_its_lines_as_parts() {
+        let text = "Jerome Barbosa\n??? 78 Laugarvegur 66\n??? Suite 952\n??? Reykjavík\n??? Luxembourg 95333";
+        assert_eq!(
+            found(text),
+            vec![
+                "78 Laugarvegur 66",
+                "Suite 952",
+                "Reykjavík",
+                "Luxembourg 95333"
+            ]
+        );
+        // A comma continues the same part.
+        assert_eq!(
+            found("Send it to 12 Main Street, Springfield, IL 62704 please"),
+            vec!["12 Main Street, Springfield, IL 62704"]
+        );
     }
 
     #[test]

@@ -496,17 +496,18 @@ pub fn extend_places_over_numbers(text: &str, cands: &mut [Candidate]) {
 }
 
 /// A PERSON inside a longer LOCATION ("04862 Victor Hugo 12, Paris") is
-/// part of the address: street names are often people's names. So are the
+/// part of the address: street names are often people's names. So is one
+/// that is a whole line of an address block ("Suite 100⏎Dolores⏎Uruguay"). So are the
 /// quasi-identifiers (NRP, TITLE, ORGANIZATION, ZIP_CODE, AGE) inside one
 /// ("Qasigiannguit, Greenlander 07609").
 pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
     // After merge_same_type, LOCATION candidates do not overlap: sorted by
     // start, the only one that can contain a span is the last starting at or
     // before it.
-    let mut places: Vec<(usize, usize)> = cands
+    let mut places: Vec<(usize, usize, bool)> = cands
         .iter()
         .filter(|c| c.entity == EntityType::LOCATION && c.score >= 0.6)
-        .map(|c| (c.start, c.end))
+        .map(|c| (c.start, c.end, &*c.recognizer == "street_address"))
         .collect();
     if places.is_empty() {
         return;
@@ -519,10 +520,10 @@ pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
         ) {
             return true;
         }
-        let i = places.partition_point(|&(s, _)| s <= c.start);
+        let i = places.partition_point(|&(s, _, _)| s <= c.start);
         !(i > 0 && {
-            let (s, e) = places[i - 1];
-            c.end <= e && e - s > c.end - c.start
+            let (s, e, address) = places[i - 1];
+            c.end <= e && (e - s > c.end - c.start || (address && s == c.start))
         })
     });
 }
@@ -614,7 +615,8 @@ pub(crate) mod tests {
             "Mr. Rizzo >03220 Augsburger Strasse 36 >Suite 960 >Schuld",
             &EntityType::LOCATION,
         );
-        assert_eq!(v, ["03220 Augsburger Strasse 36 >Suite 960 >Schuld"]);
+        // Each part of the block, the separators between them left as text.
+        assert_eq!(v, ["03220 Augsburger Strasse 36", "Suite 960", "Schuld"]);
     }
 
     #[test]
@@ -667,7 +669,7 @@ pub(crate) mod tests {
         assert_eq!(spans(text, &EntityType::ORGANIZATION), ["Locavore"]);
         assert_eq!(
             spans(text, &EntityType::LOCATION),
-            ["040 Snellmaninkatu 55\n> Apt. 022\n> ESPOO"]
+            ["040 Snellmaninkatu 55", "Apt. 022", "ESPOO"]
         );
         let text = "??? Mr. Jerome Barbosa ??? Atsite ??? 78 Laugarvegur 66 ??? Suite 952";
         assert_eq!(spans(text, &EntityType::ORGANIZATION), ["Atsite"]);

@@ -839,11 +839,24 @@ fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
 }
 
 /// Whether `before` (lower case) ends with one of the cue phrases (one to
-/// three words), ignoring trailing spaces and `,:-.`.
+/// three words), ignoring trailing spaces and `,:-.` (a cue that ends with
+/// a colon, such as "where:", matches with its colon).
 fn ends_with_cue(before: &str, cues: &WordSet) -> bool {
-    let b = before.trim_end_matches(|c: char| {
-        c.is_whitespace() || c == ',' || c == ':' || c == '-' || c == '.'
-    });
+    // Cues written with their colon ("where:", "to:") first.
+    let spaced = before.trim_end();
+    if spaced.ends_with(':') && last_words_are_cue(spaced, cues) {
+        return true;
+    }
+    last_words_are_cue(
+        spaced.trim_end_matches(|c: char| {
+            c.is_whitespace() || c == ',' || c == ':' || c == '-' || c == '.'
+        }),
+        cues,
+    )
+}
+
+/// Whether the last one, two or three words of `b` are one of `cues`.
+fn last_words_are_cue(b: &str, cues: &WordSet) -> bool {
     let bytes = b.as_bytes();
     let is_sep = |c: u8| c.is_ascii_whitespace() || c == b'(' || c == b'"' || c == b'>';
     // The last one, two and three words, as slices of `b` (so a phrase
@@ -1148,7 +1161,15 @@ impl NameRecognizer {
                         .get(i + n)
                         .is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
                     let all_caps = n == 1 && t0.text.chars().all(|c| !c.is_lowercase());
+                    // "Tiszabög Country Club": a place of ordinary words only,
+                    // right after another capitalised word, ends a longer name.
+                    let tail_of_name = n > 1
+                        && span.iter().all(|t| t.lex.is(class::WORD | class::ORG))
+                        && i > 0
+                        && tokens[i - 1].cap
+                        && &text[tokens[i - 1].end..t0.start] == " ";
                     let score = match kind {
+                        _ if tail_of_name => 0.0,
                         _ if word && !place_cue => 0.0,
                         _ if all_caps && !place_cue && !shouting => 0.0,
                         _ if word => 0.6,
@@ -1335,11 +1356,17 @@ impl NameRecognizer {
                     && t.lex.last().is_none_or(|r| r > 20000)
                     && !t.lex.is(class::WORD | class::TITLE)
             };
-            if ends_with_cue(&before, &PLACE_STRONG_SET)
-                && run.iter().all(|t| unknown(t) || t.is_particle())
-                && !run.iter().all(|t| t.initial)
+            // "Where: Tiszabög Country Club": the place, then the venue's words.
+            let k = run
+                .iter()
+                .position(|t| !(unknown(t) || t.is_particle()))
+                .unwrap_or(run.len());
+            if k > 0
+                && run[k..].iter().all(|t| t.lex.is(class::ORG))
+                && ends_with_cue(&before, &PLACE_STRONG_SET)
+                && !run[..k].iter().all(|t| t.initial)
             {
-                let end = run[run.len() - 1].end;
+                let end = run[k - 1].end;
                 out.push(Candidate {
                     entity: EntityType::LOCATION,
                     start: run[0].start,
@@ -1435,13 +1462,15 @@ impl NameRecognizer {
         let before = lower_window(text, lowered, start, 24);
         // "The Propublica office", "the Packager": an article before means a thing, not a person.
         let b_trim = before.trim_end();
+        let article = b_trim.ends_with(" the")
+            || b_trim == "the"
+            || b_trim.ends_with(" a")
+            || b_trim.ends_with(" an");
+        // "The Princess Royal": after an article, ordinary words only are a thing too.
         if !titled
-            && toks.len() == 1
-            && cls[0] != Class::First
-            && (b_trim.ends_with(" the")
-                || b_trim == "the"
-                || b_trim.ends_with(" a")
-                || b_trim.ends_with(" an"))
+            && article
+            && ((toks.len() == 1 && cls[0] != Class::First)
+                || toks.iter().all(|t| t.lex.is(class::WORD)))
         {
             return;
         }
@@ -1687,6 +1716,28 @@ mod tests {
         assert_eq!(p("mr. martin is a 50 year old man"), vec!["martin"]);
         assert_eq!(p("my name is mieszko"), vec!["mieszko"]);
         assert_eq!(p("the spears were sharp"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn venues_and_things_are_not_places_or_people() {
+        assert_eq!(
+            found("Where: Tiszabög Country Club.", &EntityType::LOCATION, 0.5),
+            vec!["Tiszabög"],
+            "the town before the venue's words, not the venue's words"
+        );
+        assert_eq!(
+            found(
+                "The Princess Royal arrived this morning.",
+                &EntityType::PERSON,
+                0.5
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("To: Rubija\nSubject: hello", &EntityType::PERSON, 0.5),
+            vec!["Rubija"],
+            "a cue written with its colon"
+        );
     }
 
     #[test]
