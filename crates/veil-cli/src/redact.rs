@@ -47,7 +47,14 @@ pub fn redact(a: RedactArgs) -> Result<ExitCode> {
             a.input.display()
         );
     }
-    let analyzer = veil_detect::Analyzer::new(veil_detect::AnalyzerConfig::default())?;
+    // The policy's threshold is the detection threshold (lower or higher
+    // than the engine's default).
+    let analyzer = veil_detect::Analyzer::new(veil_detect::AnalyzerConfig {
+        min_score: policy
+            .min_score
+            .unwrap_or(veil_detect::analyzer::DEFAULT_MIN_SCORE),
+        ..Default::default()
+    })?;
     let redactor = veil_redact::redact::Redactor::new(&analyzer, &policy, key.as_ref())?;
     let quarantine = a
         .quarantine

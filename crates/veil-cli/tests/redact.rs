@@ -429,3 +429,33 @@ fn parquet_tables_are_redacted_into_parquet() {
     assert!(score.is_null(5), "a null stays null");
     assert_eq!(b.column(1).as_string::<i32>().value(0), "<EMAIL_ADDRESS>");
 }
+
+#[test]
+fn the_policy_threshold_lowers_or_raises_the_detection_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("notes.jsonl");
+    // "Qwzarnik": a capitalised word no list holds, mid-sentence, no cue: score 0.45.
+    std::fs::write(
+        &input,
+        "{\"id\":1,\"text\":\"The report of last week mentions Qwzarnik twice.\"}\n",
+    )
+    .unwrap();
+    let redact = |min: Option<&str>| {
+        let out = dir.path().join("out.jsonl");
+        let mut cmd = veil();
+        cmd.arg("redact").arg(&input).arg("-o").arg(&out);
+        if let Some(m) = min {
+            let policy = dir.path().join("p.toml");
+            std::fs::write(&policy, format!("min_score = {m}\n")).unwrap();
+            cmd.arg("--policy").arg(&policy);
+        }
+        cmd.assert().success();
+        std::fs::read_to_string(&out).unwrap()
+    };
+    assert!(
+        redact(None).contains("Qwzarnik"),
+        "the default threshold is 0.5"
+    );
+    assert!(!redact(Some("0.4")).contains("Qwzarnik"));
+    assert!(redact(Some("0.9")).contains("Qwzarnik"));
+}

@@ -1318,6 +1318,13 @@ impl NameRecognizer {
             if t.is_particle() {
                 return Class::Particle;
             }
+            // "You're", "They'll", "Don't": a contraction is no name.
+            if t.lower
+                .rsplit_once(['\'', '’'])
+                .is_some_and(|(_, tail)| matches!(tail, "re" | "ve" | "ll" | "d" | "m" | "t"))
+            {
+                return Class::Word;
+            }
             if lex.is(class::ORG) {
                 return Class::Org;
             }
@@ -1767,6 +1774,15 @@ mod tests {
                 .contains(&"Amber".to_string())
         );
         assert_eq!(p("Rintanen began writing as a teenager."), vec!["Rintanen"]);
+        assert_eq!(
+            found(
+                "Guilty Pleasures: 5 Musicians You're Supposed To Hate",
+                &EntityType::PERSON,
+                0.3
+            ),
+            Vec::<String>::new(),
+            "a contraction is no name"
+        );
     }
 
     #[test]

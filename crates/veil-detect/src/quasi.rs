@@ -455,6 +455,7 @@ const ORG_SUFFIXES: &[&str] = &[
     "sciences",
     "innovation",
     "innovations",
+    "international",
     "appraisals",
     "movers",
     "orchestra",
@@ -836,9 +837,11 @@ impl QuasiRecognizer {
             let start = run[0].start;
             let end = run[run.len() - 1].end;
             // Suffix: the run's last word is a company word.
+            // "The X" or "Our X" is no name; "New Media Parents" is.
+            let stop_first = run[0].lex.is(class::QUASI_STOP) && run[0].lower != "new";
             if let Some(k) = run.iter().rposition(|t| t.lex.is(class::ORG_SUFFIX))
                 && k > 0
-                && !run[0].lex.is(class::QUASI_STOP)
+                && !stop_first
                 && (!weak_case || STRONG_ORG_SUFFIXES.contains(&run[k].lower.as_ref()))
             {
                 let end = if ENSEMBLES.contains(&run[k].lower.as_ref()) {
@@ -869,13 +872,17 @@ impl QuasiRecognizer {
                     });
             let cue_after =
                 after.starts_with(' ') && org_cue_after(&lower_slice(text, lowered, end, after_hi));
+            // "Ludwig is from Solar Census": someone is from a place or an
+            // employer; ordinary words that no gazetteer place holds name the employer.
+            let from_employer = ["is from", "are from", "am from", "i'm from"]
+                .iter()
+                .any(|c| ends_with_word_ci(b, c))
+                && run.iter().any(|t| t.lex.is(class::WORD));
             // Not a person: no known first name among the words.
             let personal = run
                 .iter()
                 .any(|t| t.lex.first().is_some_and(|f| f >= 0.03) && !t.lex.is(class::WORD));
-            if (cue_before || cue_after || at_address)
-                && !personal
-                && !run[0].lex.is(class::QUASI_STOP)
+            if (cue_before || cue_after || at_address || from_employer) && !personal && !stop_first
             {
                 push(out, EntityType::ORGANIZATION, start, end, 0.65, &self.org);
                 found.push((start, end));
@@ -1063,6 +1070,22 @@ mod tests {
             ["Civinomics"]
         );
         assert!(found("I work for John on Fridays", &EntityType::ORGANIZATION).is_empty());
+        assert_eq!(
+            found("Ludwig is from Solar Census", &EntityType::ORGANIZATION),
+            ["Solar Census"]
+        );
+        assert!(found("Ludwig is from Uppsala", &EntityType::ORGANIZATION).is_empty());
+        assert_eq!(
+            found(
+                "Maha spent a year at New Media Parents",
+                &EntityType::ORGANIZATION
+            ),
+            ["New Media"]
+        );
+        assert_eq!(
+            found("She joined Impaq International.", &EntityType::ORGANIZATION),
+            ["Impaq International."]
+        );
         assert_eq!(
             found(
                 "The Avalara office is at 12 Main Street",
