@@ -211,7 +211,7 @@ static METADATA_XML: &str = include_str!("../data/PhoneNumberMetadata.xml");
 /// One database per process, parsed on first use (the patched regex-cache
 /// in vendor/ skips the syntax check of each pattern that made this ~0.1 s;
 /// `every_metadata_pattern_compiles` checks them in the tests). Threads share it: validity is decided on
-/// per-thread patterns ([`valid_by_type`]), so only the crate's parser
+/// patterns compiled here once per process ([`valid_by_type`]), so only the crate's parser
 /// takes its regex-cache lock, whose cache holds every pattern.
 static PROCESS_DB: LazyLock<Option<phonenumber::metadata::Database>> = LazyLock::new(|| {
     phonenumber::metadata::Database::parse(METADATA_XML)
@@ -223,12 +223,46 @@ static PROCESS_DB: LazyLock<Option<phonenumber::metadata::Database>> = LazyLock:
         })
 });
 
-thread_local! {
-    /// Per (country code, region's place among that code's regions): its general description's national-number pattern,
-    /// compiled here (anchored at the start, as the crate matches it) so the
-    /// gate below needs no lock.
-    static GENERAL: std::cell::RefCell<rustc_hash::FxHashMap<(u16, usize), Option<Regex>>> =
-        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+/// Per (country code, region's place among that code's regions): its
+/// general description's national-number pattern, compiled here (anchored
+/// at the start, as the crate matches it) so the gate below needs no lock
+/// of the crate's. Shared by all threads: each pattern is compiled once
+/// per process (a thread that misses compiles outside the lock).
+static GENERAL: LazyLock<GeneralPatterns> = LazyLock::new(SharedMap::default);
+
+/// [`GENERAL`]'s type: per (code, region's place), its compiled pattern.
+type GeneralPatterns = SharedMap<(u16, usize), Option<Arc<Regex>>>;
+
+/// A map filled on first use and read by every thread: lookups take the
+/// read lock; a value is built outside any lock and inserted under the
+/// write lock (two threads that miss together may both build it; the first
+/// insert wins, so every thread sees one value).
+struct SharedMap<K, V>(std::sync::RwLock<FxMap<K, V>>);
+
+/// The map inside a [`SharedMap`].
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
+impl<K, V> Default for SharedMap<K, V> {
+    fn default() -> Self {
+        SharedMap(std::sync::RwLock::new(FxMap::default()))
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy, V: Clone> SharedMap<K, V> {
+    /// The value of `key`, built by `make` if no thread has built it yet.
+    fn get_or_make(&self, key: K, make: impl FnOnce() -> V) -> V {
+        if let Ok(map) = self.0.read()
+            && let Some(v) = map.get(&key)
+        {
+            return v.clone();
+        }
+        let v = make();
+        match self.0.write() {
+            Ok(mut map) => map.entry(key).or_insert(v).clone(),
+            // A thread panicked while inserting: use the value unshared.
+            Err(_) => v,
+        }
+    }
 }
 
 /// A necessary condition for libphonenumber validity, exact and cheap: some
@@ -244,32 +278,25 @@ fn may_be_valid(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumb
         return false;
     };
     let national = n.national().to_string();
-    GENERAL.with(|cell| {
-        let mut compiled = cell.borrow_mut();
-        regions.iter().enumerate().any(|(k, meta)| {
-            let general = meta.descriptors().general();
-            let lengths = general.possible_length();
-            if !lengths.is_empty() && !lengths.contains(&(national.len() as u16)) {
-                return false;
-            }
-            compiled
-                .entry((code, k))
-                .or_insert_with(|| {
-                    // The metadata's patterns are written over several
-                    // lines: compiled with whitespace ignored, as the crate does.
-                    regex::RegexBuilder::new(&format!(
-                        "^(?:{})",
-                        general.national_number().as_str()
-                    ))
+    regions.iter().enumerate().any(|(k, meta)| {
+        let general = meta.descriptors().general();
+        let lengths = general.possible_length();
+        if !lengths.is_empty() && !lengths.contains(&(national.len() as u16)) {
+            return false;
+        }
+        GENERAL
+            .get_or_make((code, k), || {
+                // The metadata's patterns are written over several
+                // lines: compiled with whitespace ignored, as the crate does.
+                regex::RegexBuilder::new(&format!("^(?:{})", general.national_number().as_str()))
                     .ignore_whitespace(true)
                     .unicode(false)
                     .build()
                     .ok()
-                })
-                .as_ref()
-                // A pattern the regex crate cannot compile: no shortcut.
-                .is_none_or(|re| re.is_match(&national))
-        })
+                    .map(Arc::new)
+            })
+            // A pattern the regex crate cannot compile: no shortcut.
+            .is_none_or(|re| re.is_match(&national))
     })
 }
 
@@ -360,12 +387,11 @@ impl RegionRules {
 
 /// Per (country code, region id): the region's rules, `None` where they do
 /// not compile. Region ids are two letters or "001", so one `u32` holds one.
-type RulesByRegion = rustc_hash::FxHashMap<(u16, u32), Option<std::rc::Rc<RegionRules>>>;
+/// Compiled on first use, once per process, shared by all threads.
+static RULES: LazyLock<RulesByRegion> = LazyLock::new(SharedMap::default);
 
-thread_local! {
-    /// The rules of each region met so far, compiled on first use in this thread.
-    static RULES: std::cell::RefCell<RulesByRegion> = std::cell::RefCell::new(RulesByRegion::default());
-}
+/// [`RULES`]'s type.
+type RulesByRegion = SharedMap<(u16, u32), Option<Arc<RegionRules>>>;
 
 /// A region id as one number (its bytes, at most four).
 fn region_key(id: &str) -> u32 {
@@ -374,22 +400,16 @@ fn region_key(id: &str) -> u32 {
 
 /// The rules of `meta` (a region of `code`); `None` if they do not compile.
 /// One hash lookup (the code's regions are tried in turn by the caller).
-fn rules_for(
-    code: u16,
-    meta: &phonenumber::metadata::Metadata,
-) -> Option<std::rc::Rc<RegionRules>> {
-    RULES.with(|cell| {
-        cell.borrow_mut()
-            .entry((code, region_key(meta.id())))
-            .or_insert_with(|| RegionRules::new(meta).map(std::rc::Rc::new))
-            .clone()
+fn rules_for(code: u16, meta: &phonenumber::metadata::Metadata) -> Option<Arc<RegionRules>> {
+    RULES.get_or_make((code, region_key(meta.id())), || {
+        RegionRules::new(meta).map(Arc::new)
     })
 }
 
 /// The `phonenumber` crate's `is_valid_with`, step for step (the region a
 /// number belongs to among those sharing its code: the first whose leading
 /// digits match, or without leading digits the first where it has a type;
-/// then whether it has a type there), on patterns compiled per thread, so
+/// then whether it has a type there), on patterns compiled here, so
 /// no call takes the crate's regex-cache lock. `None` when a pattern does
 /// not compile here: the caller asks the crate.
 fn valid_by_type(
@@ -469,6 +489,25 @@ fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shared_value_is_built_once_and_seen_by_every_thread() {
+        let map: SharedMap<u32, Arc<String>> = SharedMap::default();
+        let first = map.get_or_make(7, || Arc::new("seven".to_string()));
+        let again = map.get_or_make(7, || unreachable!("built already"));
+        assert!(Arc::ptr_eq(&first, &again));
+        let seen: Vec<Arc<String>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| map.get_or_make(8, || Arc::new("eight".to_string()))))
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        assert_eq!(seen.len(), 4);
+        assert!(
+            seen.iter().all(|v| Arc::ptr_eq(v, &seen[0])),
+            "one value wins"
+        );
+    }
 
     #[test]
     fn region_keys_are_distinct() {
