@@ -22,6 +22,10 @@ pub struct AddressRecognizer {
     /// The next part of an address block: a unit, a town, a region, a postcode,
     /// after a comma, a newline or a space.
     continuation: Regex,
+    /// The same for text written without capitals: the parts after a line
+    /// break or a block separator only (`??? suite 834 ??? montzen`), in
+    /// lower case.
+    continuation_lower: Regex,
 }
 
 /// Index of the "the corner of A and B" rule in the rule list.
@@ -82,6 +86,12 @@ impl AddressRecognizer {
                 r"^(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n?[ \t]*(?:>|\?\?\?|•|\|)[ \t]*|[ \t]*\n[ \t\n]*|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
             ),
         )?;
+        let continuation_lower = compile(
+            "street_address",
+            &format!(
+                r"^(?:[ \t]*\n?[ \t]*(?:>|\?\?\?|•|\|)[ \t]*|[ \t]*\n[ \t\n]*)((?i:{UNIT})|\p{{Ll}}[\p{{Ll}}'.-]*(?:[ \t]+\p{{Ll}}[\p{{Ll}}'.-]*){{0,3}}(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
+            ),
+        )?;
         let rules: Vec<(Regex, f32)> = specs
             .into_iter()
             .map(|(p, s)| compile("street_address", &p).map(|r| (r, s)))
@@ -99,6 +109,7 @@ impl AddressRecognizer {
             rules,
             rule_set,
             continuation,
+            continuation_lower,
         })
     }
 
@@ -107,12 +118,17 @@ impl AddressRecognizer {
     /// it follows; a part after a line break or a block separator (`>`,
     /// `???`, `•`, `|`) starts a range of its own, so an address block
     /// keeps its layout and separators when redacted.
-    fn extend(&self, text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    fn extend(&self, text: &str, start: usize, end: usize, lower: bool) -> Vec<(usize, usize)> {
+        let re = if lower {
+            &self.continuation_lower
+        } else {
+            &self.continuation
+        };
         let mut ranges = vec![(start, end)];
         for _ in 0..MAX_CONTINUATIONS {
             let at = ranges[ranges.len() - 1].1;
             let hay = &text[at..];
-            let Some(part_end) = self.next_part_end(hay) else {
+            let Some(part_end) = Self::part_end(re, hay) else {
                 break;
             };
             let sep = hay[..part_end]
@@ -139,8 +155,14 @@ impl AddressRecognizer {
     /// reaching the end with another last character may have used either
     /// ending: there (once per text at most) the capture engine decides. The
     /// lazy DFA's match alone answers the rest (tested against the captures).
+    #[cfg(test)]
     fn next_part_end(&self, hay: &str) -> Option<usize> {
-        let m = self.continuation.find(hay)?;
+        Self::part_end(&self.continuation, hay)
+    }
+
+    /// [`AddressRecognizer::next_part_end`] with the continuation `re`.
+    fn part_end(re: &Regex, hay: &str) -> Option<usize> {
+        let m = re.find(hay)?;
         let last = hay[..m.end()].chars().next_back()?;
         if m.end() < hay.len() {
             return Some(m.end() - last.len_utf8());
@@ -148,7 +170,7 @@ impl AddressRecognizer {
         if last.is_ascii_alphanumeric() {
             return Some(m.end());
         }
-        Some(self.continuation.captures(hay)?.get(1)?.end())
+        Some(re.captures(hay)?.get(1)?.end())
     }
 
     /// Append street-address candidates in `text` to `out`; overlapping or
@@ -165,7 +187,10 @@ impl AddressRecognizer {
         out: &mut Vec<Candidate>,
     ) {
         let mut parts = Vec::new();
-        self.parts_in(text, windows, &mut parts);
+        // Text without capitals continues its address blocks in lower case
+        // (looked at once, when a block first grows).
+        let lower = std::cell::OnceCell::new();
+        self.parts_in(text, windows, &lower, &mut parts);
         parts.sort_by_key(|c| (c.start, c.end));
         let mut merged: Vec<Candidate> = Vec::new();
         for c in parts {
@@ -184,14 +209,20 @@ impl AddressRecognizer {
     /// Address parts inside `windows` (byte ranges of `text` cut at
     /// whitespace, e.g. [`crate::pattern::digit_windows`]); the "corner of"
     /// rule, which need not hold a digit, reads the whole text.
-    fn parts_in(&self, text: &str, windows: &[(usize, usize)], out: &mut Vec<Candidate>) {
+    fn parts_in(
+        &self,
+        text: &str,
+        windows: &[(usize, usize)],
+        lower: &std::cell::OnceCell<bool>,
+        out: &mut Vec<Candidate>,
+    ) {
         if text.contains("orner of") {
-            self.rule_in(text, CORNER_RULE, (0, text.len()), out);
+            self.rule_in(text, CORNER_RULE, (0, text.len()), lower, out);
         }
         for &w in windows {
             for i in self.rule_set.matches(&text[w.0..w.1]).iter() {
                 if i != CORNER_RULE {
-                    self.rule_in(text, i, w, out);
+                    self.rule_in(text, i, w, lower, out);
                 }
             }
         }
@@ -199,7 +230,14 @@ impl AddressRecognizer {
 
     /// The matches of rule `i` inside `window` of `text`, grown over the
     /// block parts that follow them.
-    fn rule_in(&self, text: &str, i: usize, (lo, hi): (usize, usize), out: &mut Vec<Candidate>) {
+    fn rule_in(
+        &self,
+        text: &str,
+        i: usize,
+        (lo, hi): (usize, usize),
+        lower: &std::cell::OnceCell<bool>,
+        out: &mut Vec<Candidate>,
+    ) {
         let (re, score) = &self.rules[i];
         for m in re.find_iter(&text[lo..hi]) {
             // The reported part: without the separator some rules match
@@ -211,7 +249,8 @@ impl AddressRecognizer {
                 continue;
             }
             let ranges = if *score >= 0.6 {
-                self.extend(text, start, end)
+                let lower = *lower.get_or_init(|| !text.chars().any(char::is_uppercase));
+                self.extend(text, start, end, lower)
             } else {
                 vec![(start, end)]
             };
@@ -282,6 +321,15 @@ mod tests {
                 std::sync::LazyLock::new(|| AddressRecognizer::new().unwrap());
             proptest::prop_assert_eq!(A.next_part_end(&hay), part_end_by_captures(&A, &hay), "{:?}", hay);
         }
+
+        /// The same for the lower-case continuation.
+        #[test]
+        fn lower_part_ends_agree_with_captures(hay in "([ ,\n>|•-]|\\?\\?\\?|apt\\.? ?[0-9]{1,3}|suite|[a-zé'.-]{1,6}|[0-9]{1,6}|nan|\\(|x){0,8}") {
+            static A: std::sync::LazyLock<AddressRecognizer> =
+                std::sync::LazyLock::new(|| AddressRecognizer::new().unwrap());
+            let by_captures = A.continuation_lower.captures(&hay).and_then(|c| c.get(1)).map(|g| g.end());
+            proptest::prop_assert_eq!(AddressRecognizer::part_end(&A.continuation_lower, &hay), by_captures, "{:?}", hay);
+        }
     }
 
     fn found(text: &str) -> Vec<String> {
@@ -327,6 +375,20 @@ mod tests {
             "unit 9456 box 8731"
         ));
         assert!(has("send it to p.o. box 15, uummannaq", "p.o. box 15"));
+        // A lower-case block goes on over its separators, in lower case.
+        let block =
+            "emily pottinger ??? 12 kirkegade 7 ??? apt. 818 ??? galmisdale ??? costa rica 67775";
+        assert_eq!(
+            found(block),
+            [
+                "12 kirkegade 7",
+                "apt. 818",
+                "galmisdale",
+                "costa rica 67775"
+            ]
+        );
+        // Not over plain spaces: "and then" is no part of the address.
+        assert_eq!(found("apt. 818 and then we went home"), ["apt. 818"]);
         assert!(found("we ran 3 miles on the ring road and 12 tests in the suite").is_empty());
     }
 
