@@ -747,6 +747,11 @@ fn tokenize_chars(text: &str) -> Vec<Token<'_>> {
     tokens
 }
 
+/// A word written in capitals only ("SUND", "PARIS").
+fn all_caps_word(t: &Token<'_>) -> bool {
+    t.text.chars().all(|c| !c.is_lowercase())
+}
+
 /// Whether a known first name stands next to this word in a list
 /// ("Gaetane, Hannah", "Marrero and Murphy").
 fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
@@ -1162,14 +1167,28 @@ impl NameRecognizer {
                         .is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
                     let all_caps = n == 1 && t0.text.chars().all(|c| !c.is_lowercase());
                     // "Tiszabög Country Club": a place of ordinary words only,
-                    // right after another capitalised word, ends a longer name.
+                    // right after a capitalised word that is no ordinary
+                    // word ("In United States" is the country), ends a longer name.
                     let tail_of_name = n > 1
                         && span.iter().all(|t| t.lex.is(class::WORD | class::ORG))
                         && i > 0
                         && tokens[i - 1].cap
+                        && !tokens[i - 1].lex.is(class::WORD | class::STOP)
                         && &text[tokens[i - 1].end..t0.start] == " ";
+                    // A country written with its capital mid-sentence is the
+                    // country even when it is also a word ("I love Japan") or
+                    // a surname ("Spain leader"); a first name ("Chad",
+                    // "Jordan") still needs a cue.
+                    let country = matches!(kind, PlaceKind::Country)
+                        && n == 1
+                        && !shouting
+                        && !lowercase_text
+                        && !all_caps_word(t0)
+                        && t0.lex.first().is_none_or(|f| f < 0.001)
+                        && (!t0.sent_start || !t0.lex.is(class::WORD));
                     let score = match kind {
                         _ if tail_of_name => 0.0,
+                        _ if country => 0.85,
                         _ if word && !place_cue => 0.0,
                         _ if all_caps && !place_cue && !shouting => 0.0,
                         _ if word => 0.6,
@@ -1723,6 +1742,24 @@ mod tests {
         assert_eq!(p("mr. martin is a 50 year old man"), vec!["martin"]);
         assert_eq!(p("my name is mieszko"), vec!["mieszko"]);
         assert_eq!(p("the spears were sharp"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn countries_written_with_their_capital() {
+        let loc = |t| found(t, &EntityType::LOCATION, 0.5);
+        assert_eq!(
+            loc("In United States they have company songs"),
+            vec!["United States"]
+        );
+        assert_eq!(loc("I love Japan"), vec!["Japan"]);
+        assert_eq!(loc("Spain leader gives an order"), vec!["Spain"]);
+        assert_eq!(
+            loc("Blink-182 pay tribute here to the Netherlands."),
+            vec!["Netherlands"]
+        );
+        // A country that is a first name needs a cue.
+        assert!(loc("Chad said hello").is_empty());
+        assert_eq!(loc("She moved to Chad"), vec!["Chad"]);
     }
 
     #[test]
