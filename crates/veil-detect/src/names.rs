@@ -1493,8 +1493,16 @@ impl NameRecognizer {
             || b_trim.ends_with(" a")
             || b_trim.ends_with(" an");
         // "The Princess Royal": after an article, ordinary words only are a thing too.
+        // But a surname before a common noun is a person's ("the Castro
+        // novel", "the Nielsen family").
+        let surname_before_noun = toks.len() == 1
+            && cls[0] == Class::Last
+            && text[end..]
+                .strip_prefix(' ')
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()));
         if !titled
             && article
+            && !surname_before_noun
             && ((toks.len() == 1 && cls[0] != Class::First)
                 || toks.iter().all(|t| t.lex.is(class::WORD)))
         {
@@ -1776,6 +1784,15 @@ mod tests {
                 0.5
             ),
             Vec::<String>::new()
+        );
+        assert_eq!(
+            found(
+                "Unlike the Castro novel, it is short.",
+                &EntityType::PERSON,
+                0.5
+            ),
+            vec!["Castro"],
+            "a surname before a common noun is a person's"
         );
         assert_eq!(
             found("To: Rubija\nSubject: hello", &EntityType::PERSON, 0.5),
