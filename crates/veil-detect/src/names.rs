@@ -1440,6 +1440,7 @@ impl NameRecognizer {
             && !run[lo].lex.is(class::STOP)
             && (titled
                 || (run[lo].cap
+                    && !run[lo].sent_start
                     && ends_with_cue(
                         &lower_window(text, lowered, run[lo].start, 24),
                         &NAMING_CUE_SET,

@@ -874,10 +874,12 @@ impl QuasiRecognizer {
                 after.starts_with(' ') && org_cue_after(&lower_slice(text, lowered, end, after_hi));
             // "Ludwig is from Solar Census": someone is from a place or an
             // employer; ordinary words that no gazetteer place holds name the employer.
-            let from_employer = ["is from", "are from", "am from", "i'm from"]
-                .iter()
-                .any(|c| ends_with_word_ci(b, c))
-                && run.iter().any(|t| t.lex.is(class::WORD));
+            let from_employer = b.len() >= 4
+                && b.as_bytes()[b.len() - 4..].eq_ignore_ascii_case(b"from")
+                && run.iter().any(|t| t.lex.is(class::WORD))
+                && ["is from", "are from", "am from", "i'm from"]
+                    .iter()
+                    .any(|c| ends_with_word_ci(b, c));
             // Not a person: no known first name among the words.
             let personal = run
                 .iter()
