@@ -10,7 +10,13 @@ use veil_core::EntityType;
 
 const STREET_TYPES: &str = "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Crescent|Cres|Close|Row|Trail|Trl|Alley|Plaza|Mews|Gardens|Grove|Hill|Park|Walk|Rise|Green|Loop|Pike|Heights|Crossing|Point|Ridge|Run|View|Vista|Path|Port|Glen|Knoll|Landing|Manor|Meadow|Meadows|Mill|Mills|Orchard|Pass|Spring|Springs|Station|Summit|Valley|Village|Wells|Junction|Expressway|Freeway|Turnpike|Causeway|Estate|Estates|Fields|Gate|Harbor|Harbour|Island|Lake|Lakes";
 const EURO_SUFFIX: &str = "strasse|straße|str\\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|vägen|väg|gränd|torget|katu|tie|kuja|polku|vej|gade|straat|laan|plein|gracht|ulica|utca|cesta|ul\\.|veien|gata|sokak|caddesi|plads|vegen|stien|stræti|vei";
+/// What stands between the lines of an address block: a line break or a
+/// block separator (`>`, `???`, `•`, `|`), with the spaces around them.
+const BLOCK_BREAK: &str = r"[ \t]*\n?[ \t]*(?:>|\?\?\?|•|\|)[ \t]*|[ \t]*\n[ \t\n]*";
 const UNIT: &str = r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Room|Rm|Bldg|Building|#)\.?\s*#?\d{1,5}[A-Za-z]?";
+
+/// The name the street-address recognizer reports its findings under.
+pub const RECOGNIZER: &str = "street_address";
 
 /// The street-address recognizer.
 pub struct AddressRecognizer {
@@ -81,31 +87,31 @@ impl AddressRecognizer {
             ),
         ];
         let continuation = compile(
-            "street_address",
+            RECOGNIZER,
             &format!(
-                r"^(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n?[ \t]*(?:>|\?\?\?|•|\|)[ \t]*|[ \t]*\n[ \t\n]*|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
+                r"^(?:[ \t]*,[ \t]*\n?[ \t]*|{BLOCK_BREAK}|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
             ),
         )?;
         let continuation_lower = compile(
-            "street_address",
+            RECOGNIZER,
             &format!(
-                r"^(?:[ \t]*\n?[ \t]*(?:>|\?\?\?|•|\|)[ \t]*|[ \t]*\n[ \t\n]*)((?i:{UNIT})|\p{{Ll}}[\p{{Ll}}'.-]*(?:[ \t]+\p{{Ll}}[\p{{Ll}}'.-]*){{0,3}}(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
+                r"^(?:{BLOCK_BREAK})((?i:{UNIT})|\p{{Ll}}[\p{{Ll}}'.-]*(?:[ \t]+\p{{Ll}}[\p{{Ll}}'.-]*){{0,3}}(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
             ),
         )?;
         let rules: Vec<(Regex, f32)> = specs
             .into_iter()
-            .map(|(p, s)| compile("street_address", &p).map(|r| (r, s)))
+            .map(|(p, s)| compile(RECOGNIZER, &p).map(|r| (r, s)))
             .collect::<Result<_, _>>()?;
         let rule_set = regex::RegexSetBuilder::new(rules.iter().map(|(r, _)| r.as_str()))
             .size_limit(1 << 26)
             .dfa_size_limit(1 << 24)
             .build()
             .map_err(|e| Error::BadPattern {
-                recognizer: "street_address".to_string(),
+                recognizer: RECOGNIZER.to_string(),
                 message: e.to_string(),
             })?;
         Ok(AddressRecognizer {
-            name: Arc::from("street_address"),
+            name: Arc::from(RECOGNIZER),
             rules,
             rule_set,
             continuation,
@@ -146,7 +152,7 @@ impl AddressRecognizer {
     }
 
     /// Where the block part that `hay` opens with ends (the end of the
-    /// continuation's group 1), if it opens with one. The pattern ends with
+    /// continuation `re`'s group 1), if it opens with one. The pattern ends with
     /// one character that is no letter or digit, or the end of `hay`; so a
     /// match ending before the end of `hay` ended with that one character,
     /// and the part ends just before it. A match reaching the end of `hay`
@@ -155,12 +161,6 @@ impl AddressRecognizer {
     /// reaching the end with another last character may have used either
     /// ending: there (once per text at most) the capture engine decides. The
     /// lazy DFA's match alone answers the rest (tested against the captures).
-    #[cfg(test)]
-    fn next_part_end(&self, hay: &str) -> Option<usize> {
-        Self::part_end(&self.continuation, hay)
-    }
-
-    /// [`AddressRecognizer::next_part_end`] with the continuation `re`.
     fn part_end(re: &Regex, hay: &str) -> Option<usize> {
         let m = re.find(hay)?;
         let last = hay[..m.end()].chars().next_back()?;
@@ -282,8 +282,8 @@ mod tests {
     use super::*;
 
     /// The part end by the capture engine, as `extend` used to find it.
-    fn part_end_by_captures(a: &AddressRecognizer, hay: &str) -> Option<usize> {
-        Some(a.continuation.captures(hay)?.get(1)?.end())
+    fn part_end_by_captures(re: &Regex, hay: &str) -> Option<usize> {
+        Some(re.captures(hay)?.get(1)?.end())
     }
 
     #[test]
@@ -306,8 +306,8 @@ mod tests {
             ", lowercase town",
         ] {
             assert_eq!(
-                a.next_part_end(hay),
-                part_end_by_captures(&a, hay),
+                AddressRecognizer::part_end(&a.continuation, hay),
+                part_end_by_captures(&a.continuation, hay),
                 "{hay:?}"
             );
         }
@@ -319,7 +319,11 @@ mod tests {
         fn part_ends_agree_with_captures(hay in "([ ,\n>|•-]|\\?\\?\\?|Apt\\.? ?[0-9]{1,3}|Suite|[A-Z][a-zé'.-]{0,6}|[0-9]{1,6}|de|nan|É|\\(|\\)|x){0,8}") {
             static A: std::sync::LazyLock<AddressRecognizer> =
                 std::sync::LazyLock::new(|| AddressRecognizer::new().unwrap());
-            proptest::prop_assert_eq!(A.next_part_end(&hay), part_end_by_captures(&A, &hay), "{:?}", hay);
+            proptest::prop_assert_eq!(
+                AddressRecognizer::part_end(&A.continuation, &hay),
+                part_end_by_captures(&A.continuation, &hay),
+                "{:?}", hay
+            );
         }
 
         /// The same for the lower-case continuation.
@@ -327,8 +331,11 @@ mod tests {
         fn lower_part_ends_agree_with_captures(hay in "([ ,\n>|•-]|\\?\\?\\?|apt\\.? ?[0-9]{1,3}|suite|[a-zé'.-]{1,6}|[0-9]{1,6}|nan|\\(|x){0,8}") {
             static A: std::sync::LazyLock<AddressRecognizer> =
                 std::sync::LazyLock::new(|| AddressRecognizer::new().unwrap());
-            let by_captures = A.continuation_lower.captures(&hay).and_then(|c| c.get(1)).map(|g| g.end());
-            proptest::prop_assert_eq!(AddressRecognizer::part_end(&A.continuation_lower, &hay), by_captures, "{:?}", hay);
+            proptest::prop_assert_eq!(
+                AddressRecognizer::part_end(&A.continuation_lower, &hay),
+                part_end_by_captures(&A.continuation_lower, &hay),
+                "{:?}", hay
+            );
         }
     }
 

@@ -507,7 +507,7 @@ pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
     let mut places: Vec<(usize, usize, bool)> = cands
         .iter()
         .filter(|c| c.entity == EntityType::LOCATION && c.score >= 0.6)
-        .map(|c| (c.start, c.end, &*c.recognizer == "street_address"))
+        .map(|c| (c.start, c.end, &*c.recognizer == crate::address::RECOGNIZER))
         .collect();
     if places.is_empty() {
         return;

@@ -747,11 +747,6 @@ fn tokenize_chars(text: &str) -> Vec<Token<'_>> {
     tokens
 }
 
-/// A word written in capitals only ("SUND", "PARIS").
-fn all_caps_word(t: &Token<'_>) -> bool {
-    t.text.chars().all(|c| !c.is_lowercase())
-}
-
 /// Whether a known first name stands next to this word in a list
 /// ("Gaetane, Hannah", "Marrero and Murphy").
 fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
@@ -1183,7 +1178,7 @@ impl NameRecognizer {
                         && n == 1
                         && !shouting
                         && !lowercase_text
-                        && !all_caps_word(t0)
+                        && !all_caps
                         && t0.lex.first().is_none_or(|f| f < 0.001)
                         && (!t0.sent_start || !t0.lex.is(class::WORD));
                     let score = match kind {
