@@ -32,6 +32,13 @@ pub struct AddressRecognizer {
     /// break or a block separator only (`??? suite 834 ??? montzen`), in
     /// lower case.
     continuation_lower: Regex,
+    /// A romance street in text without capitals ("rue de genville 178"),
+    /// looked for in such text only ("via email 24" in ordinary text is no
+    /// street), outside the rule set.
+    romance_lower: (Regex, f32),
+    /// "Bygget 91 street": looked for, outside the rule set, in windows that
+    /// hold " street" or " St." only.
+    name_number_street: (Regex, f32),
 }
 
 /// Index of the "the corner of A and B" rule in the rule list.
@@ -59,7 +66,12 @@ impl AddressRecognizer {
         let euro_spaced = format!(
             r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]+[ \t]+(?i:{STREET_TYPES}|Rue|Via|Calle|Avenida|Rua|Viale|Piazza|Plaza|Carrer)\b[ \t]+\d{{1,5}}[A-Za-z]?)"
         );
-        let romance = r"(?:^|[\s,(])((?:\d{1,5},?[ \t]+){0,2}(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
+        let romance = r"(?:^|[\s,(])((?:\d{1,5},?[ \t]+){0,2}(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo|Avenue|Cours|Quai|Impasse|Travessa|Largo|Praça|Strada|rue|ul\.|Ul\.|C/)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
+        // "Bygget 91 street", "Hedemannstasse 15 St.": a street's name and
+        // number, then the word street.
+        let name_number_street = r"(?:^|[\s,(])(\p{Lu}[\p{L}'-]*(?:[ \t]+\p{L}[\p{L}'-]*){0,2}[ \t]+\d{1,5}[A-Za-z]?\.?[ \t]+(?:street|St\.))";
+        // Text without capitals: "rue de genville 178", "via raffaele conforti 74".
+        let romance_lower = r"(?:^|[\s,(])((?:rue|via|viale|calle|avenida|rua|rúa|ul\.|al\.|cours|corso|piazza)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Ll}[\p{L}'-]*(?:[ \t]+\p{Ll}[\p{L}'-]*){0,3}[ \t]+\d{1,5}[a-z]?)\b";
         let unit = format!(r"\b({UNIT})\b");
         let military = r"(?i)\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
         let state_zip = r",[ \t]*([A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)\b";
@@ -88,19 +100,24 @@ impl AddressRecognizer {
         ];
         let continuation = compile(
             RECOGNIZER,
-            &format!(
+            &latin_letters(&format!(
                 r"^(?:[ \t]*,[ \t]*\n?[ \t]*|{BLOCK_BREAK}|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
-            ),
+            )),
         )?;
         let continuation_lower = compile(
             RECOGNIZER,
-            &format!(
+            &latin_letters(&format!(
                 r"^(?:{BLOCK_BREAK})((?i:{UNIT})|\p{{Ll}}[\p{{Ll}}'.-]*(?:[ \t]+\p{{Ll}}[\p{{Ll}}'.-]*){{0,3}}(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
-            ),
+            )),
         )?;
+        let romance_lower = (compile(RECOGNIZER, &latin_letters(romance_lower))?, 0.65);
+        let name_number_street = (
+            compile(RECOGNIZER, &latin_letters(name_number_street))?,
+            0.65,
+        );
         let rules: Vec<(Regex, f32)> = specs
             .into_iter()
-            .map(|(p, s)| compile(RECOGNIZER, &p).map(|r| (r, s)))
+            .map(|(p, s)| compile(RECOGNIZER, &latin_letters(&p)).map(|r| (r, s)))
             .collect::<Result<_, _>>()?;
         let rule_set = regex::RegexSetBuilder::new(rules.iter().map(|(r, _)| r.as_str()))
             .size_limit(1 << 26)
@@ -116,6 +133,8 @@ impl AddressRecognizer {
             rule_set,
             continuation,
             continuation_lower,
+            romance_lower,
+            name_number_street,
         })
     }
 
@@ -203,6 +222,13 @@ impl AddressRecognizer {
             }
             merged.push(c);
         }
+        let mut prev_end = 0;
+        for c in &mut merged {
+            c.start = house_number_before(text, c.start)
+                .max(prev_end)
+                .min(c.start);
+            prev_end = c.end;
+        }
         out.extend(merged);
     }
 
@@ -217,28 +243,35 @@ impl AddressRecognizer {
         out: &mut Vec<Candidate>,
     ) {
         if text.contains("orner of") {
-            self.rule_in(text, CORNER_RULE, (0, text.len()), lower, out);
+            self.rule_in(text, &self.rules[CORNER_RULE], (0, text.len()), lower, out);
         }
+
         for &w in windows {
             for i in self.rule_set.matches(&text[w.0..w.1]).iter() {
                 if i != CORNER_RULE {
-                    self.rule_in(text, i, w, lower, out);
+                    self.rule_in(text, &self.rules[i], w, lower, out);
                 }
+            }
+            let hay = &text[w.0..w.1];
+            if hay.contains(" street") || hay.contains(" St.") {
+                self.rule_in(text, &self.name_number_street, w, lower, out);
+            }
+            if *lower.get_or_init(|| !text.chars().any(char::is_uppercase)) {
+                self.rule_in(text, &self.romance_lower, w, lower, out);
             }
         }
     }
 
-    /// The matches of rule `i` inside `window` of `text`, grown over the
+    /// The matches of the rule `re` (reported with `score`) inside `window` of `text`, grown over the
     /// block parts that follow them.
     fn rule_in(
         &self,
         text: &str,
-        i: usize,
+        (re, score): &(Regex, f32),
         (lo, hi): (usize, usize),
         lower: &std::cell::OnceCell<bool>,
         out: &mut Vec<Candidate>,
     ) {
-        let (re, score) = &self.rules[i];
         for m in re.find_iter(&text[lo..hi]) {
             // The reported part: without the separator some rules match
             // before it (see `reported_part`); no capture engine needed.
@@ -265,6 +298,94 @@ impl AddressRecognizer {
             }
         }
     }
+}
+
+/// Where an address starting at `start` starts when the house or building
+/// numbers written before it on the same line belong to it ("at 9383 ul.
+/// Chrzanowska 61", "71 34 Avenue des Tuileries"): up to two numbers of one
+/// to six digits, each after a space or tab, opening the line, a separator
+/// or a word.
+fn house_number_before(text: &str, start: usize) -> usize {
+    let b = text.as_bytes();
+    let mut at = start;
+    for _ in 0..2 {
+        let mut i = at;
+        while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        if i == at {
+            break;
+        }
+        let digits_end = i;
+        while i > 0 && b[i - 1].is_ascii_digit() {
+            i -= 1;
+        }
+        let n = digits_end - i;
+        let opens = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'>' | b':' | b'(');
+        if n == 0 || n > 6 || !opens {
+            break;
+        }
+        at = i;
+    }
+    at
+}
+
+/// Letters of the Latin, Greek and Cyrillic scripts (with Latin Extended
+/// Additional), as the body of a character class.
+const LATIN_LETTER: &str = r"A-Za-z\x{C0}-\x{D6}\x{D8}-\x{F6}\x{F8}-\x{24F}\x{1E00}-\x{1EFF}\x{370}-\x{3FF}\x{400}-\x{4FF}";
+/// Their capitals (Latin Extended-A and -B and Latin Extended Additional,
+/// where capitals and small letters alternate, count whole).
+const LATIN_UPPER: &str =
+    r"A-Z\x{C0}-\x{D6}\x{D8}-\x{DE}\x{100}-\x{24F}\x{1E00}-\x{1EFF}\x{386}-\x{3AB}\x{400}-\x{42F}";
+/// Their small letters (the same alternating blocks count whole).
+const LATIN_LOWER: &str =
+    r"a-z\x{DF}-\x{F6}\x{F8}-\x{24F}\x{1E00}-\x{1EFF}\x{3AC}-\x{3FF}\x{430}-\x{4FF}";
+
+/// `p` with `\p{L}`, `\p{Lu}` and `\p{Ll}` narrowed to the Latin, Greek and
+/// Cyrillic letters ([`LATIN_LETTER`], [`LATIN_UPPER`], [`LATIN_LOWER`]),
+/// inside a character class or standing alone. Addresses in the scripts
+/// the rules know need no more; the full Unicode classes make automata
+/// several times larger, slow to build and to determinise lazily.
+fn latin_letters(p: &str) -> String {
+    let mut out = String::with_capacity(p.len() * 2);
+    let mut in_class = false;
+    let mut rest = p;
+    while let Some(c) = rest.chars().next() {
+        let body = [
+            (r"\p{Lu}", LATIN_UPPER),
+            (r"\p{Ll}", LATIN_LOWER),
+            (r"\p{L}", LATIN_LETTER),
+        ]
+        .into_iter()
+        .find(|(name, _)| rest.starts_with(name));
+        if let Some((name, body)) = body {
+            if in_class {
+                out.push_str(body);
+            } else {
+                out.push('[');
+                out.push_str(body);
+                out.push(']');
+            }
+            rest = &rest[name.len()..];
+            continue;
+        }
+        if c == '\\' {
+            // An escape: copied with the character it escapes.
+            let mut it = rest.char_indices().skip(1);
+            let next = it.next().map_or(rest.len(), |(i, ch)| i + ch.len_utf8());
+            out.push_str(&rest[..next]);
+            rest = &rest[next..];
+            continue;
+        }
+        if c == '[' && !in_class {
+            in_class = true;
+        } else if c == ']' && in_class {
+            in_class = false;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// A rule's match without the separator that opens it: the rules whose
@@ -397,6 +518,65 @@ mod tests {
         // Not over plain spaces: "and then" is no part of the address.
         assert_eq!(found("apt. 818 and then we went home"), ["apt. 818"]);
         assert!(found("we ran 3 miles on the ring road and 12 tests in the suite").is_empty());
+    }
+
+    #[test]
+    fn unicode_letter_classes_narrow_in_and_out_of_brackets() {
+        assert_eq!(
+            latin_letters(r"\p{Lu}[\p{L}'-]*\[\p{Ll}\]"),
+            format!(r"[{LATIN_UPPER}][{LATIN_LETTER}'-]*\[[{LATIN_LOWER}]\]")
+        );
+        let re = compile(RECOGNIZER, &latin_letters(r"^\p{Lu}[\p{L}'-]*$")).unwrap();
+        for w in ["Łódź", "Αλεξανδρούπολης", "Москва", "Grössgstötten", "O'Neil"] {
+            assert!(re.is_match(w), "{w}");
+        }
+        assert!(!re.is_match("ébène"));
+    }
+
+    #[test]
+    fn house_numbers_before_a_street_belong_to_it() {
+        let has = |text: &str, part: &str| found(text).iter().any(|f| f.starts_with(part));
+        assert!(has(
+            "The bus drops you off at 9383 ul. Chrzanowska 61 St.",
+            "9383 ul. Chrzanowska 61"
+        ));
+        assert!(has(
+            "his address: 71 34 Avenue des Tuileries",
+            "71 34 Avenue des Tuileries"
+        ));
+        // Not over other punctuation or onto the line before.
+        assert!(has(
+            "Box 12\n34 Avenue des Tuileries",
+            "34 Avenue des Tuileries"
+        ));
+        assert!(has(
+            "Item 5. 34 Avenue des Tuileries",
+            "34 Avenue des Tuileries"
+        ));
+    }
+
+    #[test]
+    fn streets_named_before_their_number_and_the_word_street() {
+        let has = |text: &str, part: &str| found(text).iter().any(|f| f.contains(part));
+        assert!(has(
+            "The title refers to Bygget 91 street in ANNERSTAD.",
+            "Bygget 91 street"
+        ));
+        assert!(has(
+            "Pedestrians must enter on Hedemannstasse 15 St. the first months",
+            "Hedemannstasse 15 St."
+        ));
+        // Romance streets in text without capitals, with their number.
+        assert!(has(
+            "67 rue de genville 178  suite 790  perk",
+            "rue de genville 178"
+        ));
+        assert!(has(
+            "state farm insurance ??? 46 via raffaele conforti 74 ???",
+            "via raffaele conforti 74"
+        ));
+        // In ordinary text "via" is a preposition.
+        assert!(found("Sent via email 24 times, Bob.").is_empty());
     }
 
     #[test]

@@ -318,6 +318,10 @@ const STOP_WORDS: &[&str] = &[
     "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin",
 ];
 
+/// Street types that end a street's name written without a house number
+/// ("on Marina Fort Street"), as written: capitalised, in full.
+const STREET_WORDS: &[&str] = &["Street", "Road", "Avenue", "Lane", "Boulevard", "Drive"];
+
 /// Nationalities and languages: capitalised, never a person's name here.
 pub(crate) const NATIONALITIES: &[&str] = &[
     "american",
@@ -1398,6 +1402,27 @@ impl NameRecognizer {
                 return;
             }
         }
+        // "on Marina Fort Street", "Baker Street": capitalised words before a
+        // street type name a street (a number before them is the address
+        // recognizer's).
+        if let Some(k) = run.iter().position(|t| STREET_WORDS.contains(&t.text))
+            && k > 0
+            && run[..k]
+                .iter()
+                .all(|t| t.cap && !t.initial && !t.lex.is(class::STOP | class::TITLE))
+        {
+            out.push(Candidate {
+                entity: EntityType::LOCATION,
+                start: run[0].start,
+                end: run[k].end,
+                score: 0.7,
+                recognizer: self.location.clone(),
+            });
+            if k + 1 < run.len() {
+                self.judge_run(text, lowered, &run[k + 1..], g, weak_case, out);
+            }
+            return;
+        }
         let mut classes: Vec<Class> = run.iter().map(classify).collect();
         // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
         if run.len() == 1
@@ -1862,6 +1887,19 @@ mod tests {
             vec!["Grace Hall"],
             "the pronoun is not part of the name"
         );
+    }
+
+    #[test]
+    fn streets_named_without_a_number() {
+        assert_eq!(
+            found(
+                "These early shows on Marina Fort Street were important.",
+                &EntityType::LOCATION,
+                0.5
+            ),
+            vec!["Marina Fort Street"]
+        );
+        assert!(found("The Street was empty.", &EntityType::LOCATION, 0.5).is_empty());
     }
 
     #[test]

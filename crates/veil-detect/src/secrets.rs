@@ -27,13 +27,34 @@ pub struct SecretRule {
     /// Literal keywords (matched case-insensitively); the rule runs only when one occurs.
     pub keywords: &'static [&'static str],
     /// The pattern; capture group 1, when present, is the reported span.
-    pub regex: Regex,
+    pub pattern: &'static str,
+    /// The pattern compiled, at the first text holding one of the rule's
+    /// keywords: most texts activate few rules, and compiling all of them
+    /// (the PEM block's 16 KiB body most) was a third of the scanner's
+    /// start-up. `None` inside when the pattern does not compile (every
+    /// built-in pattern compiles: tested).
+    regex: std::sync::OnceLock<Option<Regex>>,
     /// Minimum Shannon entropy (bits per character) of the value, if any.
     pub min_entropy: f64,
     /// Extra structural check of the value.
     pub validator: Option<fn(&str) -> bool>,
     /// Score of a finding.
     pub score: f32,
+}
+
+impl SecretRule {
+    /// The rule's compiled pattern (compiled on first use); `None` when it
+    /// does not compile.
+    pub fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| compile(&self.name, self.pattern).ok())
+            .as_ref()
+    }
+
+    /// Compile the rule's pattern now, reporting why it does not compile.
+    pub fn check(&self) -> Result<(), Error> {
+        compile(&self.name, self.pattern).map(|_| ())
+    }
 }
 
 /// All secret rules with their shared keyword prefilter.
@@ -351,7 +372,8 @@ impl SecretScanner {
                 name: Arc::from(name),
                 entity,
                 keywords: kws,
-                regex: compile(name, pat)?,
+                pattern: pat,
+                regex: std::sync::OnceLock::new(),
                 min_entropy,
                 validator,
                 score,
@@ -413,7 +435,10 @@ impl SecretScanner {
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
         let active = self.active_rules(text);
         for (rule, _) in self.rules.iter().zip(&active).filter(|(_, a)| **a) {
-            for caps in rule.regex.captures_iter(text) {
+            let Some(regex) = rule.regex() else {
+                continue;
+            };
+            for caps in regex.captures_iter(text) {
                 let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
                     continue;
                 };
@@ -487,6 +512,14 @@ mod tests {
         out.iter()
             .map(|c| (c.entity.to_string(), text[c.start..c.end].to_string()))
             .collect()
+    }
+
+    #[test]
+    fn every_rule_pattern_compiles() {
+        for rule in SCANNER.rules() {
+            rule.check().unwrap();
+            assert!(rule.regex().is_some(), "{}", rule.name);
+        }
     }
 
     #[test]
