@@ -538,7 +538,13 @@ mod tests {
             format!(r"[{LATIN_UPPER}][{LATIN_LETTER}'-]*\[[{LATIN_LOWER}]\]")
         );
         let re = compile(RECOGNIZER, &latin_letters(r"^\p{Lu}[\p{L}'-]*$")).unwrap();
-        for w in ["Łódź", "Αλεξανδρούπολης", "Москва", "Grössgstötten", "O'Neil"] {
+        for w in [
+            "Łódź",
+            "Αλεξανδρούπολης",
+            "Москва",
+            "Grössgstötten",
+            "O'Neil",
+        ] {
             assert!(re.is_match(w), "{w}");
         }
         assert!(!re.is_match("ébène"));

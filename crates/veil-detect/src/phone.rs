@@ -122,11 +122,16 @@ impl PhoneRecognizer {
                 || s.contains('(')
                 || s.bytes().any(|b| b == b' ' || b == b'-' || b == b'.');
             let dots = s.bytes().filter(|&b| b == b'.').count();
-            if dots >= 3
-                || (dots >= 1
-                    && !s.contains(' ')
-                    && s.bytes().filter(|&b| b == b'-').count() == 0
-                    && dots != 2)
+            // "01.84.17.61.18": the French way, five pairs of digits.
+            let pairs = s.len() == 14
+                && s.split('.')
+                    .all(|g| g.len() == 2 && g.bytes().all(|b| b.is_ascii_digit()));
+            if !pairs
+                && (dots >= 3
+                    || (dots >= 1
+                        && !s.contains(' ')
+                        && s.bytes().filter(|&b| b == b'-').count() == 0
+                        && dots != 2))
             {
                 continue; // IP addresses and decimals
             }
@@ -614,6 +619,25 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(&t[out[0].start..out[0].end], "(212) 736-5000");
         assert!(out[0].score >= 0.9);
+    }
+
+    #[test]
+    fn french_numbers_in_dotted_pairs_are_phones_and_ip_addresses_are_not() {
+        let r = PhoneRecognizer::new().unwrap();
+        let found = |t: &str| {
+            let mut out = Vec::new();
+            r.analyze(t, &mut out);
+            out.into_iter()
+                .filter(|c| c.score >= 0.5)
+                .map(|c| t[c.start..c.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found("Can someone call me on 01.84.17.61.18? I have questions"),
+            ["01.84.17.61.18"]
+        );
+        assert!(found("the host 10.84.17.61 answered").is_empty());
+        assert!(found("version 12.84.17.61.18.3 shipped").is_empty());
     }
 
     /// `digits` parsed as a national number in every default region, or
