@@ -2,7 +2,7 @@
 //! (English and common European forms), unit designators (Apt., Suite),
 //! military addresses (PSC … Box …, APO/FPO), and "City, ST 12345" tails.
 
-use crate::pattern::compile;
+use crate::pattern::{Rewrite, compile, rewrite_escapes};
 use crate::{Candidate, Error};
 use regex::Regex;
 use std::sync::Arc;
@@ -358,45 +358,14 @@ const LATIN_LOWER: &str =
 /// the rules know need no more; the full Unicode classes make automata
 /// several times larger, slow to build and to determinise lazily.
 fn latin_letters(p: &str) -> String {
-    let mut out = String::with_capacity(p.len() * 2);
-    let mut in_class = false;
-    let mut rest = p;
-    while let Some(c) = rest.chars().next() {
-        let body = [
-            (r"\p{Lu}", LATIN_UPPER),
-            (r"\p{Ll}", LATIN_LOWER),
-            (r"\p{L}", LATIN_LETTER),
-        ]
-        .into_iter()
-        .find(|(name, _)| rest.starts_with(name));
-        if let Some((name, body)) = body {
-            if in_class {
-                out.push_str(body);
-            } else {
-                out.push('[');
-                out.push_str(body);
-                out.push(']');
-            }
-            rest = &rest[name.len()..];
-            continue;
-        }
-        if c == '\\' {
-            // An escape: copied with the character it escapes.
-            let mut it = rest.char_indices().skip(1);
-            let next = it.next().map_or(rest.len(), |(i, ch)| i + ch.len_utf8());
-            out.push_str(&rest[..next]);
-            rest = &rest[next..];
-            continue;
-        }
-        if c == '[' && !in_class {
-            in_class = true;
-        } else if c == ']' && in_class {
-            in_class = false;
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
+    rewrite_escapes(
+        p,
+        &[
+            (r"\p{Lu}", Rewrite::Class(LATIN_UPPER)),
+            (r"\p{Ll}", Rewrite::Class(LATIN_LOWER)),
+            (r"\p{L}", Rewrite::Class(LATIN_LETTER)),
+        ],
+    )
 }
 
 /// A rule's match without the separator that opens it: the rules whose

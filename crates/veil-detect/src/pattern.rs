@@ -8,31 +8,45 @@ use regex::Regex;
 use std::sync::Arc;
 use veil_core::EntityType;
 
-/// Rewrite a pattern so that `\b`, `\d` and `\w` mean their ASCII forms.
-/// The lazy DFA of the `regex` crate cannot run Unicode word boundaries on
-/// non-ASCII text and falls back to a much slower engine; identifiers are
-/// ASCII anyway.
-pub fn ascii_pattern(p: &str) -> String {
+/// How [`rewrite_escapes`] rewrites one escape.
+#[derive(Debug, Clone, Copy)]
+pub enum Rewrite {
+    /// A class: its body inside brackets, the body in brackets elsewhere.
+    Class(&'static str),
+    /// Replaced by this text outside brackets, kept inside them.
+    Outside(&'static str),
+}
+
+/// `p` with each escape of `table` (e.g. `\d`, `\p{L}`) rewritten as the
+/// table says, inside a character class or standing alone; every other
+/// escape is copied with the character it escapes, so `\\d` stays.
+pub fn rewrite_escapes(p: &str, table: &[(&str, Rewrite)]) -> String {
     let mut out = String::with_capacity(p.len() + 16);
-    let mut chars = p.chars().peekable();
     let mut in_class = false;
-    while let Some(c) = chars.next() {
+    let mut rest = p;
+    while let Some(c) = rest.chars().next() {
         if c == '\\' {
-            match chars.next() {
-                Some('b') if !in_class => out.push_str("(?-u:\\b)"),
-                Some('B') if !in_class => out.push_str("(?-u:\\B)"),
-                Some('d') => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
-                Some('w') => out.push_str(if in_class {
-                    "A-Za-z0-9_"
-                } else {
-                    "[A-Za-z0-9_]"
-                }),
-                Some(o) => {
-                    out.push('\\');
-                    out.push(o);
+            if let Some((name, how)) = table.iter().find(|(name, _)| rest.starts_with(name)) {
+                match (*how, in_class) {
+                    (Rewrite::Class(body), true) => out.push_str(body),
+                    (Rewrite::Class(body), false) => {
+                        out.push('[');
+                        out.push_str(body);
+                        out.push(']');
+                    }
+                    (Rewrite::Outside(text), false) => out.push_str(text),
+                    (Rewrite::Outside(_), true) => out.push_str(name),
                 }
-                None => out.push('\\'),
+                rest = &rest[name.len()..];
+                continue;
             }
+            // Another escape: copied with the character it escapes.
+            let next = rest[1..]
+                .chars()
+                .next()
+                .map_or(rest.len(), |ch| 1 + ch.len_utf8());
+            out.push_str(&rest[..next]);
+            rest = &rest[next..];
             continue;
         }
         if c == '[' && !in_class {
@@ -41,8 +55,25 @@ pub fn ascii_pattern(p: &str) -> String {
             in_class = false;
         }
         out.push(c);
+        rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// Rewrite a pattern so that `\b`, `\d` and `\w` mean their ASCII forms.
+/// The lazy DFA of the `regex` crate cannot run Unicode word boundaries on
+/// non-ASCII text and falls back to a much slower engine; identifiers are
+/// ASCII anyway.
+pub fn ascii_pattern(p: &str) -> String {
+    rewrite_escapes(
+        p,
+        &[
+            (r"\b", Rewrite::Outside(r"(?-u:\b)")),
+            (r"\B", Rewrite::Outside(r"(?-u:\B)")),
+            (r"\d", Rewrite::Class("0-9")),
+            (r"\w", Rewrite::Class("A-Za-z0-9_")),
+        ],
+    )
 }
 
 /// Compile a pattern with [`ascii_pattern`], naming the recognizer on error.
@@ -260,6 +291,9 @@ mod tests {
             ascii_pattern(r"\b\d[\d ]\w\b"),
             r"(?-u:\b)[0-9][0-9 ][A-Za-z0-9_](?-u:\b)"
         );
+        // An escaped backslash is no escape of what follows it; `\b` in a
+        // class (a backspace) stays.
+        assert_eq!(ascii_pattern(r"\\d[\d\b]"), r"\\d[0-9\b]");
     }
 
     #[test]
