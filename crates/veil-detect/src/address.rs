@@ -245,7 +245,6 @@ impl AddressRecognizer {
         if text.contains("orner of") {
             self.rule_in(text, &self.rules[CORNER_RULE], (0, text.len()), lower, out);
         }
-
         for &w in windows {
             for i in self.rule_set.matches(&text[w.0..w.1]).iter() {
                 if i != CORNER_RULE {
@@ -273,8 +272,8 @@ impl AddressRecognizer {
         }
     }
 
-    /// The matches of the rule `re` (reported with `score`) inside `window` of `text`, grown over the
-    /// block parts that follow them.
+    /// The matches of the rule `re` (reported with `score`) inside `window`
+    /// of `text`, grown over the block parts that follow them.
     fn rule_in(
         &self,
         text: &str,
@@ -314,8 +313,9 @@ impl AddressRecognizer {
 /// Where an address starting at `start` starts when the house or building
 /// numbers written before it on the same line belong to it ("at 9383 ul.
 /// Chrzanowska 61", "71 34 Avenue des Tuileries"): up to two numbers of one
-/// to six digits, each after a space or tab, opening the line, a separator
-/// or a word.
+/// to six digits, each followed by spaces or tabs and preceded by the start
+/// of the text, whitespace, `>`, `:` or `(` (never across a comma, a dot or
+/// a line break).
 fn house_number_before(text: &str, start: usize) -> usize {
     let b = text.as_bytes();
     let mut at = start;
