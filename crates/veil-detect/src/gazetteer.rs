@@ -209,9 +209,9 @@ const COMMON_WORD_NAMES: &[&str] = &[
     "jack", "jade", "jean", "joy", "june", "king", "lane", "lily", "little", "long", "major",
     "march", "mark", "marsh", "mason", "may", "miles", "miller", "moon", "music", "noble", "olive",
     "page", "park", "pat", "pearl", "penny", "pink", "price", "rich", "rose", "ruby", "sage",
-    "savannah", "scott", "shepherd", "sky", "smith", "son", "spring", "stone", "storm", "sue",
-    "summer", "sunny", "taylor", "trinity", "violet", "wade", "walker", "ward", "waters", "weaver",
-    "wells", "white", "will", "winter", "wood", "woods", "young",
+    "savannah", "shepherd", "sky", "smith", "son", "spring", "stone", "storm", "sue", "summer",
+    "sunny", "taylor", "trinity", "violet", "wade", "walker", "ward", "waters", "weaver", "wells",
+    "white", "will", "winter", "wood", "woods", "young",
 ];
 
 impl Gazetteer {

@@ -1890,6 +1890,18 @@ mod tests {
     }
 
     #[test]
+    fn a_common_first_name_that_is_no_english_word_needs_no_cue() {
+        assert_eq!(
+            found(
+                "Scott is a very sympathetic person.",
+                &EntityType::PERSON,
+                0.5
+            ),
+            vec!["Scott"]
+        );
+    }
+
+    #[test]
     fn streets_named_without_a_number() {
         assert_eq!(
             found(
