@@ -26,6 +26,8 @@ pub mod pattern;
 pub mod phone;
 pub mod quasi;
 pub mod secrets;
+pub mod spelling;
+mod spelling_model;
 pub mod structured;
 pub mod validators;
 

@@ -1473,6 +1473,7 @@ impl NameRecognizer {
             lo += 1;
         }
         let mut hi = run.len();
+        let words_after = matches!(classes[run.len() - 1], Class::Word);
         while hi > lo
             && matches!(
                 classes[hi - 1],
@@ -1608,10 +1609,18 @@ impl NameRecognizer {
                 0.0
             }
         } else if unknown == 1 {
+            let spelt = !words_after
+                && toks.iter().zip(cls).any(|(t, c)| {
+                    *c == Class::Unknown
+                        && t.text.chars().skip(1).all(char::is_lowercase)
+                        && crate::spelling::spelt_like_a_name(t.text)
+                });
             if cue {
                 0.7
             } else if toks[0].sent_start {
                 0.0
+            } else if spelt {
+                0.6
             } else {
                 0.45
             }
@@ -1887,6 +1896,23 @@ mod tests {
             vec!["Grace Hall"],
             "the pronoun is not part of the name"
         );
+    }
+
+    #[test]
+    fn an_unlisted_word_spelt_like_a_name_is_one_mid_sentence() {
+        let p = |t| found(t, &EntityType::PERSON, 0.5);
+        assert_eq!(
+            p("This song by ex-Zombie Ahtisaari is a perfect example."),
+            vec!["Ahtisaari"]
+        );
+        assert_eq!(p("We asked Siddharthan about it."), vec!["Siddharthan"]);
+        // Spelt like a word, camel-cased, or the head of a capitalised
+        // phrase of ordinary words: not a person.
+        assert!(p("Then run Texinfo on the manual.").is_empty());
+        assert!(p("Then CMake builds the manual.").is_empty());
+        assert!(p("Under the GNU Affero General Public License.").is_empty());
+        // Sentence-initial, an unlisted word needs a cue as before.
+        assert!(p("Ahtisaari is a perfect example.").is_empty());
     }
 
     #[test]

@@ -1,0 +1,47 @@
+//! Trains the spelling model (`src/spelling_model.rs`) from the shipped
+//! word lists: a character n-gram naive Bayes table, names against English
+//! words, written to `$OUT_DIR/spelling.bin` for `include_bytes!`.
+
+#[path = "src/spelling_model.rs"]
+mod spelling_model;
+
+use spelling_model::{BUCKET_BITS, SCALE, for_each_bucket, held_out, training_sets};
+use std::{env, fs, io, path::PathBuf};
+
+fn main() -> io::Result<()> {
+    let data = ["first_names", "last_names", "places", "words"];
+    for d in data {
+        println!("cargo::rerun-if-changed=data/{d}.txt");
+    }
+    println!("cargo::rerun-if-changed=src/spelling_model.rs");
+    let [first, last, places, words] = data.map(|d| fs::read_to_string(format!("data/{d}.txt")));
+    let (positive, negative) = training_sets(&first?, &last?, &places?, &words?);
+
+    let buckets = 1usize << BUCKET_BITS;
+    let count = |list: &[String]| {
+        let mut counts = vec![0u32; buckets];
+        let mut total = 0u64;
+        for (i, w) in list.iter().enumerate() {
+            if !held_out(i) {
+                for_each_bucket(w, |b| {
+                    counts[b] += 1;
+                    total += 1;
+                });
+            }
+        }
+        (counts, total as f64)
+    };
+    let (pos, pos_total) = count(&positive);
+    let (neg, neg_total) = count(&negative);
+    // Laplace smoothing over the buckets either side has seen.
+    let seen = pos.iter().zip(&neg).filter(|(p, n)| **p + **n > 0).count() as f64;
+    let mut table = Vec::with_capacity(buckets * 2);
+    for (p, n) in pos.iter().zip(&neg) {
+        let ratio = ((f64::from(*p) + 1.0) / (pos_total + seen)).ln()
+            - ((f64::from(*n) + 1.0) / (neg_total + seen)).ln();
+        let fixed = (ratio * f64::from(SCALE)).round().clamp(-32768.0, 32767.0) as i16;
+        table.extend_from_slice(&fixed.to_le_bytes());
+    }
+    let out = PathBuf::from(env::var_os("OUT_DIR").ok_or(io::ErrorKind::NotFound)?);
+    fs::write(out.join("spelling.bin"), table)
+}
