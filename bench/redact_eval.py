@@ -6,8 +6,9 @@ its generator) and Presidio's labelled synthetic sets (../shared/datasets/pii).
 survive: the labelled value still appears verbatim in the redacted text.
 unchanged: characters outside every labelled span that the redacted text
 keeps in place, found by aligning original and redacted text (difflib's
-longest matching blocks, blocks of 3+ characters, so a replacement such as
-"<PERSON>" cannot lend its letters); kept / all non-PII characters. The
+matching blocks, with each <ENTITY_TYPE> replacement first turned into one
+character the original lacks, so a replacement such as "<PERSON>" cannot
+lend its letters); kept / all non-PII characters. The
 strict variant (printed beside it) counts a whole non-PII segment between
 two labels as changed when any character of it changed.
 
@@ -18,9 +19,11 @@ the same records and is measured the same way, with its time beside Veil's.
 
 usage: redact_eval.py VEIL_BINARY
 """
-import csv, json, subprocess, sys, tempfile, collections, os, time, difflib
+import csv, json, subprocess, sys, tempfile, collections, os, time, difflib, re
 
 VEIL = sys.argv[1]
+# The default policy's (and Presidio's) replacement: <ENTITY_TYPE>.
+TAG = re.compile(r"<[A-Z][A-Z0-9_]*>")
 csv.field_size_limit(1 << 30)
 
 
@@ -55,10 +58,14 @@ def measure(pairs):
         for s, e, _ in spans:
             pii[s:e] = b"\x01" * (e - s)
         kept = bytearray(len(orig))
-        m = difflib.SequenceMatcher(None, orig, red, autojunk=False)
+        # Each replacement tag becomes one character the original lacks, so
+        # that no letter of "<PERSON>" can be credited to the original and
+        # matching blocks of any length count (the ", " between two
+        # replaced names is unchanged text).
+        masked = TAG.sub("\ue000", red)
+        m = difflib.SequenceMatcher(None, orig, masked, autojunk=False)
         for a, _, n in m.get_matching_blocks():
-            if n >= 3:
-                kept[a:a + n] = b"\x01" * n
+            kept[a:a + n] = b"\x01" * n
         for i in range(len(orig)):
             if not pii[i]:
                 keep_total += 1
