@@ -314,9 +314,11 @@ impl AddressRecognizer {
 /// numbers written before it on the same line belong to it ("at 9383 ul.
 /// Chrzanowska 61", "71 34 Avenue des Tuileries"): up to two numbers of one
 /// to six digits, each followed by spaces or tabs and preceded by the start
-/// of the text, whitespace, `>`, `:` or `(` (never across a comma, a dot or
-/// a line break).
-fn house_number_before(text: &str, start: usize) -> usize {
+/// of the text, whitespace, `>`, `:`, `(` or `,` (never across a comma, a
+/// dot or a line break between the number and the address). Also how a
+/// place found by name takes the number before it
+/// ([`crate::analyzer::extend_places_over_numbers`]).
+pub(crate) fn house_number_before(text: &str, start: usize) -> usize {
     let b = text.as_bytes();
     let mut at = start;
     for _ in 0..2 {
@@ -332,7 +334,7 @@ fn house_number_before(text: &str, start: usize) -> usize {
             i -= 1;
         }
         let n = digits_end - i;
-        let opens = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'>' | b':' | b'(');
+        let opens = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'>' | b':' | b'(' | b',');
         if n == 0 || n > 6 || !opens {
             break;
         }

@@ -463,15 +463,11 @@ pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candid
 /// A postcode or house number written beside a place is part of the
 /// address: a LOCATION candidate (score 0.6 or more) grows over a number of
 /// 3 to 6 digits (or "340 12", "7412 SL") that follows it after one space
-/// ("Germany 10069", "Acquapendente 1021"), and over a house number of 1 to
-/// 6 digits just before it ("255 hersnapvej 18").
+/// ("Germany 10069", "Acquapendente 1021"), and over the house numbers just
+/// before it ("255 hersnapvej 18"; [`crate::address::house_number_before`]).
 pub fn extend_places_over_numbers(text: &str, cands: &mut [Candidate]) {
     static AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"^ \d{3,6}(?: \d{2}| [A-Z]{2})?\b")
-            .unwrap_or_else(|e| unreachable!("built-in pattern: {e}"))
-    });
-    static BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?:^|[\s>,])(\d{1,6}) $")
             .unwrap_or_else(|e| unreachable!("built-in pattern: {e}"))
     });
     for c in cands
@@ -488,10 +484,7 @@ pub fn extend_places_over_numbers(text: &str, cands: &mut [Candidate]) {
                 c.end += m.end();
             }
         }
-        let lo = crate::context::floor_char(text, c.start.saturating_sub(8));
-        if let Some(g) = BEFORE.captures(&text[lo..c.start]).and_then(|m| m.get(1)) {
-            c.start = lo + g.start();
-        }
+        c.start = crate::address::house_number_before(text, c.start);
     }
 }
 
@@ -606,6 +599,13 @@ pub(crate) mod tests {
         assert_eq!(
             spans("We went to Germany 2019 and loved it", loc),
             ["Germany"]
+        );
+        // House numbers before a place found by name, as before a street.
+        assert_eq!(
+            spans("tamara chmielewski  36 19 folkestone road  suite 482", loc)
+                .first()
+                .map(|s| s.starts_with("36 19 ")),
+            Some(true)
         );
     }
 
