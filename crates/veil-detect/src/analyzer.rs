@@ -492,14 +492,41 @@ pub fn extend_places_over_numbers(text: &str, cands: &mut [Candidate]) {
 /// part of the address: street names are often people's names. So is one
 /// that is a whole line of an address block ("Suite 100⏎Dolores⏎Uruguay"). So are the
 /// quasi-identifiers (NRP, TITLE, ORGANIZATION, ZIP_CODE, AGE) inside one
-/// ("Qasigiannguit, Greenlander 07609").
+/// ("Qasigiannguit, Greenlander 07609"). A place that overlap resolution
+/// will drop for an overlapping candidate of another kind with a higher
+/// score (a date: "During 2017, Acme Group" read as a street and its
+/// number) takes nothing with it.
 pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
+    let part_of_address = |c: &Candidate| {
+        matches!(
+            c.entity.as_str(),
+            "PERSON" | "NRP" | "TITLE" | "ORGANIZATION" | "ZIP_CODE" | "AGE"
+        )
+    };
+    // The candidates that can beat a place: by start.
+    let mut others: Vec<(usize, usize, f32)> = cands
+        .iter()
+        .filter(|c| c.entity != EntityType::LOCATION && !part_of_address(c))
+        .map(|c| (c.start, c.end, c.score))
+        .collect();
+    others.sort_unstable_by_key(|o| o.0);
+    // One starting before the place is looked for this far back.
+    const REACH: usize = 256;
+    let beaten = |s: usize, e: usize, score: f32| {
+        let hi = others.partition_point(|o| o.0 < e);
+        others[..hi]
+            .iter()
+            .rev()
+            .take_while(|o| o.0 + REACH >= s)
+            .any(|o| o.1 > s && o.2 > score)
+    };
     // After merge_same_type, LOCATION candidates do not overlap: sorted by
     // start, the only one that can contain a span is the last starting at or
     // before it.
     let mut places: Vec<(usize, usize, bool)> = cands
         .iter()
         .filter(|c| c.entity == EntityType::LOCATION && c.score >= 0.6)
+        .filter(|c| !beaten(c.start, c.end, c.score))
         .map(|c| (c.start, c.end, &*c.recognizer == crate::address::RECOGNIZER))
         .collect();
     if places.is_empty() {
@@ -507,10 +534,7 @@ pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
     }
     places.sort_unstable();
     cands.retain(|c| {
-        if !matches!(
-            c.entity.as_str(),
-            "PERSON" | "NRP" | "TITLE" | "ORGANIZATION" | "ZIP_CODE" | "AGE"
-        ) {
+        if !part_of_address(c) {
             return true;
         }
         let i = places.partition_point(|&(s, _, _)| s <= c.start);
@@ -607,6 +631,21 @@ pub(crate) mod tests {
                 .map(|s| s.starts_with("36 19 ")),
             Some(true)
         );
+    }
+
+    #[test]
+    fn a_place_that_loses_to_a_date_takes_no_name_with_it() {
+        // "During 2017, Acme Group" reads as a street, its number and a
+        // town, but the year beats that place: the firm stays.
+        assert_eq!(
+            spans(
+                "During 2017, Acme Group invested heavily.",
+                &EntityType::ORGANIZATION
+            ),
+            ["Acme Group"]
+        );
+        // A name inside a place that stands is still part of the address.
+        assert!(spans("I live at 04862 Victor Hugo 12, Paris", &EntityType::PERSON).is_empty());
     }
 
     #[test]
