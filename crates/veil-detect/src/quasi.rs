@@ -179,14 +179,6 @@ pub(crate) fn nrp_words() -> impl Iterator<Item = &'static str> {
     NATIONALITIES.iter().chain(MORE_NRP).copied()
 }
 
-/// Whether `lower` is a nationality, religion or party, or its plural (the
-/// lexicon's [`class::NRP`] and [`class::NRP_PLURAL`], as tokens carry them).
-fn is_nrp(lower: &str) -> bool {
-    crate::gazetteer::Gazetteer::get()
-        .lex(lower)
-        .is(class::NRP | class::NRP_PLURAL)
-}
-
 /// Honorifics that precede a name.
 const HONORIFICS: &[&str] = &[
     "mr",
@@ -496,9 +488,11 @@ const ORG_CUES: &[&str] = &[
 /// Phrases after a capitalised word that make it an organisation.
 const ORG_CUES_AFTER: &[&str] = &[" is the brainchild", " office", " headquarters"];
 
-/// Nouns that make "X is a(n) <nationality> …" a company.
+/// Nouns that make "X is a(n) …" or "X is a(n) <one word> …" a company
+/// ("is a German multinational", "is a design agency").
 const ORG_NOUNS: &[&str] = &[
     "multinational",
+    "agency",
     "company",
     "firm",
     "startup",
@@ -562,7 +556,7 @@ fn org_cue_after(after: &str) -> bool {
     let mut words = rest.split_whitespace();
     let first = words.next().unwrap_or("");
     let second = words.next().unwrap_or("");
-    ORG_NOUNS.contains(&first) || (is_nrp(first) && ORG_NOUNS.iter().any(|n| second.starts_with(n)))
+    ORG_NOUNS.contains(&first) || ORG_NOUNS.iter().any(|n| second.starts_with(n))
 }
 
 /// Lower-case words that may stand inside an organisation's name.
@@ -856,7 +850,8 @@ impl QuasiRecognizer {
             }
             let b =
                 text[crate::context::floor_char(text, start.saturating_sub(24))..start].trim_end();
-            let after_hi = crate::context::floor_char(text, (end + 24).min(text.len()));
+            // Room for the longest cue after: " is an <nationality> multinational".
+            let after_hi = crate::context::floor_char(text, (end + 48).min(text.len()));
             let after = &text[end..after_hi];
             let cue_before = org_cue_before(b);
             // "meet Monday at Corelogic, 0896 69 Farnell Street": a business with its address.
@@ -1072,6 +1067,19 @@ mod tests {
             ["Civinomics"]
         );
         assert!(found("I work for John on Fridays", &EntityType::ORGANIZATION).is_empty());
+        // What a firm is said to be, however long the nationality.
+        assert_eq!(
+            found(
+                "Persint is an German multinational in the food industry",
+                &EntityType::ORGANIZATION
+            ),
+            ["Persint"]
+        );
+        assert_eq!(
+            found("Telenav is a design agency", &EntityType::ORGANIZATION),
+            ["Telenav"]
+        );
+        assert!(found("Sarah is a travel agent", &EntityType::ORGANIZATION).is_empty());
         assert_eq!(
             found("Ludwig is from Solar Census", &EntityType::ORGANIZATION),
             ["Solar Census"]
