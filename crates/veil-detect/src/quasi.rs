@@ -486,7 +486,7 @@ const ORG_CUES: &[&str] = &[
 ];
 
 /// Phrases after a capitalised word that make it an organisation.
-const ORG_CUES_AFTER: &[&str] = &[" is the brainchild", " office", " headquarters"];
+const ORG_CUES_AFTER: &[&str] = &[" is the brainchild", " office", " headquarters", " website"];
 
 /// Nouns that make "X is a(n) …" or "X is a(n) <one word> …" a company
 /// ("is a German multinational", "is a design agency").
@@ -804,6 +804,18 @@ impl QuasiRecognizer {
         };
         // Organisations found, and the other capitalised runs (list partners).
         let mut found: Vec<(usize, usize)> = Vec::new();
+        // The people the name pass found (it runs first) by more than one
+        // name: a firm is named beside them ("Abby Holloway of Opencounter",
+        // "Pave's Irena Bílá"; not "Grant of Copyright License").
+        let people: Vec<(usize, usize)> = out
+            .iter()
+            .filter(|c| {
+                c.entity == EntityType::PERSON
+                    && c.score >= 0.6
+                    && text[c.start..c.end].contains(' ')
+            })
+            .map(|c| (c.start, c.end))
+            .collect();
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -879,7 +891,18 @@ impl QuasiRecognizer {
             let personal = run
                 .iter()
                 .any(|t| t.lex.first().is_some_and(|f| f >= 0.03) && !t.lex.is(class::WORD));
-            if (cue_before || cue_after || at_address || from_employer) && !personal && !stop_first
+            // "Abby Holloway of Opencounter": a person's employer.
+            let of_person = start >= 4
+                && text[..start].ends_with(" of ")
+                && people.iter().any(|&(_, e)| e == start - 4);
+            // "Pave's Irena Bílá": the firm whose person it is.
+            let owns_person = ["'s ", "’s "]
+                .iter()
+                .find(|p| after.starts_with(**p))
+                .is_some_and(|p| people.iter().any(|&(s, _)| s == end + p.len()));
+            if (cue_before || cue_after || at_address || from_employer || of_person || owns_person)
+                && !personal
+                && !stop_first
             {
                 push(out, EntityType::ORGANIZATION, start, end, 0.65, &self.org);
                 found.push((start, end));
@@ -1080,6 +1103,23 @@ mod tests {
             ["Telenav"]
         );
         assert!(found("Sarah is a travel agent", &EntityType::ORGANIZATION).is_empty());
+        // Named beside a person: the employer, the firm whose person it is,
+        // a firm's website.
+        assert_eq!(
+            found(
+                "Abby Holloway of Opencounter, and Pave's Irena Bílá.",
+                &EntityType::ORGANIZATION
+            ),
+            ["Opencounter", "Pave"]
+        );
+        assert_eq!(
+            found(
+                "according to the Roadify Transit website",
+                &EntityType::ORGANIZATION
+            ),
+            ["Roadify Transit"]
+        );
+        assert!(found("2. Grant of Copyright License.", &EntityType::ORGANIZATION).is_empty());
         assert_eq!(
             found("Ludwig is from Solar Census", &EntityType::ORGANIZATION),
             ["Solar Census"]
