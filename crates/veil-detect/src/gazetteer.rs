@@ -83,6 +83,11 @@ impl Lex {
         self.flags & flags != 0
     }
 
+    /// Whether no list holds the word.
+    pub fn is_unlisted(&self) -> bool {
+        self.flags == 0 && self.first().is_none() && self.last().is_none()
+    }
+
     /// Frequency as a first name (percent of the population), if one.
     pub fn first(&self) -> Option<f32> {
         (self.first >= 0.0).then_some(self.first)

@@ -35,6 +35,14 @@ word_set!(PERSON_CUE_SET = PERSON_CUES_BEFORE);
 word_set!(PLACE_CUE_SET = PLACE_CUES_BEFORE);
 word_set!(PLACE_STRONG_SET = PLACE_CUES_STRONG);
 word_set!(STRONG_CUE_SET = STRONG_PERSON_CUES);
+/// The strong place cues of more than one word ("grew up in", not "in").
+static PLACE_PHRASE_SET: WordSet = WordSet(LazyLock::new(|| {
+    PLACE_CUES_STRONG
+        .iter()
+        .copied()
+        .filter(|c| c.contains(' '))
+        .collect()
+}));
 word_set!(NAMING_CUE_SET = NAMING_CUES);
 
 /// Cues that say the next word is what someone is called, even an
@@ -105,6 +113,7 @@ pub(crate) const WORD_CLASSES: &[(&[&str], u32)] = &[
     (PARTICLES, class::PARTICLE),
     (ORG_WORDS, class::ORG),
     (STOP_WORDS, class::STOP),
+    (CHAT_WORDS, class::STOP),
     (NATIONALITIES, class::NATIONALITY),
 ];
 
@@ -316,6 +325,45 @@ const STOP_WORDS: &[&str] = &[
     "its", "they", "them", "their", "the", "a", "an", "this", "that", "these", "those", "hi",
     "hello", "hey", "dear", "yes", "no", "not", "e-mail", "email", "iban", "ssn", "dob", "fax",
     "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin",
+];
+
+/// The [`crate::spelling::name_likeness`] that makes a word no list holds
+/// a name candidate in text without capitals, where nothing else marks
+/// names: stricter than mid-sentence capitals need (on 626 kB of package
+/// documentation scanned line by line, 0.3 and 0.6 found "frotz", "gitk",
+/// "schannels" in lines without capitals; 0.9 nothing).
+const LOWERCASE_NAME_LIKE: f32 = 0.9;
+
+/// Whether a token stands as a word of prose, not inside code, a path or
+/// an identifier: after the start, whitespace, a quote or `(`; before the
+/// end, whitespace, `, ; : ! ? " ' )`, or a full stop that ends a sentence.
+fn stands_in_prose(text: &str, t: &Token<'_>) -> bool {
+    let b = text.as_bytes();
+    let before_ok = t.start == 0
+        || matches!(
+            b[t.start - 1],
+            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'('
+        );
+    let after_ok = match b.get(t.end) {
+        None => true,
+        Some(b'.') => b.get(t.end + 1).is_none_or(|c| c.is_ascii_whitespace()),
+        Some(c) => matches!(
+            c,
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b';' | b':' | b'!' | b'?' | b'"' | b'\'' | b')'
+        ),
+    };
+    before_ok && after_ok
+}
+
+/// Chat words and abbreviations no English word list holds, some spelt
+/// like names ("gonna", "lmao"): in text without capitals, never a name.
+const CHAT_WORDS: &[&str] = &[
+    "gonna", "wanna", "gotta", "kinda", "sorta", "dunno", "lemme", "gimme", "yall", "y'all",
+    "yeah", "yea", "yep", "yup", "nope", "nah", "okay", "lol", "lmao", "lmfao", "rofl", "omg",
+    "omfg", "wtf", "btw", "fyi", "idk", "imo", "imho", "tbh", "smh", "asap", "thx", "thanx", "pls",
+    "plz", "brb", "afk", "irl", "haha", "hahaha", "hehe", "lulz", "ugh", "hmm", "umm", "uhh",
+    "meh", "yay", "woah", "whoa", "bday", "convo", "selfie", "emoji", "cuz", "coz", "tho", "thru",
+    "gr8", "l8r", "cya", "xoxo",
 ];
 
 /// Street types that end a street's name written without a house number
@@ -1245,6 +1293,18 @@ impl NameRecognizer {
             if lowercase_text || shouting {
                 (t.lex.first().is_some() || t.lex.last().is_some()) && !t.lex.is(class::WORD)
                     || t.cap && !shouting
+                    // In text without capitals, a word no list holds that
+                    // is spelt like a name ("why is yulan so impulsive?"),
+                    // or follows a place phrase ("grew up in lubbeek").
+                    || (lowercase_text
+                        && t.lex.is_unlisted()
+                        && t.text.chars().all(char::is_alphabetic)
+                        && stands_in_prose(text, t)
+                        && (crate::spelling::spelt_like_a_name_from(t.text, LOWERCASE_NAME_LIKE)
+                            || ends_with_cue(
+                                &lower_window(text, lowered, t.start, 24),
+                                &PLACE_PHRASE_SET,
+                            )))
             } else {
                 t.cap || t.initial
             }
@@ -1913,6 +1973,22 @@ mod tests {
         assert!(p("Under the GNU Affero General Public License.").is_empty());
         // Sentence-initial, an unlisted word needs a cue as before.
         assert!(p("Ahtisaari is a perfect example.").is_empty());
+    }
+
+    #[test]
+    fn in_text_without_capitals_spelling_and_place_phrases_mark_names() {
+        assert_eq!(
+            found("why is haajanen so impulsive?", &EntityType::PERSON, 0.5),
+            vec!["haajanen"]
+        );
+        assert_eq!(
+            found("he grew up in lubbeek.", &EntityType::LOCATION, 0.5),
+            vec!["lubbeek"]
+        );
+        // Chat words, identifiers and paths are no names.
+        assert!(found("i'm gonna call you lmao", &EntityType::PERSON, 0.5).is_empty());
+        assert!(found("set michek_dir=/tmp first", &EntityType::PERSON, 0.5).is_empty());
+        assert!(found("it lives in contrib/ now", &EntityType::LOCATION, 0.5).is_empty());
     }
 
     #[test]

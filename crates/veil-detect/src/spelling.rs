@@ -37,12 +37,17 @@ pub fn name_likeness(word: &str) -> f32 {
 /// almost none: "Šušulić", "Pudičmouth") or a [`name_likeness`] of at least
 /// [`NAME_LIKE`].
 pub fn spelt_like_a_name(word: &str) -> bool {
+    spelt_like_a_name_from(word, NAME_LIKE)
+}
+
+/// [`spelt_like_a_name`] with the [`name_likeness`] required given.
+pub fn spelt_like_a_name_from(word: &str, likeness: f32) -> bool {
     word.chars().count() >= 4
         && word.chars().all(char::is_alphabetic)
         && (word
             .chars()
             .any(|c| ('\u{c0}'..='\u{24f}').contains(&c) && c != '\u{d7}' && c != '\u{f7}')
-            || name_likeness(word) >= NAME_LIKE)
+            || name_likeness(word) >= likeness)
 }
 
 #[cfg(test)]
