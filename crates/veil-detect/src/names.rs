@@ -1669,17 +1669,19 @@ impl NameRecognizer {
                 0.0
             }
         } else if unknown == 1 {
-            let spelt = !words_after
-                && toks.iter().zip(cls).any(|(t, c)| {
-                    *c == Class::Unknown
-                        && t.text.chars().skip(1).all(char::is_lowercase)
-                        && crate::spelling::spelt_like_a_name(t.text)
-                });
+            let spelt = || {
+                !words_after
+                    && toks.iter().zip(cls).any(|(t, c)| {
+                        *c == Class::Unknown
+                            && t.text.chars().skip(1).all(char::is_lowercase)
+                            && crate::spelling::spelt_like_a_name(t.text)
+                    })
+            };
             if cue {
                 0.7
             } else if toks[0].sent_start {
                 0.0
-            } else if spelt {
+            } else if spelt() {
                 0.6
             } else {
                 0.45

@@ -113,7 +113,7 @@ mod tests {
         let fold = |w: &str| {
             let mut s = String::new();
             w.chars()
-                .for_each(|c| crate::spelling_model::push_folded(c, &mut s));
+                .for_each(|c| crate::spelling_model::fold_char(c, |l| s.push(l)));
             s
         };
         assert_eq!(fold("ÆsÅßŁÐÞœ"), "aesassldthoe");

@@ -17,9 +17,9 @@ pub fn held_out(i: usize) -> bool {
 }
 
 /// Lower-cases `c` and folds the Latin letters with diacritics to ASCII
-/// ("Ä" → "a", "ß" → "ss", "Ł" → "l"), appending the result to `out`; other
-/// characters are kept lower-cased.
-pub fn push_folded(c: char, out: &mut String) {
+/// ("Ä" → "a", "ß" → "ss", "Ł" → "l"), giving each resulting character to
+/// `out`; other characters are kept lower-cased.
+pub fn fold_char(c: char, mut out: impl FnMut(char)) {
     for l in c.to_lowercase() {
         let f: &str = match l {
             'à'..='å' | 'ā' | 'ă' | 'ą' | 'ǎ' | 'ǟ' | 'ǡ' | 'ǻ' | 'ȁ' | 'ȃ' | 'ȧ' => {
@@ -52,30 +52,44 @@ pub fn push_folded(c: char, out: &mut String) {
             'ý' | 'ÿ' | 'ŷ' | 'ȳ' => "y",
             'ź' | 'ż' | 'ž' => "z",
             _ => {
-                out.push(l);
+                out(l);
                 continue;
             }
         };
-        out.push_str(f);
+        f.chars().for_each(&mut out);
     }
 }
 
+/// The most characters of a folded word the n-grams are taken from (the
+/// rest is left out: no name is that long).
+pub const MAX_CHARS: usize = 48;
+
 /// Calls `f` with the bucket of each character 2-, 3- and 4-gram of the
-/// folded word framed as `^word$` (FNV-1a over the n-gram's UTF-8 bytes).
+/// folded word (its first [`MAX_CHARS`] characters) framed as `^word$`
+/// (FNV-1a over the n-gram's UTF-8 bytes). Allocates nothing.
 pub fn for_each_bucket(word: &str, mut f: impl FnMut(usize)) {
-    let mut framed = String::with_capacity(word.len() + 2);
-    framed.push('^');
-    word.chars().for_each(|c| push_folded(c, &mut framed));
-    framed.push('$');
-    let bounds: Vec<usize> = framed
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([framed.len()])
-        .collect();
-    let chars = bounds.len() - 1;
+    // The framed word's UTF-8 bytes, and where each character starts.
+    let mut bytes = [0u8; 4 * MAX_CHARS + 2];
+    let mut starts = [0u8; MAX_CHARS + 3];
+    bytes[0] = b'^';
+    let (mut len, mut chars) = (1usize, 1usize);
+    for c in word.chars() {
+        fold_char(c, |l| {
+            if chars <= MAX_CHARS {
+                starts[chars] = len as u8;
+                len += l.encode_utf8(&mut bytes[len..]).len();
+                chars += 1;
+            }
+        });
+    }
+    starts[chars] = len as u8;
+    bytes[len] = b'$';
+    len += 1;
+    chars += 1;
+    starts[chars] = len as u8;
     for n in 2..=4 {
         for s in 0..(chars + 1).saturating_sub(n) {
-            let gram = &framed.as_bytes()[bounds[s]..bounds[s + n]];
+            let gram = &bytes[usize::from(starts[s])..usize::from(starts[s + n])];
             let mut h: u64 = 0xcbf2_9ce4_8422_2325;
             for &b in gram {
                 h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
