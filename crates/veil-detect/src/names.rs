@@ -987,6 +987,23 @@ pub(crate) fn other_mentions(
             }
         }
     }
+    // Partners are looked for twice, so that a list is followed along
+    // ("Mazzi, Bowman and Hill": Bowman beside Hill, then Mazzi beside Bowman).
+    for _ in 0..2 {
+        for i in 0..tokens.len() {
+            if !touched[i] && is_partner(text, tokens, &held, i) {
+                touched[i] = true;
+                held[i] = 0.6;
+                out.push(Candidate {
+                    entity: EntityType::PERSON,
+                    start: tokens[i].start,
+                    end: tokens[i].end,
+                    score: 0.6,
+                    recognizer: persons[0].recognizer.clone(),
+                });
+            }
+        }
+    }
     if words.is_empty() {
         return;
     }
@@ -994,6 +1011,24 @@ pub(crate) fn other_mentions(
         if touched[i] {
             continue;
         }
+        let Some((score, recognizer)) = words.get(t.text) else {
+            continue;
+        };
+        out.push(Candidate {
+            entity: EntityType::PERSON,
+            start: t.start,
+            end: t.end,
+            score: *score,
+            recognizer: recognizer.clone(),
+        });
+    }
+}
+
+/// Whether token `i` is a name by the found name it is listed with
+/// (`held`: per token, the best score of a found name holding it).
+fn is_partner(text: &str, tokens: &[Token<'_>], held: &[f32], i: usize) -> bool {
+    let t = &tokens[i];
+    {
         // "Usamov and Bowers were…": a capitalised word no list knows,
         // coordinated with a found name, is a name too.
         let unknown = t.cap
@@ -1040,30 +1075,10 @@ pub(crate) fn other_mentions(
             && !t
                 .lex
                 .is(class::TITLE | class::STOP | class::NATIONALITY | class::ORG);
-        let partner = (unknown || name_shaped) && {
+        (unknown || name_shaped) && {
             let p = partner_score();
             (unknown && p > 0.0) || p >= 0.75
-        };
-        if partner {
-            out.push(Candidate {
-                entity: EntityType::PERSON,
-                start: t.start,
-                end: t.end,
-                score: 0.6,
-                recognizer: persons[0].recognizer.clone(),
-            });
-            continue;
         }
-        let Some((score, recognizer)) = words.get(t.text) else {
-            continue;
-        };
-        out.push(Candidate {
-            entity: EntityType::PERSON,
-            start: t.start,
-            end: t.end,
-            score: *score,
-            recognizer: recognizer.clone(),
-        });
     }
 }
 
@@ -1901,6 +1916,11 @@ mod tests {
         assert_eq!(got, vec!["Marrero", "Murphy"]);
         // An ordinary word beside a name stays a word.
         assert_eq!(p("I asked Murphy and the others."), vec!["Murphy"]);
+        // A list is followed along, even when the confident name is also
+        // an ordinary word.
+        let mut got = p("It is the brainchild of our 3 founders: Mazzi, Bowman and Hill.");
+        got.sort();
+        assert_eq!(got, vec!["Bowman", "Hill", "Mazzi"]);
     }
 
     #[test]
