@@ -355,6 +355,73 @@ fn stands_in_prose(text: &str, t: &Token<'_>) -> bool {
     before_ok && after_ok
 }
 
+/// Nouns after "the <Name>" that make the name a product's or a body's
+/// ("the Debian package", "the Mozilla project"), singular.
+const THING_NOUNS: &[&str] = &[
+    "package",
+    "project",
+    "browser",
+    "license",
+    "licence",
+    "foundation",
+    "software",
+    "library",
+    "framework",
+    "app",
+    "application",
+    "platform",
+    "team",
+    "community",
+    "kernel",
+    "distribution",
+    "distro",
+    "server",
+    "client",
+    "tool",
+    "toolkit",
+    "api",
+    "sdk",
+    "plugin",
+    "extension",
+    "language",
+    "compiler",
+    "system",
+    "protocol",
+    "format",
+    "file",
+    "code",
+    "source",
+    "version",
+    "release",
+    "repository",
+    "repo",
+    "website",
+    "site",
+    "page",
+    "service",
+    "product",
+    "brand",
+    "company",
+    "group",
+    "store",
+    "shop",
+    "office",
+    "headquarter",
+    "band",
+    "album",
+    "song",
+    "river",
+    "valley",
+    "mountain",
+    "island",
+    "region",
+    "province",
+    "district",
+    "city",
+    "town",
+    "village",
+];
+
 /// Chat words and abbreviations no English word list holds, some spelt
 /// like names ("gonna", "lmao"): in text without capitals, never a name.
 const CHAT_WORDS: &[&str] = &[
@@ -1592,11 +1659,25 @@ impl NameRecognizer {
         // "The Princess Royal": after an article, ordinary words only are a thing too.
         // But a surname before a common noun is a person's ("the Castro
         // novel", "the Nielsen family").
+        // So is a word no list holds that is spelt like a name ("the
+        // Takuda novel"), unless the noun says it is a product or a body
+        // ("the Debian packages", "the Mozilla project").
+        let noun_after = text[end..]
+            .strip_prefix(' ')
+            .filter(|r| r.starts_with(|c: char| c.is_ascii_lowercase()))
+            .map(|r| {
+                r.split(|c: char| !c.is_ascii_alphabetic())
+                    .next()
+                    .unwrap_or("")
+            });
         let surname_before_noun = toks.len() == 1
-            && cls[0] == Class::Last
-            && text[end..]
-                .strip_prefix(' ')
-                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()));
+            && noun_after.is_some_and(|noun| {
+                cls[0] == Class::Last
+                    || (cls[0] == Class::Unknown
+                        && !THING_NOUNS.contains(&noun.strip_suffix('s').unwrap_or(noun))
+                        && toks[0].text.chars().skip(1).all(char::is_lowercase)
+                        && crate::spelling::spelt_like_a_name(toks[0].text))
+            });
         if !titled
             && article
             && !surname_before_noun
@@ -1995,6 +2076,11 @@ mod tests {
         assert!(p("Under the GNU Affero General Public License.").is_empty());
         // Sentence-initial, an unlisted word needs a cue as before.
         assert!(p("Ahtisaari is a perfect example.").is_empty());
+        // After "the", before a common noun, as a surname would be; but
+        // not before a product's or a body's noun.
+        assert_eq!(p("Unlike the Takuda novel, it is short."), vec!["Takuda"]);
+        assert!(p("We use the Debian packages.").is_empty());
+        assert!(p("Install the Mozilla browser.").is_empty());
     }
 
     #[test]
