@@ -390,20 +390,25 @@ fn trimmed(text: &str, from: usize, to: usize) -> Option<(usize, usize)> {
 }
 
 /// In a contact block ("Benito Bianchi > Locavore > 040 Snellmaninkatu
-/// 55"), a part of one to five capitalised words, without digits and with no
-/// candidate on it, standing after a part that is a found PERSON or TITLE
-/// and before a part that starts with a found address, phone, e-mail or
-/// name, is the person's organisation (ORGANIZATION, score 0.6).
+/// 55"), a part of one to five capitalised words (any words in text without
+/// capitals), without digits and with no candidate on it, standing after a
+/// part that is a found PERSON or TITLE and before a part that starts with
+/// a found address, phone, e-mail or name, is the person's organisation
+/// (ORGANIZATION, score 0.6). So is such a part that opens the text, right
+/// before a part that starts with a found street address ("Mapquest⏎⏎39
+/// Laugarvegur 77").
 pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
     let parts = block_parts(text);
-    if parts.len() < 3 {
+    if parts.len() < 2 {
         return;
     }
+    let lowercase_text = !text.chars().any(char::is_uppercase);
     // Per part, in one pass over the candidates (each looks only at the
     // parts it overlaps): whether any candidate touches it, whether one of
     // the "next part" types starts it, and the PERSON/TITLE spans on it.
     let mut touched = vec![false; parts.len()];
     let mut led = vec![false; parts.len()];
+    let mut address_led = vec![false; parts.len()];
     let mut named: Vec<Vec<(usize, usize)>> = vec![Vec::new(); parts.len()];
     for c in cands {
         let first = parts.partition_point(|&(_, e)| e <= c.start);
@@ -416,6 +421,7 @@ pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candid
             if c.start == s && matches!(t, "LOCATION" | "PERSON" | "PHONE_NUMBER" | "EMAIL_ADDRESS")
             {
                 led[k] = true;
+                address_led[k] |= &*c.recognizer == crate::address::RECOGNIZER;
             }
             if matches!(t, "PERSON" | "TITLE") {
                 named[k].push((c.start, c.end));
@@ -430,7 +436,7 @@ pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candid
             .filter(|(_, c)| c.is_alphanumeric())
             .all(|(i, _)| named[k].iter().any(|&(a, b)| a <= s + i && s + i < b))
     };
-    for k in 1..parts.len() - 1 {
+    for k in 0..parts.len() - 1 {
         if touched[k] {
             continue;
         }
@@ -438,17 +444,22 @@ pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candid
         let seg = &text[s..e];
         // One to five words, the first capitalised, no digit, '@' or ':'.
         let mut words = seg.split_whitespace();
-        let shaped = words
-            .next()
-            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
-            && words.count() < 5
+        let shaped = words.next().is_some_and(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || (lowercase_text && c.is_alphabetic()))
+        }) && words.count() < 5
             && !seg.contains(|c: char| c.is_ascii_digit() || c == '@' || c == ':');
         if !shaped {
             continue;
         }
-        let prev = covered(k - 1);
+        let opens = k == 0
+            && text[..s]
+                .trim_start_matches(['?', ' ', '>', '|'])
+                .is_empty();
+        let person_before = k > 0 && covered(k - 1);
         let next = led[k + 1] || text[parts[k + 1].0..].starts_with(|c: char| c.is_ascii_digit());
-        if prev && next {
+        if (person_before && next) || (opens && address_led[k + 1]) {
             out.push(Candidate {
                 entity: EntityType::ORGANIZATION,
                 start: s,
@@ -712,5 +723,22 @@ pub(crate) mod tests {
         );
         let text = "??? Mr. Jerome Barbosa ??? Atsite ??? 78 Laugarvegur 66 ??? Suite 952";
         assert_eq!(spans(text, &EntityType::ORGANIZATION), ["Atsite"]);
+        // In text without capitals, any words.
+        let text = "??? natasha higuchi\n??? better technology\n??? 42 machelsesteenweg 197";
+        assert_eq!(
+            spans(text, &EntityType::ORGANIZATION),
+            ["better technology"]
+        );
+        // A block that opens with the organisation, right before its street.
+        let text = "Mapquest\n\n39 Laugarvegur 77 Apt. 787 Reykjavík";
+        assert_eq!(spans(text, &EntityType::ORGANIZATION), ["Mapquest"]);
+        // A heading before a numbered line is no organisation.
+        assert!(
+            spans(
+                "Introduction\n1. Overview of the tool",
+                &EntityType::ORGANIZATION
+            )
+            .is_empty()
+        );
     }
 }
