@@ -486,7 +486,13 @@ const ORG_CUES: &[&str] = &[
 ];
 
 /// Phrases after a capitalised word that make it an organisation.
-const ORG_CUES_AFTER: &[&str] = &[" is the brainchild", " office", " headquarters", " website"];
+const ORG_CUES_AFTER: &[&str] = &[
+    " is the brainchild",
+    " office",
+    " headquarters",
+    " website",
+    " invested heavily",
+];
 
 /// Nouns that make "X is a(n) …" or "X is a(n) <one word> …" a company
 /// ("is a German multinational", "is a design agency").
@@ -1120,6 +1126,13 @@ mod tests {
             ["Roadify Transit"]
         );
         assert!(found("2. Grant of Copyright License.", &EntityType::ORGANIZATION).is_empty());
+        assert_eq!(
+            found(
+                "During the 1990s, Deloitte invested heavily in chips",
+                &EntityType::ORGANIZATION
+            ),
+            ["Deloitte"]
+        );
         assert_eq!(
             found("Ludwig is from Solar Census", &EntityType::ORGANIZATION),
             ["Solar Census"]
