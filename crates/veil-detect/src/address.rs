@@ -8,7 +8,7 @@ use regex::Regex;
 use std::sync::Arc;
 use veil_core::EntityType;
 
-const STREET_TYPES: &str = "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Crescent|Cres|Close|Row|Trail|Trl|Alley|Plaza|Mews|Gardens|Grove|Hill|Park|Walk|Rise|Green|Loop|Pike|Heights|Crossing|Point|Ridge|Run|View|Vista|Path|Port|Glen|Knoll|Landing|Manor|Meadow|Meadows|Mill|Mills|Orchard|Pass|Spring|Springs|Station|Summit|Valley|Village|Wells|Junction|Expressway|Freeway|Turnpike|Causeway|Estate|Estates|Fields|Gate|Harbor|Harbour|Island|Lake|Lakes";
+const STREET_TYPES: &str = "Street|St|Str|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Crescent|Cres|Close|Row|Trail|Trl|Alley|Plaza|Mews|Gardens|Grove|Hill|Park|Walk|Rise|Green|Loop|Pike|Heights|Crossing|Point|Ridge|Run|View|Vista|Path|Port|Glen|Knoll|Landing|Manor|Meadow|Meadows|Mill|Mills|Orchard|Pass|Spring|Springs|Station|Summit|Valley|Village|Wells|Junction|Expressway|Freeway|Turnpike|Causeway|Estate|Estates|Fields|Gate|Harbor|Harbour|Island|Lake|Lakes";
 const EURO_SUFFIX: &str = "strasse|straße|str\\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|vägen|väg|gränd|torget|katu|tie|kuja|polku|vej|gade|straat|laan|plein|gracht|ulica|utca|cesta|ul\\.|veien|gata|sokak|caddesi|plads|vegen|stien|stræti|vei";
 /// What stands between the lines of an address block: a line break or a
 /// block separator (`>`, `???`, `•`, `|`), with the spaces around them.
@@ -70,8 +70,10 @@ impl AddressRecognizer {
         // "Bygget 91 street", "Hedemannstasse 15 St.": a street's name and
         // number, then the word street.
         let name_number_street = r"(?:^|[\s,(])(\p{Lu}[\p{L}'-]*(?:[ \t]+\p{L}[\p{L}'-]*){0,2}[ \t]+\d{1,5}[A-Za-z]?\.?[ \t]+(?:street|St\.))";
-        // Text without capitals: "rue de genville 178", "via raffaele conforti 74".
-        let romance_lower = r"(?:^|[\s,(])((?:rue|via|viale|calle|avenida|rua|rúa|ul\.|al\.|cours|corso|piazza)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Ll}[\p{L}'-]*(?:[ \t]+\p{Ll}[\p{L}'-]*){0,3}[ \t]+\d{1,5}[a-z]?)\b";
+        // Text without capitals: "rue de genville 178", "via raffaele
+        // conforti 74", and "97 guildry street" (a number, one to three
+        // words, a street type written in full).
+        let romance_lower = r"(?:^|[\s,(])((?:rue|via|viale|calle|avenida|rua|rúa|ul\.|al\.|cours|corso|piazza)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Ll}[\p{L}'-]*(?:[ \t]+\p{Ll}[\p{L}'-]*){0,3}[ \t]+\d{1,5}[a-z]?|\d{1,6}[ \t]+\p{Ll}[\p{L}'-]*(?:[ \t]+\p{Ll}[\p{L}'-]*){0,2}[ \t]+(?:street|road|avenue|lane|drive|boulevard))\b";
         let unit = format!(r"\b({UNIT})\b");
         let military = r"(?i)\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
         let state_zip = r",[ \t]*([A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)\b";
@@ -243,18 +245,25 @@ impl AddressRecognizer {
         out: &mut Vec<Candidate>,
     ) {
         if text.contains("orner of") {
-            self.rule_in(text, &self.rules[CORNER_RULE], (0, text.len()), lower, out);
+            self.rule_in(
+                text,
+                &self.rules[CORNER_RULE],
+                (0, text.len()),
+                lower,
+                any_part,
+                out,
+            );
         }
         for &w in windows {
             for i in self.rule_set.matches(&text[w.0..w.1]).iter() {
                 if i != CORNER_RULE {
-                    self.rule_in(text, &self.rules[i], w, lower, out);
+                    self.rule_in(text, &self.rules[i], w, lower, any_part, out);
                 }
             }
             let hay = &text[w.0..w.1];
             if hay.contains(" street") || hay.contains(" St.") {
                 let from = out.len();
-                self.rule_in(text, &self.name_number_street, w, lower, out);
+                self.rule_in(text, &self.name_number_street, w, lower, any_part, out);
                 // The word street is the rule's anchor, not part of the street's name.
                 for c in &mut out[from..] {
                     let part = &text[c.start..c.end];
@@ -267,25 +276,31 @@ impl AddressRecognizer {
                 }
             }
             if *lower.get_or_init(|| !text.chars().any(char::is_uppercase)) {
-                self.rule_in(text, &self.romance_lower, w, lower, out);
+                self.rule_in(text, &self.romance_lower, w, lower, names_a_street, out);
             }
         }
     }
 
     /// The matches of the rule `re` (reported with `score`) inside `window`
-    /// of `text`, grown over the block parts that follow them.
+    /// of `text` that `accept` takes, grown over the block parts that
+    /// follow them.
+    #[allow(clippy::too_many_arguments)]
     fn rule_in(
         &self,
         text: &str,
         (re, score): &(Regex, f32),
         (lo, hi): (usize, usize),
         lower: &std::cell::OnceCell<bool>,
+        accept: fn(&str) -> bool,
         out: &mut Vec<Candidate>,
     ) {
         for m in re.find_iter(&text[lo..hi]) {
             // The reported part: without the separator some rules match
             // before it (see `reported_part`); no capture engine needed.
             let part = reported_part(m.as_str());
+            if !accept(part) {
+                continue;
+            }
             let start = lo + m.end() - part.len();
             let end = start + part.trim_end_matches([',', ' ', '\n', '\t']).len();
             if end <= start {
@@ -308,6 +323,28 @@ impl AddressRecognizer {
             }
         }
     }
+}
+
+/// Every match is an address part.
+fn any_part(_: &str) -> bool {
+    true
+}
+
+/// A street in text without capitals names a street, not "3 the long
+/// road": the word after its leading numbers is no article, pronoun or
+/// preposition ("and" may be: "the corner of hochstrasse 63 and henriksen
+/// street").
+fn names_a_street(part: &str) -> bool {
+    const NOT_A_NAME: &[&str] = &[
+        "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "from", "with", "my", "your",
+        "his", "her", "its", "our", "their", "this", "that", "these", "those",
+    ];
+    let first = part
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == '\t')
+        .split([' ', '\t'])
+        .next()
+        .unwrap_or("");
+    !NOT_A_NAME.contains(&first)
 }
 
 /// Where an address starting at `start` starts when the house or building
@@ -500,6 +537,12 @@ mod tests {
         // Not over plain spaces: "and then" is no part of the address.
         assert_eq!(found("apt. 818 and then we went home"), ["apt. 818"]);
         assert!(found("we ran 3 miles on the ring road and 12 tests in the suite").is_empty());
+        // An English street type written in full after the street's name.
+        assert_eq!(
+            found("he lives at 35 97 guildry street now"),
+            ["35 97 guildry street"]
+        );
+        assert!(found("chapter 3 the long road is great").is_empty());
     }
 
     #[test]
@@ -582,6 +625,11 @@ mod tests {
                 .contains(&"PSC 3294, Box 9168\nAPO AA 61487".to_string())
         );
         assert!(found("room at Suite 464 now").contains(&"Suite 464".to_string()));
+        // "Str." as a street type.
+        assert!(
+            found("lives at 08 251 Charilaou Trikoupi Str. now")
+                .contains(&"08 251 Charilaou Trikoupi Str.".to_string())
+        );
     }
 
     /// `reported_part` of each match is exactly the span the rule's capture
