@@ -245,6 +245,9 @@ impl Analyzer {
         extend_places_over_numbers(text, &mut cands);
         if self.names.is_some() {
             let mut more = Vec::new();
+            block_titles(text, &cands, &mut more);
+            cands.extend(more);
+            let mut more = Vec::new();
             block_organizations(text, &cands, &mut more);
             cands.extend(more);
         }
@@ -387,6 +390,52 @@ fn trimmed(text: &str, from: usize, to: usize) -> Option<(usize, usize)> {
     let s = from + (seg.len() - seg.trim_start().len());
     let e = from + seg.trim_end().len();
     (e > s).then_some((s, e))
+}
+
+/// In a contact block ("Karin M. Beike⏎Leasing consultant⏎Fritz-Armstrong"),
+/// a part of one to eight words, the first capitalised, without digits and
+/// with no candidate on it, right after a part that is a found PERSON, and
+/// ending in an occupation word or an agent noun ("-er", "-or", "-ist",
+/// "-ian", "-ant", "-ent": "consultant", "librarian", "Echocardiographer"),
+/// is the person's job title (TITLE, score 0.6).
+pub fn block_titles(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
+    let parts = block_parts(text);
+    if parts.len() < 2 {
+        return;
+    }
+    let lex = crate::gazetteer::Gazetteer::get();
+    for k in 1..parts.len() {
+        let (s, e) = parts[k];
+        let (ps, pe) = parts[k - 1];
+        let person_before = cands
+            .iter()
+            .any(|c| c.entity == EntityType::PERSON && c.start == ps && c.end == pe);
+        if !person_before || cands.iter().any(|c| c.start < e && s < c.end) {
+            continue;
+        }
+        let seg = &text[s..e];
+        let words: Vec<&str> = seg.split_whitespace().collect();
+        let Some(last) = words.last() else {
+            continue;
+        };
+        let last = crate::context::lowercase(last.trim_end_matches(['.', ',']));
+        let agent = last.chars().count() >= 5
+            && ["er", "or", "ist", "ian", "ant", "ent"]
+                .iter()
+                .any(|x| last.ends_with(x));
+        let shaped = words.len() <= 8
+            && seg.starts_with(char::is_uppercase)
+            && !seg.contains(|c: char| c.is_ascii_digit() || c == '@' || c == ':');
+        if shaped && (agent || lex.lex(&last).is(crate::gazetteer::class::OCCUPATION)) {
+            out.push(Candidate {
+                entity: EntityType::TITLE,
+                start: s,
+                end: e,
+                score: 0.6,
+                recognizer: std::sync::Arc::from("title_recognizer"),
+            });
+        }
+    }
 }
 
 /// In a contact block ("Benito Bianchi > Locavore > 040 Snellmaninkatu
@@ -732,6 +781,11 @@ pub(crate) mod tests {
         // A block that opens with the organisation, right before its street.
         let text = "Mapquest\n\n39 Laugarvegur 77 Apt. 787 Reykjavík";
         assert_eq!(spans(text, &EntityType::ORGANIZATION), ["Mapquest"]);
+        // The job title on the line after the person's.
+        let text = "Karin M. Beike\nLeasing consultant\nFritz-Armstrong";
+        assert_eq!(spans(text, &EntityType::TITLE), ["Leasing consultant"]);
+        let text = "Dreux Joly\nPaxata\nPSC 3294, Box 9168";
+        assert!(spans(text, &EntityType::TITLE).is_empty());
         // A heading before a numbered line is no organisation.
         assert!(
             spans(
