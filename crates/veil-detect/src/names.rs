@@ -1056,9 +1056,10 @@ pub(crate) fn other_mentions(
     }
     // Partners are looked for twice, so that a list is followed along
     // ("Mazzi, Bowman and Hill": Bowman beside Hill, then Mazzi beside Bowman).
+    let lowercase_text = !text.chars().any(char::is_uppercase);
     for _ in 0..2 {
         for i in 0..tokens.len() {
-            if !touched[i] && is_partner(text, tokens, &held, i) {
+            if !touched[i] && is_partner(text, lowercase_text, tokens, &held, i) {
                 touched[i] = true;
                 held[i] = 0.6;
                 out.push(Candidate {
@@ -1093,12 +1094,20 @@ pub(crate) fn other_mentions(
 
 /// Whether token `i` is a name by the found name it is listed with
 /// (`held`: per token, the best score of a found name holding it).
-fn is_partner(text: &str, tokens: &[Token<'_>], held: &[f32], i: usize) -> bool {
+fn is_partner(
+    text: &str,
+    lowercase_text: bool,
+    tokens: &[Token<'_>],
+    held: &[f32],
+    i: usize,
+) -> bool {
     let t = &tokens[i];
     {
         // "Usamov and Bowers were…": a capitalised word no list knows,
         // coordinated with a found name, is a name too.
-        let unknown = t.cap
+        // (In text without capitals, any word no list knows.)
+        let unknown = (t.cap || lowercase_text)
+            && t.text.chars().all(char::is_alphabetic)
             && t.text.chars().count() >= 3
             && t.lex.first().is_none()
             && t.lex.last().is_none_or(|r| r > 20000)
@@ -1739,7 +1748,12 @@ impl NameRecognizer {
             } else if wordname >= 1 && unknown >= 1 {
                 0.7
             } else if unknown >= 2 {
-                if toks[0].sent_start { 0.55 } else { 0.65 }
+                // Where case says nothing, neither does a sentence start.
+                if toks[0].sent_start && !weak_case {
+                    0.55
+                } else {
+                    0.65
+                }
             } else {
                 0.6
             }
@@ -1997,6 +2011,10 @@ mod tests {
         assert_eq!(got, vec!["Marrero", "Murphy"]);
         // An ordinary word beside a name stays a word.
         assert_eq!(p("I asked Murphy and the others."), vec!["Murphy"]);
+        // In text without capitals, any unlisted word in the list.
+        let mut got = p("they had 6: leonti, terrence, pamela, donna, and more");
+        got.sort();
+        assert_eq!(got, vec!["donna", "leonti", "pamela", "terrence"]);
         // A list is followed along, even when the confident name is also
         // an ordinary word.
         let mut got = p("It is the brainchild of our 3 founders: Mazzi, Bowman and Hill.");
