@@ -1436,7 +1436,14 @@ impl NameRecognizer {
                     && tokens
                         .get(j + 1)
                         .is_some_and(|n| n.cap && &text[t.end..n.start] == " ");
-                if shaped(t) || particle_inside {
+                // In text without capitals, a second unlisted word joins a
+                // name at the usual spelling threshold ("guðgeir bergsveinsson").
+                let joins = lowercase_text
+                    && t.lex.is_unlisted()
+                    && t.text.chars().all(char::is_alphabetic)
+                    && stands_in_prose(text, t)
+                    && crate::spelling::spelt_like_a_name(t.text);
+                if shaped(t) || particle_inside || joins {
                     j += 1;
                 } else {
                     break;
@@ -2110,6 +2117,15 @@ mod tests {
         assert_eq!(
             found("he grew up in lubbeek.", &EntityType::LOCATION, 0.5),
             vec!["lubbeek"]
+        );
+        // A second unlisted word joins at the usual spelling threshold.
+        assert_eq!(
+            found(
+                "i met guðgeir bergsveinsson today",
+                &EntityType::PERSON,
+                0.5
+            ),
+            vec!["guðgeir bergsveinsson"]
         );
         // Chat words, identifiers and paths are no names.
         assert!(found("i'm gonna call you lmao", &EntityType::PERSON, 0.5).is_empty());
