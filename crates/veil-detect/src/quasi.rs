@@ -179,6 +179,32 @@ pub(crate) fn nrp_words() -> impl Iterator<Item = &'static str> {
     NATIONALITIES.iter().chain(MORE_NRP).copied()
 }
 
+/// "We are proud ecuadoreans", "I am belizian": a word no list holds,
+/// shaped like a demonym (-an, -ans, -ese, -ish, -i, -is, -man, -mans),
+/// right after a statement of who one is.
+fn demonym_after_identity(tokens: &[Token<'_>], i: usize) -> bool {
+    const IDENTITY: &[&[&str]] = &[
+        &["we", "are", "proud"],
+        &["we", "are"],
+        &["i", "am", "proud"],
+        &["i", "am"],
+        &["they", "are"],
+    ];
+    const SUFFIXES: &[&str] = &["an", "ans", "ese", "eses", "ish", "i", "is", "man", "mans"];
+    let t = &tokens[i];
+    t.lex.is_unlisted()
+        && t.text.chars().count() >= 4
+        && t.text.chars().all(char::is_alphabetic)
+        && SUFFIXES.iter().any(|x| t.lower.ends_with(x))
+        && IDENTITY.iter().any(|cue| {
+            i >= cue.len()
+                && tokens[i - cue.len()..i]
+                    .iter()
+                    .zip(cue.iter())
+                    .all(|(a, b)| a.lower == *b)
+        })
+}
+
 /// Honorifics that precede a name.
 const HONORIFICS: &[&str] = &[
     "mr",
@@ -706,6 +732,9 @@ impl QuasiRecognizer {
     fn nrps(&self, tokens: &[Token<'_>], weak_case: bool, out: &mut Vec<Candidate>) {
         for (i, t) in tokens.iter().enumerate() {
             if !t.lex.is(class::NRP | class::NRP_PLURAL) {
+                if demonym_after_identity(tokens, i) {
+                    push(out, EntityType::NRP, t.start, t.end, 0.6, &self.nrp);
+                }
                 continue;
             }
             let l = t.lower.as_ref();
@@ -1036,6 +1065,17 @@ mod tests {
         assert!(found("I read it in Latin class", &EntityType::NRP).is_empty());
         assert!(found("while studying English and journalism", &EntityType::NRP).is_empty());
         assert!(found("the Treaty on European Union", &EntityType::NRP).is_empty());
+        // An unlisted demonym after a statement of who one is.
+        assert_eq!(
+            found("I am belizian but I live here", &EntityType::NRP),
+            ["belizian"]
+        );
+        assert_eq!(
+            found("We are proud ecuadoreans", &EntityType::NRP),
+            ["ecuadoreans"]
+        );
+        assert!(found("I am frustrated", &EntityType::NRP).is_empty());
+        assert!(found("the ecuadoreans won", &EntityType::NRP).is_empty());
     }
 
     #[test]
