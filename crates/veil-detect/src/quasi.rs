@@ -758,14 +758,22 @@ impl QuasiRecognizer {
     }
 
     fn titles(&self, text: &str, lowered: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+        let lowercase_text = !text.chars().any(char::is_uppercase);
         for (i, t) in tokens.iter().enumerate() {
             // Honorific + capitalised name: "Dr. Kyle", "Mrs Lennox".
+            // In text without capitals, "mr. martin": the name the name
+            // pass found stands right after it.
             if t.lex.is(class::HONORIFIC)
-                && t.text.chars().next().is_some_and(char::is_uppercase)
+                && (t.text.chars().next().is_some_and(char::is_uppercase) || lowercase_text)
                 && let Some(n) = tokens.get(i + 1)
             {
                 let gap = &text[t.end..n.start];
-                if (gap == " " || gap == ". ") && n.cap {
+                let name_after = n.cap
+                    || (lowercase_text
+                        && out
+                            .iter()
+                            .any(|c| c.entity == EntityType::PERSON && c.start == n.start));
+                if (gap == " " || gap == ". ") && name_after {
                     let end = with_period(text, t.end);
                     push(out, EntityType::TITLE, t.start, end, 0.7, &self.title);
                     continue;
@@ -1080,6 +1088,11 @@ mod tests {
 
     #[test]
     fn honorifics_and_cued_occupations() {
+        // In text without capitals, before a name the name pass found.
+        assert_eq!(
+            found("mr. martin is a 50 year old man", &EntityType::TITLE),
+            ["mr."]
+        );
         assert_eq!(
             found("Hello, this is Dr. Kyle Kuefer.", &EntityType::TITLE),
             ["Dr."]
