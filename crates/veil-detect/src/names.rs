@@ -48,6 +48,8 @@ word_set!(NAMING_CUE_SET = NAMING_CUES);
 /// Cues that say the next word is what someone is called, even an
 /// ordinary word ("her maiden name is Key", "call me Will").
 const NAMING_CUES: &[&str] = &[
+    "starring",
+    "directed by",
     "my name is",
     "name is",
     "name's",
@@ -1151,9 +1153,15 @@ fn is_partner(
             && !t
                 .lex
                 .is(class::TITLE | class::STOP | class::NATIONALITY | class::ORG);
-        (unknown || name_shaped) && {
+        // In text without capitals, a listed name ("crystal, omar and brandy").
+        let listed = lowercase_text
+            && (t.lex.first().is_some() || t.lex.last().is_some())
+            && !t
+                .lex
+                .is(class::TITLE | class::STOP | class::NATIONALITY | class::ORG);
+        (unknown || name_shaped || listed) && {
             let p = partner_score();
-            (unknown && p > 0.0) || p >= 0.75
+            (unknown && p > 0.0) || p >= 0.75 || (listed && p >= 0.6)
         }
     }
 }
@@ -1951,6 +1959,14 @@ mod tests {
 
     #[test]
     fn a_word_after_a_title_or_naming_cue_is_the_name() {
+        assert_eq!(
+            found(
+                "a film directed by Steven Abril and starring Bang",
+                &EntityType::PERSON,
+                0.5
+            ),
+            vec!["Steven Abril", "Bang"]
+        );
         let p = |t| found(t, &EntityType::PERSON, 0.5);
         assert_eq!(p("Mr. Spears is a 61 year old man."), vec!["Spears"]);
         assert_eq!(p("Her maiden name is Key"), vec!["Key"]);
@@ -2018,6 +2034,10 @@ mod tests {
         assert_eq!(got, vec!["Marrero", "Murphy"]);
         // An ordinary word beside a name stays a word.
         assert_eq!(p("I asked Murphy and the others."), vec!["Murphy"]);
+        // In text without capitals, listed names that are also words.
+        let mut got = p("they had 6: natalina, thomas, crystal, omar and brandy.");
+        got.sort();
+        assert_eq!(got, vec!["brandy", "crystal", "natalina", "omar", "thomas"]);
         // In text without capitals, any unlisted word in the list.
         let mut got = p("they had 6: leonti, terrence, pamela, donna, and more");
         got.sort();
