@@ -68,6 +68,8 @@ impl PhoneRecognizer {
                     "landline",
                     "ph",
                     "mob",
+                    "answering",
+                    "dial",
                 ]
                 .iter()
                 .map(|s| s.to_string()),
@@ -619,6 +621,13 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(&t[out[0].start..out[0].end], "(212) 736-5000");
         assert!(out[0].score >= 0.9);
+        // A local number no region validates: context alone makes it one.
+        let mut out = Vec::new();
+        r.analyze("They're not answering at 329 7730", &mut out);
+        assert!(out.iter().any(|c| c.score >= CONTEXT_ONLY_SCORE));
+        let mut out = Vec::new();
+        r.analyze("We counted 329 7730 grains", &mut out);
+        assert!(out.iter().all(|c| c.score < 0.5));
     }
 
     #[test]
