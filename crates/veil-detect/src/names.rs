@@ -1094,6 +1094,69 @@ pub(crate) fn other_mentions(
     }
 }
 
+/// "Sousa and Ball were precision engineers": two words joined by "and"
+/// that open a sentence as the subject of "were", "are", "have" or "had",
+/// at least one of them a name and no ordinary word (a listed first or last
+/// name, or a word no list holds spelt like a name), are two people
+/// (PERSON, 0.6 each; capitalised, or in text without capitals).
+/// Words inside a reported PERSON candidate of `found` or `out` are left
+/// as they are.
+fn subject_pairs(
+    text: &str,
+    tokens: &[Token<'_>],
+    lowercase_text: bool,
+    found: &[Candidate],
+    out: &mut Vec<Candidate>,
+) {
+    let person = Arc::<str>::from("person_gazetteer");
+    let shaped = |t: &Token<'_>| {
+        (t.cap || lowercase_text)
+            && t.text.chars().count() >= 3
+            && t.text.chars().all(char::is_alphabetic)
+            && !t
+                .lex
+                .is(class::TITLE | class::STOP | class::NATIONALITY | class::ORG)
+    };
+    let pure_name = |t: &Token<'_>| {
+        !t.lex.is(class::WORD)
+            && (t.lex.first().is_some()
+                || t.lex.last().is_some()
+                || (t.lex.is_unlisted() && crate::spelling::spelt_like_a_name(t.text)))
+    };
+    for w in tokens.windows(4) {
+        let [a, and, b, verb] = w else { continue };
+        if a.sent_start
+            && and.lower == "and"
+            && matches!(verb.lower.as_ref(), "were" | "are" | "have" | "had")
+            && [(a, and), (and, b), (b, verb)]
+                .iter()
+                .all(|(x, y)| &text[x.end..y.start] == " ")
+            && shaped(a)
+            && shaped(b)
+            && (pure_name(a) || pure_name(b))
+        {
+            for t in [a, b] {
+                let known = found.iter().chain(out.iter()).any(|c| {
+                    c.entity == EntityType::PERSON
+                        && c.score >= crate::analyzer::DEFAULT_MIN_SCORE
+                        && c.start <= t.start
+                        && t.end <= c.end
+                });
+                if known {
+                    continue;
+                }
+                out.push(Candidate {
+                    entity: EntityType::PERSON,
+                    start: t.start,
+                    end: t.end,
+                    score: 0.6,
+                    recognizer: person.clone(),
+                });
+            }
+        }
+    }
+}
+
 /// Whether token `i` is a name by the found name it is listed with
 /// (`held`: per token, the best score of a found name holding it).
 fn is_partner(
@@ -1231,6 +1294,7 @@ impl NameRecognizer {
         );
         let mut more = Vec::new();
         other_mentions(text, &tokens, out, &mut more);
+        subject_pairs(text, &tokens, lowercase_text, out, &mut more);
         out.append(&mut more);
     }
 
@@ -2034,6 +2098,11 @@ mod tests {
         assert_eq!(got, vec!["Marrero", "Murphy"]);
         // An ordinary word beside a name stays a word.
         assert_eq!(p("I asked Murphy and the others."), vec!["Murphy"]);
+        // Two people opening a sentence as its subject.
+        let mut got = p("On this list? Sousa and Ball were precision engineers.");
+        got.sort();
+        assert_eq!(got, vec!["Ball", "Sousa"]);
+        assert!(p("Bread and Butter were on the table.").is_empty());
         // In text without capitals, listed names that are also words.
         let mut got = p("they had 6: natalina, thomas, crystal, omar and brandy.");
         got.sort();
