@@ -55,7 +55,7 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
         ("us_ssn_plain", E::US_SSN, r"\b\d{9}\b".into(), 0.1, 0.8, Some(v::us_ssn), &["ssn", "social security", "ss#"]),
         ("us_itin", E::US_ITIN, r"\b9\d{2}[- ]?\d{2}[- ]?\d{4}\b".into(), 0.6, 0.95, Some(v::us_itin), &["itin", "taxpayer", "tax id", "individual taxpayer"]),
         ("us_passport", E::US_PASSPORT, r"\b[A-Z]?\d{9}\b".into(), 0.05, 0.7, None, &["passport", "travel document"]),
-        ("us_driver_license", E::US_DRIVER_LICENSE, r"\b[A-Z]\d{3,8}\b|\b[A-Z]\d{12,14}\b|\b[A-Z]{2}\d{5,7}\b|\b\d{7,9}\b|\b\d{4}-\d{2}-\d{4}\b|\b\d{3}-\d{3}-\d{3}\b".into(), 0.05, 0.65, None, &["driver", "license", "licence", "dl#", "dl ", "driving"]),
+        ("us_driver_license", E::US_DRIVER_LICENSE, r"\b[A-Za-z]{1,2}\d{3,9}[A-Za-z]?\b|\b[A-Z]\d{12,14}\b|\b\d{7,9}\b|\b\d{4}-\d{2}-\d{4}\b|\b\d{3}-\d{3}-\d{3}\b".into(), 0.05, 0.65, None, &["driver", "license", "licence", "dl#", "dl ", "driving"]),
         ("us_bank_number", E::US_BANK_NUMBER, r"\b\d{8,17}\b".into(), 0.05, 0.6, None, &["bank account", "account number", "account #", "acct", "checking", "savings", "routing"]),
         ("uk_nhs", E::UK_NHS, r"\b\d{3}[- ]?\d{3}[- ]?\d{4}\b".into(), 0.4, 0.9, Some(v::uk_nhs), &["nhs", "health service", "national health", "patient"]),
         ("uk_nino", E::UK_NINO, r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b".into(), 0.85, 1.0, Some(v::uk_nino), &["national insurance", "nino", "ni number", "ni no"]),
@@ -183,6 +183,30 @@ mod tests {
         for p in pii_recognizers().unwrap() {
             assert_ne!(p.needs, Needs::Nothing, "{}", p.name);
         }
+    }
+
+    #[test]
+    fn driver_licenses_of_state_formats_with_their_context() {
+        let a = crate::Analyzer::new(crate::AnalyzerConfig::default()).unwrap();
+        for (text, value) in [
+            ("My driver's license number is LH329609T", "LH329609T"),
+            ("My driver's license number is A125325867", "A125325867"),
+            ("my driver's license number is a56319335", "a56319335"),
+        ] {
+            let found: Vec<&str> = a
+                .analyze(text)
+                .iter()
+                .filter(|f| f.entity_type == E::US_DRIVER_LICENSE)
+                .map(|f| &text[f.start..f.end])
+                .collect();
+            assert_eq!(found, [value], "{text}");
+        }
+        // Without the context, no finding.
+        assert!(
+            a.analyze("The part number is LH329609T")
+                .iter()
+                .all(|f| f.entity_type != E::US_DRIVER_LICENSE)
+        );
     }
 
     proptest::proptest! {
