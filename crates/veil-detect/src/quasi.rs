@@ -825,7 +825,27 @@ impl QuasiRecognizer {
             || (b.ends_with(", the") && after.starts_with(','))
             // A line of its own (signature blocks).
             || (before.trim().is_empty() && after.trim().is_empty());
-        if cued {
+        // "Taylor Millar, the Liquid waste treatment plant and system
+        // operator, said": the whole apposition, its inner "and" included.
+        let apposition = after.starts_with(',')
+            && text[line_lo..start].rfind(", the ").is_some_and(|p| {
+                let seg = &text[line_lo + p + 6..start];
+                !seg.is_empty()
+                    && seg.split_whitespace().count() <= 6
+                    && seg
+                        .chars()
+                        .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+            });
+        if apposition && let Some(p) = text[line_lo..start].rfind(", the ") {
+            push(
+                out,
+                EntityType::TITLE,
+                line_lo + p + 6,
+                end,
+                0.6,
+                &self.title,
+            );
+        } else if cued {
             push(out, EntityType::TITLE, start, end, 0.6, &self.title);
         }
     }
@@ -1088,6 +1108,14 @@ mod tests {
 
     #[test]
     fn honorifics_and_cued_occupations() {
+        // The whole apposition, its inner "and" included.
+        assert_eq!(
+            found(
+                "Ashlee Yoshimura, the Time and attendance clerk, said: hi",
+                &EntityType::TITLE
+            ),
+            ["Time and attendance clerk"]
+        );
         // In text without capitals, before a name the name pass found.
         assert_eq!(
             found("mr. martin is a 50 year old man", &EntityType::TITLE),
