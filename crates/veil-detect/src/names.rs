@@ -424,6 +424,33 @@ const THING_NOUNS: &[&str] = &[
     "village",
 ];
 
+/// Works named after their author or maker ("the Tolkien novel", "the
+/// Kubrick film").
+const WORK_NOUNS: &[&str] = &[
+    "novel",
+    "novels",
+    "book",
+    "books",
+    "film",
+    "films",
+    "movie",
+    "movies",
+    "album",
+    "albums",
+    "play",
+    "plays",
+    "poem",
+    "poems",
+    "biography",
+    "memoir",
+    "trilogy",
+    "saga",
+    "opera",
+    "symphony",
+    "painting",
+    "paintings",
+];
+
 /// Chat words and abbreviations no English word list holds, some spelt
 /// like names ("gonna", "lmao"): in text without capitals, never a name.
 const CHAT_WORDS: &[&str] = &[
@@ -1766,6 +1793,32 @@ impl NameRecognizer {
                         && toks[0].text.chars().skip(1).all(char::is_lowercase)
                         && crate::spelling::spelt_like_a_name(toks[0].text))
             });
+        // "Unlike the Vizirov novel": a name before a work named after its
+        // author is the author's, however it is spelt.
+        if !titled
+            && article
+            && toks.len() == 1
+            && noun_after.is_some_and(|n| WORK_NOUNS.contains(&n))
+            && matches!(
+                cls[0],
+                Class::Last | Class::Unknown | Class::WordName | Class::First
+            )
+            // Not a proper adjective ("the Gothic novel", "the Victorian
+            // novel") unless it is spelt like a name.
+            && (!["ic", "ese", "ish", "esque", "ian", "ean"]
+                .iter()
+                .any(|x| toks[0].lower.ends_with(x))
+                || crate::spelling::spelt_like_a_name(toks[0].text))
+        {
+            out.push(Candidate {
+                entity: EntityType::PERSON,
+                start,
+                end,
+                score: if weak_case { 0.6 * 0.85 } else { 0.6 },
+                recognizer: self.person.clone(),
+            });
+            return;
+        }
         if !titled
             && article
             && !surname_before_noun
@@ -2195,6 +2248,10 @@ mod tests {
         assert_eq!(p("Unlike the Takuda novel, it is short."), vec!["Takuda"]);
         assert!(p("We use the Debian packages.").is_empty());
         assert!(p("Install the Mozilla browser.").is_empty());
+        // Before a work named after its author, however it is spelt; not a
+        // proper adjective.
+        assert_eq!(p("Unlike the Vizirov novel, it is short."), vec!["Vizirov"]);
+        assert!(p("Unlike the Gothic novel, it is short.").is_empty());
     }
 
     #[test]
