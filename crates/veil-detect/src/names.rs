@@ -424,6 +424,14 @@ const THING_NOUNS: &[&str] = &[
     "village",
 ];
 
+/// Words that end a place's name ("Coominglah Forest", "Oamaru Central").
+const PLACE_TAILS: &[&str] = &[
+    "forest", "park", "village", "green", "central", "heights", "hill", "hills", "bay", "beach",
+    "falls", "springs", "valley", "island", "islands", "city", "town", "creek", "ridge", "grove",
+    "harbour", "harbor", "lake", "north", "south", "east", "west", "junction", "vale", "wood",
+    "woods",
+];
+
 /// Works named after their author or maker ("the Tolkien novel", "the
 /// Kubrick film").
 const WORK_NOUNS: &[&str] = &[
@@ -1643,12 +1651,18 @@ impl NameRecognizer {
                 .iter()
                 .position(|t| !(unknown(t) || t.is_particle()))
                 .unwrap_or(run.len());
+            // "lives in COOMINGLAH FOREST", "arrived at Oamaru Central":
+            // words that end a place's name belong to it.
+            let tail = run[k..]
+                .iter()
+                .take_while(|t| PLACE_TAILS.contains(&t.lower.as_ref()))
+                .count();
             if k > 0
-                && run[k..].iter().all(|t| t.lex.is(class::ORG))
+                && run[k + tail..].iter().all(|t| t.lex.is(class::ORG))
                 && ends_with_cue(&before, &PLACE_STRONG_SET)
                 && !run[..k].iter().all(|t| t.initial)
             {
-                let end = run[k - 1].end;
+                let end = run[k + tail - 1].end;
                 out.push(Candidate {
                     entity: EntityType::LOCATION,
                     start: run[0].start,
@@ -2306,6 +2320,15 @@ mod tests {
 
     #[test]
     fn places() {
+        // Words that end a place's name belong to it, after a place cue.
+        assert_eq!(
+            found(
+                "My friend lives in COOMINGLAH FOREST",
+                &EntityType::LOCATION,
+                0.5
+            ),
+            vec!["COOMINGLAH FOREST"]
+        );
         assert_eq!(
             found(
                 "He moved from Uruguay to New York last year.",
