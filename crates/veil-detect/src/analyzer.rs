@@ -395,9 +395,9 @@ fn trimmed(text: &str, from: usize, to: usize) -> Option<(usize, usize)> {
 /// In a contact block ("Karin M. Beike⏎Leasing consultant⏎Fritz-Armstrong"),
 /// a part of one to eight words, the first capitalised, without digits and
 /// with no candidate on it, right after a part that is a found PERSON, and
-/// ending in an occupation word or an agent noun ("-er", "-or", "-ist",
-/// "-ian", "-ant", "-ent": "consultant", "librarian", "Echocardiographer"),
-/// is the person's job title (TITLE, score 0.6).
+/// ending in an occupation word or, written in sentence case, an agent noun
+/// ("-er", "-or", "-ist", "-ian", "-ant", "-ent": "Leasing consultant",
+/// "Power distributor"), is the person's job title (TITLE, score 0.6).
 pub fn block_titles(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
     let parts = block_parts(text);
     if parts.len() < 2 {
@@ -418,8 +418,13 @@ pub fn block_titles(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
         let Some(last) = words.last() else {
             continue;
         };
+        // An agent noun only in a title written in sentence case ("Leasing
+        // consultant"): a capitalised one ends firms' names too ("Experian",
+        // "Adobe Digital Government").
+        let sentence_case = words.len() >= 2 && last.starts_with(char::is_lowercase);
         let last = crate::context::lowercase(last.trim_end_matches(['.', ',']));
-        let agent = last.chars().count() >= 5
+        let agent = sentence_case
+            && last.chars().count() >= 5
             && ["er", "or", "ist", "ian", "ant", "ent"]
                 .iter()
                 .any(|x| last.ends_with(x));
