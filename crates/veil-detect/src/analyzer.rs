@@ -403,16 +403,27 @@ pub fn block_titles(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
     if parts.len() < 2 {
         return;
     }
+    // Per part, in one pass over the candidates (each looks only at the
+    // parts it overlaps): whether any candidate touches it, and whether a
+    // PERSON candidate is the whole part.
+    let mut touched = vec![false; parts.len()];
+    let mut person = vec![false; parts.len()];
+    for c in cands {
+        let first = parts.partition_point(|&(_, e)| e <= c.start);
+        for (k, &(s, e)) in parts.iter().enumerate().skip(first) {
+            if s >= c.end {
+                break;
+            }
+            touched[k] = true;
+            person[k] |= c.entity == EntityType::PERSON && c.start == s && c.end == e;
+        }
+    }
     let lex = crate::gazetteer::Gazetteer::get();
     for k in 1..parts.len() {
-        let (s, e) = parts[k];
-        let (ps, pe) = parts[k - 1];
-        let person_before = cands
-            .iter()
-            .any(|c| c.entity == EntityType::PERSON && c.start == ps && c.end == pe);
-        if !person_before || cands.iter().any(|c| c.start < e && s < c.end) {
+        if !person[k - 1] || touched[k] {
             continue;
         }
+        let (s, e) = parts[k];
         let seg = &text[s..e];
         let words: Vec<&str> = seg.split_whitespace().collect();
         let Some(last) = words.last() else {

@@ -870,7 +870,8 @@ impl QuasiRecognizer {
         // The people the name pass found (it runs first) by more than one
         // name: a firm is named beside them ("Abby Holloway of Opencounter",
         // "Pave's Irena Bílá"; not "Grant of Copyright License").
-        let people: Vec<(usize, usize)> = out
+        // Their starts and their ends, each sorted (binary search per run).
+        let (mut people_starts, mut people_ends): (Vec<usize>, Vec<usize>) = out
             .iter()
             .filter(|c| {
                 c.entity == EntityType::PERSON
@@ -878,7 +879,9 @@ impl QuasiRecognizer {
                     && text[c.start..c.end].contains(' ')
             })
             .map(|c| (c.start, c.end))
-            .collect();
+            .unzip();
+        people_starts.sort_unstable();
+        people_ends.sort_unstable();
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -957,12 +960,12 @@ impl QuasiRecognizer {
             // "Abby Holloway of Opencounter": a person's employer.
             let of_person = start >= 4
                 && text[..start].ends_with(" of ")
-                && people.iter().any(|&(_, e)| e == start - 4);
+                && people_ends.binary_search(&(start - 4)).is_ok();
             // "Pave's Irena Bílá": the firm whose person it is.
             let owns_person = ["'s ", "’s "]
                 .iter()
                 .find(|p| after.starts_with(**p))
-                .is_some_and(|p| people.iter().any(|&(s, _)| s == end + p.len()));
+                .is_some_and(|p| people_starts.binary_search(&(end + p.len())).is_ok());
             if (cue_before || cue_after || at_address || from_employer || of_person || owns_person)
                 && !personal
                 && !stop_first
