@@ -244,11 +244,13 @@ impl Analyzer {
         let mut cands = cands;
         extend_places_over_numbers(text, &mut cands);
         if self.names.is_some() {
+            // The contact-block passes share one split of the text.
+            let parts = block_parts(text);
             let mut more = Vec::new();
-            block_titles(text, &cands, &mut more);
+            block_titles(text, &parts, &cands, &mut more);
             cands.extend(more);
             let mut more = Vec::new();
-            block_organizations(text, &cands, &mut more);
+            block_organizations(text, &parts, &cands, &mut more);
             cands.extend(more);
         }
         let mut cands = merge_same_type(cands);
@@ -344,6 +346,25 @@ pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
     out
 }
 
+/// Calls `f(k, part, c)` for each candidate `c` and each block part `k` it
+/// overlaps (`parts` sorted and disjoint, as [`block_parts`] gives them):
+/// one pass over the candidates, each looking only at its own parts.
+fn for_each_part_overlap(
+    parts: &[(usize, usize)],
+    cands: &[Candidate],
+    mut f: impl FnMut(usize, (usize, usize), &Candidate),
+) {
+    for c in cands {
+        let first = parts.partition_point(|&(_, e)| e <= c.start);
+        for (k, &part) in parts.iter().enumerate().skip(first) {
+            if part.0 >= c.end {
+                break;
+            }
+            f(k, part, c);
+        }
+    }
+}
+
 /// Separators between the parts of a contact block: lines, and the `>`,
 /// `•`, `|` or `???` (a mis-decoded bullet) that some exports put between them.
 fn block_parts(text: &str) -> Vec<(usize, usize)> {
@@ -398,26 +419,24 @@ fn trimmed(text: &str, from: usize, to: usize) -> Option<(usize, usize)> {
 /// ending in an occupation word or, written in sentence case, an agent noun
 /// ("-er", "-or", "-ist", "-ian", "-ant", "-ent": "Leasing consultant",
 /// "Power distributor"), is the person's job title (TITLE, score 0.6).
-pub fn block_titles(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
-    let parts = block_parts(text);
+/// `parts`: the text's [`block_parts`].
+pub fn block_titles(
+    text: &str,
+    parts: &[(usize, usize)],
+    cands: &[Candidate],
+    out: &mut Vec<Candidate>,
+) {
     if parts.len() < 2 {
         return;
     }
-    // Per part, in one pass over the candidates (each looks only at the
-    // parts it overlaps): whether any candidate touches it, and whether a
-    // PERSON candidate is the whole part.
+    // Per part: whether any candidate touches it, and whether a PERSON
+    // candidate is the whole part.
     let mut touched = vec![false; parts.len()];
     let mut person = vec![false; parts.len()];
-    for c in cands {
-        let first = parts.partition_point(|&(_, e)| e <= c.start);
-        for (k, &(s, e)) in parts.iter().enumerate().skip(first) {
-            if s >= c.end {
-                break;
-            }
-            touched[k] = true;
-            person[k] |= c.entity == EntityType::PERSON && c.start == s && c.end == e;
-        }
-    }
+    for_each_part_overlap(parts, cands, |k, (s, e), c| {
+        touched[k] = true;
+        person[k] |= c.entity == EntityType::PERSON && c.start == s && c.end == e;
+    });
     let lex = crate::gazetteer::Gazetteer::get();
     for k in 1..parts.len() {
         if !person[k - 1] || touched[k] {
@@ -462,37 +481,34 @@ pub fn block_titles(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
 /// (ORGANIZATION, score 0.6). So is such a part that opens the text, right
 /// before a part that starts with a found street address ("Mapquest⏎⏎39
 /// Laugarvegur 77").
-pub fn block_organizations(text: &str, cands: &[Candidate], out: &mut Vec<Candidate>) {
-    let parts = block_parts(text);
+/// `parts`: the text's [`block_parts`].
+pub fn block_organizations(
+    text: &str,
+    parts: &[(usize, usize)],
+    cands: &[Candidate],
+    out: &mut Vec<Candidate>,
+) {
     if parts.len() < 2 {
         return;
     }
     let lowercase_text = !text.chars().any(char::is_uppercase);
-    // Per part, in one pass over the candidates (each looks only at the
-    // parts it overlaps): whether any candidate touches it, whether one of
-    // the "next part" types starts it, and the PERSON/TITLE spans on it.
+    // Per part: whether any candidate touches it, whether one of the "next
+    // part" types starts it, and the PERSON/TITLE spans on it.
     let mut touched = vec![false; parts.len()];
     let mut led = vec![false; parts.len()];
     let mut address_led = vec![false; parts.len()];
     let mut named: Vec<Vec<(usize, usize)>> = vec![Vec::new(); parts.len()];
-    for c in cands {
-        let first = parts.partition_point(|&(_, e)| e <= c.start);
-        for (k, &(s, _)) in parts.iter().enumerate().skip(first) {
-            if s >= c.end {
-                break;
-            }
-            touched[k] = true;
-            let t = c.entity.as_str();
-            if c.start == s && matches!(t, "LOCATION" | "PERSON" | "PHONE_NUMBER" | "EMAIL_ADDRESS")
-            {
-                led[k] = true;
-                address_led[k] |= &*c.recognizer == crate::address::RECOGNIZER;
-            }
-            if matches!(t, "PERSON" | "TITLE") {
-                named[k].push((c.start, c.end));
-            }
+    for_each_part_overlap(parts, cands, |k, (s, _), c| {
+        touched[k] = true;
+        let t = c.entity.as_str();
+        if c.start == s && matches!(t, "LOCATION" | "PERSON" | "PHONE_NUMBER" | "EMAIL_ADDRESS") {
+            led[k] = true;
+            address_led[k] |= &*c.recognizer == crate::address::RECOGNIZER;
         }
-    }
+        if matches!(t, "PERSON" | "TITLE") {
+            named[k].push((c.start, c.end));
+        }
+    });
     // Every letter of part `k` lies in a PERSON or TITLE candidate.
     let covered = |k: usize| {
         let (s, e) = parts[k];

@@ -410,7 +410,6 @@ const THING_NOUNS: &[&str] = &[
     "office",
     "headquarter",
     "band",
-    "album",
     "song",
     "river",
     "valley",
