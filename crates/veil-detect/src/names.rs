@@ -107,6 +107,22 @@ impl Token<'_> {
     fn is_particle(&self) -> bool {
         self.lex.is(class::PARTICLE) && self.text == self.lower.as_ref()
     }
+
+    /// No capital after its first letter ("Ahtisaari", not "CMake") and
+    /// spelt like a name ([`crate::spelling::spelt_like_a_name`]).
+    fn spelt_like_a_name(&self) -> bool {
+        self.text.chars().skip(1).all(char::is_lowercase)
+            && crate::spelling::spelt_like_a_name(self.text)
+    }
+
+    /// A word no list holds, of letters only, standing as a word of prose
+    /// in `text` ([`stands_in_prose`]): what text without capitals may
+    /// take as a name by its spelling alone.
+    fn unlisted_prose_word(&self, text: &str) -> bool {
+        self.lex.is_unlisted()
+            && self.text.chars().all(char::is_alphabetic)
+            && stands_in_prose(text, self)
+    }
 }
 
 /// The name recognizer's word lists with their [`class`] in the lexicon.
@@ -1494,9 +1510,7 @@ impl NameRecognizer {
                     // is spelt like a name ("why is yulan so impulsive?"),
                     // or follows a place phrase ("grew up in lubbeek").
                     || (lowercase_text
-                        && t.lex.is_unlisted()
-                        && t.text.chars().all(char::is_alphabetic)
-                        && stands_in_prose(text, t)
+                        && t.unlisted_prose_word(text)
                         && (crate::spelling::spelt_like_a_name_from(t.text, LOWERCASE_NAME_LIKE)
                             || ends_with_cue(
                                 &lower_window(text, lowered, t.start, 24),
@@ -1545,9 +1559,7 @@ impl NameRecognizer {
                 // In text without capitals, a second unlisted word joins a
                 // name at the usual spelling threshold ("guðgeir bergsveinsson").
                 let joins = lowercase_text
-                    && t.lex.is_unlisted()
-                    && t.text.chars().all(char::is_alphabetic)
-                    && stands_in_prose(text, t)
+                    && t.unlisted_prose_word(text)
                     && crate::spelling::spelt_like_a_name(t.text);
                 if shaped(t) || particle_inside || joins {
                     j += 1;
@@ -1803,8 +1815,7 @@ impl NameRecognizer {
                 cls[0] == Class::Last
                     || (cls[0] == Class::Unknown
                         && !THING_NOUNS.contains(&noun.strip_suffix('s').unwrap_or(noun))
-                        && toks[0].text.chars().skip(1).all(char::is_lowercase)
-                        && crate::spelling::spelt_like_a_name(toks[0].text))
+                        && toks[0].spelt_like_a_name())
             });
         // "Unlike the Vizirov novel": a name before a work named after its
         // author is the author's, however it is spelt.
@@ -1926,11 +1937,10 @@ impl NameRecognizer {
         } else if unknown == 1 {
             let spelt = || {
                 !words_after
-                    && toks.iter().zip(cls).any(|(t, c)| {
-                        *c == Class::Unknown
-                            && t.text.chars().skip(1).all(char::is_lowercase)
-                            && crate::spelling::spelt_like_a_name(t.text)
-                    })
+                    && toks
+                        .iter()
+                        .zip(cls)
+                        .any(|(t, c)| *c == Class::Unknown && t.spelt_like_a_name())
             };
             if cue {
                 0.7
