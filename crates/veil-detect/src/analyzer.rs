@@ -47,8 +47,8 @@ pub struct Analyzer {
     /// patterns the set says match in it.
     digit_patterns: Vec<usize>,
     digit_set: regex::RegexSet,
-    /// The same for the patterns that need no digit (e-mail, URL, dates),
-    /// searched over the whole text.
+    /// The same for the patterns that need no digit (e-mail, URL, domain,
+    /// month and weekday names), searched in the [`trigger_words`].
     text_patterns: Vec<usize>,
     text_set: regex::RegexSet,
     /// One of which every match of every text pattern contains (ASCII case
@@ -173,19 +173,26 @@ impl Analyzer {
                 self.patterns[self.digit_patterns[k]].analyze_window(text, lowered(), w, &mut out);
             }
         }
-        let triggered = !self.text_patterns.is_empty()
-            && self.text_trigger.as_ref().is_none_or(|t| t.is_match(text));
-        for k in triggered
-            .then(|| self.text_set.matches(text))
-            .iter()
-            .flatten()
-        {
-            self.patterns[self.text_patterns[k]].analyze_window(
-                text,
-                lowered(),
-                (0, text.len()),
-                &mut out,
-            );
+        if !self.text_patterns.is_empty() {
+            // The words holding a trigger (the whole text when a pattern
+            // declares none); each searched once by the set. Candidates are
+            // appended pattern by pattern, each in text order.
+            let words = match &self.text_trigger {
+                Some(t) => trigger_words(text, t),
+                None => vec![(0, text.len())],
+            };
+            let hits: Vec<((usize, usize), regex::SetMatches)> = words
+                .into_iter()
+                .map(|w| (w, self.text_set.matches(&text[w.0..w.1])))
+                .filter(|(_, m)| m.matched_any())
+                .collect();
+            for (k, &p) in self.text_patterns.iter().enumerate() {
+                for (w, m) in &hits {
+                    if m.matched(k) {
+                        self.patterns[p].analyze_window(text, lowered(), *w, &mut out);
+                    }
+                }
+            }
         }
         if let Some(p) = &self.phone {
             // Spans already claimed by a validated identifier (card, IBAN,
@@ -196,16 +203,8 @@ impl Analyzer {
                 .map(|c| (c.start, c.end))
                 .collect();
             strong.sort_unstable();
-            // A phone candidate has at least 7 digits: windows with fewer
-            // (a year, a house number, a postcode) cannot hold one.
             for &w in &windows {
-                let digits = text.as_bytes()[w.0..w.1]
-                    .iter()
-                    .filter(|b| b.is_ascii_digit())
-                    .count();
-                if digits >= crate::phone::MIN_DIGITS {
-                    p.analyze_window_skipping(text, lowered(), w, &strong, &mut out);
-                }
+                p.analyze_window_skipping(text, lowered(), w, &strong, &mut out);
             }
         }
         if let Some(n) = &self.names {
@@ -301,6 +300,8 @@ impl Analyzer {
 
 /// The automaton of every string one of which each text pattern's matches
 /// contain ([`Needs::OneOf`]); `None` if a text pattern declares nothing.
+/// Text patterns' matches hold no whitespace, so they lie inside the
+/// [`trigger_words`] this automaton finds.
 fn text_trigger(
     patterns: &[PatternRecognizer],
     text: &[usize],
@@ -316,6 +317,30 @@ fn text_trigger(
         .ascii_case_insensitive(true)
         .build(words)
         .ok()
+}
+
+/// The words of `text` (maximal runs without ASCII whitespace) holding a
+/// match of `trigger`, in text order. Each is cut at whitespace, which
+/// no text pattern's match holds and every `\b` reads as a non-word
+/// character, so a pattern finds in a word what it finds there in the
+/// whole text.
+pub fn trigger_words(text: &str, trigger: &aho_corasick::AhoCorasick) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(m) = trigger.find(aho_corasick::Input::new(text).range(at..)) {
+        let lo = b[..m.start()]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |i| i + 1);
+        let hi = b[m.end()..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(b.len(), |i| m.end() + i);
+        out.push((lo, hi));
+        at = hi;
+    }
+    out
 }
 
 /// Merge overlapping candidates of the same entity type into their union
@@ -784,6 +809,44 @@ pub(crate) mod tests {
         }
         push(start, text.len());
         parts
+    }
+
+    proptest::proptest! {
+        /// Searching the trigger words finds every match a search of the
+        /// whole text finds, for every text pattern.
+        #[test]
+        fn text_patterns_find_the_same_in_trigger_words(text in "(@|://|www\\.|\\.(com|c|io|in|info)|[a-zA-Z]{1,6}|[0-9]{1,4}|Monday|June|january|Sept|[ .,:/@_\t\n-]|https?|\u{a0}|é)*") {
+            let patterns = crate::builtin::pii_recognizers().unwrap();
+            let text_patterns: Vec<usize> = (0..patterns.len())
+                .filter(|&i| patterns[i].needs != Needs::Digit)
+                .collect();
+            let trigger = text_trigger(&patterns, &text_patterns).unwrap();
+            let words = trigger_words(&text, &trigger);
+            for &i in &text_patterns {
+                let whole: Vec<(usize, usize)> =
+                    patterns[i].regex.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+                let in_words: Vec<(usize, usize)> = words
+                    .iter()
+                    .flat_map(|&(a, b)| patterns[i].regex.find_iter(&text[a..b]).map(move |m| (a + m.start(), a + m.end())))
+                    .collect();
+                proptest::prop_assert_eq!(whole, in_words, "{} in {:?}", patterns[i].name, text);
+            }
+        }
+    }
+
+    #[test]
+    fn trigger_words_are_the_words_holding_a_trigger() {
+        let t = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["@", ".COM"])
+            .unwrap();
+        let text = "mail bob@x.org or\tsee Acme.com/a.com now";
+        let words: Vec<&str> = trigger_words(text, &t)
+            .iter()
+            .map(|&(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(words, ["bob@x.org", "Acme.com/a.com"]);
+        assert!(trigger_words("no trigger here", &t).is_empty());
     }
 
     proptest::proptest! {

@@ -141,8 +141,8 @@ pub enum Needs {
     Nothing,
     /// An ASCII digit: searched in the [`digit_windows`] only.
     Digit,
-    /// One of these strings, ASCII case aside: searched only in text
-    /// holding one.
+    /// One of these strings, ASCII case aside, and no ASCII whitespace:
+    /// searched only in the words (runs without whitespace) holding one.
     OneOf(Vec<String>),
 }
 

@@ -101,8 +101,24 @@ impl PhoneRecognizer {
         out: &mut Vec<Candidate>,
     ) {
         let bytes = text.as_bytes();
-        for m in self.regex.find_iter(&text[window.0..window.1]) {
-            let (start, end) = (window.0 + m.start(), window.0 + m.end());
+        for run in phone_runs(&bytes[window.0..window.1]) {
+            let run = (window.0 + run.0, window.0 + run.1);
+            self.analyze_run(text, lowered, run, claimed, out);
+        }
+    }
+
+    /// [`PhoneRecognizer::analyze_window_skipping`] in one of its [`phone_runs`].
+    fn analyze_run(
+        &self,
+        text: &str,
+        lowered: &str,
+        run: (usize, usize),
+        claimed: &[(usize, usize)],
+        out: &mut Vec<Candidate>,
+    ) {
+        let bytes = text.as_bytes();
+        for m in self.regex.find_iter(&text[run.0..run.1]) {
+            let (start, end) = (run.0 + m.start(), run.0 + m.end());
             if start > 0
                 && (bytes[start - 1].is_ascii_alphanumeric()
                     || bytes[start - 1] == b'-'
@@ -167,6 +183,42 @@ impl PhoneRecognizer {
             });
         }
     }
+}
+
+/// Whether the candidate pattern can match byte `b`: ASCII digits, the
+/// separators `+ . - ( )` and space, and the letters of `x` and `ext.`.
+fn phone_byte(b: u8) -> bool {
+    matches!(
+        b,
+        b'0'..=b'9' | b'+' | b' ' | b'.' | b'-' | b'(' | b')' | b'x' | b'e' | b't'
+    )
+}
+
+/// The maximal runs of [`phone_byte`]s in `hay` holding at least
+/// [`MIN_DIGITS`] digits, as byte ranges. A candidate match holds only such
+/// bytes and the pattern looks at nothing around its match, so searching
+/// each run finds the matches a search of all of `hay` finds that have
+/// enough digits to be kept — while a hex hash or base64 line, where
+/// letters cut every digit run short, is never searched.
+fn phone_runs(hay: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < hay.len() {
+        if !phone_byte(hay[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut digits = 0;
+        while i < hay.len() && phone_byte(hay[i]) {
+            digits += usize::from(hay[i].is_ascii_digit());
+            i += 1;
+        }
+        if digits >= MIN_DIGITS {
+            out.push((start, i));
+        }
+    }
+    out
 }
 
 /// libphonenumber's metadata holds thousands of patterns, but the
@@ -672,6 +724,32 @@ mod tests {
                 Some((format!("{s} in {region:?}"), n))
             })
             .collect()
+    }
+
+    #[test]
+    fn phone_runs_skip_letters_and_short_runs() {
+        let hay = b"sha 3f9a2b7c41d0e5 call (555) 123-4567 ext. 89 or 12.34";
+        let runs: Vec<&str> = phone_runs(hay)
+            .iter()
+            .map(|&(a, b)| std::str::from_utf8(&hay[a..b]).unwrap())
+            .collect();
+        assert_eq!(runs, [" (555) 123-4567 ext. 89 "]);
+    }
+
+    proptest::proptest! {
+        /// Searching the runs keeps every candidate a search of the whole
+        /// window keeps (same spans, same scores, same order).
+        #[test]
+        fn runs_find_what_the_whole_window_finds(text in "([0-9]{1,4}|[ .()+-]|x|ext\\.?|[a-z]{1,3}|é|\\n)*") {
+            let p = PhoneRecognizer::new().unwrap();
+            let lowered = crate::context::ascii_lowered(&text);
+            let mut runs = Vec::new();
+            p.analyze_window_skipping(&text, &lowered, (0, text.len()), &[], &mut runs);
+            let mut whole = Vec::new();
+            p.analyze_run(&text, &lowered, (0, text.len()), &[], &mut whole);
+            let key = |c: &Vec<Candidate>| c.iter().map(|c| (c.start, c.end, c.score.to_bits())).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(key(&runs), key(&whole), "{:?}", text);
+        }
     }
 
     proptest::proptest! {
