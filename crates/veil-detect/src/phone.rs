@@ -475,8 +475,12 @@ fn valid_by_type(
     db: &phonenumber::metadata::Database,
     n: &phonenumber::PhoneNumber,
 ) -> Option<bool> {
-    let code = n.country().code();
-    let national = n.national().to_string();
+    valid_national(db, n.country().code(), &n.national().to_string())
+}
+
+/// [`valid_by_type`] of the number with country code `code` and national
+/// (significant) number `national`, as the crate prints it.
+fn valid_national(db: &phonenumber::metadata::Database, code: u16, national: &str) -> Option<bool> {
     let Some(regions) = db.region(&code) else {
         return Some(false);
     };
@@ -494,8 +498,8 @@ fn valid_by_type(
             let meta = db.by_id(*region)?;
             let rules = rules_for(code, meta)?;
             let hit = match &rules.leading {
-                Some(l) => l.is_match(&national),
-                None => rules.has_type(&national),
+                Some(l) => l.is_match(national),
+                None => rules.has_type(national),
             };
             if hit {
                 found = Some(meta);
@@ -506,7 +510,7 @@ fn valid_by_type(
     };
     match source {
         None => Some(false),
-        Some(meta) => Some(rules_for(code, meta)?.has_type(&national)),
+        Some(meta) => Some(rules_for(code, meta)?.has_type(national)),
     }
 }
 
@@ -539,10 +543,210 @@ fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
         (_, 9) => &[Id::ES, Id::IT, Id::FR],
         _ => &[Id::DE, Id::IT, Id::BR],
     };
+    let plain = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b" .-()".contains(&b));
     candidates
         .iter()
         .filter(|r| DEFAULT_REGIONS.contains(r))
-        .any(|&r| phonenumber::parse_with(db, Some(r), s).is_ok_and(|n| valid_number(db, &n)))
+        .any(|&r| {
+            let fast = match plain.then(|| parse_national(db, r, s)).flatten() {
+                Some(Some((code, national))) => valid_national(db, code, &national),
+                Some(None) => Some(false),
+                None => None,
+            };
+            fast.unwrap_or_else(|| {
+                phonenumber::parse_with(db, Some(r), s).is_ok_and(|n| valid_number(db, &n))
+            })
+        })
+}
+
+/// What the `phonenumber` crate's parser needs of one region, compiled
+/// here (each pattern anchored at the start, as the crate only uses its
+/// matches there) so that parsing takes no lock and runs no parser
+/// combinators.
+struct ParseRules {
+    code: u16,
+    code_digits: String,
+    /// The international dialling prefix ("011", "00").
+    idd: Option<Regex>,
+    national_prefix: Option<String>,
+    /// The national prefix as written when parsing (carrier codes included).
+    for_parsing: Option<Regex>,
+    transform: Option<String>,
+    general: TypeRule,
+    general_local: Vec<u16>,
+}
+
+impl ParseRules {
+    /// `None` when a pattern does not compile with the `regex` crate.
+    fn new(meta: &phonenumber::metadata::Metadata) -> Option<ParseRules> {
+        let anchored = |p: &str| {
+            regex::RegexBuilder::new(&format!("^(?:{p})"))
+                .ignore_whitespace(true)
+                .unicode(false)
+                .build()
+                .ok()
+        };
+        let general = meta.descriptors().general();
+        Some(ParseRules {
+            code: meta.country_code(),
+            code_digits: meta.country_code().to_string(),
+            idd: match meta.international_prefix() {
+                Some(r) => Some(anchored(r.as_str())?),
+                None => None,
+            },
+            national_prefix: meta.national_prefix().map(str::to_string),
+            for_parsing: match meta.national_prefix_for_parsing() {
+                Some(r) => Some(anchored(r.as_str())?),
+                None => None,
+            },
+            transform: meta.national_prefix_transform_rule().map(str::to_string),
+            general: TypeRule {
+                lengths: general.possible_length().to_vec(),
+                re: anchored(general.national_number().as_str())?,
+            },
+            general_local: general.possible_local_length().to_vec(),
+        })
+    }
+
+    /// The crate's `validator::length(meta, number, Type::Unknown)` for a
+    /// national number of `len` digits.
+    fn length(&self, len: usize) -> phonenumber::Validation {
+        use phonenumber::Validation as V;
+        let possible = &self.general.lengths;
+        let (Some(&min), Some(&max)) = (possible.first(), possible.last()) else {
+            return V::InvalidLength;
+        };
+        let len = len as u16;
+        if self.general_local.contains(&len) {
+            V::IsPossibleLocalOnly
+        } else if len == min {
+            V::IsPossible
+        } else if len < min {
+            V::TooShort
+        } else if len > max {
+            V::TooLong
+        } else if possible.contains(&len) {
+            V::IsPossible
+        } else {
+            V::InvalidLength
+        }
+    }
+
+    /// The crate's `helper::national_number` followed by the national
+    /// prefix strip of its `parse_with`; `None` where the crate would panic.
+    fn strip_national_prefix(&self, national: &str) -> Option<String> {
+        let mut out = national.to_string();
+        match &self.for_parsing {
+            None => {
+                if let Some(p) = &self.national_prefix
+                    && out.starts_with(p.as_str())
+                {
+                    out.drain(..p.len());
+                }
+            }
+            Some(parsing) => {
+                if let Some(caps) = parsing.captures(national) {
+                    let end = caps.get(0).map_or(0, |m| m.end());
+                    let viable = self.general.matches(national);
+                    let last = caps.get(caps.len() - 1);
+                    match &self.transform {
+                        Some(rule) if last.is_some() => {
+                            caps.get(1)?;
+                            let transformed = parsing.replace(national, rule.as_str()).into_owned();
+                            if !viable || self.general.matches(&transformed) {
+                                out = transformed;
+                            }
+                        }
+                        // The crate compares the general pattern with the
+                        // number itself here (`national[start..]`, start 0),
+                        // so its "keep the prefix" test never holds.
+                        _ => {
+                            out.drain(..end);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(p) = &self.national_prefix
+            && out.starts_with(p.as_str())
+        {
+            out.drain(..p.len());
+        }
+        Some(out)
+    }
+}
+
+/// Per region id: its [`ParseRules`], `None` where they do not compile.
+/// Compiled on first use, once per process, shared by all threads.
+static PARSE_RULES: LazyLock<SharedMap<u32, Option<Arc<ParseRules>>>> =
+    LazyLock::new(SharedMap::default);
+
+/// The `phonenumber` crate's `parse_with(db, Some(region), s)` for `s`
+/// written with ASCII digits and ` .-()` only (no `+`, no extension), step
+/// for step: `Some(Some((country code, national number)))` where the crate
+/// parses it, `Some(None)` where it fails, `None` where a pattern does not
+/// compile here (ask the crate). Proptested against the crate.
+fn parse_national(
+    db: &phonenumber::metadata::Database,
+    region: Id,
+    s: &str,
+) -> Option<Option<(u16, String)>> {
+    let meta = db.by_id(region.as_ref())?;
+    let rules = PARSE_RULES.get_or_make(region_key(meta.id()), || {
+        ParseRules::new(meta).map(Arc::new)
+    })?;
+    // Both of the crate's readings of such a string (RFC 3966 without
+    // spaces, "natural" with them) normalise to its digits.
+    // Viable by the crate's test when it has three digits (fewer: ask it).
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 3 {
+        return None;
+    }
+    let mut national: &str = &digits;
+    let mut code = rules.code;
+    let after_idd = rules
+        .idd
+        .as_ref()
+        .and_then(|re| re.find(national))
+        .map(|m| m.end())
+        .filter(|&end| !national[end..].starts_with('0'));
+    if let Some(end) = after_idd {
+        // Dialled from abroad: the country code follows the prefix.
+        national = &national[end..];
+        if national.len() <= 2 {
+            return Some(None);
+        }
+        let found = (1..=3).find_map(|len| {
+            let c: u16 = national[..len].parse().ok()?;
+            db.by_code(&c).map(|_| (c, len))
+        });
+        let Some((c, len)) = found else {
+            return Some(None);
+        };
+        code = c;
+        national = &national[len..];
+    } else if national.starts_with(rules.code_digits.as_str())
+        && (!rules.general.matches(national) || !rules.length(national.len()).is_possible())
+    {
+        national = &national[rules.code_digits.len()..];
+    }
+    let potential = rules.strip_national_prefix(national)?;
+    let national = if rules.length(potential.len()) != phonenumber::Validation::TooShort {
+        potential
+    } else {
+        national.to_string()
+    };
+    if !(2..=17).contains(&national.len()) {
+        return Some(None);
+    }
+    // `NationalNumber`: leading zeros counted, the rest a number < 2^56.
+    let rest = national.trim_start_matches('0');
+    match rest.parse::<u64>() {
+        Ok(v) if v < 1 << 56 => Some(Some((code, national))),
+        _ => Some(None),
+    }
 }
 
 #[cfg(test)]
@@ -779,6 +983,58 @@ mod tests {
                     "{}", s
                 );
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The lock-free parser reads national numbers as the crate does:
+        /// the same country code and national number, or the same failure.
+        #[test]
+        fn national_parser_agrees_with_the_crate(
+            head in "(|0|00|011|1|44|49|33|39|91|61|55|0044|0049|01144)",
+            groups in proptest::collection::vec(("[0-9]{1,5}", "(| |-|\\.)"), 1..6),
+            paren in proptest::bool::ANY,
+        ) {
+            let db = &*phonenumber::metadata::DATABASE;
+            let mut s = String::new();
+            for (k, (g, sep)) in groups.iter().enumerate() {
+                if k == 0 && paren {
+                    s.push_str(&format!("({head}{g}) "));
+                } else {
+                    s.push_str(if k == 0 { &head } else { sep });
+                    s.push_str(g);
+                }
+            }
+            for &r in DEFAULT_REGIONS {
+                let crate_says = phonenumber::parse_with(db, Some(r), &s)
+                    .ok()
+                    .map(|n| (n.country().code(), n.national().to_string()));
+                let ours = parse_national(db, r, &s);
+                if ours.is_some() || s.bytes().filter(u8::is_ascii_digit).count() >= 3 {
+                    proptest::prop_assert_eq!(ours, Some(crate_says), "{:?} in {:?}", s, r);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn national_parser_reads_real_numbers() {
+        let db = &*phonenumber::metadata::DATABASE;
+        for (region, s, code, national) in [
+            (Id::US, "(212) 736-5000", 1, "2127365000"),
+            (Id::US, "1-212-736-5000", 1, "2127365000"),
+            (Id::US, "011 44 20 7946 0958", 44, "2079460958"),
+            (Id::GB, "07912 345678", 44, "7912345678"),
+            (Id::DE, "030 901820", 49, "30901820"),
+            (Id::FR, "06 31 96 65 43", 33, "631966543"),
+            (Id::IT, "02 3661 8300", 39, "0236618300"),
+            (Id::BR, "0 21 2555-1234", 55, "2125551234"),
+        ] {
+            assert_eq!(
+                parse_national(db, region, s),
+                Some(Some((code, national.to_string()))),
+                "{s}"
+            );
         }
     }
 
