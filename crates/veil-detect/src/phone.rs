@@ -516,7 +516,17 @@ fn valid_national(db: &phonenumber::metadata::Database, code: u16, national: &st
 
 fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
     if s.trim_start().starts_with('+') {
-        return phonenumber::parse_with(db, None, s).is_ok_and(|n| valid_number(db, &n));
+        let fast = match plain_digits(&s[1..])
+            .then(|| parse_international(db, s))
+            .flatten()
+        {
+            Some(Some((code, national))) => valid_national(db, code, &national),
+            Some(None) => Some(false),
+            None => None,
+        };
+        return fast.unwrap_or_else(|| {
+            phonenumber::parse_with(db, None, s).is_ok_and(|n| valid_number(db, &n))
+        });
     }
     // Pick the regions whose national numbers can look like this one, so that
     // libphonenumber (costly per call) runs on few of them.
@@ -543,9 +553,7 @@ fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
         (_, 9) => &[Id::ES, Id::IT, Id::FR],
         _ => &[Id::DE, Id::IT, Id::BR],
     };
-    let plain = s
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b" .-()".contains(&b));
+    let plain = plain_digits(s);
     candidates
         .iter()
         .filter(|r| DEFAULT_REGIONS.contains(r))
@@ -559,6 +567,13 @@ fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
                 phonenumber::parse_with(db, Some(r), s).is_ok_and(|n| valid_number(db, &n))
             })
         })
+}
+
+/// Whether `s` holds only ASCII digits and the separators ` .-()`: the
+/// numbers [`parse_national`] and [`parse_international`] read.
+fn plain_digits(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || b" .-()".contains(&b))
 }
 
 /// What the `phonenumber` crate's parser needs of one region, compiled
@@ -678,10 +693,132 @@ impl ParseRules {
     }
 }
 
-/// Per region id: its [`ParseRules`], `None` where they do not compile.
+/// Per (country code, region id): the region's [`ParseRules`], `None`
+/// where they do not compile (non-geographic entities share the id "001").
 /// Compiled on first use, once per process, shared by all threads.
-static PARSE_RULES: LazyLock<SharedMap<u32, Option<Arc<ParseRules>>>> =
-    LazyLock::new(SharedMap::default);
+static PARSE_RULES: LazyLock<ParseRulesByRegion> = LazyLock::new(SharedMap::default);
+
+/// [`PARSE_RULES`]'s type.
+type ParseRulesByRegion = SharedMap<(u16, u32), Option<Arc<ParseRules>>>;
+
+/// The [`ParseRules`] of `meta`; `None` if they do not compile.
+fn parse_rules(meta: &phonenumber::metadata::Metadata) -> Option<Arc<ParseRules>> {
+    PARSE_RULES.get_or_make((meta.country_code(), region_key(meta.id())), || {
+        ParseRules::new(meta).map(Arc::new)
+    })
+}
+
+/// The crate's `validator::source_for`: the region whose rules read a
+/// number of country code `code` (national number `national`, leading
+/// zeros removed) — `Some(None)` for none, `None` where a pattern does not
+/// compile here.
+fn source_meta<'a>(
+    db: &'a phonenumber::metadata::Database,
+    code: u16,
+    national: &str,
+) -> Option<Option<&'a phonenumber::metadata::Metadata>> {
+    let Some(regions) = db.region(&code) else {
+        return Some(None);
+    };
+    if regions.len() == 1 {
+        return Some(if regions[0] == "001" {
+            db.by_code(&code).and_then(|m| m.into_iter().next())
+        } else if regions[0].parse::<Id>().is_ok() {
+            db.by_id(regions[0])
+        } else {
+            None
+        });
+    }
+    for region in &regions {
+        let meta = db.by_id(*region)?;
+        let rules = rules_for(code, meta)?;
+        let hit = match &rules.leading {
+            Some(l) => l.is_match(national),
+            None => rules.has_type(national),
+        };
+        if hit {
+            return Some(Some(meta));
+        }
+    }
+    Some(None)
+}
+
+/// The `phonenumber` crate's `parse_with(db, None, s)` for `s` written as
+/// `+` then ASCII digits and ` .-()` only, step for step (answers as
+/// [`parse_national`]'s). Proptested against the crate.
+fn parse_international(
+    db: &phonenumber::metadata::Database,
+    s: &str,
+) -> Option<Option<(u16, String)>> {
+    let rest = &s[1..];
+    let digits_of = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+    // Read as RFC 3966 when it has no spaces: the country code is the
+    // first group, up to a separator, if the number goes on after it.
+    let rfc_code = (!s.contains(' '))
+        .then(|| rest.find(['-', '.', '(', ')']))
+        .flatten()
+        .filter(|&cut| cut > 0);
+    let (code, national) = match rfc_code {
+        Some(cut) => {
+            let national = digits_of(&rest[cut..]);
+            if national.len() < 3 {
+                return Some(None);
+            }
+            match rest[..cut].parse::<u16>() {
+                Ok(code) if db.by_code(&code).is_some() => (code, national),
+                _ => return Some(None),
+            }
+        }
+        None => {
+            let all = digits_of(rest);
+            if all.len() < 3 || all.starts_with('0') {
+                return Some(None);
+            }
+            let found = (1..=3).find_map(|len| {
+                let c: u16 = all[..len].parse().ok()?;
+                db.by_code(&c).map(|_| (c, len))
+            });
+            let Some((code, len)) = found else {
+                return Some(None);
+            };
+            (code, all[len..].to_string())
+        }
+    };
+    let rules = match source_meta(db, code, national.trim_start_matches('0'))? {
+        Some(meta) => Some(parse_rules(meta)?),
+        None => None,
+    };
+    finish_parse(rules.as_deref(), code, &national)
+}
+
+/// The end of the crate's `parse_with`: the national prefix stripped where
+/// what is left is long enough, then its length and `NationalNumber` checks.
+fn finish_parse(
+    rules: Option<&ParseRules>,
+    code: u16,
+    national: &str,
+) -> Option<Option<(u16, String)>> {
+    let national = match rules {
+        Some(rules) => {
+            let potential = rules.strip_national_prefix(national)?;
+            if rules.length(potential.len()) != phonenumber::Validation::TooShort {
+                potential
+            } else {
+                national.to_string()
+            }
+        }
+        None => national.to_string(),
+    };
+    if !(2..=17).contains(&national.len()) {
+        return Some(None);
+    }
+    // `NationalNumber`: leading zeros counted, the rest a number < 2^56.
+    let rest = national.trim_start_matches('0');
+    match rest.parse::<u64>() {
+        Ok(v) if v < 1 << 56 => Some(Some((code, national))),
+        _ => Some(None),
+    }
+}
 
 /// The `phonenumber` crate's `parse_with(db, Some(region), s)` for `s`
 /// written with ASCII digits and ` .-()` only (no `+`, no extension), step
@@ -694,9 +831,7 @@ fn parse_national(
     s: &str,
 ) -> Option<Option<(u16, String)>> {
     let meta = db.by_id(region.as_ref())?;
-    let rules = PARSE_RULES.get_or_make(region_key(meta.id()), || {
-        ParseRules::new(meta).map(Arc::new)
-    })?;
+    let rules = parse_rules(meta)?;
     // Both of the crate's readings of such a string (RFC 3966 without
     // spaces, "natural" with them) normalise to its digits.
     // Viable by the crate's test when it has three digits (fewer: ask it).
@@ -732,21 +867,7 @@ fn parse_national(
     {
         national = &national[rules.code_digits.len()..];
     }
-    let potential = rules.strip_national_prefix(national)?;
-    let national = if rules.length(potential.len()) != phonenumber::Validation::TooShort {
-        potential
-    } else {
-        national.to_string()
-    };
-    if !(2..=17).contains(&national.len()) {
-        return Some(None);
-    }
-    // `NationalNumber`: leading zeros counted, the rest a number < 2^56.
-    let rest = national.trim_start_matches('0');
-    match rest.parse::<u64>() {
-        Ok(v) if v < 1 << 56 => Some(Some((code, national))),
-        _ => Some(None),
-    }
+    finish_parse(Some(&rules), code, national)
 }
 
 #[cfg(test)]
@@ -1017,6 +1138,35 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// International numbers too: the same country code and national
+        /// number as the crate, or the same failure.
+        #[test]
+        fn international_parser_agrees_with_the_crate(
+            code in "(|1|7|20|33|39|44|49|61|91|0|00|800|882|979|1268|441)",
+            groups in proptest::collection::vec(("[0-9]{1,5}", "(| |-|\\.)"), 1..6),
+            paren in proptest::bool::ANY,
+            sep in "(| |-|\\.)",
+        ) {
+            let db = &*phonenumber::metadata::DATABASE;
+            let mut s = format!("+{code}{sep}");
+            for (k, (g, gsep)) in groups.iter().enumerate() {
+                if k == 0 && paren {
+                    s.push_str(&format!("({g}) "));
+                } else {
+                    if k > 0 {
+                        s.push_str(gsep);
+                    }
+                    s.push_str(g);
+                }
+            }
+            let crate_says = phonenumber::parse_with(db, None, &s)
+                .ok()
+                .map(|n| (n.country().code(), n.national().to_string()));
+            proptest::prop_assert_eq!(parse_international(db, &s), Some(crate_says), "{:?}", s);
+        }
+    }
+
     #[test]
     fn national_parser_reads_real_numbers() {
         let db = &*phonenumber::metadata::DATABASE;
@@ -1032,6 +1182,18 @@ mod tests {
         ] {
             assert_eq!(
                 parse_national(db, region, s),
+                Some(Some((code, national.to_string()))),
+                "{s}"
+            );
+        }
+        for (s, code, national) in [
+            ("+1-212-736-5000", 1, "2127365000"),
+            ("+44 20 7946 0958", 44, "2079460958"),
+            ("+39 02 3661 8300", 39, "0236618300"),
+            ("+800 1234 5678", 800, "12345678"),
+        ] {
+            assert_eq!(
+                parse_international(db, s),
                 Some(Some((code, national.to_string()))),
                 "{s}"
             );
