@@ -22,6 +22,8 @@ const BATCH_BYTES: usize = 8 << 20;
 const BATCH_DOCS: usize = 8192;
 /// Whole-file documents are cut into segments of about this many bytes.
 const SEGMENT_BYTES: usize = 1 << 20;
+/// Batches sent to the analyzer and not yet written (bounded memory).
+const MAX_IN_FLIGHT: usize = 3;
 /// Rows read from a table at a time.
 const TABLE_ROWS: usize = 4096;
 /// Record-level problems printed before the rest are only counted.
@@ -29,6 +31,8 @@ const MAX_PRINTED_PROBLEMS: usize = 20;
 
 /// One batch of texts on its way through the analyzer.
 struct Batch {
+    /// Its place in the input: findings are written in this order.
+    seq: u64,
     texts: Vec<String>,
     /// Per text: the column header it is read under ("" for none).
     contexts: Vec<std::sync::Arc<str>>,
@@ -40,11 +44,19 @@ struct Batch {
 type Analysed = (Batch, Vec<Vec<veil_core::Finding>>);
 
 /// Gathers texts into batches and keeps the analyzer busy: a full batch goes
-/// to the analysis thread (which runs it on the rayon pool) while this thread
-/// reads the next one and writes the findings of the last, in input order.
-/// At most two batches wait or run at once (bounded memory).
+/// to the analysis thread, which starts it on the rayon pool at once, so a
+/// worker done with its share of one batch goes on with the next while the
+/// other finishes; this thread reads the next batch and writes the findings
+/// of finished ones, in input order. At most [`MAX_IN_FLIGHT`] batches are
+/// sent and not yet written (bounded memory).
 struct Batcher {
     current: Batch,
+    /// The next batch's place in the input.
+    next_seq: u64,
+    /// The place of the next batch to write.
+    next_write: u64,
+    /// Finished batches waiting for an earlier one.
+    pending: std::collections::BTreeMap<u64, Analysed>,
     to_analyzer: Option<std::sync::mpsc::SyncSender<Batch>>,
     analysed: std::sync::mpsc::Receiver<Analysed>,
     in_flight: usize,
@@ -55,8 +67,9 @@ struct Batcher {
 }
 
 impl Batch {
-    fn new() -> Batch {
+    fn new(seq: u64) -> Batch {
         Batch {
+            seq,
             texts: Vec::new(),
             contexts: Vec::new(),
             origins: Vec::new(),
@@ -77,21 +90,26 @@ impl Batcher {
         b.texts.push(text);
         b.origins.push(origin);
         if b.bytes >= BATCH_BYTES || b.texts.len() >= BATCH_DOCS {
-            self.send()?;
+            self.send(sink)?;
             // Write what is ready without waiting.
             while let Ok(done) = self.analysed.try_recv() {
-                self.write(sink, done)?;
+                self.receive(sink, done)?;
             }
         }
         Ok(())
     }
 
-    /// Hand the current batch to the analysis thread.
-    fn send(&mut self) -> Result<()> {
+    /// Hand the current batch to the analysis thread, first waiting (and
+    /// writing) while [`MAX_IN_FLIGHT`] batches are out.
+    fn send(&mut self, sink: &mut Sink) -> Result<()> {
         if self.current.texts.is_empty() {
             return Ok(());
         }
-        let batch = std::mem::replace(&mut self.current, Batch::new());
+        while self.in_flight >= MAX_IN_FLIGHT {
+            self.receive_one(sink)?;
+        }
+        self.next_seq += 1;
+        let batch = std::mem::replace(&mut self.current, Batch::new(self.next_seq));
         let tx = self
             .to_analyzer
             .as_ref()
@@ -99,6 +117,26 @@ impl Batcher {
         tx.send(batch)
             .map_err(|_| anyhow::anyhow!("the analysis thread stopped"))?;
         self.in_flight += 1;
+        Ok(())
+    }
+
+    /// Wait for one finished batch and take it in.
+    fn receive_one(&mut self, sink: &mut Sink) -> Result<()> {
+        let done = self
+            .analysed
+            .recv()
+            .map_err(|_| anyhow::anyhow!("the analysis thread stopped"))?;
+        self.receive(sink, done)
+    }
+
+    /// Take in a finished batch: write it and every finished batch after
+    /// it, in input order.
+    fn receive(&mut self, sink: &mut Sink, done: Analysed) -> Result<()> {
+        self.pending.insert(done.0.seq, done);
+        while let Some(next) = self.pending.remove(&self.next_write) {
+            self.next_write += 1;
+            self.write(sink, next)?;
+        }
         Ok(())
     }
 
@@ -116,31 +154,32 @@ impl Batcher {
     /// Send the last batch, close the analysis thread's input and write
     /// every remaining result.
     fn finish(&mut self, sink: &mut Sink) -> Result<()> {
-        self.send()?;
+        self.send(sink)?;
         self.to_analyzer = None;
         while self.in_flight > 0 {
-            let done = self
-                .analysed
-                .recv()
-                .map_err(|_| anyhow::anyhow!("the analysis thread stopped"))?;
-            self.write(sink, done)?;
+            self.receive_one(sink)?;
         }
         Ok(())
     }
 }
 
-/// The analysis thread: analyse each batch received, in order, on the rayon pool.
+/// The analysis thread: start each batch received on the rayon pool as it
+/// comes (batches may finish out of order; the [`Batcher`] restores it).
 fn analysis_loop(
     analyzer: &Analyzer,
     batches: std::sync::mpsc::Receiver<Batch>,
     done: std::sync::mpsc::Sender<Analysed>,
 ) {
-    for batch in batches {
-        let results = analyzer.analyze_batch_in_context(&batch.texts, &batch.contexts);
-        if done.send((batch, results)).is_err() {
-            return;
+    rayon::in_place_scope(|scope| {
+        for batch in batches {
+            let done = done.clone();
+            scope.spawn(move |_| {
+                let results = analyzer.analyze_batch_in_context(&batch.texts, &batch.contexts);
+                // The receiver is gone only when the scan stopped on an error.
+                let _ = done.send((batch, results));
+            });
         }
-    }
+    });
 }
 
 fn read_list(path: &Path) -> Result<Vec<String>> {
@@ -227,7 +266,10 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let (to_analyzer, batches) = std::sync::mpsc::sync_channel::<Batch>(1);
     let (done, analysed) = std::sync::mpsc::channel::<Analysed>();
     let mut batcher = Batcher {
-        current: Batch::new(),
+        current: Batch::new(0),
+        next_seq: 0,
+        next_write: 0,
+        pending: std::collections::BTreeMap::new(),
         to_analyzer: Some(to_analyzer),
         analysed,
         in_flight: 0,

@@ -87,6 +87,21 @@ pub fn compile(name: &str, pattern: &str) -> Result<Regex, Error> {
         })
 }
 
+/// As [`compile`], as a meta regex searched without a literal prefilter.
+pub fn compile_unfiltered(name: &str, pattern: &str) -> Result<regex_automata::meta::Regex, Error> {
+    regex_automata::meta::Regex::builder()
+        .configure(
+            regex_automata::meta::Config::new()
+                .auto_prefilter(false)
+                .nfa_size_limit(Some(1 << 24)),
+        )
+        .build(&ascii_pattern(pattern))
+        .map_err(|e| Error::BadPattern {
+            recognizer: name.to_string(),
+            message: e.to_string(),
+        })
+}
+
 /// Bytes a digit window reaches on each side of a digit before snapping to whitespace.
 pub const DIGIT_REACH: usize = 48;
 
@@ -154,6 +169,8 @@ pub struct PatternRecognizer {
     pub entity: EntityType,
     /// Candidate pattern. When it has a capture group 1, that group is the span.
     pub regex: Regex,
+    /// The same pattern, searched without a literal prefilter.
+    search: regex_automata::meta::Regex,
     /// Score of a candidate with no validator, or one whose validator passed.
     pub score: f32,
     /// Score when a context word stands near the candidate (never lower than `score`).
@@ -183,6 +200,7 @@ impl PatternRecognizer {
             name: Arc::from(name),
             entity,
             regex: compile(name, pattern)?,
+            search: compile_unfiltered(name, pattern)?,
             score,
             context_score: context_score.max(score),
             validator,
@@ -219,13 +237,13 @@ impl PatternRecognizer {
         // Capture groups cost a second engine per match: only patterns that
         // have one use them.
         if self.regex.captures_len() > 1 {
-            for caps in self.regex.captures_iter(hay) {
-                if let Some(m) = caps.get(1).or_else(|| caps.get(0)) {
-                    self.consider(text, lowered, base + m.start(), base + m.end(), out);
+            for caps in self.search.captures_iter(hay) {
+                if let Some(m) = caps.get_group(1).or_else(|| caps.get_group(0)) {
+                    self.consider(text, lowered, base + m.start, base + m.end, out);
                 }
             }
         } else {
-            for m in self.regex.find_iter(hay) {
+            for m in self.search.find_iter(hay) {
                 self.consider(text, lowered, base + m.start(), base + m.end(), out);
             }
         }
