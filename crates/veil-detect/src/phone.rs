@@ -445,12 +445,49 @@ impl RegionRules {
 }
 
 /// Per (country code, region id): the region's rules, `None` where they do
-/// not compile. Region ids are two letters or "001", so one `u32` holds one.
-/// Compiled on first use, once per process, shared by all threads.
-static RULES: LazyLock<RulesByRegion> = LazyLock::new(SharedMap::default);
+/// not compile. Compiled on first use, once per process, shared by all threads.
+static RULES: RegionSlots<Option<RegionRules>> = RegionSlots::new();
 
-/// [`RULES`]'s type.
-type RulesByRegion = SharedMap<(u16, u32), Option<Arc<RegionRules>>>;
+/// Every (country code, region id) of the shipped metadata, numbered (the
+/// non-geographic entities share the id "001"). Read-only once built.
+static REGION_INDEX: LazyLock<FxMap<(u16, u32), usize>> = LazyLock::new(|| {
+    let mut index = FxMap::default();
+    for tag in METADATA_XML.split("<territory ").skip(1) {
+        let tag = tag.split('>').next().unwrap_or_default();
+        let attr = |name: &str| tag.split(name).nth(1)?.split('"').next();
+        let code = attr(" countryCode=\"").and_then(|c| c.parse::<u16>().ok());
+        if let (Some(id), Some(code)) = (attr("id=\""), code) {
+            let next = index.len();
+            index.entry((code, region_key(id))).or_insert(next);
+        }
+    }
+    index
+});
+
+/// One value per (country code, region id) of [`REGION_INDEX`], built on
+/// first use and then read by every thread without a lock or a reference
+/// count (two threads that miss together wait for one build).
+struct RegionSlots<V>(LazyLock<Vec<std::sync::OnceLock<V>>>);
+
+/// The empty slots of a [`RegionSlots`].
+fn empty_slots<V>() -> Vec<std::sync::OnceLock<V>> {
+    (0..REGION_INDEX.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect()
+}
+
+impl<V> RegionSlots<V> {
+    const fn new() -> Self {
+        RegionSlots(LazyLock::new(empty_slots::<V>))
+    }
+
+    /// The value of `key`, built by `make` on first use; `None` for a key
+    /// the shipped metadata does not have.
+    fn get_or_make(&'static self, key: (u16, u32), make: impl FnOnce() -> V) -> Option<&'static V> {
+        let &i = REGION_INDEX.get(&key)?;
+        Some(self.0.get(i)?.get_or_init(make))
+    }
+}
 
 /// A region id as one number (its bytes, at most four).
 fn region_key(id: &str) -> u32 {
@@ -459,10 +496,10 @@ fn region_key(id: &str) -> u32 {
 
 /// The rules of `meta` (a region of `code`); `None` if they do not compile.
 /// One hash lookup (the code's regions are tried in turn by the caller).
-fn rules_for(code: u16, meta: &phonenumber::metadata::Metadata) -> Option<Arc<RegionRules>> {
-    RULES.get_or_make((code, region_key(meta.id())), || {
-        RegionRules::new(meta).map(Arc::new)
-    })
+fn rules_for(code: u16, meta: &phonenumber::metadata::Metadata) -> Option<&'static RegionRules> {
+    RULES
+        .get_or_make((code, region_key(meta.id())), || RegionRules::new(meta))?
+        .as_ref()
 }
 
 /// The `phonenumber` crate's `is_valid_with`, step for step (the region a
@@ -694,18 +731,17 @@ impl ParseRules {
 }
 
 /// Per (country code, region id): the region's [`ParseRules`], `None`
-/// where they do not compile (non-geographic entities share the id "001").
-/// Compiled on first use, once per process, shared by all threads.
-static PARSE_RULES: LazyLock<ParseRulesByRegion> = LazyLock::new(SharedMap::default);
-
-/// [`PARSE_RULES`]'s type.
-type ParseRulesByRegion = SharedMap<(u16, u32), Option<Arc<ParseRules>>>;
+/// where they do not compile. Compiled on first use, once per process,
+/// shared by all threads.
+static PARSE_RULES: RegionSlots<Option<ParseRules>> = RegionSlots::new();
 
 /// The [`ParseRules`] of `meta`; `None` if they do not compile.
-fn parse_rules(meta: &phonenumber::metadata::Metadata) -> Option<Arc<ParseRules>> {
-    PARSE_RULES.get_or_make((meta.country_code(), region_key(meta.id())), || {
-        ParseRules::new(meta).map(Arc::new)
-    })
+fn parse_rules(meta: &phonenumber::metadata::Metadata) -> Option<&'static ParseRules> {
+    PARSE_RULES
+        .get_or_make((meta.country_code(), region_key(meta.id())), || {
+            ParseRules::new(meta)
+        })?
+        .as_ref()
 }
 
 /// The crate's `validator::source_for`: the region whose rules read a
@@ -788,7 +824,7 @@ fn parse_international(
         Some(meta) => Some(parse_rules(meta)?),
         None => None,
     };
-    finish_parse(rules.as_deref(), code, &national)
+    finish_parse(rules, code, &national)
 }
 
 /// The end of the crate's `parse_with`: the national prefix stripped where
@@ -867,7 +903,7 @@ fn parse_national(
     {
         national = &national[rules.code_digits.len()..];
     }
-    finish_parse(Some(&rules), code, national)
+    finish_parse(Some(rules), code, national)
 }
 
 #[cfg(test)]
@@ -891,6 +927,29 @@ mod tests {
             seen.iter().all(|v| Arc::ptr_eq(v, &seen[0])),
             "one value wins"
         );
+    }
+
+    #[test]
+    fn every_region_of_the_database_has_a_slot() {
+        let db = &*phonenumber::metadata::DATABASE;
+        let ids: Vec<String> = METADATA_XML
+            .split("<territory id=\"")
+            .skip(1)
+            .filter_map(|t| t.split('"').next().map(str::to_string))
+            .collect();
+        for id in &ids {
+            if let Some(meta) = db.by_id(id) {
+                let key = (meta.country_code(), region_key(meta.id()));
+                assert!(REGION_INDEX.contains_key(&key), "{id}");
+            }
+        }
+        assert!(REGION_INDEX.len() >= 250);
+        assert!(parse_rules(db.by_id("GB").unwrap()).is_some());
+        let us = db.by_id("US").unwrap();
+        assert!(std::ptr::eq(
+            rules_for(1, us).unwrap(),
+            rules_for(1, us).unwrap()
+        ));
     }
 
     #[test]
