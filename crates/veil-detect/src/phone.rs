@@ -185,38 +185,48 @@ impl PhoneRecognizer {
     }
 }
 
-/// Whether the candidate pattern can match byte `b`: ASCII digits, the
-/// separators `+ . - ( )` and space, and the letters of `x` and `ext.`.
-fn phone_byte(b: u8) -> bool {
-    matches!(
-        b,
-        b'0'..=b'9' | b'+' | b' ' | b'.' | b'-' | b'(' | b')' | b'x' | b'e' | b't'
-    )
-}
+/// Per byte, what the candidate pattern makes of it: 0 for a byte it
+/// cannot match, 2 for an ASCII digit, 1 for the separators `+ . - ( )`
+/// and space and the letters of `x` and `ext.`.
+static PHONE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut d = b'0';
+    while d <= b'9' {
+        t[d as usize] = 2;
+        d += 1;
+    }
+    let others = b"+ .-()xet";
+    let mut k = 0;
+    while k < others.len() {
+        t[others[k] as usize] = 1;
+        k += 1;
+    }
+    t
+};
 
-/// The maximal runs of [`phone_byte`]s in `hay` holding at least
-/// [`MIN_DIGITS`] digits, as byte ranges. A candidate match holds only such
-/// bytes and the pattern looks at nothing around its match, so searching
-/// each run finds the matches a search of all of `hay` finds that have
-/// enough digits to be kept — while a hex hash or base64 line, where
-/// letters cut every digit run short, is never searched.
+/// The maximal runs of bytes the candidate pattern can match in `hay`
+/// ([`PHONE_CLASS`]) holding at least [`MIN_DIGITS`] digits, as byte
+/// ranges. A candidate match holds only such bytes and the pattern looks
+/// at nothing around its match, so searching each run finds the matches a
+/// search of all of `hay` finds that have enough digits to be kept — while
+/// a hex hash or base64 line, where letters cut every digit run short, is
+/// never searched. One table lookup per byte and no branch on it but the
+/// rare end of a long enough run.
 fn phone_runs(hay: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < hay.len() {
-        if !phone_byte(hay[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut digits = 0;
-        while i < hay.len() && phone_byte(hay[i]) {
-            digits += usize::from(hay[i].is_ascii_digit());
-            i += 1;
-        }
-        if digits >= MIN_DIGITS {
+    let mut start = 0;
+    let mut digits = 0;
+    for (i, &b) in hay.iter().enumerate() {
+        let class = PHONE_CLASS[usize::from(b)];
+        let inside = usize::from(class != 0);
+        if inside == 0 && digits >= MIN_DIGITS {
             out.push((start, i));
         }
+        digits = (digits + usize::from(class >> 1)) * inside;
+        start = if inside == 1 { start } else { i + 1 };
+    }
+    if digits >= MIN_DIGITS {
+        out.push((start, hay.len()));
     }
     out
 }
