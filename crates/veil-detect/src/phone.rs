@@ -219,7 +219,8 @@ fn phone_runs(hay: &[u8]) -> Vec<(usize, usize)> {
     for (i, &b) in hay.iter().enumerate() {
         let class = PHONE_CLASS[usize::from(b)];
         let inside = usize::from(class != 0);
-        if inside == 0 && digits >= MIN_DIGITS {
+        // `&`, not `&&`: one branch, taken only at the end of a long run.
+        if (inside == 0) & (digits >= MIN_DIGITS) {
             out.push((start, i));
         }
         digits = (digits + usize::from(class >> 1)) * inside;
