@@ -13,6 +13,9 @@ pub struct Context {
     /// All the words in one automaton, so a window is searched once, not
     /// once per word (`None` when there are no words).
     finder: Option<aho_corasick::AhoCorasick>,
+    /// Every word is ASCII: windows need only their ASCII capitals lowered
+    /// ([`Context::window`]).
+    ascii: bool,
 }
 
 impl Context {
@@ -28,7 +31,12 @@ impl Context {
         let finder = (!words.is_empty())
             .then(|| aho_corasick::AhoCorasick::new(&words).ok())
             .flatten();
-        Context { words, finder }
+        let ascii = words.iter().all(|w| w.is_ascii());
+        Context {
+            words,
+            finder,
+            ascii,
+        }
     }
 
     /// Whether the list is empty.
@@ -45,14 +53,41 @@ impl Context {
         }
         let lo = floor_char(text, start.saturating_sub(WINDOW_BEFORE));
         let hi = floor_char(text, (end + WINDOW_AFTER).min(text.len()));
-        let before = lower_slice(text, lowered, lo, start);
-        let after = lower_slice(text, lowered, end, hi);
+        let before = self.window(text, lowered, lo, start);
+        let after = self.window(text, lowered, end, hi);
         match &self.finder {
             Some(ac) => any_at_word_start(ac, &before) || any_at_word_start(ac, &after),
             None => self
                 .words
                 .iter()
                 .any(|w| has_word_start(&before, w) || has_word_start(&after, w)),
+        }
+    }
+}
+
+impl Context {
+    /// `text[lo..hi]` lowered as far as finding this list's words needs.
+    /// For ASCII words that is its ASCII capitals, borrowed from `lowered`:
+    /// no other character lower-cases to anything holding an ASCII letter
+    /// but `İ` and the Kelvin sign (windows holding one are lower-cased in
+    /// full), and lower-casing never changes whether the character before
+    /// a word is a letter or digit — both checked over every character in
+    /// the tests.
+    fn window<'a>(
+        &self,
+        text: &'a str,
+        lowered: &'a str,
+        lo: usize,
+        hi: usize,
+    ) -> std::borrow::Cow<'a, str> {
+        let w = &text.as_bytes()[lo..hi];
+        // `İ` is C4 B0 in UTF-8, the Kelvin sign E2 84 AA.
+        let special = memchr::memchr2_iter(0xC4, 0xE2, w)
+            .any(|i| matches!(&w[i..], [0xC4, 0xB0, ..] | [0xE2, 0x84, 0xAA, ..]));
+        if self.ascii && lowered.len() == text.len() && !special {
+            std::borrow::Cow::Borrowed(&lowered[lo..hi])
+        } else {
+            lower_slice(text, lowered, lo, hi)
         }
     }
 }
@@ -139,6 +174,37 @@ fn has_word_start(hay: &str, w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_two_characters_lower_case_to_ascii_and_none_changes_letterhood() {
+        let mut to_ascii = Vec::new();
+        for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+            let lower: Vec<char> = c.to_lowercase().collect();
+            if lower.iter().any(char::is_ascii) {
+                to_ascii.push(c);
+                continue;
+            }
+            let last = lower.last().copied().unwrap_or(c);
+            assert_eq!(c.is_alphanumeric(), last.is_alphanumeric(), "{c:?}");
+        }
+        assert_eq!(to_ascii, ['\u{130}', '\u{212A}']);
+    }
+
+    #[test]
+    fn ascii_words_are_found_in_windows_with_other_scripts() {
+        let c = Context::new(["phone".to_string(), "ssn".to_string()]);
+        for (text, near) in [
+            ("ÉCRIRE AU PHONE: 555", true),
+            ("Ünïcödé xphone 555", false),
+            ("ÄPHONE 555", false),
+            ("\u{212A}PHONE 555", false),
+            ("SSN İ: 555", true),
+        ] {
+            let lowered = ascii_lowered(text);
+            let at = text.find("555").unwrap();
+            assert_eq!(c.near(text, &lowered, at, at + 3), near, "{text}");
+        }
+    }
 
     #[test]
     fn matches_word_starts_only() {
