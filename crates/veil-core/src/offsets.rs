@@ -6,19 +6,18 @@
 /// Build once per text, then convert many offsets in O(log n) each.
 pub struct OffsetMap<'a> {
     text: &'a str,
-    /// Byte offsets where each line starts.
-    line_starts: Vec<usize>,
+    /// Byte offsets where each line starts (found at the first `line` call:
+    /// records ask only for code points).
+    line_starts: std::cell::OnceCell<Vec<usize>>,
     ascii: bool,
 }
 
 impl<'a> OffsetMap<'a> {
     /// Index `text`.
     pub fn new(text: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         OffsetMap {
             text,
-            line_starts,
+            line_starts: std::cell::OnceCell::new(),
             ascii: text.is_ascii(),
         }
     }
@@ -34,7 +33,12 @@ impl<'a> OffsetMap<'a> {
 
     /// The 1-based line number holding the byte at `byte`.
     pub fn line(&self, byte: usize) -> usize {
-        match self.line_starts.binary_search(&byte) {
+        let line_starts = self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        });
+        match line_starts.binary_search(&byte) {
             Ok(i) => i + 1,
             Err(i) => i,
         }

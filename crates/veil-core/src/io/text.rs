@@ -93,7 +93,9 @@ impl<R: BufRead> Iterator for LineReader<R> {
                 self.buf.pop();
             }
         }
-        let bytes = std::mem::take(&mut self.buf);
+        // One allocation of the line's size; the buffer keeps its capacity
+        // (taking it would make the next line grow a new one step by step).
+        let bytes = self.buf.clone();
         Some(
             decode(bytes, &self.path, offset, self.lossy).map(|text| Line {
                 number: self.number,
