@@ -356,14 +356,7 @@ fn may_be_valid(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumb
         }
         GENERAL
             .get_or_make((code, k), || {
-                // The metadata's patterns are written over several
-                // lines: compiled with whitespace ignored, as the crate does.
-                regex::RegexBuilder::new(&format!("^(?:{})", general.national_number().as_str()))
-                    .ignore_whitespace(true)
-                    .unicode(false)
-                    .build()
-                    .ok()
-                    .map(Arc::new)
+                anchored(general.national_number().as_str()).map(Arc::new)
             })
             // A pattern the regex crate cannot compile: no shortcut.
             .is_none_or(|re| re.is_match(&national))
@@ -384,7 +377,29 @@ struct TypeRule {
     re: Regex,
 }
 
+/// A metadata pattern compiled as the crate matches it: anchored at the
+/// start (the crate only uses matches that start there), whitespace
+/// ignored (the patterns are written over several lines). National
+/// numbers are ASCII digits, so ASCII classes match them as the Unicode
+/// ones do, and compile several times faster. `None` when the `regex`
+/// crate cannot compile it.
+fn anchored(pattern: &str) -> Option<Regex> {
+    regex::RegexBuilder::new(&format!("^(?:{pattern})"))
+        .ignore_whitespace(true)
+        .unicode(false)
+        .build()
+        .ok()
+}
+
 impl TypeRule {
+    /// A descriptor's pattern and lengths; `None` if the pattern does not compile.
+    fn of(d: &phonenumber::metadata::Descriptor) -> Option<TypeRule> {
+        Some(TypeRule {
+            lengths: d.possible_length().to_vec(),
+            re: anchored(d.national_number().as_str())?,
+        })
+    }
+
     /// As the crate's `Descriptor::is_match`: length, then a match at the start.
     fn matches(&self, national: &str) -> bool {
         (self.lengths.is_empty() || self.lengths.contains(&(national.len() as u16)))
@@ -406,21 +421,7 @@ struct RegionRules {
 impl RegionRules {
     /// `None` when a pattern does not compile with the `regex` crate.
     fn new(meta: &phonenumber::metadata::Metadata) -> Option<RegionRules> {
-        let anchored = |p: &str| {
-            // National numbers are ASCII digits: ASCII classes match them
-            // as the Unicode ones do, and compile several times faster.
-            regex::RegexBuilder::new(&format!("^(?:{p})"))
-                .ignore_whitespace(true)
-                .unicode(false)
-                .build()
-                .ok()
-        };
-        let rule = |d: &phonenumber::metadata::Descriptor| {
-            Some(TypeRule {
-                lengths: d.possible_length().to_vec(),
-                re: anchored(d.national_number().as_str())?,
-            })
-        };
+        let rule = TypeRule::of;
         let d = meta.descriptors();
         let types = [
             d.premium_rate(),
@@ -644,13 +645,6 @@ struct ParseRules {
 impl ParseRules {
     /// `None` when a pattern does not compile with the `regex` crate.
     fn new(meta: &phonenumber::metadata::Metadata) -> Option<ParseRules> {
-        let anchored = |p: &str| {
-            regex::RegexBuilder::new(&format!("^(?:{p})"))
-                .ignore_whitespace(true)
-                .unicode(false)
-                .build()
-                .ok()
-        };
         let general = meta.descriptors().general();
         Some(ParseRules {
             code: meta.country_code(),
@@ -665,10 +659,7 @@ impl ParseRules {
                 None => None,
             },
             transform: meta.national_prefix_transform_rule().map(str::to_string),
-            general: TypeRule {
-                lengths: general.possible_length().to_vec(),
-                re: anchored(general.national_number().as_str())?,
-            },
+            general: TypeRule::of(general)?,
             general_local: general.possible_local_length().to_vec(),
         })
     }
