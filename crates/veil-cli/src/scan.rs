@@ -154,8 +154,11 @@ impl Batcher {
     /// Send the last batch, close the analysis thread's input and write
     /// every remaining result.
     fn finish(&mut self, sink: &mut Sink) -> Result<()> {
-        self.send(sink)?;
+        let sent = self.send(sink);
+        // Closed whatever happened: the analysis thread ends when its input
+        // does, and the scan's scope waits for it.
         self.to_analyzer = None;
+        sent?;
         while self.in_flight > 0 {
             self.receive_one(sink)?;
         }

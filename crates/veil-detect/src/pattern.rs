@@ -87,7 +87,12 @@ pub fn compile(name: &str, pattern: &str) -> Result<Regex, Error> {
         })
 }
 
-/// As [`compile`], as a meta regex searched without a literal prefilter.
+/// As [`compile`], as a meta regex (the engine `regex` runs on) that
+/// searches without a literal prefilter: the digit patterns start with a
+/// digit, so a prefilter stopped at nearly every digit of a window, and how
+/// often it ran depended on the order in which each thread's lazy DFA had
+/// built its states (two threads made up to 2.5 times one thread's calls).
+/// Same syntax and limits as [`compile`], so it finds the same matches.
 pub fn compile_unfiltered(name: &str, pattern: &str) -> Result<regex_automata::meta::Regex, Error> {
     regex_automata::meta::Regex::builder()
         .configure(
@@ -169,7 +174,8 @@ pub struct PatternRecognizer {
     pub entity: EntityType,
     /// Candidate pattern. When it has a capture group 1, that group is the span.
     pub regex: Regex,
-    /// The same pattern, searched without a literal prefilter.
+    /// The same pattern as [`compile_unfiltered`] builds it: what
+    /// [`PatternRecognizer::analyze_window`] searches with.
     search: regex_automata::meta::Regex,
     /// Score of a candidate with no validator, or one whose validator passed.
     pub score: f32,
