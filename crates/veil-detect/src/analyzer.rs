@@ -100,7 +100,7 @@ impl Analyzer {
             .filter(|&i| patterns[i].needs != Needs::Digit)
             .collect();
         let set_of = |which: &[usize], name: &str| {
-            regex::RegexSetBuilder::new(which.iter().map(|&i| patterns[i].regex.as_str()))
+            regex::RegexSetBuilder::new(which.iter().map(|&i| patterns[i].pattern.as_str()))
                 .size_limit(1 << 26)
                 .dfa_size_limit(1 << 24)
                 .build()

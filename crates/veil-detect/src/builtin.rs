@@ -222,7 +222,8 @@ mod tests {
                     continue;
                 }
                 for m in p.regex.find_iter(&text) {
-                    proptest::prop_assert!(holds(&p.needs, m.as_str()), "{} matched {:?} in {:?}", p.name, m.as_str(), text);
+                    let m = &text[m.range()];
+                    proptest::prop_assert!(holds(&p.needs, m), "{} matched {:?} in {:?}", p.name, m, text);
                 }
             }
         }

@@ -103,7 +103,10 @@ pub fn compile_unfiltered(name: &str, pattern: &str) -> Result<regex_automata::m
         .build(&ascii_pattern(pattern))
         .map_err(|e| Error::BadPattern {
             recognizer: name.to_string(),
-            message: e.to_string(),
+            // The syntax error itself says where and what (as `regex` does).
+            message: e
+                .syntax_error()
+                .map_or_else(|| e.to_string(), ToString::to_string),
         })
 }
 
@@ -172,11 +175,11 @@ pub struct PatternRecognizer {
     pub name: Arc<str>,
     /// The entity type it reports.
     pub entity: EntityType,
-    /// Candidate pattern. When it has a capture group 1, that group is the span.
-    pub regex: Regex,
-    /// The same pattern as [`compile_unfiltered`] builds it: what
-    /// [`PatternRecognizer::analyze_window`] searches with.
-    search: regex_automata::meta::Regex,
+    /// Candidate pattern, as [`compile_unfiltered`] builds it. When it has
+    /// a capture group 1, that group is the span.
+    pub regex: regex_automata::meta::Regex,
+    /// The pattern as compiled (ASCII classes: [`ascii_pattern`]), for sets.
+    pub pattern: String,
     /// Score of a candidate with no validator, or one whose validator passed.
     pub score: f32,
     /// Score when a context word stands near the candidate (never lower than `score`).
@@ -205,8 +208,8 @@ impl PatternRecognizer {
         Ok(PatternRecognizer {
             name: Arc::from(name),
             entity,
-            regex: compile(name, pattern)?,
-            search: compile_unfiltered(name, pattern)?,
+            regex: compile_unfiltered(name, pattern)?,
+            pattern: ascii_pattern(pattern),
             score,
             context_score: context_score.max(score),
             validator,
@@ -243,13 +246,13 @@ impl PatternRecognizer {
         // Capture groups cost a second engine per match: only patterns that
         // have one use them.
         if self.regex.captures_len() > 1 {
-            for caps in self.search.captures_iter(hay) {
+            for caps in self.regex.captures_iter(hay) {
                 if let Some(m) = caps.get_group(1).or_else(|| caps.get_group(0)) {
                     self.consider(text, lowered, base + m.start, base + m.end, out);
                 }
             }
         } else {
-            for m in self.search.find_iter(hay) {
+            for m in self.regex.find_iter(hay) {
                 self.consider(text, lowered, base + m.start(), base + m.end(), out);
             }
         }
