@@ -407,10 +407,10 @@ impl TypeRule {
     }
 }
 
-/// One region's patterns as the crate's validator reads them.
+/// One region's number-type patterns as the crate's validator reads them
+/// (its leading digits are apart, in [`LEADING`]: choosing among the
+/// regions of a code needs only those).
 struct RegionRules {
-    /// Leading digits that pick this region among those sharing a code.
-    leading: Option<Regex>,
     general: TypeRule,
     /// Every number type that makes a number valid (premium rate, toll
     /// free, shared cost, VoIP, personal, pager, UAN, voicemail, fixed
@@ -439,12 +439,7 @@ impl RegionRules {
         .flatten()
         .map(rule)
         .collect::<Option<Vec<_>>>()?;
-        let leading = match meta.leading_digits() {
-            Some(l) => Some(anchored(l.as_str())?),
-            None => None,
-        };
         Some(RegionRules {
-            leading,
             general: rule(d.general())?,
             types,
         })
@@ -530,34 +525,7 @@ fn valid_by_type(
 /// [`valid_by_type`] of the number with country code `code` and national
 /// (significant) number `national`, as the crate prints it.
 fn valid_national(db: &phonenumber::metadata::Database, code: u16, national: &str) -> Option<bool> {
-    let Some(regions) = db.region(&code) else {
-        return Some(false);
-    };
-    let source = if regions.len() == 1 {
-        if regions[0] == "001" {
-            db.by_code(&code).and_then(|m| m.into_iter().next())
-        } else if regions[0].parse::<Id>().is_ok() {
-            db.by_id(regions[0])
-        } else {
-            None
-        }
-    } else {
-        let mut found = None;
-        for region in &regions {
-            let meta = db.by_id(*region)?;
-            let rules = rules_for(code, meta)?;
-            let hit = match &rules.leading {
-                Some(l) => l.is_match(national),
-                None => rules.has_type(national),
-            };
-            if hit {
-                found = Some(meta);
-                break;
-            }
-        }
-        found
-    };
-    match source {
+    match source_meta(db, code, national)? {
         None => Some(false),
         Some(meta) => Some(rules_for(code, meta)?.has_type(national)),
     }
@@ -769,16 +737,36 @@ fn source_meta<'a>(
     }
     for region in &regions {
         let meta = db.by_id(*region)?;
-        let rules = rules_for(code, meta)?;
-        let hit = match &rules.leading {
+        let hit = match leading_for(code, meta)? {
             Some(l) => l.is_match(national),
-            None => rules.has_type(national),
+            None => rules_for(code, meta)?.has_type(national),
         };
         if hit {
             return Some(Some(meta));
         }
     }
     Some(None)
+}
+
+/// Per (country code, region id): the region's leading-digits pattern —
+/// `None` where it does not compile, `Some(None)` for a region without one.
+static LEADING: RegionSlots<Option<Option<Regex>>> = RegionSlots::new();
+
+/// The leading-digits pattern of `meta` (a region of `code`): `None` if it
+/// does not compile, `Some(None)` if the region has none.
+fn leading_for(
+    code: u16,
+    meta: &phonenumber::metadata::Metadata,
+) -> Option<Option<&'static Regex>> {
+    LEADING
+        .get_or_make((code, region_key(meta.id())), || {
+            match meta.leading_digits() {
+                Some(l) => anchored(l.as_str()).map(Some),
+                None => Some(None),
+            }
+        })?
+        .as_ref()
+        .map(Option::as_ref)
 }
 
 /// The `phonenumber` crate's `parse_with(db, None, s)` for `s` written as
