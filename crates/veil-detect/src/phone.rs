@@ -371,10 +371,12 @@ fn valid_number(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumb
     valid_by_type(db, n).unwrap_or_else(|| may_be_valid(db, n) && phonenumber::is_valid_with(db, n))
 }
 
-/// A national-number pattern with the lengths it allows (empty: any).
+/// A national-number pattern with the lengths it allows (empty: any),
+/// compiled at its first use ([`anchored`]).
 struct TypeRule {
     lengths: Vec<u16>,
-    re: Regex,
+    source: String,
+    re: std::sync::OnceLock<Option<Regex>>,
 }
 
 /// A metadata pattern compiled as the crate matches it: anchored at the
@@ -392,18 +394,23 @@ fn anchored(pattern: &str) -> Option<Regex> {
 }
 
 impl TypeRule {
-    /// A descriptor's pattern and lengths; `None` if the pattern does not compile.
-    fn of(d: &phonenumber::metadata::Descriptor) -> Option<TypeRule> {
-        Some(TypeRule {
+    /// A descriptor's pattern and lengths (compiled when first matched).
+    fn of(d: &phonenumber::metadata::Descriptor) -> TypeRule {
+        TypeRule {
             lengths: d.possible_length().to_vec(),
-            re: anchored(d.national_number().as_str())?,
-        })
+            source: d.national_number().as_str().to_string(),
+            re: std::sync::OnceLock::new(),
+        }
     }
 
-    /// As the crate's `Descriptor::is_match`: length, then a match at the start.
-    fn matches(&self, national: &str) -> bool {
-        (self.lengths.is_empty() || self.lengths.contains(&(national.len() as u16)))
-            && self.re.is_match(national)
+    /// As the crate's `Descriptor::is_match`: length, then a match at the
+    /// start; `None` when the pattern does not compile here.
+    fn matches(&self, national: &str) -> Option<bool> {
+        if !(self.lengths.is_empty() || self.lengths.contains(&(national.len() as u16))) {
+            return Some(false);
+        }
+        let re = self.re.get_or_init(|| anchored(&self.source)).as_ref()?;
+        Some(re.is_match(national))
     }
 }
 
@@ -419,41 +426,51 @@ struct RegionRules {
 }
 
 impl RegionRules {
-    /// `None` when a pattern does not compile with the `regex` crate.
-    fn new(meta: &phonenumber::metadata::Metadata) -> Option<RegionRules> {
-        let rule = TypeRule::of;
+    /// The region's patterns, each compiled at its first use.
+    fn new(meta: &phonenumber::metadata::Metadata) -> RegionRules {
         let d = meta.descriptors();
+        // Whether any type matches does not depend on their order: the
+        // common ones first, so most valid numbers compile only those.
         let types = [
-            d.premium_rate(),
+            d.fixed_line(),
+            d.mobile(),
             d.toll_free(),
+            d.premium_rate(),
             d.shared_cost(),
             d.voip(),
             d.personal_number(),
             d.pager(),
             d.uan(),
             d.voicemail(),
-            d.fixed_line(),
-            d.mobile(),
         ]
         .into_iter()
         .flatten()
-        .map(rule)
-        .collect::<Option<Vec<_>>>()?;
-        Some(RegionRules {
-            general: rule(d.general())?,
+        .map(TypeRule::of)
+        .collect();
+        RegionRules {
+            general: TypeRule::of(d.general()),
             types,
-        })
+        }
     }
 
-    /// The crate's `number_type(..) != Unknown`.
-    fn has_type(&self, national: &str) -> bool {
-        self.general.matches(national) && self.types.iter().any(|t| t.matches(national))
+    /// The crate's `number_type(..) != Unknown`; `None` when a pattern it
+    /// needs does not compile here.
+    fn has_type(&self, national: &str) -> Option<bool> {
+        if !self.general.matches(national)? {
+            return Some(false);
+        }
+        for t in &self.types {
+            if t.matches(national)? {
+                return Some(true);
+            }
+        }
+        Some(false)
     }
 }
 
-/// Per (country code, region id): the region's rules, `None` where they do
-/// not compile. Compiled on first use, once per process, shared by all threads.
-static RULES: RegionSlots<Option<RegionRules>> = RegionSlots::new();
+/// Per (country code, region id): the region's number-type rules, each
+/// pattern compiled at its first use, once per process, shared by all threads.
+static RULES: RegionSlots<RegionRules> = RegionSlots::new();
 
 /// Every (country code, region id) of the shipped metadata, numbered (the
 /// non-geographic entities share the id "001"). Read-only once built.
@@ -501,12 +518,10 @@ fn region_key(id: &str) -> u32 {
     id.bytes().take(4).fold(0, |k, b| (k << 8) | u32::from(b))
 }
 
-/// The rules of `meta` (a region of `code`); `None` if they do not compile.
-/// One hash lookup (the code's regions are tried in turn by the caller).
+/// The rules of `meta` (a region of `code`); `None` for a region the
+/// shipped metadata lacks. One lookup (the caller tries a code's regions in turn).
 fn rules_for(code: u16, meta: &phonenumber::metadata::Metadata) -> Option<&'static RegionRules> {
-    RULES
-        .get_or_make((code, region_key(meta.id())), || RegionRules::new(meta))?
-        .as_ref()
+    RULES.get_or_make((code, region_key(meta.id())), || RegionRules::new(meta))
 }
 
 /// The `phonenumber` crate's `is_valid_with`, step for step (the region a
@@ -527,7 +542,7 @@ fn valid_by_type(
 fn valid_national(db: &phonenumber::metadata::Database, code: u16, national: &str) -> Option<bool> {
     match source_meta(db, code, national)? {
         None => Some(false),
-        Some(meta) => Some(rules_for(code, meta)?.has_type(national)),
+        Some(meta) => rules_for(code, meta)?.has_type(national),
     }
 }
 
@@ -627,7 +642,7 @@ impl ParseRules {
                 None => None,
             },
             transform: meta.national_prefix_transform_rule().map(str::to_string),
-            general: TypeRule::of(general)?,
+            general: TypeRule::of(general),
             general_local: general.possible_local_length().to_vec(),
         })
     }
@@ -671,13 +686,13 @@ impl ParseRules {
             Some(parsing) => {
                 if let Some(caps) = parsing.captures(national) {
                     let end = caps.get(0).map_or(0, |m| m.end());
-                    let viable = self.general.matches(national);
+                    let viable = self.general.matches(national)?;
                     let last = caps.get(caps.len() - 1);
                     match &self.transform {
                         Some(rule) if last.is_some() => {
                             caps.get(1)?;
                             let transformed = parsing.replace(national, rule.as_str()).into_owned();
-                            if !viable || self.general.matches(&transformed) {
+                            if !viable || self.general.matches(&transformed)? {
                                 out = transformed;
                             }
                         }
@@ -739,7 +754,7 @@ fn source_meta<'a>(
         let meta = db.by_id(*region)?;
         let hit = match leading_for(code, meta)? {
             Some(l) => l.is_match(national),
-            None => rules_for(code, meta)?.has_type(national),
+            None => rules_for(code, meta)?.has_type(national)?,
         };
         if hit {
             return Some(Some(meta));
@@ -889,7 +904,7 @@ fn parse_national(
         code = c;
         national = &national[len..];
     } else if national.starts_with(rules.code_digits.as_str())
-        && (!rules.general.matches(national) || !rules.length(national.len()).is_possible())
+        && (!rules.general.matches(national)? || !rules.length(national.len()).is_possible())
     {
         national = &national[rules.code_digits.len()..];
     }
