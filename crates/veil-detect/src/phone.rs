@@ -548,26 +548,21 @@ fn valid_national(db: &phonenumber::metadata::Database, code: u16, national: &st
 
 fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
     if s.trim_start().starts_with('+') {
-        let fast = match plain_digits(&s[1..])
+        let parsed = plain_digits(&s[1..])
             .then(|| parse_international(db, s))
-            .flatten()
-        {
-            Some(Some((code, national))) => valid_national(db, code, &national),
-            Some(None) => Some(false),
-            None => None,
-        };
-        return fast.unwrap_or_else(|| {
+            .flatten();
+        return valid_parsed(db, parsed, || {
             phonenumber::parse_with(db, None, s).is_ok_and(|n| valid_number(db, &n))
         });
     }
     // Pick the regions whose national numbers can look like this one, so that
     // libphonenumber (costly per call) runs on few of them.
-    let digits: Vec<u8> = s
-        .bytes()
-        .take_while(|&b| b != b'x' && b != b'e')
-        .filter(u8::is_ascii_digit)
+    let digits: String = s
+        .chars()
+        .take_while(|&c| c != 'x' && c != 'e')
+        .filter(char::is_ascii_digit)
         .collect();
-    let candidates: &[Id] = match (digits.first(), digits.len()) {
+    let candidates: &[Id] = match (digits.as_bytes().first(), digits.len()) {
         (Some(b'0'), _) => &[
             Id::GB,
             Id::DE,
@@ -590,15 +585,32 @@ fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
         .iter()
         .filter(|r| DEFAULT_REGIONS.contains(r))
         .any(|&r| {
-            let fast = match plain.then(|| parse_national(db, r, s)).flatten() {
-                Some(Some((code, national))) => valid_national(db, code, &national),
-                Some(None) => Some(false),
-                None => None,
-            };
-            fast.unwrap_or_else(|| {
+            let parsed = plain.then(|| parse_national(db, r, &digits)).flatten();
+            valid_parsed(db, parsed, || {
                 phonenumber::parse_with(db, Some(r), s).is_ok_and(|n| valid_number(db, &n))
             })
         })
+}
+
+/// Validity of what [`parse_national`] or [`parse_international`] read
+/// (`None`: they could not tell), or of `crate_says` where a pattern it
+/// needs does not compile here.
+fn valid_parsed(
+    db: &phonenumber::metadata::Database,
+    parsed: Option<Option<(u16, String)>>,
+    crate_says: impl FnOnce() -> bool,
+) -> bool {
+    let fast = match parsed {
+        Some(Some((code, national))) => valid_national(db, code, &national),
+        Some(None) => Some(false),
+        None => None,
+    };
+    fast.unwrap_or_else(crate_says)
+}
+
+/// The ASCII digits of `s`, in order.
+fn digits_of(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// Whether `s` holds only ASCII digits and the separators ` .-()`: the
@@ -792,7 +804,6 @@ fn parse_international(
     s: &str,
 ) -> Option<Option<(u16, String)>> {
     let rest = &s[1..];
-    let digits_of = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
     // Read as RFC 3966 when it has no spaces: the country code is the
     // first group, up to a separator, if the number goes on after it.
     let rfc_code = (!s.contains(' '))
@@ -863,24 +874,23 @@ fn finish_parse(
 
 /// The `phonenumber` crate's `parse_with(db, Some(region), s)` for `s`
 /// written with ASCII digits and ` .-()` only (no `+`, no extension), step
-/// for step: `Some(Some((country code, national number)))` where the crate
-/// parses it, `Some(None)` where it fails, `None` where a pattern does not
-/// compile here (ask the crate). Proptested against the crate.
+/// for step, given `digits`, the digits of `s`: both of the crate's readings
+/// of such a string (RFC 3966 without spaces, "natural" with them)
+/// normalise to them. `Some(Some((country code, national number)))` where
+/// the crate parses it, `Some(None)` where it fails, `None` where a pattern
+/// does not compile here (ask the crate). Proptested against the crate.
 fn parse_national(
     db: &phonenumber::metadata::Database,
     region: Id,
-    s: &str,
+    digits: &str,
 ) -> Option<Option<(u16, String)>> {
     let meta = db.by_id(region.as_ref())?;
     let rules = parse_rules(meta)?;
-    // Both of the crate's readings of such a string (RFC 3966 without
-    // spaces, "natural" with them) normalise to its digits.
     // Viable by the crate's test when it has three digits (fewer: ask it).
-    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 3 {
         return None;
     }
-    let mut national: &str = &digits;
+    let mut national: &str = digits;
     let mut code = rules.code;
     let after_idd = rules
         .idd
@@ -1194,7 +1204,7 @@ mod tests {
                 let crate_says = phonenumber::parse_with(db, Some(r), &s)
                     .ok()
                     .map(|n| (n.country().code(), n.national().to_string()));
-                let ours = parse_national(db, r, &s);
+                let ours = parse_national(db, r, &digits_of(&s));
                 if ours.is_some() || s.bytes().filter(u8::is_ascii_digit).count() >= 3 {
                     proptest::prop_assert_eq!(ours, Some(crate_says), "{:?} in {:?}", s, r);
                 }
@@ -1245,7 +1255,7 @@ mod tests {
             (Id::BR, "0 21 2555-1234", 55, "2125551234"),
         ] {
             assert_eq!(
-                parse_national(db, region, s),
+                parse_national(db, region, &digits_of(s)),
                 Some(Some((code, national.to_string()))),
                 "{s}"
             );
