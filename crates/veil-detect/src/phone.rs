@@ -293,73 +293,25 @@ static PROCESS_DB: LazyLock<Option<phonenumber::metadata::Database>> = LazyLock:
         })
 });
 
-/// Per (country code, region's place among that code's regions): its
-/// general description's national-number pattern, compiled here (anchored
-/// at the start, as the crate matches it) so the gate below needs no lock
-/// of the crate's. Shared by all threads: each pattern is compiled once
-/// per process (a thread that misses compiles outside the lock).
-static GENERAL: LazyLock<GeneralPatterns> = LazyLock::new(SharedMap::default);
-
-/// [`GENERAL`]'s type: per (code, region's place), its compiled pattern.
-type GeneralPatterns = SharedMap<(u16, usize), Option<Arc<MatchOnly>>>;
-
-/// A map filled on first use and read by every thread: lookups take the
-/// read lock; a value is built outside any lock and inserted under the
-/// write lock (two threads that miss together may both build it; the first
-/// insert wins, so every thread sees one value).
-struct SharedMap<K, V>(std::sync::RwLock<FxMap<K, V>>);
-
-/// The map inside a [`SharedMap`].
-type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
-
-impl<K, V> Default for SharedMap<K, V> {
-    fn default() -> Self {
-        SharedMap(std::sync::RwLock::new(FxMap::default()))
-    }
-}
-
-impl<K: std::hash::Hash + Eq + Copy, V: Clone> SharedMap<K, V> {
-    /// The value of `key`, built by `make` if no thread has built it yet.
-    fn get_or_make(&self, key: K, make: impl FnOnce() -> V) -> V {
-        if let Ok(map) = self.0.read()
-            && let Some(v) = map.get(&key)
-        {
-            return v.clone();
-        }
-        let v = make();
-        match self.0.write() {
-            Ok(mut map) => map.entry(key).or_insert(v).clone(),
-            // A thread panicked while inserting: use the value unshared.
-            Err(_) => v,
-        }
-    }
-}
-
 /// A necessary condition for libphonenumber validity, exact and cheap: some
 /// region of the number's country code has a general description (the
 /// union of its number types, and the first thing the `phonenumber` crate
 /// checks) that matches the national number, length included. Most
 /// phone-shaped strings that are not phone numbers fail here, before the
 /// crate's validation walks every region of the code (25 for +1) through
-/// its locked regex cache.
+/// its locked regex cache. The general description is the region's own
+/// [`RegionRules`] rule (compiled once, lock-free).
 fn may_be_valid(db: &phonenumber::metadata::Database, n: &phonenumber::PhoneNumber) -> bool {
     let code = n.country().code();
     let Some(regions) = db.by_code(&code) else {
         return false;
     };
     let national = n.national().to_string();
-    regions.iter().enumerate().any(|(k, meta)| {
-        let general = meta.descriptors().general();
-        let lengths = general.possible_length();
-        if !lengths.is_empty() && !lengths.contains(&(national.len() as u16)) {
-            return false;
-        }
-        GENERAL
-            .get_or_make((code, k), || {
-                anchored_match(general.national_number().as_str()).map(Arc::new)
-            })
-            // A pattern the regex crate cannot compile: no shortcut.
-            .is_none_or(|re| re.is_match(&national))
+    regions.iter().any(|meta| {
+        rules_for(code, meta)
+            .and_then(|rules| rules.general.matches(&national))
+            // A region or pattern not known here: no shortcut.
+            .unwrap_or(true)
     })
 }
 
@@ -505,8 +457,8 @@ static RULES: RegionSlots<RegionRules> = RegionSlots::new();
 
 /// Every (country code, region id) of the shipped metadata, numbered (the
 /// non-geographic entities share the id "001"). Read-only once built.
-static REGION_INDEX: LazyLock<FxMap<(u16, u32), usize>> = LazyLock::new(|| {
-    let mut index = FxMap::default();
+static REGION_INDEX: LazyLock<rustc_hash::FxHashMap<(u16, u32), usize>> = LazyLock::new(|| {
+    let mut index = rustc_hash::FxHashMap::default();
     for tag in METADATA_XML.split("<territory ").skip(1) {
         let tag = tag.split('>').next().unwrap_or_default();
         let attr = |name: &str| tag.split(name).nth(1)?.split('"').next();
@@ -955,25 +907,6 @@ fn parse_national(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_shared_value_is_built_once_and_seen_by_every_thread() {
-        let map: SharedMap<u32, Arc<String>> = SharedMap::default();
-        let first = map.get_or_make(7, || Arc::new("seven".to_string()));
-        let again = map.get_or_make(7, || unreachable!("built already"));
-        assert!(Arc::ptr_eq(&first, &again));
-        let seen: Vec<Arc<String>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..4)
-                .map(|_| s.spawn(|| map.get_or_make(8, || Arc::new("eight".to_string()))))
-                .collect();
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
-        });
-        assert_eq!(seen.len(), 4);
-        assert!(
-            seen.iter().all(|v| Arc::ptr_eq(v, &seen[0])),
-            "one value wins"
-        );
-    }
 
     #[test]
     fn every_region_of_the_database_has_a_slot() {
