@@ -92,7 +92,6 @@ pub struct Stats {
     pub bad_records: u64,
     pub binary_skipped: u64,
     pub errors: Vec<String>,
-    pub by_entity: BTreeMap<EntityType, u64>,
     pub fail_hits: u64,
 }
 
@@ -189,12 +188,9 @@ impl Sink {
     }
 
     fn count(&mut self, file: usize, column: usize, findings: &[Finding]) {
+        // Per input and column only: the totals by type are summed from
+        // these for the summary (one map update per finding, not two).
         for f in findings {
-            *self
-                .stats
-                .by_entity
-                .entry(f.entity_type.clone())
-                .or_default() += 1;
             *self.inputs[file]
                 .counts
                 .entry((column, f.entity_type.clone()))
@@ -483,13 +479,17 @@ impl Sink {
             seconds,
             if seconds > 0.0 { mb / seconds } else { 0.0 }
         );
-        let total: u64 = s.by_entity.values().sum();
+        let mut by_entity: BTreeMap<&EntityType, u64> = BTreeMap::new();
+        for ((_, e), n) in self.inputs.iter().flat_map(|i| &i.counts) {
+            *by_entity.entry(e).or_default() += n;
+        }
+        let total: u64 = by_entity.values().sum();
         if total == 0 {
             let _ = writeln!(o, "No findings.");
         } else {
             let _ = writeln!(o, "\nFindings by entity type ({total} in all):");
-            let mut rows: Vec<_> = s.by_entity.iter().collect();
-            rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let mut rows: Vec<_> = by_entity.into_iter().collect();
+            rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             for (e, n) in rows {
                 let fam = if e.family() == Family::Secret {
                     "secret"
