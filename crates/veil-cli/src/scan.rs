@@ -362,12 +362,24 @@ fn scan_path(path: &Path, args: &ScanArgs, b: &mut Batcher, sink: &mut Sink) -> 
                 }
             };
             if entry.file_type().is_some_and(|t| t.is_file()) {
-                scan_file(entry.path(), InputKind::Text, args, b, sink)?;
+                scan_file(entry.path(), dir_entry_kind(entry.path()), args, b, sink)?;
             }
         }
         return Ok(());
     }
     scan_file(path, kind_of(path, args), args, b, sink)
+}
+
+/// How a file found in a directory is read: a Parquet file (by its
+/// `.parquet` or `.pq` extension) as a table, as when it is named on its own (its
+/// bytes are binary and would otherwise be skipped, its tables unread);
+/// every other file as whole-file text, whatever its extension, so that
+/// findings carry byte offsets and lines within the file.
+fn dir_entry_kind(path: &Path) -> InputKind {
+    match InputKind::from_path(path) {
+        InputKind::Parquet => InputKind::Parquet,
+        _ => InputKind::Text,
+    }
 }
 
 fn scan_file(

@@ -262,6 +262,80 @@ fn directories_honour_gitignore_and_skip_binaries() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("skipping binary file"));
 }
 
+/// A Parquet file of one string column.
+fn write_parquet(path: &Path, column: &str, values: &[&str]) {
+    use arrow_array::{RecordBatch, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+    let schema = Arc::new(Schema::new(vec![Field::new(column, DataType::Utf8, false)]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![Arc::new(StringArray::from(values.to_vec()))],
+    )
+    .unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+#[test]
+fn parquet_files_in_a_directory_are_read_as_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("exports")).unwrap();
+    write_parquet(
+        &dir.path().join("exports/customers.parquet"),
+        "contact",
+        &["no one", "mail p1@example.net", "p2@example.org"],
+    );
+    // Text files stay whole-file text whatever their extension: a CSV in a
+    // directory gives byte offsets and lines within the file.
+    write(dir.path(), "notes.csv", "a,b\nx,q3@example.com\n");
+    let out = veil()
+        .args(["scan", "--format", "jsonl"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("skipping binary file"));
+    let lines = jsonl(&out.stdout);
+    let cells: Vec<&Value> = lines.iter().filter(|l| l.get("row").is_some()).collect();
+    assert_eq!(cells.len(), 2, "{lines:?}");
+    for (cell, row, start) in [(cells[0], 2, 5), (cells[1], 3, 0)] {
+        assert!(
+            cell["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("customers.parquet")
+        );
+        assert_eq!(cell["column"], "contact");
+        assert_eq!(cell["row"], row);
+        assert_eq!(cell["findings"][0]["entity_type"], "EMAIL_ADDRESS");
+        assert_eq!(cell["findings"][0]["start"], start);
+    }
+    let csv = lines
+        .iter()
+        .find(|l| l["path"].as_str().unwrap().ends_with("notes.csv"))
+        .expect("the CSV's whole-file line");
+    assert_eq!(csv["findings"][0]["start"], 6);
+    assert_eq!(csv["findings"][0]["line"], 2);
+
+    // A file named .parquet that is no Parquet is reported, and the rest is scanned.
+    write(dir.path(), "broken.parquet", "not parquet at all");
+    let out = veil()
+        .args(["scan", "--format", "jsonl"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.parquet"));
+    assert_eq!(jsonl(&out.stdout).len(), lines.len());
+}
+
 #[test]
 fn fail_on_sets_exit_status() {
     let dir = tempfile::tempdir().unwrap();
