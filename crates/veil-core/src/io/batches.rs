@@ -71,18 +71,13 @@ fn open_parquet(path: &Path, columns: &[String], batch_rows: usize) -> Result<Ba
         }
     }
     let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-    let reader = builder
-        .with_projection(mask)
-        .with_batch_size(batch_rows.max(1))
-        .build()
-        .map_err(|e| super::table::parquet_error(path, e))?;
-    let p: PathBuf = path.to_path_buf();
-    Ok(Box::new(reader.map(move |b| {
-        b.map_err(|e| Error::Parquet {
-            path: p.clone(),
-            message: e.to_string(),
-        })
-    })))
+    // Read under a guard: the parquet crate panics on some malformed data.
+    Ok(Box::new(super::table::GuardedBatches::build(
+        path,
+        builder
+            .with_projection(mask)
+            .with_batch_size(batch_rows.max(1)),
+    )?))
 }
 
 struct CsvBatches {

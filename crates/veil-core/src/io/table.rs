@@ -205,7 +205,7 @@ impl TableSource for CsvSource {
 /// (UTF-8, large UTF-8, views and dictionaries of them) are selected by
 /// default; other columns are cast to strings only when named explicitly.
 pub struct ParquetSource {
-    reader: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+    reader: GuardedBatches,
     path: PathBuf,
     columns: Vec<String>,
     indices: Vec<usize>,
@@ -237,10 +237,82 @@ pub(crate) fn parquet_builder(
         path: path.to_path_buf(),
         source: e,
     })?;
-    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| parquet_error(path, e))?;
+    let builder = guarded(path, || {
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| parquet_error(path, e))
+    })?;
     check_column_chunks(path, builder.metadata())?;
     Ok(builder)
+}
+
+/// Runs one step of the parquet crate's decoding with its panics turned
+/// into a [`Error::Parquet`] naming `path`. The crate asserts on some
+/// malformed data instead of returning an error (found by the
+/// `parquet_table` fuzz target: definition levels running past their
+/// buffer in arrow-buffer's `BitChunks::new`); a crafted file must be
+/// reported, not abort the program. The panic's own message (bounds, no
+/// cell values) goes into the error.
+pub(crate) fn guarded<T>(path: &Path, step: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Err(Error::Parquet {
+            path: path.to_path_buf(),
+            message: format!("malformed data the Parquet decoder cannot read ({what})"),
+        })
+    })
+}
+
+/// Record batches from the parquet crate's reader, each read under
+/// [`guarded`]. After a failure the reader is dropped and nothing more is
+/// read: its state after a panic is not trusted.
+pub(crate) struct GuardedBatches {
+    reader: Option<parquet::arrow::arrow_reader::ParquetRecordBatchReader>,
+    path: PathBuf,
+}
+
+impl GuardedBatches {
+    /// Build the reader from `builder` (under [`guarded`] too).
+    pub(crate) fn build(
+        path: &Path,
+        builder: parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder<std::fs::File>,
+    ) -> Result<GuardedBatches> {
+        let reader = guarded(path, || builder.build().map_err(|e| parquet_error(path, e)))?;
+        Ok(GuardedBatches {
+            reader: Some(reader),
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+impl Iterator for GuardedBatches {
+    type Item = Result<RecordBatch>;
+
+    fn next(&mut self) -> Option<Result<RecordBatch>> {
+        let reader = self.reader.as_mut()?;
+        let path = &self.path;
+        let next = guarded(path, || {
+            reader
+                .next()
+                .map(|b| {
+                    b.map_err(|e| Error::Parquet {
+                        path: path.to_path_buf(),
+                        message: e.to_string(),
+                    })
+                })
+                .transpose()
+        });
+        match next {
+            Ok(b) => b.map(Ok),
+            Err(e) => {
+                self.reader = None;
+                Some(Err(e))
+            }
+        }
+    }
 }
 
 /// Rejects a footer whose column chunks start at a negative offset or have
@@ -276,7 +348,6 @@ impl ParquetSource {
         columns: Option<&[String]>,
         batch_size: usize,
     ) -> Result<ParquetSource> {
-        let pq = |e: parquet::errors::ParquetError| parquet_error(path, e);
         let builder = parquet_builder(path)?;
         let schema = builder.schema().clone();
         let all: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
@@ -286,10 +357,7 @@ impl ParquetSource {
                 .filter(|&i| is_stringish(schema.field(i).data_type()))
                 .collect(),
         };
-        let reader = builder
-            .with_batch_size(batch_size.max(1))
-            .build()
-            .map_err(pq)?;
+        let reader = GuardedBatches::build(path, builder.with_batch_size(batch_size.max(1)))?;
         Ok(ParquetSource {
             reader,
             path: path.to_path_buf(),
@@ -311,12 +379,7 @@ impl TableSource for ParquetSource {
             Some(b) => b,
             None => match self.reader.next() {
                 None => return Ok(None),
-                Some(Err(e)) => {
-                    return Err(Error::Parquet {
-                        path: self.path.clone(),
-                        message: e.to_string(),
-                    });
-                }
+                Some(Err(e)) => return Err(e),
                 Some(Ok(b)) => b,
             },
         };
@@ -377,14 +440,11 @@ pub fn open_table(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_parquet_footer_with_a_negative_chunk_offset_is_an_error_not_a_panic() {
-        // A file the parquet_table fuzz target derived from a pyarrow one:
-        // its footer gives a column chunk a negative offset or size, on
-        // which the parquet crate panics when the chunk is read.
+    /// Every chunk of `name` (under testdata/) read to the first error.
+    fn parquet_error_of(name: &str) -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("testdata")
-            .join("negative_chunk_offset.parquet");
+            .join(name);
         let err = match ParquetSource::open(&path, None, 8192) {
             Ok(mut src) => loop {
                 match src.next_chunk(4096) {
@@ -396,10 +456,36 @@ mod tests {
             Err(e) => e,
         };
         let message = err.to_string();
+        assert!(message.contains(name), "{message}");
+        message
+    }
+
+    #[test]
+    fn malformed_parquet_page_data_is_an_error_not_a_panic() {
+        // Another fuzz find: page data whose definition levels run past
+        // their buffer; arrow-buffer asserts ("offset + len out of bounds").
+        let message = parquet_error_of("bad_definition_levels.parquet");
         assert!(
-            message.contains("negative_chunk_offset.parquet"),
+            message.contains("malformed data the Parquet decoder cannot read"),
             "{message}"
         );
+        // The batch interface (veil dp) reads through the same guard, and
+        // nothing is read after the failure.
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata")
+            .join("bad_definition_levels.parquet");
+        let cols = crate::io::batches::parquet_columns(&path).unwrap();
+        let batches = crate::io::batches::open_batches(&path, &cols, true, 8192).unwrap();
+        let results: Vec<_> = batches.collect();
+        assert!(results.last().is_some_and(|r| r.is_err()), "{results:?}");
+    }
+
+    #[test]
+    fn a_parquet_footer_with_a_negative_chunk_offset_is_an_error_not_a_panic() {
+        // A file the parquet_table fuzz target derived from a pyarrow one:
+        // its footer gives a column chunk a negative offset or size, on
+        // which the parquet crate panics when the chunk is read.
+        let message = parquet_error_of("negative_chunk_offset.parquet");
         assert!(message.contains("malformed footer"), "{message}");
     }
 
