@@ -337,6 +337,26 @@ fn parquet_files_in_a_directory_are_read_as_tables() {
 }
 
 #[test]
+fn malformed_parquet_is_an_error_naming_the_file_without_a_panic_report() {
+    // A file the parquet_table fuzz target found: the arrow crates panic
+    // while decoding its pages; Veil reports it and exits 2.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../veil-core/testdata/bad_definition_levels.parquet");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("export.parquet");
+    std::fs::copy(&fixture, &p).unwrap();
+    let out = veil().arg("scan").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("export.parquet")
+            && stderr.contains("malformed data the Parquet decoder cannot read"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn fail_on_sets_exit_status() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "a.txt", "card 4111 1111 1111 1111");

@@ -251,9 +251,14 @@ pub(crate) fn parquet_builder(
 /// `parquet_table` fuzz target: definition levels running past their
 /// buffer in arrow-buffer's `BitChunks::new`); a crafted file must be
 /// reported, not abort the program. The panic's own message (bounds, no
-/// cell values) goes into the error.
+/// cell values) goes into the error, and the panic hook in force stays
+/// silent for it (see [`quiet_inside_guard`]).
 pub(crate) fn guarded<T>(path: &Path, step: impl FnOnce() -> Result<T>) -> Result<T> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|payload| {
+    quiet_inside_guard();
+    let outer = IN_GUARD.with(|g| g.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(step));
+    IN_GUARD.with(|g| g.set(outer));
+    result.unwrap_or_else(|payload| {
         let what = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -264,6 +269,27 @@ pub(crate) fn guarded<T>(path: &Path, step: impl FnOnce() -> Result<T>) -> Resul
             message: format!("malformed data the Parquet decoder cannot read ({what})"),
         })
     })
+}
+
+thread_local! {
+    /// Whether this thread is inside [`guarded`].
+    static IN_GUARD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Wraps the panic hook in force (once per process) so that it is not
+/// called for a panic inside [`guarded`] on the same thread: that panic is
+/// an error the caller reports, not a crash to print with a backtrace.
+/// Every other panic reaches the wrapped hook as before.
+fn quiet_inside_guard() {
+    static WRAPPED: std::sync::Once = std::sync::Once::new();
+    WRAPPED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_GUARD.with(|g| g.get()) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Record batches from the parquet crate's reader, each read under
