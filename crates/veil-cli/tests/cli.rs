@@ -291,11 +291,14 @@ fn parquet_files_in_a_directory_are_read_as_tables() {
     // Text files stay whole-file text whatever their extension: a CSV in a
     // directory gives byte offsets and lines within the file.
     write(dir.path(), "notes.csv", "a,b\nx,q3@example.com\n");
-    let out = veil()
-        .args(["scan", "--format", "jsonl"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let scan = || {
+        veil()
+            .args(["scan", "--format", "jsonl"])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = scan();
     assert!(
         out.status.success(),
         "{}",
@@ -326,11 +329,7 @@ fn parquet_files_in_a_directory_are_read_as_tables() {
 
     // A file named .parquet that is no Parquet is reported, and the rest is scanned.
     write(dir.path(), "broken.parquet", "not parquet at all");
-    let out = veil()
-        .args(["scan", "--format", "jsonl"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = scan();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.parquet"));
     assert_eq!(jsonl(&out.stdout).len(), lines.len());
