@@ -522,11 +522,16 @@ pub fn open_table(
 mod tests {
     use super::*;
 
+    /// The path of `name` under this crate's testdata/.
+    fn testdata(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata")
+            .join(name)
+    }
+
     /// Every chunk of `name` (under testdata/) read to the first error.
     fn parquet_error_of(name: &str) -> String {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("testdata")
-            .join(name);
+        let path = testdata(name);
         let err = match ParquetSource::open(&path, None, 8192) {
             Ok(mut src) => loop {
                 match src.next_chunk(4096) {
@@ -589,9 +594,7 @@ mod tests {
         );
         // The batch interface (veil dp) reads through the same guard, and
         // nothing is read after the failure.
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("testdata")
-            .join("bad_definition_levels.parquet");
+        let path = testdata("bad_definition_levels.parquet");
         let cols = crate::io::batches::parquet_columns(&path).unwrap();
         let batches = crate::io::batches::open_batches(&path, &cols, true, 8192).unwrap();
         let results: Vec<_> = batches.collect();
