@@ -118,7 +118,7 @@ impl<'a> FindingOut<'a> {
             end_line: None,
             entity_type: f.entity_type.as_str(),
             line: None,
-            recognizer: &f.recognizer,
+            recognizer: f.recognizer,
             score: (f.score as f64 * 1000.0).round() / 1000.0,
             start,
             value,
@@ -569,7 +569,7 @@ fn sarif_result(f: &Finding, path: &str, region: Value, props: Option<Value>) ->
         "level": if f.entity_type.family() == Family::Secret { "error" } else { "warning" },
         "message": {"text": format!("{} (score {:.2}, recognizer {})", f.entity_type, f.score, f.recognizer)},
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}, "region": region}}],
-        "properties": {"score": f.score, "recognizer": &*f.recognizer},
+        "properties": {"score": f.score, "recognizer": f.recognizer},
     });
     if let Some(Value::Object(p)) = props
         && let Some(Value::Object(rp)) = r.get_mut("properties")

@@ -10,9 +10,11 @@ pub mod entity;
 pub mod error;
 pub mod finding;
 pub mod html;
+pub mod intern;
 pub mod io;
 pub mod offsets;
 
 pub use entity::{EntityType, Family};
 pub use error::{Error, Result};
 pub use finding::Finding;
+pub use intern::intern;

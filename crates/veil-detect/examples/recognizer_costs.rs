@@ -33,7 +33,7 @@ fn main() {
         total += s;
         println!(
             "{:<20} {:>7.3} s {:>8.1} MB/s  {} candidates",
-            &*p.name,
+            p.name,
             s,
             mb / s,
             out.len()

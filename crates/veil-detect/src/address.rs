@@ -3,9 +3,8 @@
 //! military addresses (PSC … Box …, APO/FPO), and "City, ST 12345" tails.
 
 use crate::pattern::{Rewrite, compile, rewrite_escapes};
+use crate::per_thread::{LocalRegex as Regex, PerThread};
 use crate::{Candidate, Error};
-use regex::Regex;
-use std::sync::Arc;
 use veil_core::EntityType;
 
 const STREET_TYPES: &str = "Street|St|Str|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Crescent|Cres|Close|Row|Trail|Trl|Alley|Plaza|Mews|Gardens|Grove|Hill|Park|Walk|Rise|Green|Loop|Pike|Heights|Crossing|Point|Ridge|Run|View|Vista|Path|Port|Glen|Knoll|Landing|Manor|Meadow|Meadows|Mill|Mills|Orchard|Pass|Spring|Springs|Station|Summit|Valley|Village|Wells|Junction|Expressway|Freeway|Turnpike|Causeway|Estate|Estates|Fields|Gate|Harbor|Harbour|Island|Lake|Lakes";
@@ -20,11 +19,11 @@ pub const RECOGNIZER: &str = "street_address";
 
 /// The street-address recognizer.
 pub struct AddressRecognizer {
-    name: Arc<str>,
+    name: &'static str,
     rules: Vec<(Regex, f32)>,
     /// All the rules in one set: a window is searched once by it, then only
     /// by the rules it says match there.
-    rule_set: regex::RegexSet,
+    rule_set: PerThread<regex::RegexSet>,
     /// The next part of an address block: a unit, a town, a region, a postcode,
     /// after a comma, a newline or a space.
     continuation: Regex,
@@ -125,12 +124,13 @@ impl AddressRecognizer {
             .size_limit(1 << 26)
             .dfa_size_limit(1 << 24)
             .build()
+            .map(PerThread::new)
             .map_err(|e| Error::BadPattern {
                 recognizer: RECOGNIZER.to_string(),
                 message: e.to_string(),
             })?;
         Ok(AddressRecognizer {
-            name: Arc::from(RECOGNIZER),
+            name: RECOGNIZER,
             rules,
             rule_set,
             continuation,
@@ -318,7 +318,7 @@ impl AddressRecognizer {
                     start,
                     end,
                     score: *score,
-                    recognizer: self.name.clone(),
+                    recognizer: self.name,
                 });
             }
         }

@@ -5,6 +5,7 @@ use crate::address::AddressRecognizer;
 use crate::custom::CustomRules;
 use crate::names::NameRecognizer;
 use crate::pattern::{Needs, PatternRecognizer};
+use crate::per_thread::{LocalRegex, PerThread};
 use crate::phone::PhoneRecognizer;
 use crate::secrets::SecretScanner;
 use crate::{Candidate, Error};
@@ -46,11 +47,11 @@ pub struct Analyzer {
     /// them: a window is searched once by the set, then only by the
     /// patterns the set says match in it.
     digit_patterns: Vec<usize>,
-    digit_set: regex::RegexSet,
+    digit_set: PerThread<regex::RegexSet>,
     /// The same for the patterns that need no digit (e-mail, URL, domain,
     /// month and weekday names), searched in the [`trigger_words`].
     text_patterns: Vec<usize>,
-    text_set: regex::RegexSet,
+    text_set: PerThread<regex::RegexSet>,
     /// One of which every match of every text pattern contains (ASCII case
     /// aside): text without any skips the text set. `None` when some text
     /// pattern declares nothing.
@@ -104,6 +105,7 @@ impl Analyzer {
                 .size_limit(1 << 26)
                 .dfa_size_limit(1 << 24)
                 .build()
+                .map(PerThread::new)
                 .map_err(|e| Error::BadPattern {
                     recognizer: name.to_string(),
                     message: e.to_string(),
@@ -492,7 +494,7 @@ pub fn block_titles(
                 start: s,
                 end: e,
                 score: 0.6,
-                recognizer: std::sync::Arc::from("title_recognizer"),
+                recognizer: "title_recognizer",
             });
         }
     }
@@ -528,7 +530,7 @@ pub fn block_organizations(
         let t = c.entity.as_str();
         if c.start == s && matches!(t, "LOCATION" | "PERSON" | "PHONE_NUMBER" | "EMAIL_ADDRESS") {
             led[k] = true;
-            address_led[k] |= &*c.recognizer == crate::address::RECOGNIZER;
+            address_led[k] |= c.recognizer == crate::address::RECOGNIZER;
         }
         if matches!(t, "PERSON" | "TITLE") {
             named[k].push((c.start, c.end));
@@ -571,7 +573,7 @@ pub fn block_organizations(
                 start: s,
                 end: e,
                 score: 0.6,
-                recognizer: std::sync::Arc::from("organization_recognizer"),
+                recognizer: "organization_recognizer",
             });
         }
     }
@@ -583,9 +585,11 @@ pub fn block_organizations(
 /// ("Germany 10069", "Acquapendente 1021"), and over the house numbers just
 /// before it ("255 hersnapvej 18"; [`crate::address::house_number_before`]).
 pub fn extend_places_over_numbers(text: &str, cands: &mut [Candidate]) {
-    static AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^ \d{3,6}(?: \d{2}| [A-Z]{2})?\b")
-            .unwrap_or_else(|e| unreachable!("built-in pattern: {e}"))
+    static AFTER: std::sync::LazyLock<LocalRegex> = std::sync::LazyLock::new(|| {
+        crate::per_thread::PerThread::new(
+            regex::Regex::new(r"^ \d{3,6}(?: \d{2}| [A-Z]{2})?\b")
+                .unwrap_or_else(|e| unreachable!("built-in pattern: {e}")),
+        )
     });
     for c in cands
         .iter_mut()
@@ -644,7 +648,7 @@ pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
         .iter()
         .filter(|c| c.entity == EntityType::LOCATION && c.score >= 0.6)
         .filter(|c| !beaten(c.start, c.end, c.score))
-        .map(|c| (c.start, c.end, &*c.recognizer == crate::address::RECOGNIZER))
+        .map(|c| (c.start, c.end, c.recognizer == crate::address::RECOGNIZER))
         .collect();
     if places.is_empty() {
         return;
@@ -688,7 +692,7 @@ pub fn resolve_overlaps(cands: &mut [Candidate]) -> Vec<Finding> {
             start: c.start,
             end: c.end,
             score: c.score,
-            recognizer: c.recognizer.clone(),
+            recognizer: c.recognizer,
         });
     }
     out.sort_by_key(|f| (f.start, f.end));
@@ -706,7 +710,7 @@ pub(crate) mod tests {
             start: s,
             end: t,
             score: sc,
-            recognizer: "t".into(),
+            recognizer: "t",
         };
         let mut v = vec![
             c(EntityType::URL, 0, 20, 0.6),

@@ -240,7 +240,7 @@ impl CustomRules {
                         start: m.start(),
                         end: m.end(),
                         score: *s,
-                        recognizer: Arc::from("deny_list"),
+                        recognizer: "deny_list",
                     });
                 }
             }

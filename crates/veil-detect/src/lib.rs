@@ -8,7 +8,8 @@
 //! - secrets behind one keyword prefilter ([`secrets`]);
 //! - custom recognizers, deny-lists and allow-lists from TOML ([`custom`]).
 //!
-//! [`structured`] classifies table columns from sampled values.
+//! [`structured`] classifies table columns from sampled values; every compiled
+//! pattern is held [`per_thread`] (one copy per worker).
 //!
 //! Architecture invariant: this crate knows nothing of files or the command
 //! line; recognizers are pure functions of their input and configuration,
@@ -23,6 +24,7 @@ pub mod error;
 pub mod gazetteer;
 pub mod names;
 pub mod pattern;
+pub mod per_thread;
 pub mod phone;
 pub mod quasi;
 pub mod secrets;
@@ -34,7 +36,6 @@ pub mod validators;
 pub use analyzer::{Analyzer, AnalyzerConfig};
 pub use error::Error;
 
-use std::sync::Arc;
 use veil_core::EntityType;
 
 /// A recognizer's proposal before thresholding and overlap resolution.
@@ -48,6 +49,6 @@ pub struct Candidate {
     pub end: usize,
     /// Score in [0, 1].
     pub score: f32,
-    /// Recognizer name.
-    pub recognizer: Arc<str>,
+    /// Recognizer name ([`veil_core::intern`]ed).
+    pub recognizer: &'static str,
 }

@@ -13,7 +13,7 @@ use crate::context::{ascii_lowered, lower_slice};
 use crate::gazetteer::{Gazetteer, Lex, PlaceKind, class};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use veil_core::EntityType;
 
 /// A fixed word list as a hash set, built on first use.
@@ -704,8 +704,8 @@ const ORG_WORDS: &[&str] = &[
 
 /// The PERSON and LOCATION recognizer.
 pub struct NameRecognizer {
-    person: Arc<str>,
-    location: Arc<str>,
+    person: &'static str,
+    location: &'static str,
     quasi: crate::quasi::QuasiRecognizer,
 }
 
@@ -1084,7 +1084,7 @@ pub(crate) fn other_mentions(
     // Per token: the best score of a found name holding it (0 if none).
     let mut held = vec![0.0f32; tokens.len()];
     let mut touched = vec![false; tokens.len()];
-    let mut words: HashMap<&str, (f32, Arc<str>)> = HashMap::default();
+    let mut words: HashMap<&str, (f32, &'static str)> = HashMap::default();
     for c in &persons {
         let first = tokens.partition_point(|t| t.end <= c.start);
         for (k, t) in tokens.iter().enumerate().skip(first) {
@@ -1101,7 +1101,7 @@ pub(crate) fn other_mentions(
                 {
                     words
                         .entry(t.text)
-                        .or_insert_with(|| (c.score.min(0.7), c.recognizer.clone()));
+                        .or_insert_with(|| (c.score.min(0.7), c.recognizer));
                 }
             }
         }
@@ -1119,7 +1119,7 @@ pub(crate) fn other_mentions(
                     start: tokens[i].start,
                     end: tokens[i].end,
                     score: 0.6,
-                    recognizer: persons[0].recognizer.clone(),
+                    recognizer: persons[0].recognizer,
                 });
             }
         }
@@ -1139,7 +1139,7 @@ pub(crate) fn other_mentions(
             start: t.start,
             end: t.end,
             score: *score,
-            recognizer: recognizer.clone(),
+            recognizer,
         });
     }
 }
@@ -1158,7 +1158,7 @@ fn subject_pairs(
     found: &[Candidate],
     out: &mut Vec<Candidate>,
 ) {
-    let person = Arc::<str>::from("person_gazetteer");
+    let person = "person_gazetteer";
     let shaped = |t: &Token<'_>| {
         (t.cap || lowercase_text)
             && t.text.chars().count() >= 3
@@ -1200,7 +1200,7 @@ fn subject_pairs(
                     start: t.start,
                     end: t.end,
                     score: 0.6,
-                    recognizer: person.clone(),
+                    recognizer: person,
                 });
             }
         }
@@ -1283,8 +1283,8 @@ impl NameRecognizer {
     /// Build the recognizer (the gazetteers load on first use).
     pub fn new() -> Self {
         NameRecognizer {
-            person: Arc::from("person_gazetteer"),
-            location: Arc::from("location_gazetteer"),
+            person: "person_gazetteer",
+            location: "location_gazetteer",
             quasi: crate::quasi::QuasiRecognizer::default(),
         }
     }
@@ -1475,7 +1475,7 @@ impl NameRecognizer {
                             start: t0.start,
                             end: span[n - 1].end,
                             score,
-                            recognizer: self.location.clone(),
+                            recognizer: self.location,
                         });
                         for u in used.iter_mut().skip(i).take(n) {
                             *u = true;
@@ -1679,7 +1679,7 @@ impl NameRecognizer {
                     start: run[0].start,
                     end,
                     score: 0.65,
-                    recognizer: self.location.clone(),
+                    recognizer: self.location,
                 });
                 return;
             }
@@ -1698,7 +1698,7 @@ impl NameRecognizer {
                 start: run[0].start,
                 end: run[k].end,
                 score: 0.7,
-                recognizer: self.location.clone(),
+                recognizer: self.location,
             });
             if k + 1 < run.len() {
                 self.judge_run(text, lowered, &run[k + 1..], g, weak_case, out);
@@ -1717,7 +1717,7 @@ impl NameRecognizer {
                 start: run[0].start,
                 end: run[0].end,
                 score: 0.7,
-                recognizer: self.quasi.org.clone(),
+                recognizer: self.quasi.org,
             });
             return;
         }
@@ -1839,7 +1839,7 @@ impl NameRecognizer {
                 start,
                 end,
                 score: if weak_case { 0.6 * 0.85 } else { 0.6 },
-                recognizer: self.person.clone(),
+                recognizer: self.person,
             });
             return;
         }
@@ -1961,7 +1961,7 @@ impl NameRecognizer {
                 start,
                 end,
                 score,
-                recognizer: self.person.clone(),
+                recognizer: self.person,
             });
         }
     }

@@ -3,9 +3,8 @@
 //! candidate raise its score.
 
 use crate::context::Context;
+use crate::per_thread::{LocalRegex, PerThread};
 use crate::{Candidate, Error};
-use regex::Regex;
-use std::sync::Arc;
 use veil_core::EntityType;
 
 /// How [`rewrite_escapes`] rewrites one escape.
@@ -77,10 +76,11 @@ pub fn ascii_pattern(p: &str) -> String {
 }
 
 /// Compile a pattern with [`ascii_pattern`], naming the recognizer on error.
-pub fn compile(name: &str, pattern: &str) -> Result<Regex, Error> {
+pub fn compile(name: &str, pattern: &str) -> Result<LocalRegex, Error> {
     regex::RegexBuilder::new(&ascii_pattern(pattern))
         .size_limit(1 << 24)
         .build()
+        .map(PerThread::new)
         .map_err(|e| Error::BadPattern {
             recognizer: name.to_string(),
             message: e.to_string(),
@@ -93,7 +93,10 @@ pub fn compile(name: &str, pattern: &str) -> Result<Regex, Error> {
 /// often it ran depended on the order in which each thread's lazy DFA had
 /// built its states (two threads made up to 2.5 times one thread's calls).
 /// Same syntax and limits as [`compile`], so it finds the same matches.
-pub fn compile_unfiltered(name: &str, pattern: &str) -> Result<regex_automata::meta::Regex, Error> {
+pub fn compile_unfiltered(
+    name: &str,
+    pattern: &str,
+) -> Result<PerThread<regex_automata::meta::Regex>, Error> {
     regex_automata::meta::Regex::builder()
         .configure(
             regex_automata::meta::Config::new()
@@ -101,6 +104,7 @@ pub fn compile_unfiltered(name: &str, pattern: &str) -> Result<regex_automata::m
                 .nfa_size_limit(Some(1 << 24)),
         )
         .build(&ascii_pattern(pattern))
+        .map(PerThread::new)
         .map_err(|e| Error::BadPattern {
             recognizer: name.to_string(),
             // The syntax error itself says where and what (as `regex` does).
@@ -172,12 +176,12 @@ pub enum Needs {
 /// A recognizer defined by a regular expression.
 pub struct PatternRecognizer {
     /// Name reported with each finding.
-    pub name: Arc<str>,
+    pub name: &'static str,
     /// The entity type it reports.
     pub entity: EntityType,
     /// Candidate pattern, as [`compile_unfiltered`] builds it. When it has
     /// a capture group 1, that group is the span.
-    pub regex: regex_automata::meta::Regex,
+    pub regex: PerThread<regex_automata::meta::Regex>,
     /// The pattern as compiled (ASCII classes: [`ascii_pattern`]), for sets.
     pub pattern: String,
     /// Score of a candidate with no validator, or one whose validator passed.
@@ -206,7 +210,7 @@ impl PatternRecognizer {
         context: &[&str],
     ) -> Result<Self, Error> {
         Ok(PatternRecognizer {
-            name: Arc::from(name),
+            name: veil_core::intern(name),
             entity,
             regex: compile_unfiltered(name, pattern)?,
             pattern: ascii_pattern(pattern),
@@ -286,7 +290,7 @@ impl PatternRecognizer {
             start,
             end,
             score,
-            recognizer: self.name.clone(),
+            recognizer: self.name,
         });
     }
 }

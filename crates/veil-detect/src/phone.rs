@@ -4,10 +4,10 @@
 
 use crate::context::Context;
 use crate::pattern::compile;
+use crate::per_thread::{LocalRegex as Regex, PerThread};
 use crate::{Candidate, Error};
 use phonenumber::country::Id;
-use regex::Regex;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use veil_core::EntityType;
 
 /// Regions tried, in order, for numbers written without a `+` prefix.
@@ -37,7 +37,7 @@ pub const CONTEXT_ONLY_SCORE: f32 = 0.6;
 
 /// The phone number recognizer.
 pub struct PhoneRecognizer {
-    name: Arc<str>,
+    name: &'static str,
     regex: Regex,
     context: Context,
 }
@@ -46,7 +46,7 @@ impl PhoneRecognizer {
     /// Build the recognizer.
     pub fn new() -> Result<Self, Error> {
         Ok(PhoneRecognizer {
-            name: Arc::from("phone"),
+            name: "phone",
             regex: compile(
                 "phone",
                 r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,6}){0,6}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?",
@@ -179,7 +179,7 @@ impl PhoneRecognizer {
                 start,
                 end,
                 score,
-                recognizer: self.name.clone(),
+                recognizer: self.name,
             });
         }
     }
@@ -343,6 +343,7 @@ fn anchored(pattern: &str) -> Option<Regex> {
         .unicode(false)
         .build()
         .ok()
+        .map(PerThread::new)
 }
 
 /// A metadata pattern only asked whether it matches at the start (type,
@@ -368,10 +369,11 @@ fn anchored_match(pattern: &str) -> Option<MatchOnly> {
         )
         .build(&format!("^(?:{pattern})"))
         .ok()
+        .map(PerThread::new)
 }
 
 /// A pattern compiled by [`anchored_match`].
-type MatchOnly = regex_automata::meta::Regex;
+type MatchOnly = PerThread<regex_automata::meta::Regex>;
 
 impl TypeRule {
     /// A descriptor's pattern and lengths (compiled when first matched).

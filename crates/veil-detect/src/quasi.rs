@@ -21,23 +21,24 @@ use crate::Candidate;
 use crate::context::lower_slice;
 use crate::gazetteer::class;
 use crate::names::{NATIONALITIES, Token};
+use crate::per_thread::{LocalRegex, PerThread};
 use regex::Regex;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use veil_core::EntityType;
 
 /// A number of years with the phrase that makes it an age; the age is
 /// whichever group matched.
 /// (ASCII word boundaries and classes only, so the lazy DFA never falls back
 /// to the slow engine on non-ASCII text.)
-static AGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+static AGE: LazyLock<LocalRegex> = LazyLock::new(|| {
+    PerThread::new(Regex::new(concat!(
         r"(?i)(?-u:\b)(?:([0-9]{1,3})[ \t\n-]?(?:years?|yrs?)[ \t\n-]old(?-u:\b)",
         r"|([0-9]{1,3}) ?(?:y/o|y\.o\.|yo)(?-u:\b)",
         r"|(?:aged|age of|age:?)[ \t\n]+([0-9]{1,3})(?-u:\b)",
         r"|(?:turn|turns|turned|turning)[ \t\n]+([0-9]{1,3})(?-u:\b)(?:[ \t\n]*(?:years|[.,;!?]|$))",
         r"|(?:he|she|i|they|we) (?:was|is|am|were)[ \t\n]+([0-9]{1,3})[ \t\n]*[.,;!?])"
     ))
-    .unwrap_or_else(|e| unreachable!("built-in AGE pattern: {e}"))
+    .unwrap_or_else(|e| unreachable!("built-in AGE pattern: {e}")))
 });
 
 /// Demonyms and adjectives of nationality beyond the name recognizer's list,
@@ -641,19 +642,19 @@ pub(crate) const WORD_CLASSES: &[(&[&str], u32)] = &[
 
 /// The AGE, NRP, TITLE and ORGANIZATION recognizer.
 pub struct QuasiRecognizer {
-    age: Arc<str>,
-    nrp: Arc<str>,
-    title: Arc<str>,
-    pub(crate) org: Arc<str>,
+    age: &'static str,
+    nrp: &'static str,
+    title: &'static str,
+    pub(crate) org: &'static str,
 }
 
 impl Default for QuasiRecognizer {
     fn default() -> Self {
         QuasiRecognizer {
-            age: Arc::from("age_recognizer"),
-            nrp: Arc::from("nrp_recognizer"),
-            title: Arc::from("title_recognizer"),
-            org: Arc::from("organization_recognizer"),
+            age: "age_recognizer",
+            nrp: "nrp_recognizer",
+            title: "title_recognizer",
+            org: "organization_recognizer",
         }
     }
 }
@@ -664,14 +665,14 @@ fn push(
     start: usize,
     end: usize,
     score: f32,
-    r: &Arc<str>,
+    r: &'static str,
 ) {
     out.push(Candidate {
         entity,
         start,
         end,
         score,
-        recognizer: r.clone(),
+        recognizer: r,
     });
 }
 
@@ -725,7 +726,7 @@ impl QuasiRecognizer {
                 3 => 0.75,
                 _ => 0.65,
             };
-            push(out, EntityType::AGE, m.start(), m.end(), score, &self.age);
+            push(out, EntityType::AGE, m.start(), m.end(), score, self.age);
         }
     }
 
@@ -733,7 +734,7 @@ impl QuasiRecognizer {
         for (i, t) in tokens.iter().enumerate() {
             if !t.lex.is(class::NRP | class::NRP_PLURAL) {
                 if demonym_after_identity(tokens, i) {
-                    push(out, EntityType::NRP, t.start, t.end, 0.6, &self.nrp);
+                    push(out, EntityType::NRP, t.start, t.end, 0.6, self.nrp);
                 }
                 continue;
             }
@@ -753,7 +754,7 @@ impl QuasiRecognizer {
             } else {
                 continue;
             };
-            push(out, EntityType::NRP, t.start, t.end, score, &self.nrp);
+            push(out, EntityType::NRP, t.start, t.end, score, self.nrp);
         }
     }
 
@@ -775,7 +776,7 @@ impl QuasiRecognizer {
                             .any(|c| c.entity == EntityType::PERSON && c.start == n.start));
                 if (gap == " " || gap == ". ") && name_after {
                     let end = with_period(text, t.end);
-                    push(out, EntityType::TITLE, t.start, end, 0.7, &self.title);
+                    push(out, EntityType::TITLE, t.start, end, 0.7, self.title);
                     continue;
                 }
             }
@@ -843,10 +844,10 @@ impl QuasiRecognizer {
                 line_lo + p + 6,
                 end,
                 0.6,
-                &self.title,
+                self.title,
             );
         } else if cued {
-            push(out, EntityType::TITLE, start, end, 0.6, &self.title);
+            push(out, EntityType::TITLE, start, end, 0.6, self.title);
         }
     }
 
@@ -921,7 +922,7 @@ impl QuasiRecognizer {
                 } else {
                     with_period(text, run[k].end)
                 };
-                push(out, EntityType::ORGANIZATION, start, end, 0.8, &self.org);
+                push(out, EntityType::ORGANIZATION, start, end, 0.8, self.org);
                 found.push((start, end));
                 i = j;
                 continue;
@@ -970,7 +971,7 @@ impl QuasiRecognizer {
                 && !personal
                 && !stop_first
             {
-                push(out, EntityType::ORGANIZATION, start, end, 0.65, &self.org);
+                push(out, EntityType::ORGANIZATION, start, end, 0.65, self.org);
                 found.push((start, end));
             } else {
                 runs.push((start, end));
@@ -1019,7 +1020,7 @@ impl QuasiRecognizer {
             let chain = &items[chain_start..k];
             if chain.iter().any(|&(_, is_found)| is_found) {
                 for &((s, e), _) in chain.iter().filter(|(_, is_found)| !is_found) {
-                    push(out, EntityType::ORGANIZATION, s, e, 0.6, &self.org);
+                    push(out, EntityType::ORGANIZATION, s, e, 0.6, self.org);
                 }
             }
             chain_start = k;

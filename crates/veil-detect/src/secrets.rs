@@ -15,13 +15,12 @@ use crate::{Candidate, Error};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use base64::Engine;
 use regex::Regex;
-use std::sync::Arc;
 use veil_core::EntityType as E;
 
 /// One secret rule.
 pub struct SecretRule {
     /// Rule name, reported as the finding's recognizer.
-    pub name: Arc<str>,
+    pub name: &'static str,
     /// Entity type reported.
     pub entity: E,
     /// Literal keywords (matched case-insensitively); the rule runs only when one occurs.
@@ -33,7 +32,7 @@ pub struct SecretRule {
     /// up front (~7 ms, half of it the PEM block's 16 KiB body) was nearly
     /// all of the scanner's start-up. `None` inside when the pattern does
     /// not compile (every built-in pattern compiles: tested).
-    regex: std::sync::OnceLock<Option<Regex>>,
+    regex: std::sync::OnceLock<Option<crate::per_thread::LocalRegex>>,
     /// Minimum Shannon entropy (bits per character) of the value, if any.
     pub min_entropy: f64,
     /// Extra structural check of the value.
@@ -47,13 +46,14 @@ impl SecretRule {
     /// does not compile.
     pub fn regex(&self) -> Option<&Regex> {
         self.regex
-            .get_or_init(|| compile(&self.name, self.pattern).ok())
+            .get_or_init(|| compile(self.name, self.pattern).ok())
             .as_ref()
+            .map(|r| &**r)
     }
 
     /// Compile the rule's pattern now, reporting why it does not compile.
     pub fn check(&self) -> Result<(), Error> {
-        compile(&self.name, self.pattern).map(|_| ())
+        compile(self.name, self.pattern).map(|_| ())
     }
 }
 
@@ -369,7 +369,7 @@ impl SecretScanner {
                 keyword_rule.push(i);
             }
             rules.push(SecretRule {
-                name: Arc::from(name),
+                name: veil_core::intern(name),
                 entity,
                 keywords: kws,
                 pattern: pat,
@@ -464,7 +464,7 @@ impl SecretScanner {
                     start: m.start(),
                     end: m.end(),
                     score: rule.score,
-                    recognizer: rule.name.clone(),
+                    recognizer: rule.name,
                 });
             }
         }

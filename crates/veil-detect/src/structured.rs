@@ -94,7 +94,6 @@ impl ColumnProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     #[test]
     fn classifies_by_share() {
@@ -104,7 +103,7 @@ mod tests {
             start: s,
             end: e,
             score: 1.0,
-            recognizer: Arc::from("t"),
+            recognizer: "t",
         };
         for _ in 0..9 {
             p.observe("a@b.org", &[f(0, 7)]);

@@ -1,0 +1,90 @@
+//! One copy of a compiled pattern per worker thread.
+//!
+//! A `regex` or `regex-automata` matcher keeps its search caches in a pool
+//! owned by the first thread that searches with it: that thread takes its
+//! cache with one atomic store, every other thread goes through a locked
+//! stack, and both threads write the owner word that the other one reads
+//! on every search, so the cores pass that cache line back and forth. A
+//! clone of a matcher shares the compiled program but has a pool of its
+//! own; [`PerThread`] holds one clone per rayon worker and hands each
+//! worker its own, so no search touches memory another thread writes.
+
+use std::ops::Deref;
+
+/// Copies of `T`, one per rayon worker thread of a machine-sized pool plus
+/// one for every other thread. Dereferences to the calling thread's copy;
+/// a worker whose index is past the copies made (a pool larger than the
+/// machine) shares the other threads' copy — slower, never wrong, since
+/// every copy gives the same answers.
+#[derive(Debug)]
+pub struct PerThread<T> {
+    copies: Box<[T]>,
+}
+
+/// Copies made: one per core (at most 32) and one for other threads.
+fn copies() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(32)) + 1
+}
+
+impl<T: Clone> PerThread<T> {
+    /// `value` and its clones, one for each worker.
+    pub fn new(value: T) -> PerThread<T> {
+        let n = copies();
+        let mut copies = Vec::with_capacity(n);
+        copies.extend(std::iter::repeat_n(&value, n - 1).cloned());
+        copies.push(value);
+        PerThread {
+            copies: copies.into_boxed_slice(),
+        }
+    }
+}
+
+impl<T> Deref for PerThread<T> {
+    type Target = T;
+
+    /// The calling thread's copy (rayon worker `i` gets copy `i + 1`).
+    fn deref(&self) -> &T {
+        let slot = rayon::current_thread_index().map_or(0, |i| i + 1);
+        self.copies.get(slot).unwrap_or(&self.copies[0])
+    }
+}
+
+/// A [`regex::Regex`] with a copy per worker thread.
+pub type LocalRegex = PerThread<regex::Regex>;
+
+#[cfg(test)]
+mod tests {
+    use super::PerThread;
+
+    #[test]
+    fn each_worker_searches_with_its_own_copy() {
+        let re = PerThread::new(regex::Regex::new(r"\d+").unwrap());
+        let mine: *const regex::Regex = &*re;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let (a, b) = pool.join(
+            || {
+                (
+                    &*re as *const regex::Regex as usize,
+                    re.find("ab 12").map(|m| m.start()),
+                )
+            },
+            || {
+                (
+                    &*re as *const regex::Regex as usize,
+                    re.find("ab 12").map(|m| m.start()),
+                )
+            },
+        );
+        assert_eq!(a.1, Some(3));
+        assert_eq!(b.1, Some(3));
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2 {
+            // Both workers of a two-thread pool have copies of their own,
+            // and neither is the one a thread outside the pool gets.
+            assert_ne!(a.0, mine as usize);
+            assert_ne!(b.0, mine as usize);
+        }
+    }
+}
