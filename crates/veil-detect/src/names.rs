@@ -715,13 +715,15 @@ impl Default for NameRecognizer {
     }
 }
 
+/// Whether the text between two words breaks a sentence (a line, a
+/// quotation, a list item): one of these characters stands in it.
 fn is_sentence_break(gap: &str) -> bool {
-    gap.chars().any(|c| {
+    gap.bytes().any(|c| {
         matches!(
             c,
-            '.' | '!' | '?' | '\n' | ':' | ';' | '"' | '(' | '[' | '“' | '•' | '|' | '\t'
+            b'.' | b'!' | b'?' | b'\n' | b':' | b';' | b'"' | b'(' | b'[' | b'|' | b'\t'
         )
-    })
+    }) || (!gap.is_ascii() && gap.contains(['“', '•']))
 }
 
 /// Split `text` into word tokens (letters, inner apostrophes and hyphens).
@@ -737,12 +739,12 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
     let mut prev_end = 0;
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
-        if c < 0x80 && !c.is_ascii_alphabetic() {
-            i += 1;
-            continue;
-        }
-        if c >= 0x80 {
+        let c = BYTE_CLASS[usize::from(b[i])];
+        if c & LETTER == 0 {
+            if c & NON_ASCII == 0 {
+                i += 1;
+                continue;
+            }
             let ch = char_at(text, i);
             if !ch.is_alphabetic() {
                 i += ch.len_utf8();
@@ -752,15 +754,20 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
         let start = i;
         let mut ascii = true;
         let mut end = i;
+        // The case bits of the word's ASCII letters.
+        let mut cases = 0u8;
         while end < b.len() {
             let d = b[end];
-            if d < 0x80 {
-                let joins = d.is_ascii_alphabetic()
-                    || ((d == b'\'' || d == b'-') && inner_joiner(text, end + 1));
-                if !joins {
+            let k = BYTE_CLASS[usize::from(d)];
+            if k & LETTER != 0 {
+                cases |= k;
+                end += 1;
+            } else if k & NON_ASCII == 0 {
+                if (d == b'\'' || d == b'-') && inner_joiner(text, end + 1) {
+                    end += 1;
+                } else {
                     break;
                 }
-                end += 1;
             } else {
                 let ch = char_at(text, end);
                 if ch.is_alphabetic() || (ch == '’' && inner_joiner(text, end + ch.len_utf8())) {
@@ -773,16 +780,17 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
         }
         let word = &text[start..end];
         // The same facts the character-by-character reference computes,
-        // byte by byte for ASCII words (most of them).
+        // from the case bits for ASCII words (most of them): a first capital
+        // adds no lower-case bit, so "no lower case after the first letter"
+        // is "no lower case bit" whenever the first letter is a capital.
         let (first_upper, rest_upper, nchars, lower) = if ascii {
-            let w = word.as_bytes();
             (
-                w[0].is_ascii_uppercase(),
-                !w[1..].iter().any(u8::is_ascii_lowercase),
-                w.len(),
+                b[start].is_ascii_uppercase(),
+                cases & LOWER == 0,
+                end - start,
                 if borrow_lower {
                     Cow::Borrowed(&lowered[start..end])
-                } else if w.iter().any(u8::is_ascii_uppercase) {
+                } else if cases & UPPER != 0 {
                     Cow::Owned(word.to_ascii_lowercase())
                 } else {
                     Cow::Borrowed(word)
@@ -791,7 +799,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
         } else {
             unicode_word_facts(word)
         };
-        let gap = &text[prev_end..start];
+        let sent_start = tokens.is_empty() || is_sentence_break(&text[prev_end..start]);
         tokens.push(Token {
             start,
             end,
@@ -803,7 +811,7 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
                 && !word.starts_with("I'")
                 && !word.starts_with("I’"),
             initial: nchars == 1 && first_upper,
-            sent_start: tokens.is_empty() || is_sentence_break(gap),
+            sent_start,
             lex: Lex::default(),
         });
         prev_end = end;
@@ -811,6 +819,31 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
     }
     tokens
 }
+
+/// [`tokenize`]'s byte classes: an ASCII letter and its case, a byte of a
+/// non-ASCII character, or (0) any other ASCII byte.
+const LETTER: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const NON_ASCII: u8 = 8;
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c >= 0x80 {
+            NON_ASCII
+        } else if c.is_ascii_uppercase() {
+            LETTER | UPPER
+        } else if c.is_ascii_lowercase() {
+            LETTER | LOWER
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
 
 /// A word with non-ASCII letters: whether its first letter is a capital,
 /// whether none of the others is lower-case, its length in characters, and
@@ -952,6 +985,29 @@ fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> boo
 /// `start`. Titles are single alphabetic words, so "ends with a title that
 /// starts a word" is "the trailing alphanumeric run is a title": one lookup.
 fn titled_before(text: &str, lowered: &str, start: usize) -> bool {
+    let lo = crate::context::floor_char(text, start.saturating_sub(12));
+    if lowered.len() == text.len() && text.as_bytes()[lo..start].is_ascii() {
+        // The same steps on the bytes of the lowered window.
+        let b = &lowered.as_bytes()[lo..start];
+        let mut end = b.len();
+        while end > 0 && matches!(b[end - 1], b'.' | b' ') {
+            end -= 1;
+        }
+        let mut word = end;
+        while word > 0 && b[word - 1].is_ascii_alphanumeric() {
+            word -= 1;
+        }
+        return Gazetteer::get()
+            .lex(&lowered[lo + word..lo + end])
+            .is(class::TITLE);
+    }
+    titled_before_by_chars(text, lowered, start)
+}
+
+/// [`titled_before`] character by character (any text): what it does
+/// where the window is not ASCII, and the reference its byte path is
+/// tested against.
+fn titled_before_by_chars(text: &str, lowered: &str, start: usize) -> bool {
     let before = lower_window(text, lowered, start, 12);
     let b = before.trim_end_matches(['.', ' ']);
     let word = b
@@ -1707,10 +1763,12 @@ impl NameRecognizer {
         }
         let mut classes: Vec<Class> = run.iter().map(classify).collect();
         // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
+        // Whether a title stands before the run (looked up at most once).
+        let titled_run = std::cell::LazyCell::new(|| titled_before(text, lowered, run[0].start));
         if run.len() == 1
             && classes[0] != Class::First
-            && !titled_before(text, lowered, run[0].start)
             && in_firm_triple(text, run[0].start, run[0].end, g)
+            && !*titled_run
         {
             out.push(Candidate {
                 entity: EntityType::ORGANIZATION,
@@ -1732,7 +1790,7 @@ impl NameRecognizer {
             lo += 1;
         }
         if !titled {
-            titled = titled_before(text, lowered, run[0].start);
+            titled = *titled_run;
         }
         // "Mr. Spears", "her maiden name is Key": after a title or a naming
         // cue an ordinary capitalised word is the name itself.
@@ -1879,12 +1937,15 @@ impl NameRecognizer {
         // Someone spoken to: "Don't go to town, Mark!", "Warrane, can I…".
         let vocative = (before.ends_with(", ") && after.starts_with(['!', '?']))
             || (toks[0].sent_start && opens_with_address(&after));
-        let cue = titled
-            || speaker
-            || vocative
-            || ends_with_cue(&before, &PERSON_CUE_SET)
-            || opens_with_person_cue(&after)
-            || beside_first_name(text, start, end, g);
+        // Looked for only where the score depends on it.
+        let cue = std::cell::LazyCell::new(|| {
+            titled
+                || speaker
+                || vocative
+                || ends_with_cue(&before, &PERSON_CUE_SET)
+                || opens_with_person_cue(&after)
+                || beside_first_name(text, start, end, g)
+        });
         let count = |c: Class| cls.iter().filter(|x| **x == c).count();
         let (first, last, wordname, unknown, initials) = (
             count(Class::First),
@@ -1899,7 +1960,7 @@ impl NameRecognizer {
         } else if names >= 2 || (names >= 1 && initials >= 1 && cls.len() >= 2) {
             if first + last >= 1 {
                 0.9
-            } else if cue {
+            } else if *cue {
                 0.8
             } else if wordname >= 1 && unknown >= 1 {
                 0.7
@@ -1914,9 +1975,9 @@ impl NameRecognizer {
                 0.6
             }
         } else if first == 1 {
-            if cue { 0.9 } else { 0.75 }
+            if *cue { 0.9 } else { 0.75 }
         } else if last == 1 {
-            if cue {
+            if *cue {
                 0.85
             } else if toks[0].sent_start {
                 0.4
@@ -1924,7 +1985,7 @@ impl NameRecognizer {
                 0.55
             }
         } else if wordname == 1 {
-            if cue
+            if *cue
                 && (!toks[0].sent_start
                     || speaker
                     || vocative
@@ -1942,7 +2003,7 @@ impl NameRecognizer {
                         .zip(cls)
                         .any(|(t, c)| *c == Class::Unknown && t.spelt_like_a_name())
             };
-            if cue {
+            if *cue {
                 0.7
             } else if toks[0].sent_start {
                 0.0
@@ -2020,6 +2081,22 @@ mod tests {
                         .is_none_or(|c| !c.is_alphanumeric())
             });
             proptest::prop_assert_eq!(titled_before(&text, &ascii_lowered(&text), start), by_suffix, "{}", text);
+        }
+
+        /// The byte path of the title lookup says what the character path says.
+        #[test]
+        fn title_lookup_bytes_agree_with_chars(
+            before in "(Mr|Dr|MRS|sir|Prof|x|2|É|-| |\\t|\\n|\\.|professor|Mr\\.)*",
+            start in 0usize..40,
+        ) {
+            let text = format!("{before}Smith");
+            let start = crate::context::floor_char(&text, start.min(text.len()));
+            let lowered = ascii_lowered(&text);
+            proptest::prop_assert_eq!(
+                titled_before(&text, &lowered, start),
+                titled_before_by_chars(&text, &lowered, start),
+                "{:?} at {}", text, start
+            );
         }
 
         /// The anchored automaton says what comparing with every cue says.

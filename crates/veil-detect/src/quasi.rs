@@ -927,49 +927,15 @@ impl QuasiRecognizer {
                 i = j;
                 continue;
             }
-            let b =
-                text[crate::context::floor_char(text, start.saturating_sub(24))..start].trim_end();
-            // Room for the longest cue after: " is an <nationality> multinational".
-            let after_hi = crate::context::floor_char(text, (end + 48).min(text.len()));
-            let after = &text[end..after_hi];
-            let cue_before = org_cue_before(b);
-            // "meet Monday at Corelogic, 0896 69 Farnell Street": a business with its address.
-            let at_address = (ends_with_word_ci(b, "at") || ends_with_word_ci(b, "of"))
-                && after
-                    .strip_prefix(", ")
-                    .or_else(|| after.strip_prefix(" is "))
-                    .is_some_and(|r| {
-                        r.starts_with(|c: char| c.is_ascii_digit())
-                            || ["PSC", "Unit", "USNS", "USS"]
-                                .iter()
-                                .any(|p| r.starts_with(p))
-                    });
-            let cue_after =
-                after.starts_with(' ') && org_cue_after(&lower_slice(text, lowered, end, after_hi));
-            // "Ludwig is from Solar Census": someone is from a place or an
-            // employer; ordinary words that no gazetteer place holds name the employer.
-            let from_employer = b.len() >= 4
-                && b.as_bytes()[b.len() - 4..].eq_ignore_ascii_case(b"from")
-                && run.iter().any(|t| t.lex.is(class::WORD))
-                && ["is from", "are from", "am from", "i'm from"]
-                    .iter()
-                    .any(|c| ends_with_word_ci(b, c));
-            // Not a person: no known first name among the words.
+            // Not a person: no known first name among the words. A person's
+            // name or a stop word first ("The X") settles it before any cue
+            // is looked for.
             let personal = run
                 .iter()
                 .any(|t| t.lex.first().is_some_and(|f| f >= 0.03) && !t.lex.is(class::WORD));
-            // "Abby Holloway of Opencounter": a person's employer.
-            let of_person = start >= 4
-                && text[..start].ends_with(" of ")
-                && people_ends.binary_search(&(start - 4)).is_ok();
-            // "Pave's Irena Bílá": the firm whose person it is.
-            let owns_person = ["'s ", "’s "]
-                .iter()
-                .find(|p| after.starts_with(**p))
-                .is_some_and(|p| people_starts.binary_search(&(end + p.len())).is_ok());
-            if (cue_before || cue_after || at_address || from_employer || of_person || owns_person)
-                && !personal
+            if !personal
                 && !stop_first
+                && self.org_cued(text, lowered, run, start, end, &people_starts, &people_ends)
             {
                 push(out, EntityType::ORGANIZATION, start, end, 0.65, self.org);
                 found.push((start, end));
@@ -979,6 +945,60 @@ impl QuasiRecognizer {
             i = j;
         }
         self.list_partners(text, &found, &runs, out);
+    }
+
+    /// Whether what stands around the capitalised run `start..end` names
+    /// an organisation: a cue before or after it, a business with its
+    /// address, someone's employer ("is from"), or the firm of a person the
+    /// name pass found ("Abby Holloway of Opencounter", "Pave's Irena Bílá";
+    /// `people_starts`/`people_ends` sorted).
+    #[allow(clippy::too_many_arguments)]
+    fn org_cued(
+        &self,
+        text: &str,
+        lowered: &str,
+        run: &[Token<'_>],
+        start: usize,
+        end: usize,
+        people_starts: &[usize],
+        people_ends: &[usize],
+    ) -> bool {
+        let b = text[crate::context::floor_char(text, start.saturating_sub(24))..start].trim_end();
+        // Room for the longest cue after: " is an <nationality> multinational".
+        let after_hi = crate::context::floor_char(text, (end + 48).min(text.len()));
+        let after = &text[end..after_hi];
+        // The cheap tests first; each is decided on its own.
+        // "Abby Holloway of Opencounter": a person's employer.
+        (start >= 4
+            && text[..start].ends_with(" of ")
+            && people_ends.binary_search(&(start - 4)).is_ok())
+            // "Pave's Irena Bílá": the firm whose person it is.
+            || ["'s ", "’s "]
+                .iter()
+                .find(|p| after.starts_with(**p))
+                .is_some_and(|p| people_starts.binary_search(&(end + p.len())).is_ok())
+            // "Ludwig is from Solar Census": someone is from a place or an
+            // employer; ordinary words that no gazetteer place holds name the employer.
+            || (b.len() >= 4
+                && b.as_bytes()[b.len() - 4..].eq_ignore_ascii_case(b"from")
+                && run.iter().any(|t| t.lex.is(class::WORD))
+                && ["is from", "are from", "am from", "i'm from"]
+                    .iter()
+                    .any(|c| ends_with_word_ci(b, c)))
+            // "meet Monday at Corelogic, 0896 69 Farnell Street": a business with its address.
+            || ((ends_with_word_ci(b, "at") || ends_with_word_ci(b, "of"))
+                && after
+                    .strip_prefix(", ")
+                    .or_else(|| after.strip_prefix(" is "))
+                    .is_some_and(|r| {
+                        r.starts_with(|c: char| c.is_ascii_digit())
+                            || ["PSC", "Unit", "USNS", "USS"]
+                                .iter()
+                                .any(|p| r.starts_with(p))
+                    }))
+            || org_cue_before(b)
+            || (after.starts_with(' ')
+                && org_cue_after(&lower_slice(text, lowered, end, after_hi)))
     }
 
     /// In a list of names ("Citigroup, Infocommerce Group and 3 Round
