@@ -104,6 +104,11 @@ pub struct Gazetteer {
     /// Every listed word (first names, last names, ordinary words, and the
     /// recognizers' small word lists), lower-cased, with what the lists say.
     lexicon: HashMap<&'static str, Lex>,
+    /// The lexicon's entries of at most [`SHORT`] bytes again, keyed by
+    /// [`packed`]: a probe compares one integer instead of following the
+    /// key to its bytes and comparing them (most tokens are short words;
+    /// this is where [`Gazetteer::lex`] looks them up).
+    short: HashMap<u64, Lex>,
     /// Places by lower-cased name.
     pub places: HashMap<&'static str, PlaceKind>,
     /// The longest place name, in words.
@@ -219,6 +224,23 @@ const COMMON_WORD_NAMES: &[&str] = &[
     "white", "will", "winter", "wood", "woods", "young",
 ];
 
+/// The longest word [`packed`] packs.
+const SHORT: usize = 7;
+
+/// A word of at most [`SHORT`] bytes as one integer: its bytes, then its
+/// length in the top byte (so no two words share a key); `None` for longer
+/// words.
+fn packed(word: &str) -> Option<u64> {
+    let b = word.as_bytes();
+    if b.len() > SHORT {
+        return None;
+    }
+    let mut key = [0u8; 8];
+    key[..b.len()].copy_from_slice(b);
+    key[7] = b.len() as u8;
+    Some(u64::from_le_bytes(key))
+}
+
 impl Gazetteer {
     fn load() -> Gazetteer {
         // Each table sized for its list up front (one line an entry): no
@@ -293,8 +315,13 @@ impl Gazetteer {
                 *n = (*n).max(tokens.len());
             }
         }
+        let short = lexicon
+            .iter()
+            .filter_map(|(w, l)| Some((packed(w)?, *l)))
+            .collect();
         Gazetteer {
             lexicon,
+            short,
             places,
             max_place_words,
             place_starts,
@@ -310,7 +337,12 @@ impl Gazetteer {
     /// What the lists say about `lower` (one hash lookup; a word no list
     /// holds gets the empty [`Lex`]).
     pub fn lex(&self, lower: &str) -> Lex {
-        self.lexicon.get(lower).copied().unwrap_or_default()
+        match packed(lower) {
+            Some(key) => self.short.get(&key),
+            None => self.lexicon.get(lower),
+        }
+        .copied()
+        .unwrap_or_default()
     }
 
     /// Frequency of `lower` as a first name (percent of the population).
@@ -363,5 +395,20 @@ mod tests {
             g.places.get("new york city").or(g.places.get("new york")),
             Some(&PlaceKind::City).or(Some(&PlaceKind::State))
         );
+    }
+
+    /// Every entry is found through `lex` as it is in the lexicon, short
+    /// and long; words that differ only past their end or by a NUL byte
+    /// get different keys.
+    #[test]
+    fn packed_lookups_agree_with_the_lexicon() {
+        let g = Gazetteer::get();
+        for (w, l) in &g.lexicon {
+            assert_eq!(g.lex(w), *l, "{w}");
+        }
+        assert_ne!(packed("a"), packed("a\0"));
+        assert_ne!(packed(""), packed("\0"));
+        assert_eq!(packed("abcdefgh"), None);
+        assert_eq!(g.lex("smith\0"), Lex::default());
     }
 }

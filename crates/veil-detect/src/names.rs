@@ -1707,7 +1707,6 @@ impl NameRecognizer {
         };
         // Words no list knows, after a place cue ("flew to Loeches", "grew up in SUND"), are places.
         {
-            let before = lower_window(text, lowered, run[0].start, 24);
             let unknown = |t: &Token<'_>| {
                 t.lex.first().is_none()
                     && t.lex.last().is_none_or(|r| r > 20000)
@@ -1719,14 +1718,21 @@ impl NameRecognizer {
                 .position(|t| !(unknown(t) || t.is_particle()))
                 .unwrap_or(run.len());
             // "lives in COOMINGLAH FOREST", "arrived at Oamaru Central":
-            // words that end a place's name belong to it.
-            let tail = run[k..]
-                .iter()
-                .take_while(|t| PLACE_TAILS.contains(&t.lower.as_ref()))
-                .count();
+            // words that end a place's name belong to it (looked at only
+            // when unknown words open the run).
+            let tail = || {
+                run[k..]
+                    .iter()
+                    .take_while(|t| PLACE_TAILS.contains(&t.lower.as_ref()))
+                    .count()
+            };
             if k > 0
+                && let tail = tail()
                 && run[k + tail..].iter().all(|t| t.lex.is(class::ORG))
-                && ends_with_cue(&before, &PLACE_STRONG_SET)
+                && ends_with_cue(
+                    &lower_window(text, lowered, run[0].start, 24),
+                    &PLACE_STRONG_SET,
+                )
                 && !run[..k].iter().all(|t| t.initial)
             {
                 let end = run[k + tail - 1].end;
