@@ -1119,9 +1119,11 @@ fn lower_window<'a>(text: &'a str, lowered: &'a str, start: usize, back: usize) 
 /// each capitalised word of at least three letters of a PERSON candidate in
 /// `found` that is not an ordinary word or a title, where it stands again
 /// outside any PERSON candidate, becomes a PERSON candidate (score 0.7,
-/// never above the mention it copies). Appended to `out`.
+/// never above the mention it copies). Appended to `out`. `lowercase_text`:
+/// `text` holds no capital letter.
 pub(crate) fn other_mentions(
     text: &str,
+    lowercase_text: bool,
     tokens: &[Token<'_>],
     found: &[Candidate],
     out: &mut Vec<Candidate>,
@@ -1164,7 +1166,6 @@ pub(crate) fn other_mentions(
     }
     // Partners are looked for twice, so that a list is followed along
     // ("Mazzi, Bowman and Hill": Bowman beside Hill, then Mazzi beside Bowman).
-    let lowercase_text = !text.chars().any(char::is_uppercase);
     for _ in 0..2 {
         for i in 0..tokens.len() {
             if !touched[i] && is_partner(text, lowercase_text, tokens, &held, i) {
@@ -1184,7 +1185,9 @@ pub(crate) fn other_mentions(
         return;
     }
     for (i, t) in tokens.iter().enumerate() {
-        if touched[i] {
+        // Every key was a capitalised word, and whether a word is
+        // capitalised depends on its text alone: other words need no lookup.
+        if touched[i] || !t.cap {
             continue;
         }
         let Some((score, recognizer)) = words.get(t.text) else {
@@ -1274,17 +1277,6 @@ fn is_partner(
 ) -> bool {
     let t = &tokens[i];
     {
-        // "Usamov and Bowers were…": a capitalised word no list knows,
-        // coordinated with a found name, is a name too.
-        // (In text without capitals, any word no list knows.)
-        let unknown = (t.cap || lowercase_text)
-            && t.text.chars().all(char::is_alphabetic)
-            && t.text.chars().count() >= 3
-            && t.lex.first().is_none()
-            && t.lex.last().is_none_or(|r| r > 20000)
-            && !t
-                .lex
-                .is(class::WORD | class::TITLE | class::STOP | class::NATIONALITY);
         // The word beside `a` on the far side of ", ", " & " or " and ", if `b` is it.
         let joined = |a: &Token<'_>, b: &Token<'_>, and: Option<&Token<'_>>| match and {
             Some(m) => {
@@ -1315,6 +1307,23 @@ fn is_partner(
             }
             best
         };
+        // Every outcome needs a found name coordinated with this word: where
+        // there is none, the word's own shape need not be looked at.
+        let p = partner_score();
+        if p == 0.0 {
+            return false;
+        }
+        // "Usamov and Bowers were…": a capitalised word no list knows,
+        // coordinated with a found name, is a name too.
+        // (In text without capitals, any word no list knows.)
+        let unknown = (t.cap || lowercase_text)
+            && t.text.chars().all(char::is_alphabetic)
+            && t.text.chars().count() >= 3
+            && t.lex.first().is_none()
+            && t.lex.last().is_none_or(|r| r > 20000)
+            && !t
+                .lex
+                .is(class::WORD | class::TITLE | class::STOP | class::NATIONALITY);
         // "Marrero and Murphy", "Park and Mann": beside a confident name,
         // a known surname or a capitalised ordinary word is a name too.
         let name_shaped = t.cap
@@ -1328,10 +1337,7 @@ fn is_partner(
             && !t
                 .lex
                 .is(class::TITLE | class::STOP | class::NATIONALITY | class::ORG);
-        (unknown || name_shaped || listed) && {
-            let p = partner_score();
-            (unknown && p > 0.0) || p >= 0.75 || (listed && p >= 0.6)
-        }
+        (unknown && p > 0.0) || ((name_shaped || listed) && p >= 0.75) || (listed && p >= 0.6)
     }
 }
 
@@ -1399,7 +1405,7 @@ impl NameRecognizer {
             out,
         );
         let mut more = Vec::new();
-        other_mentions(text, &tokens, out, &mut more);
+        other_mentions(text, lowercase_text, &tokens, out, &mut more);
         subject_pairs(text, &tokens, lowercase_text, out, &mut more);
         out.append(&mut more);
     }
