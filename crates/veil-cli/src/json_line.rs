@@ -49,6 +49,27 @@ fn number(buf: &mut Vec<u8>, n: u64) {
     buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
+/// A score as serde_json writes it. A score rounded to thousandths in
+/// [0, 1] (every score Veil reports) is written from its thousandths: the
+/// shortest decimal that reads back as that double is its own three
+/// decimals with trailing zeros dropped, and at least one digit after the
+/// point, as serde_json's float formatting writes it; any other number
+/// (and `null` for a non-finite one) by serde_json itself.
+fn score(buf: &mut Vec<u8>, x: f64) {
+    let k = (x * 1000.0).round();
+    if x.is_sign_positive() && k <= 1000.0 && k / 1000.0 == x {
+        let k = k as u32;
+        buf.push(b'0' + (k / 1000) as u8);
+        buf.push(b'.');
+        let digits = [k / 100 % 10, k / 10 % 10, k % 10];
+        let n = digits.iter().rposition(|&d| d != 0).map_or(1, |i| i + 1);
+        buf.extend(digits[..n].iter().map(|&d| b'0' + d as u8));
+    } else {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, &x);
+    }
+}
+
 /// A key and its separator: `"key":`, preceded by a comma unless first.
 fn key(buf: &mut Vec<u8>, k: &str, first: bool) {
     if !first {
@@ -77,8 +98,7 @@ fn finding(buf: &mut Vec<u8>, f: &FindingOut<'_>) {
     key(buf, "recognizer", false);
     string(buf, f.recognizer);
     key(buf, "score", false);
-    // serde_json's own float formatting (and `null` for a non-finite score).
-    let _ = serde_json::to_writer(&mut *buf, &f.score);
+    score(buf, f.score);
     key(buf, "start", false);
     number(buf, f.start as u64);
     if let Some(v) = f.value {
@@ -227,6 +247,22 @@ mod tests {
             score: r.5,
             start: r.6,
             value: r.7.as_deref(),
+        }
+    }
+
+    /// Every score Veil can report, written as serde_json writes it.
+    #[test]
+    fn every_thousandth_as_serde_json() {
+        for k in 0u32..=1000 {
+            let x = f64::from(k) / 1000.0;
+            let mut buf = Vec::new();
+            score(&mut buf, x);
+            assert_eq!(buf, serde_json::to_vec(&x).unwrap(), "{x}");
+        }
+        for x in [-0.0, 1.5, 0.0005, 1e-7, f64::NAN, f64::INFINITY, 0.1 + 0.2] {
+            let mut buf = Vec::new();
+            score(&mut buf, x);
+            assert_eq!(buf, serde_json::to_vec(&x).unwrap(), "{x}");
         }
     }
 
