@@ -2,9 +2,10 @@
 //!
 //! A `regex` or `regex-automata` matcher keeps its search caches in a pool
 //! owned by the first thread that searches with it: that thread takes its
-//! cache with one atomic store, every other thread goes through a locked
-//! stack, and both threads write the owner word that the other one reads
-//! on every search, so the cores pass that cache line back and forth. A
+//! cache with one atomic store to the pool's owner word (and another to
+//! give it back), every other thread reads that word and then goes through
+//! a locked stack, so the cores pass that cache line back and forth on
+//! every search. A
 //! clone of a matcher shares the compiled program but has a pool of its
 //! own; [`PerThread`] holds one clone per rayon worker and hands each
 //! worker its own, so no search touches memory another thread writes.
