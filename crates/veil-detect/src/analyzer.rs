@@ -586,7 +586,7 @@ pub fn block_organizations(
 /// before it ("255 hersnapvej 18"; [`crate::address::house_number_before`]).
 pub fn extend_places_over_numbers(text: &str, cands: &mut [Candidate]) {
     static AFTER: std::sync::LazyLock<LocalRegex> = std::sync::LazyLock::new(|| {
-        crate::per_thread::PerThread::new(
+        PerThread::new(
             regex::Regex::new(r"^ \d{3,6}(?: \d{2}| [A-Z]{2})?\b")
                 .unwrap_or_else(|e| unreachable!("built-in pattern: {e}")),
         )

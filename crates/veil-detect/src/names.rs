@@ -1723,33 +1723,30 @@ impl NameRecognizer {
                 .iter()
                 .position(|t| !(unknown(t) || t.is_particle()))
                 .unwrap_or(run.len());
-            // "lives in COOMINGLAH FOREST", "arrived at Oamaru Central":
-            // words that end a place's name belong to it (looked at only
-            // when unknown words open the run).
-            let tail = || {
-                run[k..]
+            if k > 0 {
+                // "lives in COOMINGLAH FOREST", "arrived at Oamaru Central":
+                // words that end a place's name belong to it.
+                let tail = run[k..]
                     .iter()
                     .take_while(|t| PLACE_TAILS.contains(&t.lower.as_ref()))
-                    .count()
-            };
-            if k > 0
-                && let tail = tail()
-                && run[k + tail..].iter().all(|t| t.lex.is(class::ORG))
-                && ends_with_cue(
-                    &lower_window(text, lowered, run[0].start, 24),
-                    &PLACE_STRONG_SET,
-                )
-                && !run[..k].iter().all(|t| t.initial)
-            {
-                let end = run[k + tail - 1].end;
-                out.push(Candidate {
-                    entity: EntityType::LOCATION,
-                    start: run[0].start,
-                    end,
-                    score: 0.65,
-                    recognizer: self.location,
-                });
-                return;
+                    .count();
+                if run[k + tail..].iter().all(|t| t.lex.is(class::ORG))
+                    && ends_with_cue(
+                        &lower_window(text, lowered, run[0].start, 24),
+                        &PLACE_STRONG_SET,
+                    )
+                    && !run[..k].iter().all(|t| t.initial)
+                {
+                    let end = run[k + tail - 1].end;
+                    out.push(Candidate {
+                        entity: EntityType::LOCATION,
+                        start: run[0].start,
+                        end,
+                        score: 0.65,
+                        recognizer: self.location,
+                    });
+                    return;
+                }
             }
         }
         // "on Marina Fort Street", "Baker Street": capitalised words before a
@@ -1774,9 +1771,9 @@ impl NameRecognizer {
             return;
         }
         let mut classes: Vec<Class> = run.iter().map(classify).collect();
-        // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
         // Whether a title stands before the run (looked up at most once).
         let titled_run = std::cell::LazyCell::new(|| titled_before(text, lowered, run[0].start));
+        // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
         if run.len() == 1
             && classes[0] != Class::First
             && in_firm_triple(text, run[0].start, run[0].end, g)
