@@ -3,6 +3,7 @@
 
 use crate::address::AddressRecognizer;
 use crate::custom::CustomRules;
+use crate::keywords::Keywords;
 use crate::names::NameRecognizer;
 use crate::pattern::{Needs, PatternRecognizer};
 use crate::per_thread::{LocalRegex, PerThread};
@@ -49,13 +50,16 @@ pub struct Analyzer {
     digit_patterns: Vec<usize>,
     digit_set: PerThread<regex::RegexSet>,
     /// The same for the patterns that need no digit (e-mail, URL, domain,
-    /// month and weekday names), searched in the [`trigger_words`].
+    /// month and weekday names), searched in the words holding one of
+    /// their trigger strings ([`Keywords`]).
     text_patterns: Vec<usize>,
     text_set: PerThread<regex::RegexSet>,
-    /// One of which every match of every text pattern contains (ASCII case
-    /// aside): text without any skips the text set. `None` when some text
-    /// pattern declares nothing.
-    text_trigger: Option<aho_corasick::AhoCorasick>,
+    /// Some text pattern declares no trigger strings: the text set reads
+    /// the whole text.
+    text_everywhere: bool,
+    /// The text patterns' trigger strings (ASCII case aside) and the
+    /// secret rules' keywords, found in one pass per text.
+    keywords: Option<Keywords>,
     phone: Option<PhoneRecognizer>,
     names: Option<NameRecognizer>,
     address: Option<AddressRecognizer>,
@@ -113,7 +117,7 @@ impl Analyzer {
         };
         let digit_set = set_of(&digit_patterns, "digit pattern set")?;
         let text_set = set_of(&text_patterns, "text pattern set")?;
-        let text_trigger = text_trigger(&patterns, &text_patterns);
+        let triggers = text_triggers(&patterns, &text_patterns);
         let phone = if wants(&EntityType::PHONE_NUMBER) {
             Some(PhoneRecognizer::new()?)
         } else {
@@ -135,13 +139,23 @@ impl Analyzer {
         } else {
             None
         };
+        let (secret_keywords, rule_count) = secrets
+            .as_ref()
+            .map_or((Vec::new(), 0), |s| (s.keywords(), s.rules().len()));
+        let keywords = Keywords::new(
+            triggers.as_deref().unwrap_or_default(),
+            &secret_keywords,
+            rule_count,
+        );
+        let text_everywhere = triggers.is_none();
         Ok(Analyzer {
             patterns,
             digit_patterns,
             digit_set,
             text_patterns,
             text_set,
-            text_trigger,
+            text_everywhere,
+            keywords,
             phone,
             names,
             address,
@@ -164,6 +178,7 @@ impl Analyzer {
             return out;
         }
         let windows = crate::pattern::digit_windows(text);
+        let found = self.keywords.as_ref().map(|k| k.scan(text));
         // The text with its ASCII capitals lowered, once: the context-word
         // and cue windows of every recognizer are borrowed from it.
         // Made at first use: a scan for secrets alone never needs it.
@@ -179,9 +194,10 @@ impl Analyzer {
             // The words holding a trigger (the whole text when a pattern
             // declares none); each searched once by the set. Candidates are
             // appended pattern by pattern, each in text order.
-            let words = match &self.text_trigger {
-                Some(t) => trigger_words(text, t),
-                None => vec![(0, text.len())],
+            let words = match &found {
+                _ if self.text_everywhere => vec![(0, text.len())],
+                Some(f) => f.words.clone(),
+                None => Vec::new(),
             };
             let hits: Vec<((usize, usize), regex::SetMatches)> = words
                 .into_iter()
@@ -218,7 +234,10 @@ impl Analyzer {
             a.analyze_windows(text, &windows, &mut out);
         }
         if let Some(s) = &self.secrets {
-            s.analyze(text, &mut out);
+            match &found {
+                Some(f) => s.analyze_active(text, &f.active, &mut out),
+                None => s.analyze(text, &mut out),
+            }
         }
         self.custom.analyze(text, &mut out);
         out
@@ -300,14 +319,11 @@ impl Analyzer {
     }
 }
 
-/// The automaton of every string one of which each text pattern's matches
-/// contain ([`Needs::OneOf`]); `None` if a text pattern declares nothing.
-/// Text patterns' matches hold no whitespace, so they lie inside the
-/// [`trigger_words`] this automaton finds.
-fn text_trigger(
-    patterns: &[PatternRecognizer],
-    text: &[usize],
-) -> Option<aho_corasick::AhoCorasick> {
+/// Every string one of which each text pattern's matches contain
+/// ([`Needs::OneOf`]); `None` if a text pattern declares nothing. Text
+/// patterns' matches hold no whitespace, so they lie inside the words
+/// holding one ([`Keywords`]).
+fn text_triggers<'p>(patterns: &'p [PatternRecognizer], text: &[usize]) -> Option<Vec<&'p str>> {
     let mut words: Vec<&str> = Vec::new();
     for &i in text {
         match &patterns[i].needs {
@@ -315,34 +331,7 @@ fn text_trigger(
             _ => return None,
         }
     }
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(words)
-        .ok()
-}
-
-/// The words of `text` (maximal runs without ASCII whitespace) holding a
-/// match of `trigger`, in text order. Each is cut at whitespace, which
-/// no text pattern's match holds and every `\b` reads as a non-word
-/// character, so a pattern finds in a word what it finds there in the
-/// whole text.
-pub fn trigger_words(text: &str, trigger: &aho_corasick::AhoCorasick) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(m) = trigger.find(aho_corasick::Input::new(text).range(at..)) {
-        let lo = b[..m.start()]
-            .iter()
-            .rposition(u8::is_ascii_whitespace)
-            .map_or(0, |i| i + 1);
-        let hi = b[m.end()..]
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .map_or(b.len(), |i| m.end() + i);
-        out.push((lo, hi));
-        at = hi;
-    }
-    out
+    Some(words)
 }
 
 /// Merge overlapping candidates of the same entity type into their union
@@ -824,8 +813,8 @@ pub(crate) mod tests {
             let text_patterns: Vec<usize> = (0..patterns.len())
                 .filter(|&i| patterns[i].needs != Needs::Digit)
                 .collect();
-            let trigger = text_trigger(&patterns, &text_patterns).unwrap();
-            let words = trigger_words(&text, &trigger);
+            let triggers = text_triggers(&patterns, &text_patterns).unwrap();
+            let words = Keywords::new(&triggers, &[], 0).unwrap().scan(&text).words;
             for &i in &text_patterns {
                 let whole: Vec<(usize, usize)> =
                     patterns[i].regex.find_iter(&text).map(|m| (m.start(), m.end())).collect();
@@ -836,21 +825,6 @@ pub(crate) mod tests {
                 proptest::prop_assert_eq!(whole, in_words, "{} in {:?}", patterns[i].name, text);
             }
         }
-    }
-
-    #[test]
-    fn trigger_words_are_the_words_holding_a_trigger() {
-        let t = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["@", ".COM"])
-            .unwrap();
-        let text = "mail bob@x.org or\tsee Acme.com/a.com now";
-        let words: Vec<&str> = trigger_words(text, &t)
-            .iter()
-            .map(|&(a, b)| &text[a..b])
-            .collect();
-        assert_eq!(words, ["bob@x.org", "Acme.com/a.com"]);
-        assert!(trigger_words("no trigger here", &t).is_empty());
     }
 
     proptest::proptest! {

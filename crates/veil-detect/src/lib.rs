@@ -5,7 +5,8 @@
 //! - pattern recognizers ([`pattern`], [`builtin`]): regex + validator + context words;
 //! - phone numbers validated with libphonenumber metadata ([`phone`]);
 //! - PERSON and LOCATION from shipped gazetteers plus context ([`names`], [`gazetteer`], [`address`]);
-//! - secrets behind one keyword prefilter ([`secrets`]);
+//! - secrets behind one keyword prefilter ([`secrets`]), shared with the
+//!   text patterns' trigger strings in one pass per text ([`keywords`]);
 //! - custom recognizers, deny-lists and allow-lists from TOML ([`custom`]).
 //!
 //! [`structured`] classifies table columns from sampled values; every compiled
@@ -22,6 +23,7 @@ pub mod context;
 pub mod custom;
 pub mod error;
 pub mod gazetteer;
+pub mod keywords;
 pub mod names;
 pub mod pattern;
 pub mod per_thread;

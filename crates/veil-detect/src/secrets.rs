@@ -401,6 +401,17 @@ impl SecretScanner {
         &self.rules
     }
 
+    /// Every rule's keywords, each with the index of its rule in
+    /// [`SecretScanner::rules`] (for a keyword pass shared with other
+    /// recognizers: [`crate::keywords::Keywords`]).
+    pub fn keywords(&self) -> Vec<(&'static str, usize)> {
+        self.rules
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.keywords.iter().map(move |k| (*k, i)))
+            .collect()
+    }
+
     /// Per rule, whether one of its keywords occurs in `text`.
     fn active_rules(&self, text: &str) -> Vec<bool> {
         let mut active = vec![false; self.rules.len()];
@@ -433,8 +444,14 @@ impl SecretScanner {
 
     /// Append secret candidates in `text` to `out`.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
-        let active = self.active_rules(text);
-        for (rule, _) in self.rules.iter().zip(&active).filter(|(_, a)| **a) {
+        self.analyze_active(text, &self.active_rules(text), out);
+    }
+
+    /// As [`SecretScanner::analyze`], running the rules `active` says (per
+    /// rule, whether one of its keywords occurs in `text`, as a shared
+    /// keyword pass found them).
+    pub fn analyze_active(&self, text: &str, active: &[bool], out: &mut Vec<Candidate>) {
+        for (rule, _) in self.rules.iter().zip(active).filter(|(_, a)| **a) {
             let Some(regex) = rule.regex() else {
                 continue;
             };
