@@ -121,27 +121,23 @@ pub const DIGIT_REACH: usize = 48;
 /// digit: from about [`DIGIT_REACH`] bytes before each digit to as far
 /// after, widened to the nearest whitespace, overlapping regions merged.
 /// Prose without numbers yields nothing, so the many digit patterns skip it.
+/// Digits are looked for eight bytes at a time ([`next_digit`]).
 pub fn digit_windows(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
+    let mut from = 0;
+    while let Some(i) = next_digit(b, from) {
         let mut lo = i.saturating_sub(DIGIT_REACH);
         while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
             lo -= 1;
         }
-        // Extend over the run of digits and their separators.
+        // Extend over the run of digits each within DIGIT_REACH of the last.
         let mut last_digit = i;
-        let mut j = i;
-        while j < b.len() && j <= last_digit + DIGIT_REACH {
-            if b[j].is_ascii_digit() {
-                last_digit = j;
-            }
-            j += 1;
+        while let Some(d) = next_digit(
+            &b[..b.len().min(last_digit + DIGIT_REACH + 1)],
+            last_digit + 1,
+        ) {
+            last_digit = d;
         }
         let mut hi = (last_digit + DIGIT_REACH).min(b.len());
         while hi < b.len() && !b[hi].is_ascii_whitespace() {
@@ -151,9 +147,37 @@ pub fn digit_windows(text: &str) -> Vec<(usize, usize)> {
             Some(prev) if lo <= prev.1 => prev.1 = prev.1.max(hi),
             _ => out.push((lo, hi)),
         }
-        i = hi.max(i + 1);
+        from = hi.max(i + 1);
     }
     out
+}
+
+/// The index of the first ASCII digit of `b` at or after `from`.
+pub fn next_digit(b: &[u8], from: usize) -> Option<usize> {
+    let mut k = from;
+    while k + 8 <= b.len() {
+        let mut word = [0; 8];
+        word.copy_from_slice(&b[k..k + 8]);
+        let m = digit_mask(u64::from_le_bytes(word));
+        if m != 0 {
+            return Some(k + m.trailing_zeros() as usize / 8);
+        }
+        k += 8;
+    }
+    (k..b.len()).find(|&j| b.get(j).is_some_and(u8::is_ascii_digit))
+}
+
+/// Bit 7 of each byte of `x` set where that byte is an ASCII digit, the
+/// others clear. With bit 7 of each byte cleared first, adding 0x50 to a
+/// byte sets its bit 7 exactly when it is at least `0`, adding 0x46
+/// exactly when it is past `9`, and neither carries into the next byte.
+fn digit_mask(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let low = x & !HIGH;
+    let at_least_0 = low.wrapping_add(ONES * (0x80 - u64::from(b'0')));
+    let past_9 = low.wrapping_add(ONES * (0x80 - u64::from(b'9') - 1));
+    at_least_0 & !past_9 & !x & HIGH
 }
 
 /// A validator: given the candidate's text, is it well-formed?
@@ -314,6 +338,90 @@ mod tests {
         assert!(a == 0 || t.as_bytes()[a - 1] == b' ');
         assert!(b == t.len() || t.as_bytes()[b] == b' ');
         assert!(b - a < t.len());
+    }
+
+    /// The byte-by-byte walk `digit_windows` was (the reference).
+    fn digit_windows_by_bytes(text: &str) -> Vec<(usize, usize)> {
+        let b = text.as_bytes();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let mut lo = i.saturating_sub(DIGIT_REACH);
+            while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
+                lo -= 1;
+            }
+            let mut last_digit = i;
+            let mut j = i;
+            while j < b.len() && j <= last_digit + DIGIT_REACH {
+                if b[j].is_ascii_digit() {
+                    last_digit = j;
+                }
+                j += 1;
+            }
+            let mut hi = (last_digit + DIGIT_REACH).min(b.len());
+            while hi < b.len() && !b[hi].is_ascii_whitespace() {
+                hi += 1;
+            }
+            match out.last_mut() {
+                Some(prev) if lo <= prev.1 => prev.1 = prev.1.max(hi),
+                _ => out.push((lo, hi)),
+            }
+            i = hi.max(i + 1);
+        }
+        out
+    }
+
+    #[test]
+    fn digit_mask_marks_exactly_the_digits_in_every_lane() {
+        for lane in 0..8 {
+            for v in 0..=255u8 {
+                let mut bytes = [b'a'; 8];
+                bytes[lane] = v;
+                // The other lanes hold a byte on each side of the range too.
+                bytes[(lane + 1) % 8] = if v % 2 == 0 { b'/' } else { b':' };
+                let m = digit_mask(u64::from_le_bytes(bytes));
+                let want: u64 = (0..8)
+                    .filter(|&l| bytes[l].is_ascii_digit())
+                    .map(|l| 0x80u64 << (8 * l))
+                    .sum();
+                assert_eq!(m, want, "lane {lane} byte {v:#x}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Eight bytes at a time finds the windows the walk byte by byte found.
+        #[test]
+        fn digit_windows_agree_with_the_byte_walk(
+            text in "([0-9]{1,3}|[a-z]{1,9}|[a-z]{44,50}| |\n|é|€|/|:|[ -~]){0,60}",
+            pad in 0usize..70,
+        ) {
+            let text = format!("{}{text}", "x".repeat(pad));
+            proptest::prop_assert_eq!(digit_windows(&text), digit_windows_by_bytes(&text), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn digits_just_within_and_just_past_reach_of_each_other() {
+        for gap in DIGIT_REACH - 2..DIGIT_REACH + 3 {
+            for lead in 0..10 {
+                let text = format!(
+                    "{}1{}2 {} end",
+                    "a".repeat(lead),
+                    "b".repeat(gap),
+                    "c".repeat(60)
+                );
+                assert_eq!(
+                    digit_windows(&text),
+                    digit_windows_by_bytes(&text),
+                    "{gap} {lead}"
+                );
+            }
+        }
     }
 
     #[test]
