@@ -21,7 +21,8 @@ pub const RECOGNIZER: &str = "street_address";
 pub struct AddressRecognizer {
     name: &'static str,
     rules: Vec<(Regex, f32)>,
-    /// All the rules in one set: a window is searched once by it, then only
+    /// The rules after [`CORNER_RULE`] in one set (index `i` is rule
+    /// `CORNER_RULE + 1 + i`): a window is searched once by it, then only
     /// by the rules it says match there.
     rule_set: PerThread<regex::RegexSet>,
     /// The next part of an address block: a unit, a town, a region, a postcode,
@@ -120,15 +121,18 @@ impl AddressRecognizer {
             .into_iter()
             .map(|(p, s)| compile(RECOGNIZER, &latin_letters(&p)).map(|r| (r, s)))
             .collect::<Result<_, _>>()?;
-        let rule_set = regex::RegexSetBuilder::new(rules.iter().map(|(r, _)| r.as_str()))
-            .size_limit(1 << 26)
-            .dfa_size_limit(1 << 24)
-            .build()
-            .map(PerThread::new)
-            .map_err(|e| Error::BadPattern {
-                recognizer: RECOGNIZER.to_string(),
-                message: e.to_string(),
-            })?;
+        // The rules after the corner rule, which reads the whole text on
+        // its own: its lazy `[^\n,;!?]{3,60}?` multiplied the set's states.
+        let rule_set =
+            regex::RegexSetBuilder::new(rules[CORNER_RULE + 1..].iter().map(|(r, _)| r.as_str()))
+                .size_limit(1 << 26)
+                .dfa_size_limit(1 << 24)
+                .build()
+                .map(PerThread::new)
+                .map_err(|e| Error::BadPattern {
+                    recognizer: RECOGNIZER.to_string(),
+                    message: e.to_string(),
+                })?;
         Ok(AddressRecognizer {
             name: RECOGNIZER,
             rules,
@@ -256,9 +260,8 @@ impl AddressRecognizer {
         }
         for &w in windows {
             for i in self.rule_set.matches(&text[w.0..w.1]).iter() {
-                if i != CORNER_RULE {
-                    self.rule_in(text, &self.rules[i], w, lower, any_part, out);
-                }
+                let rule = &self.rules[CORNER_RULE + 1 + i];
+                self.rule_in(text, rule, w, lower, any_part, out);
             }
             let hay = &text[w.0..w.1];
             if hay.contains(" street") || hay.contains(" St.") {
