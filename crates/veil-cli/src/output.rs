@@ -77,7 +77,10 @@ pub struct Input {
     pub profiles: Vec<ColumnProfile>,
     /// Per column: its header as context text (see [`Sink::column_context`]).
     pub contexts: Vec<std::sync::Arc<str>>,
-    pub counts: BTreeMap<(usize, EntityType), u64>,
+    /// Findings per (column, entity type); `usize::MAX` for no column.
+    /// A hash map (one hash per finding, not a string compare per tree
+    /// level); the summary sorts what it prints.
+    pub counts: rustc_hash::FxHashMap<(usize, EntityType), u64>,
     /// Whether this whole file's JSONL line has been opened (at its first finding).
     pub line_open: bool,
     pub records: u64,
@@ -178,7 +181,7 @@ impl Sink {
             columns: Vec::new(),
             profiles: Vec::new(),
             contexts: Vec::new(),
-            counts: BTreeMap::new(),
+            counts: Default::default(),
             line_open: false,
             records: 0,
         });
@@ -508,7 +511,8 @@ impl Sink {
                     by_col.entry(*c).or_default().push((e, *n));
                 }
                 for (c, mut list) in by_col {
-                    list.sort_by_key(|b| std::cmp::Reverse(b.1));
+                    // Most first; ties by type, as when the counts were a tree.
+                    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
                     let what: Vec<String> = list.iter().map(|(e, n)| format!("{e} {n}")).collect();
                     let place = if c == usize::MAX {
                         inp.path.clone()
