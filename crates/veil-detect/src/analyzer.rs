@@ -178,7 +178,7 @@ impl Analyzer {
             return out;
         }
         let windows = crate::pattern::digit_windows(text);
-        let found = self.keywords.as_ref().map(|k| k.scan(text));
+        let mut found = self.keywords.as_ref().map(|k| k.scan(text));
         // The text with its ASCII capitals lowered, once: the context-word
         // and cue windows of every recognizer are borrowed from it.
         // Made at first use: a scan for secrets alone never needs it.
@@ -194,10 +194,11 @@ impl Analyzer {
             // The words holding a trigger (the whole text when a pattern
             // declares none); each searched once by the set. Candidates are
             // appended pattern by pattern, each in text order.
-            let words = match &found {
-                _ if self.text_everywhere => vec![(0, text.len())],
-                Some(f) => f.words.clone(),
-                None => Vec::new(),
+            let words = match &mut found {
+                Some(f) if !self.text_everywhere => std::mem::take(&mut f.words),
+                // No trigger strings, or (never with the built-in lists) no
+                // automaton: the whole text.
+                _ => vec![(0, text.len())],
             };
             let hits: Vec<((usize, usize), regex::SetMatches)> = words
                 .into_iter()

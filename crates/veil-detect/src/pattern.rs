@@ -127,10 +127,6 @@ pub fn digit_windows(text: &str) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut from = 0;
     while let Some(i) = next_digit(b, from) {
-        let mut lo = i.saturating_sub(DIGIT_REACH);
-        while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
-            lo -= 1;
-        }
         // Extend over the run of digits each within DIGIT_REACH of the last.
         let mut last_digit = i;
         while let Some(d) = next_digit(
@@ -139,17 +135,29 @@ pub fn digit_windows(text: &str) -> Vec<(usize, usize)> {
         ) {
             last_digit = d;
         }
-        let mut hi = (last_digit + DIGIT_REACH).min(b.len());
-        while hi < b.len() && !b[hi].is_ascii_whitespace() {
-            hi += 1;
-        }
-        match out.last_mut() {
-            Some(prev) if lo <= prev.1 => prev.1 = prev.1.max(hi),
-            _ => out.push((lo, hi)),
-        }
+        let hi = add_window(b, i, last_digit, &mut out);
         from = hi.max(i + 1);
     }
     out
+}
+
+/// Add the window around the digits `first..=last` of `b` to `out`
+/// (merged with the last window when they overlap), widened to whitespace;
+/// returns where it ends.
+fn add_window(b: &[u8], first: usize, last: usize, out: &mut Vec<(usize, usize)>) -> usize {
+    let mut lo = first.saturating_sub(DIGIT_REACH);
+    while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
+        lo -= 1;
+    }
+    let mut hi = (last + DIGIT_REACH).min(b.len());
+    while hi < b.len() && !b[hi].is_ascii_whitespace() {
+        hi += 1;
+    }
+    match out.last_mut() {
+        Some(prev) if lo <= prev.1 => prev.1 = prev.1.max(hi),
+        _ => out.push((lo, hi)),
+    }
+    hi
 }
 
 /// The index of the first ASCII digit of `b` at or after `from`.
@@ -340,7 +348,8 @@ mod tests {
         assert!(b - a < t.len());
     }
 
-    /// The byte-by-byte walk `digit_windows` was (the reference).
+    /// The byte-by-byte walk for digits `digit_windows` was (the reference;
+    /// the windows around them are made the same way, `add_window`).
     fn digit_windows_by_bytes(text: &str) -> Vec<(usize, usize)> {
         let b = text.as_bytes();
         let mut out: Vec<(usize, usize)> = Vec::new();
@@ -350,10 +359,6 @@ mod tests {
                 i += 1;
                 continue;
             }
-            let mut lo = i.saturating_sub(DIGIT_REACH);
-            while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
-                lo -= 1;
-            }
             let mut last_digit = i;
             let mut j = i;
             while j < b.len() && j <= last_digit + DIGIT_REACH {
@@ -362,14 +367,7 @@ mod tests {
                 }
                 j += 1;
             }
-            let mut hi = (last_digit + DIGIT_REACH).min(b.len());
-            while hi < b.len() && !b[hi].is_ascii_whitespace() {
-                hi += 1;
-            }
-            match out.last_mut() {
-                Some(prev) if lo <= prev.1 => prev.1 = prev.1.max(hi),
-                _ => out.push((lo, hi)),
-            }
+            let hi = add_window(b, i, last_digit, &mut out);
             i = hi.max(i + 1);
         }
         out
