@@ -2,7 +2,7 @@
 //! (English and common European forms), unit designators (Apt., Suite),
 //! military addresses (PSC … Box …, APO/FPO), and "City, ST 12345" tails.
 
-use crate::pattern::{Rewrite, compile, rewrite_escapes};
+use crate::pattern::{Rewrite, compile, compile_set, rewrite_escapes};
 use crate::per_thread::{LocalRegex as Regex, PerThread};
 use crate::{Candidate, Error};
 use veil_core::EntityType;
@@ -123,16 +123,10 @@ impl AddressRecognizer {
             .collect::<Result<_, _>>()?;
         // The rules after the corner rule, which reads the whole text on
         // its own: its lazy `[^\n,;!?]{3,60}?` multiplied the set's states.
-        let rule_set =
-            regex::RegexSetBuilder::new(rules[CORNER_RULE + 1..].iter().map(|(r, _)| r.as_str()))
-                .size_limit(1 << 26)
-                .dfa_size_limit(1 << 24)
-                .build()
-                .map(PerThread::new)
-                .map_err(|e| Error::BadPattern {
-                    recognizer: RECOGNIZER.to_string(),
-                    message: e.to_string(),
-                })?;
+        let rule_set = compile_set(
+            RECOGNIZER,
+            rules[CORNER_RULE + 1..].iter().map(|(r, _)| r.as_str()),
+        )?;
         Ok(AddressRecognizer {
             name: RECOGNIZER,
             rules,

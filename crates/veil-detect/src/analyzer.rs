@@ -105,15 +105,7 @@ impl Analyzer {
             .filter(|&i| patterns[i].needs != Needs::Digit)
             .collect();
         let set_of = |which: &[usize], name: &str| {
-            regex::RegexSetBuilder::new(which.iter().map(|&i| patterns[i].pattern.as_str()))
-                .size_limit(1 << 26)
-                .dfa_size_limit(1 << 24)
-                .build()
-                .map(PerThread::new)
-                .map_err(|e| Error::BadPattern {
-                    recognizer: name.to_string(),
-                    message: e.to_string(),
-                })
+            crate::pattern::compile_set(name, which.iter().map(|&i| patterns[i].pattern.as_str()))
         };
         let digit_set = set_of(&digit_patterns, "digit pattern set")?;
         let text_set = set_of(&text_patterns, "text pattern set")?;
@@ -146,7 +138,7 @@ impl Analyzer {
             triggers.as_deref().unwrap_or_default(),
             &secret_keywords,
             rule_count,
-        );
+        )?;
         let text_everywhere = triggers.is_none();
         Ok(Analyzer {
             patterns,
@@ -195,10 +187,10 @@ impl Analyzer {
             // declares none); each searched once by the set. Candidates are
             // appended pattern by pattern, each in text order.
             let words = match &mut found {
-                Some(f) if !self.text_everywhere => std::mem::take(&mut f.words),
-                // No trigger strings, or (never with the built-in lists) no
-                // automaton: the whole text.
-                _ => vec![(0, text.len())],
+                _ if self.text_everywhere => vec![(0, text.len())],
+                Some(f) => std::mem::take(&mut f.words),
+                // Text patterns declaring no strings at all: none can match.
+                None => Vec::new(),
             };
             let hits: Vec<((usize, usize), regex::SetMatches)> = words
                 .into_iter()
@@ -235,9 +227,9 @@ impl Analyzer {
             a.analyze_windows(text, &windows, &mut out);
         }
         if let Some(s) = &self.secrets {
-            match &found {
-                Some(f) => s.analyze_active(text, &f.active, &mut out),
-                None => s.analyze(text, &mut out),
+            // Secrets on: their keywords are in the pass.
+            if let Some(f) = &found {
+                s.analyze_active(text, &f.active, &mut out);
             }
         }
         self.custom.analyze(text, &mut out);
@@ -815,7 +807,7 @@ pub(crate) mod tests {
                 .filter(|&i| patterns[i].needs != Needs::Digit)
                 .collect();
             let triggers = text_triggers(&patterns, &text_patterns).unwrap();
-            let words = Keywords::new(&triggers, &[], 0).unwrap().scan(&text).words;
+            let words = Keywords::new(&triggers, &[], 0).unwrap().unwrap().scan(&text).words;
             for &i in &text_patterns {
                 let whole: Vec<(usize, usize)> =
                     patterns[i].regex.find_iter(&text).map(|m| (m.start(), m.end())).collect();

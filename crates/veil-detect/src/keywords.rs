@@ -16,6 +16,7 @@
 //! for strings of at most `L` bytes. So an overlapping search near each
 //! reported match finds them all.
 
+use crate::Error;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// The union of the trigger strings and the secret keywords, matched
@@ -48,13 +49,13 @@ pub struct Found {
 impl Keywords {
     /// The automaton of `triggers` and of `secret_keywords` (each a keyword
     /// and the index, below `rule_count`, of the rule it belongs to);
-    /// `None` when both are empty or past the automaton's size limits (far
-    /// beyond these few hundred bytes).
+    /// `None` when both are empty; an error past the automaton's size
+    /// limits (far beyond these few hundred bytes).
     pub fn new(
         triggers: &[&str],
         secret_keywords: &[(&str, usize)],
         rule_count: usize,
-    ) -> Option<Keywords> {
+    ) -> Result<Option<Keywords>, Error> {
         let mut strings: Vec<String> = Vec::new();
         let mut trigger: Vec<bool> = Vec::new();
         let mut rules: Vec<Vec<usize>> = Vec::new();
@@ -84,7 +85,7 @@ impl Keywords {
             }
         }
         if strings.is_empty() {
-            return None;
+            return Ok(None);
         }
         // A DFA, which the automaton picks by itself only up to 100
         // strings: the contiguous NFA it picks beyond walked the text
@@ -94,15 +95,18 @@ impl Keywords {
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&strings)
-            .ok()?;
+            .map_err(|e| Error::BadPattern {
+                recognizer: "keyword automaton".into(),
+                message: e.to_string(),
+            })?;
         let reach = strings.iter().map(String::len).max().unwrap_or(1) - 1;
-        Some(Keywords {
+        Ok(Some(Keywords {
             ac,
             trigger,
             rules,
             rule_count,
             reach,
-        })
+        }))
     }
 
     /// The trigger words of `text` and the secret rules it activates.
@@ -146,7 +150,7 @@ impl Keywords {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::strategy::Strategy as _;
 
@@ -176,8 +180,12 @@ mod tests {
     }
 
     /// The rules whose keywords an overlapping walk over the whole text
-    /// finds.
-    fn rules_alone(text: &str, keywords: &[(&str, usize)], rule_count: usize) -> Vec<bool> {
+    /// finds (also the secret scanner's reference).
+    pub(crate) fn rules_alone(
+        text: &str,
+        keywords: &[(&str, usize)],
+        rule_count: usize,
+    ) -> Vec<bool> {
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(keywords.iter().map(|(k, _)| k))
@@ -191,7 +199,9 @@ mod tests {
 
     #[test]
     fn the_words_holding_a_trigger_and_the_rules_keywords_wake() {
-        let k = Keywords::new(&["@", ".COM"], &[("key", 0), ("://", 1)], 2).unwrap();
+        let k = Keywords::new(&["@", ".COM"], &[("key", 0), ("://", 1)], 2)
+            .unwrap()
+            .unwrap();
         let text = "mail bob@x.org or\tsee Acme.com/a.com now";
         let found = k.scan(text);
         let words: Vec<&str> = found.words.iter().map(|&(a, b)| &text[a..b]).collect();
@@ -227,7 +237,7 @@ mod tests {
                 ("key", 0), ("key=", 1), ("token", 1), ("sk-", 2), ("sk_live_", 2),
                 ("private key", 3), ("hooks.slack.com", 4), ("://", 5), ("eyj", 6), ("pass", 7),
             ];
-            let k = Keywords::new(&triggers, &keywords, 8).unwrap();
+            let k = Keywords::new(&triggers, &keywords, 8).unwrap().unwrap();
             let text: String = parts.concat();
             let found = k.scan(&text);
             proptest::prop_assert_eq!(&found.words, &words_alone(&text, &triggers), "{:?}", text);

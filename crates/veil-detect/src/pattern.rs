@@ -87,6 +87,25 @@ pub fn compile(name: &str, pattern: &str) -> Result<LocalRegex, Error> {
         })
 }
 
+/// Compile patterns, as [`compile`] leaves them (`Regex::as_str`) or
+/// [`ascii_pattern`] writes them, into one set held per thread, naming
+/// `name` on error; a set gets larger program and lazy-DFA limits than one
+/// pattern.
+pub fn compile_set<'a>(
+    name: &str,
+    patterns: impl IntoIterator<Item = &'a str>,
+) -> Result<PerThread<regex::RegexSet>, Error> {
+    regex::RegexSetBuilder::new(patterns)
+        .size_limit(1 << 26)
+        .dfa_size_limit(1 << 24)
+        .build()
+        .map(PerThread::new)
+        .map_err(|e| Error::BadPattern {
+            recognizer: name.to_string(),
+            message: e.to_string(),
+        })
+}
+
 /// As [`compile`], as a meta regex (the engine `regex` runs on) that
 /// searches without a literal prefilter: the digit patterns start with a
 /// digit, so a prefilter stopped at nearly every digit of a window, and how
@@ -172,7 +191,7 @@ pub fn next_digit(b: &[u8], from: usize) -> Option<usize> {
         }
         k += 8;
     }
-    (k..b.len()).find(|&j| b.get(j).is_some_and(u8::is_ascii_digit))
+    (k..b.len()).find(|&j| b[j].is_ascii_digit())
 }
 
 /// Bit 7 of each byte of `x` set where that byte is an ASCII digit, the

@@ -9,10 +9,10 @@
 //! `key = value` rule, so overlap resolution never lets the generic rule
 //! shadow a specific one.
 
+use crate::keywords::Keywords;
 use crate::pattern::compile;
 use crate::validators::shannon_entropy;
 use crate::{Candidate, Error};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use base64::Engine;
 use regex::Regex;
 use veil_core::EntityType as E;
@@ -60,10 +60,18 @@ impl SecretRule {
 /// All secret rules with their shared keyword prefilter.
 pub struct SecretScanner {
     rules: Vec<SecretRule>,
-    prefilter: AhoCorasick,
-    keyword_rule: Vec<usize>,
-    /// The longest keyword, in bytes.
-    longest_keyword: usize,
+    /// Every rule's keywords in one automaton ([`Keywords`], with no
+    /// trigger strings): [`SecretScanner::analyze`]'s pass.
+    prefilter: Keywords,
+}
+
+/// Every rule's keywords, each with the index of its rule.
+fn keywords_of(rules: &[SecretRule]) -> Vec<(&'static str, usize)> {
+    rules
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.keywords.iter().map(move |k| (*k, i)))
+        .collect()
 }
 
 /// Whether a value is a documented placeholder or an obvious dummy.
@@ -358,42 +366,27 @@ impl SecretScanner {
                 0.7,
             ),
         ];
-        let mut rules = Vec::with_capacity(specs.len());
-        let mut keywords = Vec::new();
-        let mut keyword_rule = Vec::new();
-        for (i, (name, entity, kws, pat, min_entropy, validator, score)) in
-            specs.into_iter().enumerate()
-        {
-            for k in kws {
-                keywords.push(*k);
-                keyword_rule.push(i);
-            }
-            rules.push(SecretRule {
-                name: veil_core::intern(name),
-                entity,
-                keywords: kws,
-                pattern: pat,
-                regex: std::sync::OnceLock::new(),
-                min_entropy,
-                validator,
-                score,
-            });
-        }
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&keywords)
-            .map_err(|e| Error::BadPattern {
-                recognizer: "secret prefilter".into(),
-                message: e.to_string(),
-            })?;
-        let longest_keyword = keywords.iter().map(|k| k.len()).max().unwrap_or(0);
-        Ok(SecretScanner {
-            rules,
-            prefilter,
-            keyword_rule,
-            longest_keyword,
-        })
+        let rules: Vec<SecretRule> = specs
+            .into_iter()
+            .map(
+                |(name, entity, keywords, pattern, min_entropy, validator, score)| SecretRule {
+                    name: veil_core::intern(name),
+                    entity,
+                    keywords,
+                    pattern,
+                    regex: std::sync::OnceLock::new(),
+                    min_entropy,
+                    validator,
+                    score,
+                },
+            )
+            .collect();
+        let keywords: Vec<(&str, usize)> = keywords_of(&rules);
+        let prefilter = Keywords::new(&[], &keywords, rules.len())?.ok_or(Error::BadPattern {
+            recognizer: "secret prefilter".into(),
+            message: "no keywords".into(),
+        })?;
+        Ok(SecretScanner { rules, prefilter })
     }
 
     /// The rules, in priority order.
@@ -405,41 +398,12 @@ impl SecretScanner {
     /// [`SecretScanner::rules`] (for a keyword pass shared with other
     /// recognizers: [`crate::keywords::Keywords`]).
     pub fn keywords(&self) -> Vec<(&'static str, usize)> {
-        self.rules
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| r.keywords.iter().map(move |k| (*k, i)))
-            .collect()
+        keywords_of(&self.rules)
     }
 
     /// Per rule, whether one of its keywords occurs in `text`.
     fn active_rules(&self, text: &str) -> Vec<bool> {
-        let mut active = vec![false; self.rules.len()];
-        let mut remaining = self.rules.len();
-        // Every keyword occurrence is either reported by the fast
-        // non-overlapping search or overlaps an occurrence it reports (the
-        // search resumes after each match and reports the earliest-ending
-        // one), so an overlapping search near each reported match finds
-        // them all without walking the whole text byte by byte. An
-        // occurrence overlapping [s, e) lies within [s - L + 1, e + L - 1)
-        // for keywords of at most L bytes.
-        let bytes = text.as_bytes();
-        let reach = self.longest_keyword.saturating_sub(1);
-        'found: for m in self.prefilter.find_iter(text) {
-            let lo = m.start().saturating_sub(reach);
-            let hi = (m.end() + reach).min(bytes.len());
-            for k in self.prefilter.find_overlapping_iter(&bytes[lo..hi]) {
-                let r = self.keyword_rule[k.pattern().as_usize()];
-                if !active[r] {
-                    active[r] = true;
-                    remaining -= 1;
-                    if remaining == 0 {
-                        break 'found;
-                    }
-                }
-            }
-        }
-        active
+        self.prefilter.scan(text).active
     }
 
     /// Append secret candidates in `text` to `out`.
@@ -514,10 +478,7 @@ mod tests {
         ) {
             let s = &*SCANNER;
             let text: String = parts.concat();
-            let mut expected = vec![false; s.rules.len()];
-            for m in s.prefilter.find_overlapping_iter(&text) {
-                expected[s.keyword_rule[m.pattern().as_usize()]] = true;
-            }
+            let expected = crate::keywords::tests::rules_alone(&text, &s.keywords(), s.rules.len());
             proptest::prop_assert_eq!(s.active_rules(&text), expected, "{:?}", text);
         }
     }
