@@ -403,6 +403,8 @@ impl Gazetteer {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     proptest::proptest! {
         /// The lines and tab splits found with memchr are those of the
         /// standard library.
@@ -423,8 +425,6 @@ mod tests {
             assert!(lines_of(list).eq(list.lines()));
         }
     }
-
-    use super::*;
 
     #[test]
     fn lists_load() {
