@@ -487,7 +487,9 @@ pub struct ScanArgs {
     /// Exit with status 1 when a finding of one of these types is reported (`any` for all types).
     #[arg(long, value_delimiter = ',')]
     pub fail_on: Option<Vec<String>>,
-    /// Skip PERSON and LOCATION (gazetteer recognizers): regex-only speed.
+    /// Skip the gazetteer recognizers — PERSON, LOCATION and the
+    /// quasi-identifiers read with the same words (NRP, TITLE, ORGANIZATION,
+    /// AGE): regex-only speed.
     #[arg(long)]
     pub no_names: bool,
     /// Custom recognizers, deny-lists and allow-lists (TOML).

@@ -218,6 +218,27 @@ pub fn build_analyzer(args: &ScanArgs) -> Result<Analyzer> {
     if let Some(p) = &args.deny_list {
         custom.add_deny(EntityType::new(&args.deny_entity), read_list(p)?, 1.0);
     }
+    // A misspelt type would silently match nothing (and a CI gate on it
+    // never fire): every type named must be one Veil can report.
+    let mut known: Vec<EntityType> = EntityType::BUILTIN.to_vec();
+    known.extend(custom.entity_types());
+    if args.deny_list.is_some() {
+        known.push(EntityType::new(&args.deny_entity));
+    }
+    let named = [("--entities", &args.entities), ("--fail-on", &args.fail_on)];
+    for (flag, names) in named {
+        for name in names.iter().flatten() {
+            let is_any = flag == "--fail-on" && name.eq_ignore_ascii_case("any");
+            if !is_any && !known.contains(&EntityType::new(name)) {
+                let builtin: Vec<&str> =
+                    EntityType::BUILTIN.iter().map(EntityType::as_str).collect();
+                anyhow::bail!(
+                    "{flag}: unknown entity type `{name}`; Veil reports {} and the types of --rules and --deny-entity",
+                    builtin.join(", ")
+                );
+            }
+        }
+    }
     let mut entities = args.entities.as_ref().map(|v| {
         v.iter()
             .map(|s| EntityType::new(s))

@@ -377,6 +377,68 @@ fn fail_on_sets_exit_status() {
 }
 
 #[test]
+fn a_misspelt_entity_type_is_an_error_not_an_empty_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "a.txt", "mail me at jane@example.com");
+    for flag in ["--entities", "--fail-on"] {
+        veil()
+            .args(["scan", flag, "EMAIL,US_SSN"])
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "{flag}: unknown entity type `EMAIL`"
+            )))
+            .stderr(predicates::str::contains("EMAIL_ADDRESS"));
+    }
+    // Built-in names in any case, and the types custom rules introduce.
+    let rules = write(
+        dir.path(),
+        "rules.toml",
+        "[[recognizer]]\nname = 'emp'\nentity = 'EMPLOYEE_ID'\npattern = 'EMP-[0-9]{5}'\nscore = 0.9\n",
+    );
+    let q = write(dir.path(), "b.txt", "EMP-12345 wrote to jane@example.com");
+    let out = veil()
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--entities",
+            "email_address,EMPLOYEE_ID",
+        ])
+        .arg("--rules")
+        .arg(&rules)
+        .arg(&q)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("\"EMPLOYEE_ID\"") && stdout.contains("\"EMAIL_ADDRESS\""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_quasi_identifier_asked_for_alone_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "a.txt",
+        "He is 45 years old and works at Acme Corp.",
+    );
+    let out = veil()
+        .args(["scan", "--format", "jsonl", "--entities", "AGE"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("\"entity_type\":\"AGE\""), "{stdout}");
+    assert!(!stdout.contains("ORGANIZATION"), "{stdout}");
+}
+
+#[test]
 fn sarif_is_2_1_0_with_regions() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(

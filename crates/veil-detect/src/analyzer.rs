@@ -17,6 +17,17 @@ use veil_core::{EntityType, Family, Finding};
 /// Default score threshold: what Presidio's weak patterns need context to reach.
 pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 
+/// The entity types the name pass (`names.rs`, `quasi.rs`) reports: it
+/// runs when any of them is wanted, and reads its words once for all.
+pub const NAME_PASS_TYPES: [EntityType; 6] = [
+    EntityType::PERSON,
+    EntityType::LOCATION,
+    EntityType::NRP,
+    EntityType::TITLE,
+    EntityType::ORGANIZATION,
+    EntityType::AGE,
+];
+
 /// What to detect and how sure to be.
 #[derive(Debug, Clone)]
 pub struct AnalyzerConfig {
@@ -24,7 +35,9 @@ pub struct AnalyzerConfig {
     pub min_score: f32,
     /// Only these entity types (all when `None`).
     pub entities: Option<HashSet<EntityType>>,
-    /// Run the PERSON and LOCATION recognizers (gazetteers).
+    /// Run the gazetteer recognizers: PERSON and LOCATION, and the
+    /// quasi-identifiers found with the same words (NRP, TITLE,
+    /// ORGANIZATION, AGE); see [`NAME_PASS_TYPES`].
     pub names: bool,
     /// Custom recognizers, deny-lists and allow-lists.
     pub custom: CustomRules,
@@ -75,8 +88,7 @@ impl Analyzer {
     /// worker when rayon's pool has one): the three make most of start-up.
     pub fn new(config: AnalyzerConfig) -> Result<Analyzer, Error> {
         let wants = |e: &EntityType| config.entities.as_ref().is_none_or(|s| s.contains(e));
-        let load_names =
-            config.names && (wants(&EntityType::PERSON) || wants(&EntityType::LOCATION));
+        let load_names = config.names && NAME_PASS_TYPES.iter().any(wants);
         let load_phone = wants(&EntityType::PHONE_NUMBER);
         let (analyzer, ()) = rayon::join(
             || Analyzer::build(config),
@@ -115,8 +127,7 @@ impl Analyzer {
         } else {
             None
         };
-        let want_names =
-            config.names && (wants(&EntityType::PERSON) || wants(&EntityType::LOCATION));
+        let want_names = config.names && NAME_PASS_TYPES.iter().any(wants);
         let names = want_names.then(NameRecognizer::new);
         let address = if config.names && wants(&EntityType::LOCATION) {
             Some(AddressRecognizer::new()?)
@@ -248,16 +259,16 @@ impl Analyzer {
             .filter(|c| self.custom.allowed(&text[c.start..c.end]))
             .map(|c| (c.start, c.end))
             .collect();
-        let cands: Vec<Candidate> = all
+        let mut cands: Vec<Candidate> = all
             .into_iter()
             .filter(|c| c.score >= self.min_score && c.end > c.start)
-            .filter(|c| self.entities.as_ref().is_none_or(|s| s.contains(&c.entity)))
             .filter(|c| !allowed.iter().any(|&(s, e)| s <= c.start && c.end <= e))
             .collect();
-        let mut cands = cands;
         extend_places_over_numbers(text, &mut cands);
         if self.names.is_some() {
-            // The contact-block passes share one split of the text.
+            // The contact-block passes share one split of the text. They
+            // read every candidate (a block's TITLE follows its PERSON),
+            // whichever types are wanted.
             let parts = block_parts(text);
             let mut more = Vec::new();
             block_titles(text, &parts, &cands, &mut more);
@@ -265,6 +276,9 @@ impl Analyzer {
             let mut more = Vec::new();
             block_organizations(text, &parts, &cands, &mut more);
             cands.extend(more);
+        }
+        if let Some(wanted) = &self.entities {
+            cands.retain(|c| wanted.contains(&c.entity));
         }
         let mut cands = merge_same_type(cands);
         drop_names_inside_places(&mut cands);

@@ -185,6 +185,20 @@ impl CustomRules {
         Ok(())
     }
 
+    /// The entity types these rules report (their recognizers' and
+    /// deny-lists'), each once.
+    pub fn entity_types(&self) -> Vec<EntityType> {
+        let mut types: Vec<EntityType> = self
+            .recognizers
+            .iter()
+            .map(|r| r.entity.clone())
+            .chain(self.deny_values.iter().map(|(_, e, _)| e.clone()))
+            .collect();
+        types.sort();
+        types.dedup();
+        types
+    }
+
     /// Values always reported as `entity` (matched case-insensitively at word boundaries).
     pub fn add_deny(
         &mut self,
