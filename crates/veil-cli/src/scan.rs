@@ -229,13 +229,20 @@ pub fn build_analyzer(args: &ScanArgs) -> Result<Analyzer> {
     for (flag, names) in named {
         for name in names.iter().flatten() {
             let is_any = flag == "--fail-on" && name.eq_ignore_ascii_case("any");
-            if !is_any && !known.contains(&EntityType::new(name)) {
+            if is_any {
+                continue;
+            }
+            let t = EntityType::new(name);
+            if !known.contains(&t) {
                 let builtin: Vec<&str> =
                     EntityType::BUILTIN.iter().map(EntityType::as_str).collect();
                 anyhow::bail!(
                     "{flag}: unknown entity type `{name}`; Veil reports {} and the types of --rules and --deny-entity",
                     builtin.join(", ")
                 );
+            }
+            if args.no_names && veil_detect::analyzer::NAME_PASS_TYPES.contains(&t) {
+                anyhow::bail!("{flag} {t}: --no-names turns off the recognizer of {t}");
             }
         }
     }
@@ -246,6 +253,17 @@ pub fn build_analyzer(args: &ScanArgs) -> Result<Analyzer> {
     });
     if let (Some(set), Some(_)) = (&mut entities, &args.deny_list) {
         set.insert(EntityType::new(&args.deny_entity));
+    }
+    // A gate on a type the scan does not look for could never fire.
+    if let (Some(set), Some(fail_on)) = (&entities, &args.fail_on) {
+        for name in fail_on.iter().filter(|n| !n.eq_ignore_ascii_case("any")) {
+            let t = EntityType::new(name);
+            if !set.contains(&t) {
+                anyhow::bail!(
+                    "--fail-on {t}: not among --entities, so it is never reported and the gate could never fire"
+                );
+            }
+        }
     }
     Ok(Analyzer::new(AnalyzerConfig {
         min_score: args.min_score,

@@ -420,6 +420,51 @@ fn a_misspelt_entity_type_is_an_error_not_an_empty_scan() {
 }
 
 #[test]
+fn a_gate_that_could_never_fire_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "a.txt",
+        "Jane Doe, SSN: 536-90-4399, jane@example.com",
+    );
+    let refused: &[(&[&str], &str)] = &[
+        (
+            &["--entities", "EMAIL_ADDRESS", "--fail-on", "US_SSN"],
+            "--fail-on US_SSN: not among --entities",
+        ),
+        (
+            &["--no-names", "--fail-on", "PERSON"],
+            "--fail-on PERSON: --no-names turns off",
+        ),
+        (
+            &["--no-names", "--entities", "AGE,EMAIL_ADDRESS"],
+            "--entities AGE: --no-names turns off",
+        ),
+    ];
+    for (args, message) in refused {
+        veil()
+            .arg("scan")
+            .args(*args)
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(*message));
+    }
+    // A gate within the types scanned still fires.
+    veil()
+        .args([
+            "scan",
+            "--entities",
+            "EMAIL_ADDRESS,US_SSN",
+            "--fail-on",
+            "us_ssn",
+        ])
+        .arg(&p)
+        .assert()
+        .code(1);
+}
+
+#[test]
 fn a_quasi_identifier_asked_for_alone_is_found() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(
