@@ -731,6 +731,50 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn nothing_inside_a_uuid_or_a_version_is_personal_data() {
+        // UUIDs whose hex groups pass a Luhn, mod-97 or year test.
+        for (text, entity) in [
+            (
+                "\"id\": \"9e1c4e14-a216-4bee-a650-181893613891\",",
+                EntityType::CREDIT_CARD,
+            ),
+            (
+                "\"id\": \"69730518-6186-4943-ac38-53a51f662309\",",
+                EntityType::CREDIT_CARD,
+            ),
+            (
+                "\"id\": \"055be5ef-ad92-417f-aa56-2250cebf6343\",",
+                EntityType::IBAN_CODE,
+            ),
+            (
+                "\"id\": \"cb3b362d-2032-44d6-a7d1-0d0c78749167\",",
+                EntityType::DATE_TIME,
+            ),
+            ("    version: \"9.6.15\"", EntityType::DATE_TIME),
+            ("\"lodash\": \"^4.17.21\"", EntityType::DATE_TIME),
+        ] {
+            assert!(spans(text, &entity).is_empty(), "{entity} in {text}");
+        }
+        // The same digits outside those shapes still are.
+        assert_eq!(
+            spans("card 181893613891 on file", &EntityType::CREDIT_CARD),
+            ["181893613891"]
+        );
+        assert_eq!(
+            spans("born on 9.6.15 in Oslo", &EntityType::DATE_TIME),
+            ["9.6.15"]
+        );
+        assert_eq!(
+            spans("the year 2032 will tell", &EntityType::DATE_TIME),
+            ["2032"]
+        );
+        assert_eq!(
+            spans("IBAN GB82 WEST 1234 5698 7654 32", &EntityType::IBAN_CODE),
+            ["GB82 WEST 1234 5698 7654 32"]
+        );
+    }
+
+    #[test]
     fn places_take_their_postcode_but_not_a_year() {
         let loc = &EntityType::LOCATION;
         assert_eq!(

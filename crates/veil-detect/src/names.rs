@@ -820,6 +820,53 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
     tokens
 }
 
+/// The shortest run of bytes [`blob_spans`] takes for encoded data.
+const BLOB_MIN: usize = 16;
+
+/// The byte spans of `text` that hold encoded data rather than words:
+/// runs of at least [`BLOB_MIN`] printable ASCII bytes without whitespace
+/// that hold a digit — base64 and hex blobs, keys, hashes, integrity
+/// strings, identifiers and URLs with numbers. The letters between their
+/// digits and symbols ("…P/F4ADbPi26ZuK2asSYJ…") are no names, places or
+/// shouting. In order, disjoint.
+pub(crate) fn blob_spans(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut spans = Vec::new();
+    // From each digit (found eight bytes at a time) out to the ends of its
+    // run; the search goes on past the run.
+    let mut from = 0;
+    while let Some(d) = crate::pattern::next_digit(b, from) {
+        let mut lo = d;
+        while lo > 0 && b[lo - 1].is_ascii_graphic() {
+            lo -= 1;
+        }
+        let mut hi = d + 1;
+        while hi < b.len() && b[hi].is_ascii_graphic() {
+            hi += 1;
+        }
+        if hi - lo >= BLOB_MIN {
+            spans.push((lo, hi));
+        }
+        from = hi;
+    }
+    spans
+}
+
+/// Remove the tokens inside one of `blobs` ([`blob_spans`]; tokens and
+/// blobs both in text order).
+fn drop_blob_tokens(blobs: &[(usize, usize)], tokens: &mut Vec<Token<'_>>) {
+    if blobs.is_empty() {
+        return;
+    }
+    let mut k = 0;
+    tokens.retain(|t| {
+        while k < blobs.len() && blobs[k].1 <= t.start {
+            k += 1;
+        }
+        !(k < blobs.len() && blobs[k].0 <= t.start && t.end <= blobs[k].1)
+    });
+}
+
 /// [`tokenize`]'s byte classes: an ASCII letter and its case, a byte of a
 /// non-ASCII character, or (0) any other ASCII byte.
 const LETTER: u8 = 1;
@@ -1362,6 +1409,8 @@ impl NameRecognizer {
     pub fn analyze_lowered(&self, text: &str, lowered: &str, out: &mut Vec<Candidate>) {
         let g = Gazetteer::get();
         let mut tokens = tokenize(text, lowered);
+        let blobs = blob_spans(text);
+        drop_blob_tokens(&blobs, &mut tokens);
         if tokens.is_empty() {
             return;
         }
@@ -1401,6 +1450,7 @@ impl NameRecognizer {
             lowered,
             &tokens,
             &used,
+            &blobs,
             lowercase_text || shouting,
             out,
         );
@@ -2014,7 +2064,9 @@ impl NameRecognizer {
             };
             if *cue {
                 0.7
-            } else if toks[0].sent_start {
+            } else if toks[0].sent_start || text[end..].starts_with('(') {
+                // A sentence start; or code, a function's name called or
+                // defined ("func Foynvdzy(ctx", "Zekyrozo()").
                 0.0
             } else if spelt() {
                 0.6
@@ -2181,6 +2233,60 @@ mod tests {
         assert_eq!(got, slow_tokens(text));
         assert_eq!(got[1].2, "szöllösy");
         assert_eq!(got[3].2, "o'neil-smith");
+    }
+
+    proptest::proptest! {
+        /// The runs found from each digit are the runs of printable ASCII,
+        /// cut by any other byte, that are long enough and hold a digit.
+        #[test]
+        fn blobs_agree_with_splitting_the_text(text in "([a-zA-Z]{1,9}|[0-9]{1,4}|[+/=_.-]| |\n|\t|é|\u{a0}){0,40}") {
+            let mut runs = Vec::new();
+            let mut start = 0;
+            for (i, c) in text.bytes().enumerate().chain([(text.len(), b' ')]) {
+                if !c.is_ascii_graphic() {
+                    let run = &text.as_bytes()[start..i];
+                    if run.len() >= BLOB_MIN && run.iter().any(u8::is_ascii_digit) {
+                        runs.push((start, i));
+                    }
+                    start = i + 1;
+                }
+            }
+            proptest::prop_assert_eq!(blob_spans(&text), runs);
+        }
+    }
+
+    #[test]
+    fn blobs_are_long_printable_runs_holding_a_digit() {
+        let t =
+            "key AKIAZ3MSJV4WWNQTQH7X, hash deadbeefdeadbeefdead and F4ADbPi26ZuK2asSYJP6\tdone";
+        let blobs: Vec<&str> = blob_spans(t).iter().map(|&(a, b)| &t[a..b]).collect();
+        // A run without a digit is no blob, however long; a short one neither.
+        assert_eq!(blobs, ["AKIAZ3MSJV4WWNQTQH7X,", "F4ADbPi26ZuK2asSYJP6"]);
+        // A non-ASCII character ends a run (the letters of other scripts are words).
+        assert_eq!(blob_spans("Zoë2024abcdefghijklmnopq"), [(4, 25)]);
+        assert_eq!(blob_spans("x 0123456789abcdef"), [(2, 18)]);
+        assert!(blob_spans("0123456789abcde").is_empty());
+    }
+
+    #[test]
+    fn no_names_inside_encoded_data() {
+        for text in [
+            "<img src=\"data:image/png;base64,h2xZB7Gizu+pV1LsxUFZnvH7h+t0xjxzrJWuehbPTUqm6oe+9A\">",
+            "\"integrity\": \"sha512-DQONd4Cj6zVhn3hAEsQPka4ndM5tuj64PklcetXKDTWyeJv+\"",
+            "aws AKIAZ3MSJV4WWNQTQH7X key",
+        ] {
+            assert!(found(text, &EntityType::PERSON, 0.5).is_empty(), "{text}");
+            assert!(found(text, &EntityType::LOCATION, 0.5).is_empty(), "{text}");
+        }
+        // A name beside such data is still found.
+        assert_eq!(
+            found(
+                "Ask Maria Gonzalez for the key AKIAZ3MSJV4WWNQTQH7X",
+                &EntityType::PERSON,
+                0.5
+            ),
+            ["Maria Gonzalez"]
+        );
     }
 
     #[test]

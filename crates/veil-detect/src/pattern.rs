@@ -210,6 +210,11 @@ fn digit_mask(x: u64) -> u64 {
 /// A validator: given the candidate's text, is it well-formed?
 pub type ValidatorFn = fn(&str) -> bool;
 
+/// A test of a match's surroundings (`text`, the match's `start..end`)
+/// that, when true, says the match is not the entity (a version number
+/// that reads as a date).
+pub type RefuteFn = fn(&str, usize, usize) -> bool;
+
 /// What every match of a pattern is known to contain: lets the analyzer
 /// skip text that cannot hold one.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -246,6 +251,9 @@ pub struct PatternRecognizer {
     /// What every match contains ([`Needs::Nothing`] unless set with
     /// [`PatternRecognizer::needing`]).
     pub needs: Needs,
+    /// Optional test of the surroundings; a candidate it refutes is
+    /// dropped (set with [`PatternRecognizer::refuted_by`]).
+    pub refute: Option<RefuteFn>,
 }
 
 impl PatternRecognizer {
@@ -270,7 +278,14 @@ impl PatternRecognizer {
             validator,
             context: Context::new(context.iter().map(|s| s.to_string())),
             needs: Needs::Nothing,
+            refute: None,
         })
+    }
+
+    /// The same recognizer, dropping the candidates `refute` refutes.
+    pub fn refuted_by(mut self, refute: RefuteFn) -> Self {
+        self.refute = Some(refute);
+        self
     }
 
     /// The same recognizer, declaring what every one of its matches contains.
@@ -327,6 +342,11 @@ impl PatternRecognizer {
         }
         if let Some(v) = self.validator
             && !v(&text[start..end])
+        {
+            return;
+        }
+        if let Some(r) = self.refute
+            && r(text, start, end)
         {
             return;
         }

@@ -688,27 +688,36 @@ fn with_period(text: &str, end: usize) -> usize {
 impl QuasiRecognizer {
     /// Append AGE, NRP, TITLE and ORGANIZATION candidates in `text` (already
     /// split into `tokens`, their lexicon entries filled) to `out`;
-    /// `used[i]` marks tokens a place claimed.
+    /// `used[i]` marks tokens a place claimed; `blobs` are the text's
+    /// encoded data ([`crate::names::blob_spans`]), where no age is read.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn analyze(
         &self,
         text: &str,
         lowered: &str,
         tokens: &[Token<'_>],
         used: &[bool],
+        blobs: &[(usize, usize)],
         weak_case: bool,
         out: &mut Vec<Candidate>,
     ) {
-        self.ages(text, out);
+        self.ages(text, blobs, out);
         self.nrps(tokens, weak_case, out);
         self.titles(text, lowered, tokens, out);
         self.organizations(text, lowered, tokens, used, weak_case, out);
     }
 
-    fn ages(&self, text: &str, out: &mut Vec<Candidate>) {
+    fn ages(&self, text: &str, blobs: &[(usize, usize)], out: &mut Vec<Candidate>) {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return;
         }
         for c in AGE.captures_iter(text) {
+            // "…/6Yo+jS2…": base64, not "6 yo".
+            if c.get(0)
+                .is_some_and(|m| blobs.iter().any(|&(s, e)| s <= m.start() && m.end() <= e))
+            {
+                continue;
+            }
             let Some((i, m)) = c
                 .iter()
                 .enumerate()
@@ -1069,6 +1078,18 @@ mod tests {
         assert!(super::org_cue_before("10 YEARS AT"));
         assert!(!super::org_cue_before("networks for"));
         assert!(!super::org_cue_before("works for,"));
+    }
+
+    #[test]
+    fn no_age_inside_encoded_data() {
+        assert!(
+            found(
+                "data:image/png;base64,8vHJA1D5J3N+b//5yO/vit0wwkmu0ZdmiQ",
+                &EntityType::AGE
+            )
+            .is_empty()
+        );
+        assert_eq!(found("my son is 5yo now", &EntityType::AGE), ["5"]);
     }
 
     #[test]

@@ -607,6 +607,58 @@ pub fn shannon_entropy(s: &str) -> f64 {
 /// Alias kept for table readability in [`crate::builtin`].
 pub type ValidatorFnAlias = fn(&str) -> bool;
 
+/// Whether `start..end` of `text` lies inside a UUID
+/// ("cb3b362d-2032-44d6-a7d1-0d0c78749167": hex groups of 8, 4, 4, 4 and
+/// 12 digits joined by dashes), where digits that read as a year, a card
+/// number or an IBAN are none.
+pub fn in_uuid(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let part = |c: u8| c.is_ascii_hexdigit() || c == b'-';
+    let mut lo = start;
+    while lo > 0 && part(b[lo - 1]) {
+        lo -= 1;
+    }
+    let mut hi = end;
+    while hi < b.len() && part(b[hi]) {
+        hi += 1;
+    }
+    let run = &b[lo..hi];
+    run.len() == 36
+        && run.iter().enumerate().all(|(i, &c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+/// Whether the dotted numbers at `start..end` of `text` ("9.6.15") are a
+/// version, not a date: written with dots only, and right after `^`, `~`,
+/// `=`, `<`, `>` or `@` ("^4.17.21", "==2.28.11", "pkg@3.15.18"), or after
+/// the word "version" (any case) earlier on their line, within 24 bytes
+/// (`version: "9.6.15"`, "Version 6.2.80").
+pub fn version_number(text: &str, start: usize, end: usize) -> bool {
+    let m = &text.as_bytes()[start..end];
+    if m.contains(&b'/') || m.contains(&b'-') {
+        return false;
+    }
+    let before = &text.as_bytes()[..start];
+    if before
+        .last()
+        .is_some_and(|b| matches!(b, b'^' | b'~' | b'=' | b'<' | b'>' | b'@'))
+    {
+        return true;
+    }
+    let from = start.saturating_sub(24);
+    let line = &before[from..];
+    let line = match line.iter().rposition(|&b| b == b'\n') {
+        Some(i) => &line[i + 1..],
+        None => line,
+    };
+    line.windows(7).any(|w| w.eq_ignore_ascii_case(b"version"))
+}
+
 /// A named validator usable from custom recognizer files.
 pub fn by_name(name: &str) -> Option<fn(&str) -> bool> {
     Some(match name {
@@ -672,6 +724,45 @@ pub const NAMES: &[&str] = &[
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_year_inside_a_uuid_is_no_year() {
+        let t = "\"id\": \"cb3b362d-2032-44d6-a7d1-0d0c78749167\", born 1979";
+        let at = |m: &str| {
+            let start = t.find(m).unwrap();
+            in_uuid(t, start, start + m.len())
+        };
+        assert!(at("2032"));
+        assert!(!at("1979"));
+        // Not a UUID: a date, a group too many or too long.
+        assert!(!in_uuid("on 2020-05-01", 3, 7));
+        assert!(!in_uuid("cb3b362d-2032-44d6-a7d1-0d0c78749167-aa", 9, 13));
+        assert!(!in_uuid("cb3b362da-2032-44d6-a7d1-0d0c78749167", 10, 14));
+    }
+
+    #[test]
+    fn version_numbers_are_told_from_dotted_dates() {
+        let version = |t: &str, m: &str| {
+            let start = t.find(m).unwrap();
+            version_number(t, start, start + m.len())
+        };
+        assert!(version("    version: \"9.6.15\"", "9.6.15"));
+        assert!(version("Version 6.2.80 is out", "6.2.80"));
+        assert!(version("\"lodash\": \"^4.17.21\"", "4.17.21"));
+        assert!(version("requests==2.28.11", "2.28.11"));
+        assert!(version("npm i pkg@3.15.18", "3.15.18"));
+        assert!(version("range >=1.2.30", "1.2.30"));
+        // Dates: no version marker, or one on an earlier line or too far back.
+        assert!(!version("born on 9.6.15 in Oslo", "9.6.15"));
+        assert!(!version("version 2 ships\nborn 9.6.15", "9.6.15"));
+        assert!(!version(
+            "the version that shipped long ago, on 9.6.15",
+            "9.6.15"
+        ));
+        // Slashes or dashes: a date whatever stands before it.
+        assert!(!version("version date 9/6/15", "9/6/15"));
+        assert!(!version("==9-6-15", "9-6-15"));
+    }
 
     #[test]
     fn known_good_and_bad() {
