@@ -2256,6 +2256,24 @@ mod tests {
     }
 
     #[test]
+    fn an_unlisted_word_called_as_a_function_is_code() {
+        assert!(
+            found(
+                "func Foynvdzy(ctx context.Context) error {",
+                &EntityType::PERSON,
+                0.5
+            )
+            .is_empty()
+        );
+        assert!(found("then Zekyrozo() returns", &EntityType::PERSON, 0.5).is_empty());
+        // The same word in prose.
+        assert_eq!(
+            found("I met Foynvdzy yesterday.", &EntityType::PERSON, 0.5),
+            ["Foynvdzy"]
+        );
+    }
+
+    #[test]
     fn blobs_are_long_printable_runs_holding_a_digit() {
         let t =
             "key AKIAZ3MSJV4WWNQTQH7X, hash deadbeefdeadbeefdead and F4ADbPi26ZuK2asSYJP6\tdone";
