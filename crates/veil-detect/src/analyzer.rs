@@ -752,6 +752,7 @@ pub(crate) mod tests {
             ),
             ("    version: \"9.6.15\"", EntityType::DATE_TIME),
             ("\"lodash\": \"^4.17.21\"", EntityType::DATE_TIME),
+            ("impl core::fmt::Debug for u64::MAX", EntityType::IP_ADDRESS),
         ] {
             assert!(spans(text, &entity).is_empty(), "{entity} in {text}");
         }
@@ -763,6 +764,13 @@ pub(crate) mod tests {
         assert_eq!(
             spans("born on 9.6.15 in Oslo", &EntityType::DATE_TIME),
             ["9.6.15"]
+        );
+        assert_eq!(
+            spans(
+                "server at 2001:db8::ff00:42:8329 and ::1",
+                &EntityType::IP_ADDRESS
+            ),
+            ["2001:db8::ff00:42:8329", "::1"]
         );
         assert_eq!(
             spans("the year 2032 will tell", &EntityType::DATE_TIME),

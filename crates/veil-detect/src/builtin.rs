@@ -94,10 +94,12 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
                 .needing(needs(name));
             // Nothing inside a UUID is personal data (a card number, an
             // IBAN or a year that its hex groups happen to spell).
-            Ok(if name == "date_slash" {
-                p.refuted_by(|t, s, e| v::in_uuid(t, s, e) || v::version_number(t, s, e))
-            } else {
-                p.refuted_by(v::in_uuid)
+            Ok(match name {
+                "date_slash" => {
+                    p.refuted_by(|t, s, e| v::in_uuid(t, s, e) || v::version_number(t, s, e))
+                }
+                "ipv6" => p.refuted_by(|t, s, e| v::in_uuid(t, s, e) || v::in_identifier(t, s, e)),
+                _ => p.refuted_by(v::in_uuid),
             })
         })
         .collect()

@@ -820,6 +820,21 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
     tokens
 }
 
+/// Whether `word` is an identifier written in camel case ("HashMap",
+/// "StateID", "DeserializeError"): a capital right after a lower-case
+/// letter, with four letters or more before it. Names joined that way have
+/// a shorter first part ("McDonald", "MacArthur", "DeShawn", "LaToya",
+/// "DiCaprio", "VanDyke"; "FitzGerald" too).
+fn camel_case(word: &str) -> bool {
+    let b = word.as_bytes();
+    (1..b.len()).any(|i| {
+        b[i].is_ascii_uppercase()
+            && b[i - 1].is_ascii_lowercase()
+            && i >= 4
+            && !b[..i].eq_ignore_ascii_case(b"fitz")
+    })
+}
+
 /// The shortest run of bytes [`blob_spans`] takes for encoded data.
 const BLOB_MIN: usize = 16;
 
@@ -1364,6 +1379,7 @@ fn is_partner(
         // coordinated with a found name, is a name too.
         // (In text without capitals, any word no list knows.)
         let unknown = (t.cap || lowercase_text)
+            && !camel_case(t.text)
             && t.text.chars().all(char::is_alphabetic)
             && t.text.chars().count() >= 3
             && t.lex.first().is_none()
@@ -1374,6 +1390,7 @@ fn is_partner(
         // "Marrero and Murphy", "Park and Mann": beside a confident name,
         // a known surname or a capitalised ordinary word is a name too.
         let name_shaped = t.cap
+            && !camel_case(t.text)
             && t.text.chars().count() >= 3
             && !t
                 .lex
@@ -1629,7 +1646,7 @@ impl NameRecognizer {
                                 &PLACE_PHRASE_SET,
                             )))
             } else {
-                t.cap || t.initial
+                (t.cap || t.initial) && !camel_case(t.text)
             }
         };
         // In text without case, a word right after a title ("mr. martin"),
@@ -2253,6 +2270,49 @@ mod tests {
             }
             proptest::prop_assert_eq!(blob_spans(&text), runs);
         }
+    }
+
+    #[test]
+    fn camel_case_identifiers_are_no_names() {
+        for w in [
+            "HashMap",
+            "StateID",
+            "DeserializeError",
+            "PikeVM",
+            "BTreeSet",
+            "MatchError",
+        ] {
+            assert!(camel_case(w), "{w}");
+        }
+        for w in [
+            "McDonald",
+            "MacArthur",
+            "DeShawn",
+            "LaToya",
+            "DiCaprio",
+            "VanDyke",
+            "FitzGerald",
+            "O'Neil",
+            "DFAs",
+            "Smith",
+            "JoAnn",
+        ] {
+            assert!(!camel_case(w), "{w}");
+        }
+        let code = found(
+            "let is_start: BTreeSet<StateID> = BTreeSet::new(); // StateID, PatternID and HashMap",
+            &EntityType::PERSON,
+            0.5,
+        );
+        assert!(code.is_empty(), "{code:?}");
+        assert_eq!(
+            found(
+                "We met Ronald McDonald and DeShawn Jones there.",
+                &EntityType::PERSON,
+                0.5
+            ),
+            ["Ronald McDonald", "DeShawn Jones"]
+        );
     }
 
     #[test]

@@ -633,6 +633,16 @@ pub fn in_uuid(text: &str, start: usize, end: usize) -> bool {
         })
 }
 
+/// Whether `start..end` of `text` is glued to a letter, digit or `_` on
+/// either side: part of a longer word, as the `::` paths of code are
+/// ("core::fmt" holds "e::f", "u64::MAX" "64::"), where an IPv6 address
+/// stands apart ("::1", "[2001:db8::1]:80", "fe80::1%eth0").
+pub fn in_identifier(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    (start > 0 && word(b[start - 1])) || b.get(end).is_some_and(|&c| word(c))
+}
+
 /// Whether the dotted numbers at `start..end` of `text` ("9.6.15") are a
 /// version, not a date: written with dots only, and right after `^`, `~`,
 /// `=`, `<`, `>` or `@` ("^4.17.21", "==2.28.11", "pkg@3.15.18"), or after
@@ -724,6 +734,20 @@ pub const NAMES: &[&str] = &[
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn code_paths_are_no_ipv6_addresses() {
+        let glued = |t: &str, m: &str| {
+            let start = t.find(m).unwrap();
+            in_identifier(t, start, start + m.len())
+        };
+        assert!(glued("impl core::fmt::Debug", "e::f"));
+        assert!(glued("u64::MAX", "64::"));
+        assert!(glued("std::error::Error", "::E"));
+        assert!(!glued("ping ::1 now", "::1"));
+        assert!(!glued("http://[2001:db8::1]:80/", "2001:db8::1"));
+        assert!(!glued("fe80::1%eth0", "fe80::1"));
+    }
 
     #[test]
     fn a_year_inside_a_uuid_is_no_year() {
