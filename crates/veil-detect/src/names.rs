@@ -822,17 +822,37 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
 
 /// Whether `word` is an identifier written in camel case ("HashMap",
 /// "StateID", "DeserializeError"): a capital right after a lower-case
-/// letter, with four letters or more before it. Names joined that way have
+/// letter, with four letters or more before it; or an acronym's plural
+/// ("DFAs", "APIs"). Names joined that way have
 /// a shorter first part ("McDonald", "MacArthur", "DeShawn", "LaToya",
 /// "DiCaprio", "VanDyke"; "FitzGerald" too).
 fn camel_case(word: &str) -> bool {
     let b = word.as_bytes();
+    // An acronym's plural ("DFAs", "APIs") is no name either.
+    if b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_uppercase)
+    {
+        return true;
+    }
     (1..b.len()).any(|i| {
         b[i].is_ascii_uppercase()
             && b[i - 1].is_ascii_lowercase()
             && i >= 4
             && !b[..i].eq_ignore_ascii_case(b"fitz")
     })
+}
+
+/// Whether token `t` of `text` is written as code: in Markdown's inline
+/// code (a backtick beside it: "[`Regex`]"), or beside code punctuation —
+/// a path's `::`, a generic's `<`, an `_` or a `&` before it, a `(` after
+/// it ("Regex::new", "Vec<Config>", "&Regex", "Teddy(").
+fn written_as_code(text: &str, t: &Token<'_>) -> bool {
+    let b = text.as_bytes();
+    let before = &b[..t.start];
+    let after = &b[t.end..];
+    matches!(before.last(), Some(b'`' | b'<' | b'_' | b'&'))
+        || before.ends_with(b"::")
+        || matches!(after.first(), Some(b'`' | b'<' | b'_' | b'('))
+        || after.starts_with(b"::")
 }
 
 /// The shortest run of bytes [`blob_spans`] takes for encoded data.
@@ -1249,7 +1269,7 @@ pub(crate) fn other_mentions(
     for (i, t) in tokens.iter().enumerate() {
         // Every key was a capitalised word, and whether a word is
         // capitalised depends on its text alone: other words need no lookup.
-        if touched[i] || !t.cap {
+        if touched[i] || !t.cap || written_as_code(text, t) {
             continue;
         }
         let Some((score, recognizer)) = words.get(t.text) else {
@@ -1380,6 +1400,7 @@ fn is_partner(
         // (In text without capitals, any word no list knows.)
         let unknown = (t.cap || lowercase_text)
             && !camel_case(t.text)
+            && !written_as_code(text, t)
             && t.text.chars().all(char::is_alphabetic)
             && t.text.chars().count() >= 3
             && t.lex.first().is_none()
@@ -1391,6 +1412,7 @@ fn is_partner(
         // a known surname or a capitalised ordinary word is a name too.
         let name_shaped = t.cap
             && !camel_case(t.text)
+            && !written_as_code(text, t)
             && t.text.chars().count() >= 3
             && !t
                 .lex
@@ -1646,7 +1668,7 @@ impl NameRecognizer {
                                 &PLACE_PHRASE_SET,
                             )))
             } else {
-                (t.cap || t.initial) && !camel_case(t.text)
+                (t.cap || t.initial) && !camel_case(t.text) && !written_as_code(text, t)
             }
         };
         // In text without case, a word right after a title ("mr. martin"),
@@ -2293,7 +2315,7 @@ mod tests {
             "VanDyke",
             "FitzGerald",
             "O'Neil",
-            "DFAs",
+            "Ross",
             "Smith",
             "JoAnn",
         ] {
@@ -2312,6 +2334,27 @@ mod tests {
                 0.5
             ),
             ["Ronald McDonald", "DeShawn Jones"]
+        );
+    }
+
+    #[test]
+    fn words_written_as_code_are_no_names() {
+        for text in [
+            "/// Returns a [`Regex`] built from the pattern.",
+            "let re = Regex::new(pattern)?; let v: Vec<Teddy> = Vec::new();",
+            "fn build(config: &Config) -> Samwise_impl",
+        ] {
+            let names = found(text, &EntityType::PERSON, 0.5);
+            assert!(names.is_empty(), "{text}: {names:?}");
+        }
+        // Names in prose beside ordinary punctuation stay names.
+        assert_eq!(
+            found(
+                "Dear John: the report (by Maria Gonzalez) is late.",
+                &EntityType::PERSON,
+                0.5
+            ),
+            ["John", "Maria Gonzalez"]
         );
     }
 
