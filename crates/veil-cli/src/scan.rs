@@ -220,10 +220,11 @@ pub fn build_analyzer(args: &ScanArgs) -> Result<Analyzer> {
     }
     // A misspelt type would silently match nothing (and a CI gate on it
     // never fire): every type named must be one Veil can report.
-    let mut known: Vec<EntityType> = EntityType::BUILTIN.to_vec();
-    known.extend(custom.entity_types());
+    // The types the user's rules add (a custom recognizer may also report
+    // a built-in type, which --no-names then leaves on).
+    let mut added: Vec<EntityType> = custom.entity_types();
     if args.deny_list.is_some() {
-        known.push(EntityType::new(&args.deny_entity));
+        added.push(EntityType::new(&args.deny_entity));
     }
     let named = [("--entities", &args.entities), ("--fail-on", &args.fail_on)];
     for (flag, names) in named {
@@ -233,7 +234,7 @@ pub fn build_analyzer(args: &ScanArgs) -> Result<Analyzer> {
                 continue;
             }
             let t = EntityType::new(name);
-            if !known.contains(&t) {
+            if !EntityType::BUILTIN.contains(&t) && !added.contains(&t) {
                 let builtin: Vec<&str> =
                     EntityType::BUILTIN.iter().map(EntityType::as_str).collect();
                 anyhow::bail!(
@@ -241,7 +242,10 @@ pub fn build_analyzer(args: &ScanArgs) -> Result<Analyzer> {
                     builtin.join(", ")
                 );
             }
-            if args.no_names && veil_detect::analyzer::NAME_PASS_TYPES.contains(&t) {
+            if args.no_names
+                && veil_detect::analyzer::NAME_PASS_TYPES.contains(&t)
+                && !added.contains(&t)
+            {
                 anyhow::bail!("{flag} {t}: --no-names turns off the recognizer of {t}");
             }
         }

@@ -462,6 +462,22 @@ fn a_gate_that_could_never_fire_is_an_error() {
         .arg(&p)
         .assert()
         .code(1);
+    // A type of the name pass that a deny-list reports stays on with --no-names.
+    let deny = write(dir.path(), "deny.txt", "Jane Doe\n");
+    veil()
+        .args([
+            "scan",
+            "--no-names",
+            "--deny-entity",
+            "PERSON",
+            "--fail-on",
+            "PERSON",
+        ])
+        .arg("--deny-list")
+        .arg(&deny)
+        .arg(&p)
+        .assert()
+        .code(1);
 }
 
 #[test]
