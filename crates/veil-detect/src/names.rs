@@ -821,14 +821,13 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
 }
 
 /// Whether `word` is an identifier written in camel case ("HashMap",
-/// "StateID", "DeserializeError"): a capital right after a lower-case
-/// letter, with four letters or more before it; or an acronym's plural
-/// ("DFAs", "APIs"). Names joined that way have
-/// a shorter first part ("McDonald", "MacArthur", "DeShawn", "LaToya",
-/// "DiCaprio", "VanDyke"; "FitzGerald" too).
+/// "StateID", "DeserializeError": a capital right after a lower-case
+/// letter, with four letters or more before it — names joined that way
+/// have a shorter first part: "McDonald", "MacArthur", "DeShawn",
+/// "LaToya", "DiCaprio", "VanDyke"; "FitzGerald" is let through too) or an
+/// acronym's plural ("DFAs", "APIs"). Neither is a name.
 fn camel_case(word: &str) -> bool {
     let b = word.as_bytes();
-    // An acronym's plural ("DFAs", "APIs") is no name either.
     if b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_uppercase)
     {
         return true;
