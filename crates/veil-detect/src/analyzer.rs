@@ -753,6 +753,7 @@ pub(crate) mod tests {
             ("    version: \"9.6.15\"", EntityType::DATE_TIME),
             ("\"lodash\": \"^4.17.21\"", EntityType::DATE_TIME),
             ("impl core::fmt::Debug for u64::MAX", EntityType::IP_ADDRESS),
+            ("if self.it == 0 { self.imp.info(); }", EntityType::URL),
         ] {
             assert!(spans(text, &entity).is_empty(), "{entity} in {text}");
         }

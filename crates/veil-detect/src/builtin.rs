@@ -99,6 +99,9 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
                     p.refuted_by(|t, s, e| v::in_uuid(t, s, e) || v::version_number(t, s, e))
                 }
                 "ipv6" => p.refuted_by(|t, s, e| v::in_uuid(t, s, e) || v::in_identifier(t, s, e)),
+                "domain" => {
+                    p.refuted_by(|t, s, e| v::in_uuid(t, s, e) || v::member_access(t, s, e))
+                }
                 _ => p.refuted_by(v::in_uuid),
             })
         })

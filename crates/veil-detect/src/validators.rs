@@ -643,6 +643,21 @@ pub fn in_identifier(text: &str, start: usize, end: usize) -> bool {
     (start > 0 && word(b[start - 1])) || b.get(end).is_some_and(|&c| word(c))
 }
 
+/// Whether the dotted words at `start..end` of `text` are a member access
+/// of code rather than a bare domain: their first word is `self` or `this`
+/// ("self.it", "this.de"), or a call or a longer member chain follows them
+/// (`(`, or `.` and a letter or `_`: "state.at.get(", "map.de(").
+pub fn member_access(text: &str, start: usize, end: usize) -> bool {
+    let first = text[start..end].split('.').next().unwrap_or("");
+    let after = &text.as_bytes()[end..];
+    matches!(first, "self" | "this")
+        || after.first() == Some(&b'(')
+        || (after.first() == Some(&b'.')
+            && after
+                .get(1)
+                .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_'))
+}
+
 /// Whether the dotted numbers at `start..end` of `text` ("9.6.15") are a
 /// version, not a date: written with dots only, and right after `^`, `~`,
 /// `=`, `<`, `>` or `@` ("^4.17.21", "==2.28.11", "pkg@3.15.18"), or after
@@ -739,6 +754,21 @@ mod tests {
     fn refutes(refute: crate::pattern::RefuteFn, t: &str, m: &str) -> bool {
         let start = t.find(m).unwrap();
         refute(t, start, start + m.len())
+    }
+
+    #[test]
+    fn member_access_is_no_domain() {
+        let member = |t, m| refutes(member_access, t, m);
+        assert!(member("if self.it == 0 {", "self.it"));
+        assert!(member("return this.de;", "this.de"));
+        assert!(member("x = state.at.get(1)", "state.at"));
+        assert!(member("seq.de(x)", "seq.de"));
+        assert!(!member("Visit example.de for more.", "example.de"));
+        assert!(!member("see crates.io, then rust-lang.org.", "crates.io"));
+        assert!(!member(
+            "see crates.io, then rust-lang.org.",
+            "rust-lang.org"
+        ));
     }
 
     #[test]
