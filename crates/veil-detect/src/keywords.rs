@@ -56,12 +56,15 @@ impl Keywords {
         secret_keywords: &[(&str, usize)],
         rule_count: usize,
     ) -> Result<Option<Keywords>, Error> {
+        // Each string once, lower-cased (triggers first), with what it is.
         let mut strings: Vec<String> = Vec::new();
         let mut trigger: Vec<bool> = Vec::new();
         let mut rules: Vec<Vec<usize>> = Vec::new();
-        let mut index = |s: &str, strings: &mut Vec<String>| {
+        let entries = triggers.iter().map(|&t| (t, None));
+        let entries = entries.chain(secret_keywords.iter().map(|&(k, r)| (k, Some(r))));
+        for (s, rule) in entries.filter(|(s, _)| !s.is_empty()) {
             let s = s.to_ascii_lowercase();
-            match strings.iter().position(|t| *t == s) {
+            let i = match strings.iter().position(|t| *t == s) {
                 Some(i) => i,
                 None => {
                     strings.push(s);
@@ -69,17 +72,8 @@ impl Keywords {
                     rules.push(Vec::new());
                     strings.len() - 1
                 }
-            }
-        };
-        let mut marks: Vec<(usize, Option<usize>)> = Vec::new();
-        for t in triggers.iter().filter(|t| !t.is_empty()) {
-            marks.push((index(t, &mut strings), None));
-        }
-        for &(k, r) in secret_keywords.iter().filter(|(k, _)| !k.is_empty()) {
-            marks.push((index(k, &mut strings), Some(r)));
-        }
-        for (i, r) in marks {
-            match r {
+            };
+            match rule {
                 None => trigger[i] = true,
                 Some(r) => rules[i].push(r),
             }
@@ -134,14 +128,7 @@ impl Keywords {
             if start < at {
                 continue;
             }
-            let lo = b[..start]
-                .iter()
-                .rposition(u8::is_ascii_whitespace)
-                .map_or(0, |i| i + 1);
-            let hi = b[end..]
-                .iter()
-                .position(u8::is_ascii_whitespace)
-                .map_or(b.len(), |i| end + i);
+            let (lo, hi) = crate::pattern::widen(b, start, end, |c| !c.is_ascii_whitespace());
             words.push((lo, hi));
             at = hi;
         }

@@ -870,14 +870,7 @@ pub(crate) fn blob_spans(text: &str) -> Vec<(usize, usize)> {
     // run; the search goes on past the run.
     let mut from = 0;
     while let Some(d) = crate::pattern::next_digit(b, from) {
-        let mut lo = d;
-        while lo > 0 && b[lo - 1].is_ascii_graphic() {
-            lo -= 1;
-        }
-        let mut hi = d + 1;
-        while hi < b.len() && b[hi].is_ascii_graphic() {
-            hi += 1;
-        }
+        let (lo, hi) = crate::pattern::widen(b, d, d + 1, |c| c.is_ascii_graphic());
         if hi - lo >= BLOB_MIN {
             spans.push((lo, hi));
         }

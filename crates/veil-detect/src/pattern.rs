@@ -164,19 +164,30 @@ pub fn digit_windows(text: &str) -> Vec<(usize, usize)> {
 /// (merged with the last window when they overlap), widened to whitespace;
 /// returns where it ends.
 fn add_window(b: &[u8], first: usize, last: usize, out: &mut Vec<(usize, usize)>) -> usize {
-    let mut lo = first.saturating_sub(DIGIT_REACH);
-    while lo > 0 && !b[lo - 1].is_ascii_whitespace() {
-        lo -= 1;
-    }
-    let mut hi = (last + DIGIT_REACH).min(b.len());
-    while hi < b.len() && !b[hi].is_ascii_whitespace() {
-        hi += 1;
-    }
+    let (lo, hi) = widen(
+        b,
+        first.saturating_sub(DIGIT_REACH),
+        (last + DIGIT_REACH).min(b.len()),
+        |c| !c.is_ascii_whitespace(),
+    );
     match out.last_mut() {
         Some(prev) if lo <= prev.1 => prev.1 = prev.1.max(hi),
         _ => out.push((lo, hi)),
     }
     hi
+}
+
+/// `lo..hi` of `b` grown on each side over the bytes `keep` takes.
+pub(crate) fn widen(b: &[u8], lo: usize, hi: usize, keep: impl Fn(u8) -> bool) -> (usize, usize) {
+    let mut lo = lo;
+    while lo > 0 && keep(b[lo - 1]) {
+        lo -= 1;
+    }
+    let mut hi = hi;
+    while hi < b.len() && keep(b[hi]) {
+        hi += 1;
+    }
+    (lo, hi)
 }
 
 /// The index of the first ASCII digit of `b` at or after `from`.
@@ -251,9 +262,9 @@ pub struct PatternRecognizer {
     /// What every match contains ([`Needs::Nothing`] unless set with
     /// [`PatternRecognizer::needing`]).
     pub needs: Needs,
-    /// Optional test of the surroundings; a candidate it refutes is
-    /// dropped (set with [`PatternRecognizer::refuted_by`]).
-    pub refute: Option<RefuteFn>,
+    /// Tests of the surroundings; a candidate any of them refutes is
+    /// dropped (set with [`PatternRecognizer::refuted_by`]; none by default).
+    pub refute: &'static [RefuteFn],
 }
 
 impl PatternRecognizer {
@@ -278,13 +289,13 @@ impl PatternRecognizer {
             validator,
             context: Context::new(context.iter().map(|s| s.to_string())),
             needs: Needs::Nothing,
-            refute: None,
+            refute: &[],
         })
     }
 
-    /// The same recognizer, dropping the candidates `refute` refutes.
-    pub fn refuted_by(mut self, refute: RefuteFn) -> Self {
-        self.refute = Some(refute);
+    /// The same recognizer, dropping the candidates one of `refute` refutes.
+    pub fn refuted_by(mut self, refute: &'static [RefuteFn]) -> Self {
+        self.refute = refute;
         self
     }
 
@@ -345,9 +356,7 @@ impl PatternRecognizer {
         {
             return;
         }
-        if let Some(r) = self.refute
-            && r(text, start, end)
-        {
+        if self.refute.iter().any(|r| r(text, start, end)) {
             return;
         }
         let score =

@@ -613,15 +613,7 @@ pub type ValidatorFnAlias = fn(&str) -> bool;
 /// number or an IBAN are none.
 pub fn in_uuid(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
-    let part = |c: u8| c.is_ascii_hexdigit() || c == b'-';
-    let mut lo = start;
-    while lo > 0 && part(b[lo - 1]) {
-        lo -= 1;
-    }
-    let mut hi = end;
-    while hi < b.len() && part(b[hi]) {
-        hi += 1;
-    }
+    let (lo, hi) = crate::pattern::widen(b, start, end, |c| c.is_ascii_hexdigit() || c == b'-');
     let run = &b[lo..hi];
     run.len() == 36
         && run.iter().enumerate().all(|(i, &c)| {
