@@ -1,6 +1,8 @@
 //! JSON Lines records: one object per line with a text field and an id field.
 
 use crate::io::text::LineReader;
+
+mod quick;
 use crate::{Error, Result};
 use serde_json::Value;
 use std::io::BufRead;
@@ -31,30 +33,45 @@ pub fn parse_line(
         line: number,
         message,
     };
-    let not_json = |e: serde_json::Error| bad(format!("not valid JSON ({})", e.classify_name()));
-    // An object is read field by field, keeping only the text and id
-    // fields (no `Value` tree for the rest); anything else is parsed whole
-    // to say what it is.
-    if !line.trim_start().starts_with('{') {
-        let value: Value = serde_json::from_str(line).map_err(not_json)?;
-        debug_assert!(!value.is_object());
-        return Err(bad("not a JSON object".into()));
-    }
-    let mut de = serde_json::Deserializer::from_str(line);
-    let fields = serde::de::DeserializeSeed::deserialize(
-        Fields {
-            text_field,
-            id_field,
-        },
-        &mut de,
-    )
-    .and_then(|f| de.end().map(|()| f))
-    .map_err(not_json)?;
+    // The common flat shape is read by hand; anything else (and every
+    // error) goes through serde_json, which gives the same fields.
+    let fields = match quick::fields(line, text_field, id_field) {
+        Some(f) => f,
+        None => serde_fields(line, text_field, id_field).map_err(bad)?,
+    };
+    record(fields, number, text_field).map_err(bad)
+}
+
+/// [`parse_line`] through serde_json alone, without the hand-written fast
+/// path: the reference the fast path is tested and fuzzed against.
+#[doc(hidden)]
+pub fn parse_line_serde(
+    line: &str,
+    number: u64,
+    path: &Path,
+    text_field: &str,
+    id_field: &str,
+) -> Result<JsonRecord> {
+    let bad = |message: String| Error::BadRecord {
+        path: path.to_path_buf(),
+        line: number,
+        message,
+    };
+    let fields = serde_fields(line, text_field, id_field).map_err(bad)?;
+    record(fields, number, text_field).map_err(bad)
+}
+
+/// The record from the fields read, or what is wrong with them.
+fn record(
+    fields: FieldValues,
+    number: u64,
+    text_field: &str,
+) -> std::result::Result<JsonRecord, String> {
     let text = match fields.text {
         Some(Value::String(s)) => s,
         Some(Value::Null) => String::new(),
-        Some(_) => return Err(bad(format!("field `{text_field}` is not a string"))),
-        None => return Err(bad(format!("no field `{text_field}`"))),
+        Some(_) => return Err(format!("field `{text_field}` is not a string")),
+        None => return Err(format!("no field `{text_field}`")),
     };
     let id = fields.id.unwrap_or(Value::from(number));
     Ok(JsonRecord {
@@ -62,6 +79,34 @@ pub fn parse_line(
         id,
         text,
     })
+}
+
+/// The text and id fields of `line` read by serde_json, or why the line
+/// is no JSON object.
+fn serde_fields(
+    line: &str,
+    text_field: &str,
+    id_field: &str,
+) -> std::result::Result<FieldValues, String> {
+    let not_json = |e: serde_json::Error| format!("not valid JSON ({})", e.classify_name());
+    // An object is read field by field, keeping only the text and id
+    // fields (no `Value` tree for the rest); anything else is parsed whole
+    // to say what it is.
+    if !line.trim_start().starts_with('{') {
+        let value: Value = serde_json::from_str(line).map_err(not_json)?;
+        debug_assert!(!value.is_object());
+        return Err("not a JSON object".into());
+    }
+    let mut de = serde_json::Deserializer::from_str(line);
+    serde::de::DeserializeSeed::deserialize(
+        Fields {
+            text_field,
+            id_field,
+        },
+        &mut de,
+    )
+    .and_then(|f| de.end().map(|()| f))
+    .map_err(not_json)
 }
 
 /// The two fields a record needs, read from one JSON object; a repeated
@@ -285,6 +330,36 @@ mod tests {
             let line = format!("{{{}}}", body.join(", "));
             let got = parse_line(&line, 7, Path::new("p"), "text", "id").ok().map(|r| (r.id, r.text));
             proptest::prop_assert_eq!(got, via_value(&line, "text", "id"), "{}", line);
+        }
+
+        /// The hand-written fast path and serde_json agree on every line:
+        /// same record, or the same error (the fast path leaves errors to
+        /// serde_json), on flat objects with escapes, numbers, literals
+        /// and stray bytes.
+        #[test]
+        fn fast_path_agrees_with_serde_json(
+            fields in proptest::collection::vec(
+                (prop_oneof![
+                    8 => proptest::sample::select(vec!["text", "id", "other"]),
+                    1 => proptest::sample::select(vec!["te\\u0078t", "te\"xt", "t\u{1}"]),
+                 ],
+                 prop_oneof![
+                     4 => "\"([a-zé]|\\\\[\"\\\\/bfnrtx]|\\\\u[0-9a-fA-F]{4}|\\\\ud83d\\\\ude00){0,6}\"",
+                     2 => "[a-z \\\\\"é\u{1F600}\u{7}]{0,8}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+                     2 => "-?[0-9]{1,21}(\\.[0-9])?",
+                     1 => proptest::sample::select(vec!["null", "true", "false", "fals", "[1, {\"a\": \"b\"}]"])
+                         .prop_map(String::from),
+                 ]),
+                0..4),
+            sep in prop_oneof![4 => Just(", "), 1 => proptest::sample::select(vec![",", " ,\t", ",,", " "])],
+            tail in prop_oneof![4 => Just(""), 1 => proptest::sample::select(vec![" ", "\r", " x", ","])],
+        ) {
+            let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+            let line = format!("{{{}}}{tail}", body.join(sep));
+            let p = Path::new("p");
+            let fast = parse_line(&line, 7, p, "text", "id").map_err(|e| e.to_string());
+            let slow = parse_line_serde(&line, 7, p, "text", "id").map_err(|e| e.to_string());
+            proptest::prop_assert_eq!(fast, slow, "{}", line);
         }
     }
 }
