@@ -784,6 +784,38 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn numbers_in_a_table_of_constants_are_no_identifiers() {
+        // Rows of serde_json's tables of powers (each item passed a phone,
+        // card or ITIN check by chance) and a card number among them.
+        let table = "const POW5: [u64; 10] = [\n    2168622213, 2717674390, 3616636027, 905620390,\n    \
+                     1530129217, 5503284107318959, 1461057425, 35, 2406, 7,\n];";
+        for entity in [
+            EntityType::PHONE_NUMBER,
+            EntityType::CREDIT_CARD,
+            EntityType::US_ITIN,
+        ] {
+            assert!(spans(table, &entity).is_empty(), "{entity}: {table}");
+        }
+        // The same numbers in prose, or listed with others of their length.
+        assert_eq!(
+            spans("call 2168622213 or 2717674390", &EntityType::PHONE_NUMBER),
+            ["2168622213", "2717674390"]
+        );
+        assert_eq!(
+            spans(
+                "phones: 2168622213, 2717674390, 3616636027, 3211403009",
+                &EntityType::PHONE_NUMBER
+            )
+            .len(),
+            4
+        );
+        assert_eq!(
+            spans("card 5503284107318959 on file", &EntityType::CREDIT_CARD),
+            ["5503284107318959"]
+        );
+    }
+
+    #[test]
     fn places_take_their_postcode_but_not_a_year() {
         let loc = &EntityType::LOCATION;
         assert_eq!(

@@ -130,6 +130,9 @@ impl PhoneRecognizer {
             if end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'/') {
                 continue;
             }
+            if crate::validators::in_number_table(text, start, end) {
+                continue; // a constant in a table of numbers
+            }
             let s = m.as_str();
             let main = s.split(['x', 'e']).next().unwrap_or(s);
             let ndigits = main.bytes().filter(u8::is_ascii_digit).count();

@@ -650,6 +650,86 @@ pub fn member_access(text: &str, start: usize, end: usize) -> bool {
                 .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_'))
 }
 
+/// How many neighbours on each side [`in_number_table`] looks at.
+const TABLE_REACH: usize = 8;
+
+/// Whether the bare number at `start..end` of `text` is an item of a table
+/// of numbers, as code and data files hold them ("2264035265, 2242703233,
+/// 932781534, …": constants, test vectors): at least four bare integers in
+/// a row, each pair joined by a comma and whitespace, not all of one
+/// length (up to [`TABLE_REACH`] neighbours each side are read). A list of
+/// phone or card numbers has items of one length; a table of constants
+/// rarely does, and its items pass a phone, card or ITIN check by chance.
+pub fn in_number_table(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    if start >= end || !b[start..end].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let len = end - start;
+    let (mut items, mut mixed) = (1, false);
+    let mut at = start;
+    while items <= TABLE_REACH
+        && let Some((s, e)) = table_item_before(b, at)
+    {
+        items += 1;
+        mixed |= e - s != len;
+        at = s;
+    }
+    let left = items;
+    let mut at = end;
+    while items - left < TABLE_REACH
+        && let Some((s, e)) = table_item_after(b, at)
+    {
+        items += 1;
+        mixed |= e - s != len;
+        at = e;
+    }
+    items >= 4 && mixed
+}
+
+/// Whether `c` may stand right beside a bare number of a table.
+fn table_edge(c: u8) -> bool {
+    !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'+'))
+}
+
+/// The bare integer before the item starting at `at`, when a comma and
+/// whitespace join them.
+fn table_item_before(b: &[u8], at: usize) -> Option<(usize, usize)> {
+    let mut i = at;
+    while i > 0 && b[i - 1].is_ascii_whitespace() {
+        i -= 1;
+    }
+    if i == at || i == 0 || b[i - 1] != b',' {
+        return None;
+    }
+    let e = i - 1;
+    let mut s = e;
+    while s > 0 && b[s - 1].is_ascii_digit() {
+        s -= 1;
+    }
+    (s < e && (s == 0 || table_edge(b[s - 1]))).then_some((s, e))
+}
+
+/// The bare integer after the item ending at `at`, when a comma and
+/// whitespace join them.
+fn table_item_after(b: &[u8], at: usize) -> Option<(usize, usize)> {
+    if b.get(at) != Some(&b',') {
+        return None;
+    }
+    let mut s = at + 1;
+    while b.get(s).is_some_and(u8::is_ascii_whitespace) {
+        s += 1;
+    }
+    if s == at + 1 {
+        return None;
+    }
+    let mut e = s;
+    while b.get(e).is_some_and(u8::is_ascii_digit) {
+        e += 1;
+    }
+    (s < e && b.get(e).is_none_or(|&c| table_edge(c))).then_some((s, e))
+}
+
 /// Whether the dotted numbers at `start..end` of `text` ("9.6.15") are a
 /// version, not a date: written with dots only, and right after `^`, `~`,
 /// `=`, `<`, `>` or `@` ("^4.17.21", "==2.28.11", "pkg@3.15.18"), or after
@@ -764,6 +844,24 @@ mod tests {
     }
 
     #[test]
+    fn tables_of_numbers_hold_no_identifiers() {
+        let table = |t, m| refutes(in_number_table, t, m);
+        let powers = "const POW: [u32; 9] = [2264035265, 2242703233, 932781534,\n    3211403009, 4183534770];";
+        for m in ["2264035265", "2242703233", "3211403009", "4183534770"] {
+            assert!(table(powers, m), "{m}");
+        }
+        // Too few items, items of one length, other separators, decimals.
+        assert!(!table("[2264035265, 932781534, 7]", "2264035265"));
+        assert!(!table(
+            "call 2125551234, 3105551111, 4155552671 or 6175550000",
+            "3105551111"
+        ));
+        assert!(!table("1,2125551234,42,7", "2125551234"));
+        assert!(!table("0.5, 2125551234, 3.25, 12", "2125551234"));
+        assert!(!table("x 2125551234-1, 5, 10, 12", "2125551234"));
+    }
+
+    #[test]
     fn code_paths_are_no_ipv6_addresses() {
         let glued = |t, m| refutes(in_identifier, t, m);
         assert!(glued("impl core::fmt::Debug", "e::f"));
@@ -870,6 +968,38 @@ mod tests {
     }
 
     proptest! {
+        /// Every item of a table of four to nine bare integers (all within
+        /// reach of each other) of mixed
+        /// lengths is refuted, whatever whitespace follows the commas; no
+        /// item of a table of one length is; arbitrary spans never panic.
+        #[test]
+        fn number_tables_are_read_whole(
+            items in proptest::collection::vec("[1-9][0-9]{6,11}", 4..=TABLE_REACH + 1),
+            seps in proptest::collection::vec(prop_oneof![Just(", "), Just(",\n    "), Just(",\t")], 12),
+            junk in "[ -~]{0,40}",
+            span in (0usize..60, 0usize..60),
+            uniform in proptest::bool::ANY,
+        ) {
+            // Half the tables have items of one length (seven digits).
+            let items: Vec<&str> = items.iter().map(|x| if uniform { &x[..7] } else { x.as_str() }).collect();
+            let mut text = String::from("[");
+            let mut spans = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(seps[i]);
+                }
+                spans.push((text.len(), text.len() + item.len()));
+                text.push_str(item);
+            }
+            text.push(']');
+            let mixed = items.iter().any(|x| x.len() != items[0].len());
+            for &(s, e) in &spans {
+                prop_assert_eq!(in_number_table(&text, s, e), mixed, "{}", text);
+            }
+            let (s, e) = (span.0.min(junk.len()), span.1.min(junk.len()));
+            let _ = in_number_table(&junk, s.min(e), s.max(e));
+        }
+
         #[test]
         fn luhn_detects_single_digit_errors(prefix in proptest::collection::vec(0u8..10, 11..18), pos in 0usize..20, delta in 1u8..10) {
             let good = luhn_complete(&prefix);
