@@ -841,18 +841,50 @@ fn camel_case(word: &str) -> bool {
 }
 
 /// Whether token `t` of `text` is written as code: in Markdown's inline
-/// code (a backtick beside it: "[`Regex`]"), or beside code punctuation —
-/// a path's `::`, a generic's `<`, an `_` or a `&` before it, a `(` after
-/// it ("Regex::new", "Vec<Config>", "&Regex", "Teddy(").
+/// code (a backtick beside it: "[`Regex`]"), beside code punctuation — a
+/// path's `::`, a generic's `<`, an `_` or a `&` before it, a `(`, a
+/// generic's closing `>` or (after spaces) a block's `{` after it
+/// ("Regex::new", "Vec<Config>", "&Regex", "Teddy(", "E: Endian>",
+/// "impl Memchr {") —, named by a declaration keyword ("struct Teddy",
+/// "enum KeyType", "fn Build", "def Parse"), or in a Rust attribute
+/// ("#[derive(PartialOrd, Ord)]": `#[` earlier on its line).
 fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     let b = text.as_bytes();
     let before = &b[..t.start];
     let after = &b[t.end..];
+    // The line before the word, read back at most `LINE_REACH` bytes (a
+    // text of one long line costs no more per word).
+    let near = &before[before.len().saturating_sub(LINE_REACH)..];
+    let line = &near[near.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1)..];
+    let spaced = after.trim_ascii_start();
     matches!(before.last(), Some(b'`' | b'<' | b'_' | b'&'))
         || before.ends_with(b"::")
-        || matches!(after.first(), Some(b'`' | b'<' | b'_' | b'('))
+        || matches!(after.first(), Some(b'`' | b'<' | b'_' | b'(' | b'>'))
         || after.starts_with(b"::")
+        || (spaced.first() == Some(&b'{') && !after[..after.len() - spaced.len()].contains(&b'\n'))
+        || DECLARATION_KEYWORDS.iter().any(|k| {
+            line.strip_suffix(*k)
+                .is_some_and(|rest| rest.last().is_none_or(|c| !c.is_ascii_alphanumeric()))
+        })
+        || line.windows(2).any(|w| w == b"#[")
 }
+
+/// How far back [`written_as_code`] reads the word's line.
+const LINE_REACH: usize = 160;
+
+/// The keywords (with the space after them) that declare a named item in
+/// the common programming languages: the word after one is an identifier.
+const DECLARATION_KEYWORDS: &[&[u8]] = &[
+    b"struct ",
+    b"enum ",
+    b"impl ",
+    b"trait ",
+    b"union ",
+    b"fn ",
+    b"def ",
+    b"func ",
+    b"interface ",
+];
 
 /// The shortest run of bytes [`blob_spans`] takes for encoded data.
 const BLOB_MIN: usize = 16;
@@ -2335,6 +2367,12 @@ mod tests {
             "/// Returns a [`Regex`] built from the pattern.",
             "let re = Regex::new(pattern)?; let v: Vec<Teddy> = Vec::new();",
             "fn build(config: &Config) -> Samwise_impl",
+            "pub(crate) struct Teddy {\n    mask: u8,\n}",
+            "impl Memchr {\n    fn new() -> Memchr {",
+            "enum Holmes { A }",
+            "#[derive(Clone, Debug, Eq, PartialEq, PartialOrd, Ord)]",
+            "pub fn write_to<E: Endian>(&self)",
+            "def Parse(self):",
         ] {
             let names = found(text, &EntityType::PERSON, 0.5);
             assert!(names.is_empty(), "{text}: {names:?}");
@@ -2347,6 +2385,14 @@ mod tests {
                 0.5
             ),
             ["John", "Maria Gonzalez"]
+        );
+        assert_eq!(
+            found(
+                "Mary met Teddy.\nTeddy and Mary left, said Grace\n{quoted}",
+                &EntityType::PERSON,
+                0.5
+            ),
+            ["Mary", "Teddy", "Teddy", "Mary", "Grace"]
         );
     }
 
