@@ -637,17 +637,40 @@ pub fn in_identifier(text: &str, start: usize, end: usize) -> bool {
 
 /// Whether the dotted words at `start..end` of `text` are a member access
 /// of code rather than a bare domain: their first word is `self` or `this`
-/// ("self.it", "this.de"), or a call or a longer member chain follows them
-/// (`(`, or `.` and a letter or `_`: "state.at.get(", "map.de(").
+/// ("self.it", "this.de"); a call or a longer member chain follows them
+/// (`(`, or `.` and a letter or `_`: "state.at.get(", "map.de("); a
+/// reference's `&` stands before them ("&core.info"); or they are an
+/// operand — an assignment, comparison or sum follows, or a statement's
+/// `;` ends their line ("state.at = 0", "state.at += 1", "state.at {",
+/// "x = progress.at;").
 pub fn member_access(text: &str, start: usize, end: usize) -> bool {
     let first = text[start..end].split('.').next().unwrap_or("");
-    let after = &text.as_bytes()[end..];
+    let b = text.as_bytes();
+    let after = &b[end..];
+    let spaced = after.trim_ascii_start();
+    let gap = after.len() - spaced.len();
+    let operator = [
+        &b"="[..],
+        b"+=",
+        b"-=",
+        b"*=",
+        b"/=",
+        b"+ ",
+        b"< ",
+        b"> ",
+        b"{",
+    ]
+    .iter()
+    .any(|op| spaced.starts_with(op));
     matches!(first, "self" | "this")
         || after.first() == Some(&b'(')
         || (after.first() == Some(&b'.')
             && after
                 .get(1)
                 .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_'))
+        || (start > 0 && b[start - 1] == b'&')
+        || (gap > 0 && !after[..gap].contains(&b'\n') && operator)
+        || matches!(after, [b';', b'\n', ..] | [b';', b'\r', ..] | [b';'])
 }
 
 /// How many neighbours on each side [`in_number_table`] looks at.
@@ -835,6 +858,16 @@ mod tests {
         assert!(member("return this.de;", "this.de"));
         assert!(member("x = state.at.get(1)", "state.at"));
         assert!(member("seq.de(x)", "seq.de"));
+        assert!(member("        state.at = input.start();", "state.at"));
+        assert!(member("state.at += 1;", "state.at"));
+        assert!(member("if state.at == end {", "state.at"));
+        assert!(member("while i < progress.at {", "progress.at"));
+        assert!(member("progress.start = progress.at;\n", "progress.at"));
+        assert!(member("ReverseDFA::new(&core.info, &nfarev)", "core.info"));
+        assert!(!member("Visit example.at - or example.de.", "example.at"));
+        assert!(!member("[example.at](https://example.at)", "example.at"));
+        assert!(!member("(see example.at)\n= Heading", "example.at"));
+        assert!(!member("write to example.at; they answer", "example.at"));
         assert!(!member("Visit example.de for more.", "example.de"));
         assert!(!member("see crates.io, then rust-lang.org.", "crates.io"));
         assert!(!member(
