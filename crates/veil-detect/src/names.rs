@@ -845,46 +845,80 @@ fn camel_case(word: &str) -> bool {
 /// path's `::`, a generic's `<`, an `_` or a `&` before it, a `(`, a
 /// generic's closing `>` or (after spaces) a block's `{` after it
 /// ("Regex::new", "Vec<Config>", "&Regex", "Teddy(", "E: Endian>",
-/// "impl Memchr {") —, named by a declaration keyword ("struct Teddy",
-/// "enum KeyType", "fn Build", "def Parse"), or in a Rust attribute
-/// ("#[derive(PartialOrd, Ord)]": `#[` earlier on its line).
+/// "impl Memchr {") —, or named by a declaration keyword ("struct Teddy",
+/// "enum KeyType", "fn Build", "def Parse"). (The words of a Rust
+/// attribute's line never reach it: [`attribute_spans`].)
 fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     let b = text.as_bytes();
     let before = &b[..t.start];
     let after = &b[t.end..];
-    // The line before the word, read back at most `LINE_REACH` bytes (a
-    // text of one long line costs no more per word).
-    let near = &before[before.len().saturating_sub(LINE_REACH)..];
-    let line = &near[near.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1)..];
-    let spaced = after.trim_ascii_start();
-    matches!(before.last(), Some(b'`' | b'<' | b'_' | b'&'))
+    if matches!(before.last(), Some(b'`' | b'<' | b'_' | b'&'))
         || before.ends_with(b"::")
         || matches!(after.first(), Some(b'`' | b'<' | b'_' | b'(' | b'>'))
         || after.starts_with(b"::")
-        || (spaced.first() == Some(&b'{') && !after[..after.len() - spaced.len()].contains(&b'\n'))
-        || DECLARATION_KEYWORDS.iter().any(|k| {
-            line.strip_suffix(*k)
-                .is_some_and(|rest| rest.last().is_none_or(|c| !c.is_ascii_alphanumeric()))
-        })
-        || line.windows(2).any(|w| w == b"#[")
+    {
+        return true;
+    }
+    // A block opened on the word's line: spaces or tabs, then `{`.
+    if matches!(after.first(), Some(b' ' | b'\t' | b'{'))
+        && after
+            .iter()
+            .find(|&&c| c != b' ' && c != b'\t')
+            .is_some_and(|&c| c == b'{')
+    {
+        return true;
+    }
+    // The keyword before the word: the word before its one space (read
+    // back no further than the longest keyword and one byte).
+    if let [head @ .., b' '] = before {
+        let head = &head[head.len().saturating_sub(10)..];
+        let from = head
+            .iter()
+            .rposition(|c| !c.is_ascii_lowercase())
+            .map_or(0, |i| i + 1);
+        return declaration_keyword(&head[from..]);
+    }
+    false
 }
 
-/// How far back [`written_as_code`] reads the word's line.
-const LINE_REACH: usize = 160;
+/// Whether `word` is a keyword that declares a named item in the common
+/// programming languages: the word after one (and a space) is an
+/// identifier.
+fn declaration_keyword(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"struct"
+            | b"enum"
+            | b"impl"
+            | b"trait"
+            | b"union"
+            | b"fn"
+            | b"def"
+            | b"func"
+            | b"interface"
+    )
+}
 
-/// The keywords (with the space after them) that declare a named item in
-/// the common programming languages: the word after one is an identifier.
-const DECLARATION_KEYWORDS: &[&[u8]] = &[
-    b"struct ",
-    b"enum ",
-    b"impl ",
-    b"trait ",
-    b"union ",
-    b"fn ",
-    b"def ",
-    b"func ",
-    b"interface ",
-];
+/// The byte spans of `text` from a Rust attribute's `#[` to the end of its
+/// line ("#[derive(Clone, Debug, PartialOrd, Ord)]"): their words are code,
+/// and their tokens are dropped as those of [`blob_spans`] are. In order,
+/// disjoint; none (one search of the text) in text without `#[`.
+fn attribute_spans(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'#', &b[from..]) {
+        let start = from + i;
+        if b.get(start + 1) != Some(&b'[') {
+            from = start + 1;
+            continue;
+        }
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |j| start + j);
+        spans.push((start, end));
+        from = end;
+    }
+    spans
+}
 
 /// The shortest run of bytes [`blob_spans`] takes for encoded data.
 const BLOB_MIN: usize = 16;
@@ -1474,6 +1508,7 @@ impl NameRecognizer {
         let mut tokens = tokenize(text, lowered);
         let blobs = blob_spans(text);
         drop_blob_tokens(&blobs, &mut tokens);
+        drop_blob_tokens(&attribute_spans(text), &mut tokens);
         if tokens.is_empty() {
             return;
         }
@@ -2371,6 +2406,7 @@ mod tests {
             "impl Memchr {\n    fn new() -> Memchr {",
             "enum Holmes { A }",
             "#[derive(Clone, Debug, Eq, PartialEq, PartialOrd, Ord)]",
+            "    #[cfg(feature = \"Teddy\")] Samwise\n",
             "pub fn write_to<E: Endian>(&self)",
             "def Parse(self):",
         ] {
