@@ -354,7 +354,8 @@ const LOWERCASE_NAME_LIKE: f32 = 0.9;
 
 /// Whether a token stands as a word of prose, not inside code, a path or
 /// an identifier: after the start, whitespace, a quote or `(`; before the
-/// end, whitespace, `, ; : ! ? " ' )`, or a full stop that ends a sentence.
+/// end, whitespace, `, ; : ! ? " ' )` (not a macro's `!(`, `![`, `!{`),
+/// or a full stop that ends a sentence.
 fn stands_in_prose(text: &str, t: &Token<'_>) -> bool {
     let b = text.as_bytes();
     let before_ok = t.start == 0
@@ -365,6 +366,8 @@ fn stands_in_prose(text: &str, t: &Token<'_>) -> bool {
     let after_ok = match b.get(t.end) {
         None => true,
         Some(b'.') => b.get(t.end + 1).is_none_or(|c| c.is_ascii_whitespace()),
+        // "json!(…)", "vec![…]": a macro's call.
+        Some(b'!') => !matches!(b.get(t.end + 1), Some(b'(' | b'[' | b'{')),
         Some(c) => matches!(
             c,
             b' ' | b'\t' | b'\n' | b'\r' | b',' | b';' | b':' | b'!' | b'?' | b'"' | b'\'' | b')'
@@ -843,9 +846,9 @@ fn camel_case(word: &str) -> bool {
 /// Whether token `t` of `text` is written as code: in Markdown's inline
 /// code (a backtick beside it: "[`Regex`]"), beside code punctuation — a
 /// path's `::`, a generic's `<`, an `_` or a `&` before it, a `(`, a
-/// generic's closing `>` or (after spaces) a block's `{` after it
-/// ("Regex::new", "Vec<Config>", "&Regex", "Teddy(", "E: Endian>",
-/// "impl Memchr {") —, or named by a declaration keyword ("struct Teddy",
+/// generic's closing `>`, a macro's `!(` or (after spaces) a block's `{`
+/// after it ("Regex::new", "Vec<Config>", "&Regex", "Teddy(", "E: Endian>",
+/// "Json![", "impl Memchr {") —, or named by a declaration keyword ("struct Teddy",
 /// "enum KeyType", "fn Build", "def Parse"). (The words of a Rust
 /// attribute's line never reach it: [`attribute_spans`].)
 fn written_as_code(text: &str, t: &Token<'_>) -> bool {
@@ -856,6 +859,7 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
         || before.ends_with(b"::")
         || matches!(after.first(), Some(b'`' | b'<' | b'_' | b'(' | b'>'))
         || after.starts_with(b"::")
+        || matches!(after, [b'!', b'(' | b'[' | b'{', ..])
     {
         return true;
     }
@@ -1714,7 +1718,11 @@ impl NameRecognizer {
     ) {
         let shaped = |t: &Token<'_>| -> bool {
             if lowercase_text || shouting {
-                (t.lex.first().is_some() || t.lex.last().is_some()) && !t.lex.is(class::WORD)
+                // A listed name, unless written as code ("fn main() {
+                // json!(…)": a file of code may have no capitals at all).
+                (t.lex.first().is_some() || t.lex.last().is_some())
+                    && !t.lex.is(class::WORD)
+                    && !written_as_code(text, t)
                     || t.cap && !shouting
                     // In text without capitals, a word no list holds that
                     // is spelt like a name ("why is yulan so impulsive?"),
@@ -2409,6 +2417,8 @@ mod tests {
             "    #[cfg(feature = \"Teddy\")] Samwise\n",
             "pub fn write_to<E: Endian>(&self)",
             "def Parse(self):",
+            "fn main() {\n    json!({ \"a\": 1 });\n}",
+            "let v = Samwise![1, 2];",
         ] {
             let names = found(text, &EntityType::PERSON, 0.5);
             assert!(names.is_empty(), "{text}: {names:?}");
