@@ -844,13 +844,13 @@ fn camel_case(word: &str) -> bool {
 }
 
 /// Whether token `t` of `text` is written as code: in Markdown's inline
-/// code (a backtick beside it: "[`Regex`]"), beside code punctuation — a
+/// code (a backtick beside it: "[`Regex`]"); beside code punctuation — a
 /// path's `::`, a generic's `<`, an `_` or a `&` before it, a `(`, a
 /// generic's closing `>`, a macro's `!(` or (after spaces) a block's `{`
-/// after it ("Regex::new", "Vec<Config>", "&Regex", "Teddy(", "E: Endian>",
-/// "Json![", "impl Memchr {") —, or named by a declaration keyword ("struct Teddy",
-/// "enum KeyType", "fn Build", "def Parse"). (The words of a Rust
-/// attribute's line never reach it: [`attribute_spans`].)
+/// after it ("Regex::new", "Vec<Config>", "&Regex", "Teddy(",
+/// "E: Endian>", "Json![", "impl Memchr {"); or named by a declaration
+/// keyword ("struct Teddy", "enum KeyType", "fn Build", "def Parse"). The
+/// words of a Rust attribute's line never reach it ([`attribute_spans`]).
 fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     let b = text.as_bytes();
     let before = &b[..t.start];

@@ -109,13 +109,18 @@ fn value(line: &str, i: usize) -> Option<(Value, usize)> {
 /// escape or a `\u` surrogate that is not a well-formed pair.
 fn string(line: &str, i: usize) -> Option<(String, usize)> {
     let b = line.as_bytes();
+    let start_of_content = i + 1;
     let mut i = i + 1;
-    // Escapes only shorten: the rest of the line bounds the string.
-    let mut out = String::with_capacity(b.len() - i);
+    // Sized by what it holds (a short id before a long text must not take
+    // the rest of the line's capacity): exactly when it has no escape.
+    let mut out = String::new();
     loop {
         let from = i;
         i = plain_run_end(b, i);
         // The stops are ASCII: every index they leave is a char boundary.
+        if from == start_of_content && b.get(i) == Some(&b'"') {
+            return Some((line[from..i].to_owned(), i + 1));
+        }
         out.push_str(&line[from..i]);
         match *b.get(i)? {
             b'"' => return Some((out, i + 1)),
@@ -230,6 +235,24 @@ mod tests {
             get(r#"{"text":"a","text":"b","id":"x"}"#),
             Some((Some(Value::from("b")), Some(Value::from("x"))))
         );
+    }
+
+    #[test]
+    fn a_short_string_before_a_long_one_holds_only_itself() {
+        let line = format!(
+            r#"{{"id": "a\nb", "other": "x", "text": "{}"}}"#,
+            "y".repeat(100_000)
+        );
+        let f = fields(&line, "text", "id").expect("flat");
+        let Some(Value::String(id)) = f.id else {
+            panic!("id")
+        };
+        assert_eq!(id, "a\nb");
+        assert!(id.capacity() < 64, "{}", id.capacity());
+        let Some(Value::String(text)) = f.text else {
+            panic!("text")
+        };
+        assert_eq!(text.capacity(), 100_000);
     }
 
     #[test]
