@@ -111,15 +111,20 @@ fn string(line: &str, i: usize) -> Option<(String, usize)> {
     let b = line.as_bytes();
     let start_of_content = i + 1;
     let mut i = i + 1;
-    // Sized by what it holds (a short id before a long text must not take
-    // the rest of the line's capacity): exactly when it has no escape.
+    // Sized by what it holds: exactly when it has no escape; else at its
+    // first escape for the rest of the line (escapes only shorten), but
+    // no more than 4 KiB past twice what it has so far (a short id before
+    // a long text must not take the line's length).
     let mut out = String::new();
     loop {
         let from = i;
         i = plain_run_end(b, i);
         // The stops are ASCII: every index they leave is a char boundary.
-        if from == start_of_content && b.get(i) == Some(&b'"') {
-            return Some((line[from..i].to_owned(), i + 1));
+        if from == start_of_content {
+            if b.get(i) == Some(&b'"') {
+                return Some((line[from..i].to_owned(), i + 1));
+            }
+            out.reserve((b.len() - from).min(4096 + 2 * (i - from)));
         }
         out.push_str(&line[from..i]);
         match *b.get(i)? {
@@ -248,7 +253,7 @@ mod tests {
             panic!("id")
         };
         assert_eq!(id, "a\nb");
-        assert!(id.capacity() < 64, "{}", id.capacity());
+        assert!(id.capacity() <= 4096 + 2, "{}", id.capacity());
         let Some(Value::String(text)) = f.text else {
             panic!("text")
         };
