@@ -54,6 +54,18 @@ impl Default for AnalyzerConfig {
     }
 }
 
+impl AnalyzerConfig {
+    /// Whether findings of type `e` are wanted.
+    fn wants(&self, e: &EntityType) -> bool {
+        self.entities.as_ref().is_none_or(|s| s.contains(e))
+    }
+
+    /// Whether the names pass runs: names on and one of its types wanted.
+    fn runs_name_pass(&self) -> bool {
+        self.names && NAME_PASS_TYPES.iter().any(|e| self.wants(e))
+    }
+}
+
 /// A ready-to-run set of recognizers. Cheap to share across threads.
 pub struct Analyzer {
     patterns: Vec<PatternRecognizer>,
@@ -87,9 +99,8 @@ impl Analyzer {
     /// the phone database load while the patterns compile (on another
     /// worker when rayon's pool has one): the three make most of start-up.
     pub fn new(config: AnalyzerConfig) -> Result<Analyzer, Error> {
-        let wants = |e: &EntityType| config.entities.as_ref().is_none_or(|s| s.contains(e));
-        let load_names = config.names && NAME_PASS_TYPES.iter().any(wants);
-        let load_phone = wants(&EntityType::PHONE_NUMBER);
+        let load_names = config.runs_name_pass();
+        let load_phone = config.wants(&EntityType::PHONE_NUMBER);
         let (analyzer, ()) = rayon::join(
             || Analyzer::build(config),
             || {
@@ -105,7 +116,7 @@ impl Analyzer {
     }
 
     fn build(config: AnalyzerConfig) -> Result<Analyzer, Error> {
-        let wants = |e: &EntityType| config.entities.as_ref().is_none_or(|s| s.contains(e));
+        let wants = |e: &EntityType| config.wants(e);
         let patterns: Vec<PatternRecognizer> = crate::builtin::pii_recognizers()?
             .into_iter()
             .filter(|p| wants(&p.entity))
@@ -127,8 +138,7 @@ impl Analyzer {
         } else {
             None
         };
-        let want_names = config.names && NAME_PASS_TYPES.iter().any(wants);
-        let names = want_names.then(NameRecognizer::new);
+        let names = config.runs_name_pass().then(NameRecognizer::new);
         let address = if config.names && wants(&EntityType::LOCATION) {
             Some(AddressRecognizer::new()?)
         } else {
