@@ -718,18 +718,13 @@ fn table_edge(c: u8) -> bool {
 /// The bare integer before the item starting at `at`, when a comma and
 /// whitespace join them.
 fn table_item_before(b: &[u8], at: usize) -> Option<(usize, usize)> {
-    let mut i = at;
-    while i > 0 && b[i - 1].is_ascii_whitespace() {
-        i -= 1;
-    }
+    // `b[at]` is the item's digit: each span grows to the left only.
+    let (i, _) = crate::pattern::widen(b, at, at, |c| c.is_ascii_whitespace());
     if i == at || i == 0 || b[i - 1] != b',' {
         return None;
     }
     let e = i - 1;
-    let mut s = e;
-    while s > 0 && b[s - 1].is_ascii_digit() {
-        s -= 1;
-    }
+    let (s, _) = crate::pattern::widen(b, e, e, |c| c.is_ascii_digit());
     (s < e && (s == 0 || table_edge(b[s - 1]))).then_some((s, e))
 }
 
@@ -739,17 +734,12 @@ fn table_item_after(b: &[u8], at: usize) -> Option<(usize, usize)> {
     if b.get(at) != Some(&b',') {
         return None;
     }
-    let mut s = at + 1;
-    while b.get(s).is_some_and(u8::is_ascii_whitespace) {
-        s += 1;
-    }
+    // `b[at]` is the comma: each span grows to the right only.
+    let (_, s) = crate::pattern::widen(b, at + 1, at + 1, |c| c.is_ascii_whitespace());
     if s == at + 1 {
         return None;
     }
-    let mut e = s;
-    while b.get(e).is_some_and(u8::is_ascii_digit) {
-        e += 1;
-    }
+    let (_, e) = crate::pattern::widen(b, s, s, |c| c.is_ascii_digit());
     (s < e && b.get(e).is_none_or(|&c| table_edge(c))).then_some((s, e))
 }
 

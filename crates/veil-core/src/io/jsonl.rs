@@ -28,18 +28,9 @@ pub fn parse_line(
     text_field: &str,
     id_field: &str,
 ) -> Result<JsonRecord> {
-    let bad = |message: String| Error::BadRecord {
-        path: path.to_path_buf(),
-        line: number,
-        message,
-    };
     // The common flat shape is read by hand; anything else (and every
     // error) goes through serde_json, which gives the same fields.
-    let fields = match quick::fields(line, text_field, id_field) {
-        Some(f) => f,
-        None => serde_fields(line, text_field, id_field).map_err(bad)?,
-    };
-    record(fields, number, text_field).map_err(bad)
+    parse(line, number, path, text_field, id_field, quick::fields)
 }
 
 /// [`parse_line`] through serde_json alone, without the hand-written fast
@@ -52,12 +43,28 @@ pub fn parse_line_serde(
     text_field: &str,
     id_field: &str,
 ) -> Result<JsonRecord> {
+    parse(line, number, path, text_field, id_field, |_, _, _| None)
+}
+
+/// The record of `line`: its fields as `fast` reads them, or (where it
+/// reads none) as serde_json does; errors name the file and line.
+fn parse(
+    line: &str,
+    number: u64,
+    path: &Path,
+    text_field: &str,
+    id_field: &str,
+    fast: fn(&str, &str, &str) -> Option<FieldValues>,
+) -> Result<JsonRecord> {
     let bad = |message: String| Error::BadRecord {
         path: path.to_path_buf(),
         line: number,
         message,
     };
-    let fields = serde_fields(line, text_field, id_field).map_err(bad)?;
+    let fields = match fast(line, text_field, id_field) {
+        Some(f) => f,
+        None => serde_fields(line, text_field, id_field).map_err(bad)?,
+    };
     record(fields, number, text_field).map_err(bad)
 }
 
