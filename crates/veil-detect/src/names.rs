@@ -1169,7 +1169,9 @@ fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
     let lo = crate::context::floor_char(text, start.saturating_sub(40));
     let hi = crate::context::floor_char(text, (end + 40).min(text.len()));
     let window = &text[lo..hi];
-    if !window.contains(" and ") && !window.contains(" & ") {
+    // The first of the three ends with a comma: without one, no triple
+    // (checked first: " and " is in most sentences, a comma in fewer).
+    if !window.contains(',') || (!window.contains(" and ") && !window.contains(" & ")) {
         return false;
     }
     let rel = start - lo;
