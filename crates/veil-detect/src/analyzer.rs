@@ -116,10 +116,9 @@ impl Analyzer {
     }
 
     fn build(config: AnalyzerConfig) -> Result<Analyzer, Error> {
-        let wants = |e: &EntityType| config.wants(e);
         let patterns: Vec<PatternRecognizer> = crate::builtin::pii_recognizers()?
             .into_iter()
-            .filter(|p| wants(&p.entity))
+            .filter(|p| config.wants(&p.entity))
             .collect();
         let digit_patterns: Vec<usize> = (0..patterns.len())
             .filter(|&i| patterns[i].needs == Needs::Digit)
@@ -133,20 +132,20 @@ impl Analyzer {
         let digit_set = set_of(&digit_patterns, "digit pattern set")?;
         let text_set = set_of(&text_patterns, "text pattern set")?;
         let triggers = text_triggers(&patterns, &text_patterns);
-        let phone = if wants(&EntityType::PHONE_NUMBER) {
+        let phone = if config.wants(&EntityType::PHONE_NUMBER) {
             Some(PhoneRecognizer::new()?)
         } else {
             None
         };
         let names = config.runs_name_pass().then(NameRecognizer::new);
-        let address = if config.names && wants(&EntityType::LOCATION) {
+        let address = if config.names && config.wants(&EntityType::LOCATION) {
             Some(AddressRecognizer::new()?)
         } else {
             None
         };
         let secrets = if EntityType::BUILTIN
             .iter()
-            .any(|e| e.family() == Family::Secret && wants(e))
+            .any(|e| e.family() == Family::Secret && config.wants(e))
         {
             Some(SecretScanner::new()?)
         } else {
