@@ -1,9 +1,15 @@
-//! Trains the spelling model (`src/spelling_model.rs`) from the shipped
-//! word lists: a character n-gram naive Bayes table, names against English
-//! words, written to `$OUT_DIR/spelling.bin` for `include_bytes!`.
+//! Builds what the crate embeds from the shipped word lists, into
+//! `$OUT_DIR` for `include_bytes!`: the lexicon table (`src/lexicon.rs`:
+//! every listed word with what the lists say about it, read in place at run
+//! time) and the spelling model (`src/spelling_model.rs`: a character
+//! n-gram naive Bayes table, names against English words).
 
 #[path = "src/spelling_model.rs"]
 mod spelling_model;
+
+#[allow(dead_code)]
+#[path = "src/lexicon.rs"]
+mod lexicon;
 
 use spelling_model::{BUCKET_BITS, SCALE, for_each_bucket, held_out, training_sets};
 use std::{env, fs, io, path::PathBuf};
@@ -14,8 +20,16 @@ fn main() -> io::Result<()> {
         println!("cargo::rerun-if-changed=data/{d}.txt");
     }
     println!("cargo::rerun-if-changed=src/spelling_model.rs");
+    println!("cargo::rerun-if-changed=src/lexicon.rs");
     let [first, last, places, words] = data.map(|d| fs::read_to_string(format!("data/{d}.txt")));
-    let (positive, negative) = training_sets(&first?, &last?, &places?, &words?);
+    let (first, last, places, words) = (first?, last?, places?, words?);
+    let out = PathBuf::from(env::var_os("OUT_DIR").ok_or(io::ErrorKind::NotFound)?);
+
+    let records = lexicon::write_records(&lexicon::entries(&first, &last, &words))
+        .map_err(io::Error::other)?;
+    fs::write(out.join("lexicon.bin"), records)?;
+
+    let (positive, negative) = training_sets(&first, &last, &places, &words);
 
     let buckets = 1usize << BUCKET_BITS;
     let count = |list: &[String]| {
@@ -42,6 +56,5 @@ fn main() -> io::Result<()> {
         let fixed = (ratio * f64::from(SCALE)).round().clamp(-32768.0, 32767.0) as i16;
         table.extend_from_slice(&fixed.to_le_bytes());
     }
-    let out = PathBuf::from(env::var_os("OUT_DIR").ok_or(io::ErrorKind::NotFound)?);
     fs::write(out.join("spelling.bin"), table)
 }

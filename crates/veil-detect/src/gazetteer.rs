@@ -1,10 +1,12 @@
 //! The name and place lists shipped inside Veil (see `data/LICENSES.md`):
 //! US Census first and last names, GeoNames countries, states and cities,
-//! and ordinary English words from SCOWL (Debian `wamerican`). Loaded once,
-//! on first use, into hash maps keyed by the lower-cased form (the lists
-//! are stored lower-cased; keys borrow from the embedded text, so loading
-//! allocates no string per entry).
+//! and ordinary English words from SCOWL (Debian `wamerican`). The word
+//! lists are merged at build time into [`crate::lexicon`] records. Loaded
+//! once, on first use, into hash maps keyed by the lower-cased form (the
+//! lists are stored lower-cased; keys borrow from the embedded data, so
+//! loading allocates no string per entry).
 
+pub use crate::lexicon::{Lex, class};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
@@ -21,93 +23,15 @@ pub enum PlaceKind {
     City,
 }
 
-/// The word classes a [`Lex`] can carry (bits of [`Lex::flags`]): the
-/// ordinary-word list, and the small word lists of the name and
-/// quasi-identifier recognizers, so that one lookup per token answers every
-/// membership question those recognizers ask about it.
-pub mod class {
-    /// An ordinary lower-case English word (SCOWL).
-    pub const WORD: u32 = 1;
-    /// An ordinary word that is also a common first name ("will", "grace").
-    pub const COMMON_WORD_NAME: u32 = 1 << 1;
-    /// A title before a name ("mr", "dr", "professor").
-    pub const TITLE: u32 = 1 << 2;
-    /// A surname particle ("van", "de", "bin"), matched on lower-case text only.
-    pub const PARTICLE: u32 = 1 << 3;
-    /// A word that makes a capitalised run an organisation's name.
-    pub const ORG: u32 = 1 << 4;
-    /// A function word the name recognizer trims ("the", "thanks").
-    pub const STOP: u32 = 1 << 5;
-    /// A nationality.
-    pub const NATIONALITY: u32 = 1 << 6;
-    /// A nationality, religion or political group (NRP).
-    pub const NRP: u32 = 1 << 7;
-    /// The plural of an NRP word ("germans"; not of those ending in -ese, -ish).
-    pub const NRP_PLURAL: u32 = 1 << 8;
-    /// An honorific that precedes a name.
-    pub const HONORIFIC: u32 = 1 << 9;
-    /// An occupation (the head of a TITLE phrase).
-    pub const OCCUPATION: u32 = 1 << 10;
-    /// A company or institution word that ends an organisation's name.
-    pub const ORG_SUFFIX: u32 = 1 << 11;
-    /// A function word that ends an occupation phrase on the left.
-    pub const QUASI_STOP: u32 = 1 << 12;
-}
-
-/// What the shipped lists say about one lower-cased word (12 bytes, so
-/// that the lexicon's ~190,000 entries stay compact).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Lex {
-    /// Frequency as a first name (percent of the population); negative: none.
-    first: f32,
-    /// Frequency rank as a last name (1 = most common); 0: none.
-    last: u32,
-    /// The word's [`class`] bits.
-    flags: u32,
-}
-
-impl Default for Lex {
-    /// A word no list holds.
-    fn default() -> Self {
-        Lex {
-            first: -1.0,
-            last: 0,
-            flags: 0,
-        }
-    }
-}
-
-impl Lex {
-    /// Whether the word is in any of the classes in `flags`.
-    pub fn is(&self, flags: u32) -> bool {
-        self.flags & flags != 0
-    }
-
-    /// Whether no list holds the word.
-    pub fn is_unlisted(&self) -> bool {
-        self.flags == 0 && self.first().is_none() && self.last().is_none()
-    }
-
-    /// Frequency as a first name (percent of the population), if one.
-    pub fn first(&self) -> Option<f32> {
-        (self.first >= 0.0).then_some(self.first)
-    }
-
-    /// Frequency rank as a last name (1 = most common), if one.
-    pub fn last(&self) -> Option<u32> {
-        (self.last > 0).then_some(self.last)
-    }
-}
-
 /// The loaded gazetteers.
 pub struct Gazetteer {
     /// Every listed word (first names, last names, ordinary words, and the
-    /// recognizers' small word lists), lower-cased, with what the lists say.
-    lexicon: HashMap<&'static str, Lex>,
-    /// The lexicon's entries of at most [`SHORT`] bytes again, keyed by
-    /// [`packed`]: a probe compares one integer instead of following the
-    /// key to its bytes and comparing them (most tokens are short words;
-    /// this is where [`Gazetteer::lex`] looks them up).
+    /// recognizers' small word lists) longer than [`SHORT`] bytes,
+    /// lower-cased, with what the lists say.
+    long: HashMap<&'static str, Lex>,
+    /// The lexicon's words of at most [`SHORT`] bytes, keyed by [`packed`]:
+    /// a probe compares one integer instead of following the key to its
+    /// bytes and comparing them (most tokens are short words).
     short: HashMap<u64, Lex>,
     /// Places by lower-cased name.
     pub places: HashMap<&'static str, PlaceKind>,
@@ -119,17 +43,9 @@ pub struct Gazetteer {
     pub place_starts: HashMap<String, usize>,
 }
 
-static FIRST: &str = include_str!("../data/first_names.txt");
-/// The plurals of the NRP words ("germans"; not of those ending in -ese or
-/// -ish), one per line: the lexicon's keys borrow from it.
-static NRP_PLURALS: LazyLock<String> = LazyLock::new(|| {
-    crate::quasi::nrp_words()
-        .filter(|w| !w.ends_with("ese") && !w.ends_with("ish"))
-        .map(|w| format!("{w}s\n"))
-        .collect()
-});
-static LAST: &str = include_str!("../data/last_names.txt");
-static WORDS: &str = include_str!("../data/words.txt");
+/// The merged lexicon, as `build.rs` wrote it with
+/// [`crate::lexicon::write_records`].
+static LEXICON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.bin"));
 static PLACES: &str = include_str!("../data/places.txt");
 
 /// Extra place names, demonyms excluded, that the city list lacks (common
@@ -209,21 +125,6 @@ const EXTRA_PLACES: &[&str] = &[
     "palestine",
 ];
 
-/// Names that are everyday English words (sorted).
-const COMMON_WORD_NAMES: &[&str] = &[
-    "amber", "angel", "april", "art", "august", "autumn", "baker", "bell", "bill", "black", "bob",
-    "brown", "bush", "carter", "case", "chance", "chase", "cherry", "chip", "clay", "cook",
-    "crystal", "daisy", "dawn", "dean", "dell", "destiny", "dot", "early", "faith", "fields",
-    "fisher", "ford", "frank", "gay", "gene", "ginger", "glen", "gold", "grace", "gray", "green",
-    "grey", "guy", "hall", "heather", "hill", "holly", "honey", "hope", "hunter", "iris", "ivy",
-    "jack", "jade", "jean", "joy", "june", "king", "lane", "lily", "little", "long", "major",
-    "march", "mark", "marsh", "mason", "may", "miles", "miller", "moon", "music", "noble", "olive",
-    "page", "park", "pat", "pearl", "penny", "pink", "price", "rich", "rose", "ruby", "sage",
-    "savannah", "shepherd", "sky", "smith", "son", "spring", "stone", "storm", "sue", "summer",
-    "sunny", "taylor", "trinity", "violet", "wade", "walker", "ward", "waters", "weaver", "wells",
-    "white", "will", "winter", "wood", "woods", "young",
-];
-
 /// The longest word [`packed`] packs.
 const SHORT: usize = 7;
 
@@ -271,46 +172,27 @@ fn tab_split(l: &str) -> Option<(&str, &str)> {
 
 impl Gazetteer {
     fn load() -> Gazetteer {
-        // Each table sized for its list up front (one line an entry): no
-        // rehashing while ~230,000 entries go in.
+        // Each table sized for its entries up front: no rehashing while
+        // ~220,000 entries go in.
+        let (mut n_short, mut n_long) = (0, 0);
+        for (w, _) in crate::lexicon::records(LEXICON) {
+            *if w.len() <= SHORT {
+                &mut n_short
+            } else {
+                &mut n_long
+            } += 1;
+        }
+        let mut short: HashMap<u64, Lex> =
+            HashMap::with_capacity_and_hasher(n_short, Default::default());
+        let mut long: HashMap<&'static str, Lex> =
+            HashMap::with_capacity_and_hasher(n_long, Default::default());
+        for (w, lex) in crate::lexicon::records(LEXICON) {
+            match packed(w) {
+                Some(key) => short.insert(key, lex),
+                None => long.insert(w, lex),
+            };
+        }
         let lines = |list: &str| memchr::memchr_iter(b'\n', list.as_bytes()).count() + 1;
-        let mut lexicon: HashMap<&'static str, Lex> = HashMap::with_capacity_and_hasher(
-            lines(FIRST) + lines(LAST) + lines(WORDS),
-            Default::default(),
-        );
-        for l in lines_of(FIRST) {
-            if let Some((n, f)) = tab_split(l) {
-                lexicon.entry(n).or_default().first = f.parse::<f32>().unwrap_or(0.0).max(0.0);
-            }
-        }
-        for l in lines_of(LAST) {
-            if let Some((n, r)) = tab_split(l) {
-                lexicon.entry(n).or_default().last = r.parse::<u32>().unwrap_or(u32::MAX).max(1);
-            }
-        }
-        let mut mark = |word: &'static str, flag: u32| {
-            lexicon.entry(word).or_default().flags |= flag;
-        };
-        for w in lines_of(WORDS) {
-            mark(w, class::WORD);
-        }
-        for w in COMMON_WORD_NAMES {
-            mark(w, class::COMMON_WORD_NAME);
-        }
-        for (list, flag) in crate::names::WORD_CLASSES
-            .iter()
-            .chain(crate::quasi::WORD_CLASSES)
-        {
-            for w in *list {
-                mark(w, *flag);
-            }
-        }
-        for w in crate::quasi::nrp_words() {
-            mark(w, class::NRP);
-        }
-        for w in lines_of(&NRP_PLURALS) {
-            mark(w, class::NRP_PLURAL);
-        }
         let mut places: HashMap<&'static str, PlaceKind> = HashMap::with_capacity_and_hasher(
             lines(PLACES) + EXTRA_PLACES.len(),
             Default::default(),
@@ -343,12 +225,8 @@ impl Gazetteer {
                 *n = (*n).max(tokens.len());
             }
         }
-        let short = lexicon
-            .iter()
-            .filter_map(|(w, l)| Some((packed(w)?, *l)))
-            .collect();
         Gazetteer {
-            lexicon,
+            long,
             short,
             places,
             max_place_words,
@@ -367,7 +245,7 @@ impl Gazetteer {
     pub fn lex(&self, lower: &str) -> Lex {
         match packed(lower) {
             Some(key) => self.short.get(&key),
-            None => self.lexicon.get(lower),
+            None => self.long.get(lower),
         }
         .copied()
         .unwrap_or_default()
@@ -388,18 +266,14 @@ impl Gazetteer {
         self.lex(lower).is(class::WORD)
     }
 
-    /// Every first name with its frequency (in no particular order).
+    /// Every first name with its frequency (in alphabetical order).
     pub fn first_names(&self) -> impl Iterator<Item = (&str, f32)> {
-        self.lexicon
-            .iter()
-            .filter_map(|(&w, l)| Some((w, l.first()?)))
+        crate::lexicon::records(LEXICON).filter_map(|(w, l)| Some((w, l.first()?)))
     }
 
-    /// Every last name with its frequency rank (in no particular order).
+    /// Every last name with its frequency rank (in alphabetical order).
     pub fn last_names(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.lexicon
-            .iter()
-            .filter_map(|(&w, l)| Some((w, l.last()?)))
+        crate::lexicon::records(LEXICON).filter_map(|(w, l)| Some((w, l.last()?)))
     }
 }
 
@@ -421,9 +295,13 @@ mod tests {
         }
     }
 
+    static FIRST: &str = include_str!("../data/first_names.txt");
+    static LAST: &str = include_str!("../data/last_names.txt");
+    static WORDS: &str = include_str!("../data/words.txt");
+
     #[test]
     fn the_shipped_lists_split_as_the_standard_library_splits_them() {
-        for list in [FIRST, LAST, WORDS, PLACES, NRP_PLURALS.as_str()] {
+        for list in [FIRST, LAST, WORDS, PLACES] {
             assert!(lines_of(list).eq(list.lines()));
         }
     }
@@ -446,18 +324,30 @@ mod tests {
         );
     }
 
-    /// Every entry is found through `lex` as it is in the lexicon, short
-    /// and long; words that differ only past their end or by a NUL byte
-    /// get different keys.
+    /// The embedded records hold exactly the entries merged from the
+    /// shipped lists, each found through `lex` as the lists say, short and
+    /// long; words that differ only past their end or by a NUL byte get
+    /// different keys.
     #[test]
-    fn packed_lookups_agree_with_the_lexicon() {
+    fn the_records_hold_exactly_the_lists_entries() {
         let g = Gazetteer::get();
-        for (w, l) in &g.lexicon {
+        let lists = crate::lexicon::entries(FIRST, LAST, WORDS);
+        assert!(lists.len() > 180_000);
+        for (w, l) in &lists {
             assert_eq!(g.lex(w), *l, "{w}");
         }
+        let mut n = 0;
+        for (w, l) in crate::lexicon::records(LEXICON) {
+            assert_eq!(lists.get(w), Some(&l), "{w}");
+            n += 1;
+        }
+        assert_eq!(n, lists.len());
+        assert_eq!(g.short.len() + g.long.len(), n);
         assert_ne!(packed("a"), packed("a\0"));
         assert_ne!(packed(""), packed("\0"));
         assert_eq!(packed("abcdefgh"), None);
         assert_eq!(g.lex("smith\0"), Lex::default());
+        assert_eq!(g.lex("internationally\0"), Lex::default());
+        assert!(g.lex("internationally").is(class::WORD));
     }
 }

@@ -24,6 +24,7 @@ pub mod custom;
 pub mod error;
 pub mod gazetteer;
 pub mod keywords;
+pub mod lexicon;
 pub mod names;
 pub mod pattern;
 pub mod per_thread;

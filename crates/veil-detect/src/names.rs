@@ -11,6 +11,8 @@
 use crate::Candidate;
 use crate::context::{ascii_lowered, lower_slice};
 use crate::gazetteer::{Gazetteer, Lex, PlaceKind, class};
+#[cfg(test)]
+use crate::lexicon::TITLES;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -124,57 +126,6 @@ impl Token<'_> {
             && stands_in_prose(text, self)
     }
 }
-
-/// The name recognizer's word lists with their [`class`] in the lexicon.
-pub(crate) const WORD_CLASSES: &[(&[&str], u32)] = &[
-    (TITLES, class::TITLE),
-    (PARTICLES, class::PARTICLE),
-    (ORG_WORDS, class::ORG),
-    (STOP_WORDS, class::STOP),
-    (CHAT_WORDS, class::STOP),
-    (NATIONALITIES, class::NATIONALITY),
-];
-
-/// Titles that introduce a person's name.
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "madam",
-    "dame",
-    "lord",
-    "lady",
-    "rev",
-    "reverend",
-    "fr",
-    "father",
-    "sister",
-    "brother",
-    "capt",
-    "captain",
-    "sgt",
-    "officer",
-    "judge",
-    "senator",
-    "president",
-    "mister",
-    "uncle",
-    "aunt",
-    "coach",
-    "agent",
-];
-
-/// Lower-case particles allowed inside a name ("Ludwig van Beethoven").
-const PARTICLES: &[&str] = &[
-    "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "bin", "ibn",
-    "al", "el", "dos", "das", "ter", "ten", "y",
-];
 
 /// Phrases before a name that mark it as a person's.
 const PERSON_CUES_BEFORE: &[&str] = &[
@@ -337,14 +288,6 @@ const PLACE_CUES_BEFORE: &[&str] = &[
     "live", "lives", "moved", "born", "based", "around", "across",
 ];
 
-/// Function words and labels that are never names, whatever the lists say.
-const STOP_WORDS: &[&str] = &[
-    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it",
-    "its", "they", "them", "their", "the", "a", "an", "this", "that", "these", "those", "hi",
-    "hello", "hey", "dear", "yes", "no", "not", "e-mail", "email", "iban", "ssn", "dob", "fax",
-    "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin",
-];
-
 /// The [`crate::spelling::name_likeness`] that makes a word no list holds
 /// a name candidate in text without capitals, where nothing else marks
 /// names: stricter than mid-sentence capitals need (on 626 kB of package
@@ -477,96 +420,9 @@ const WORK_NOUNS: &[&str] = &[
     "paintings",
 ];
 
-/// Chat words and abbreviations no English word list holds, some spelt
-/// like names ("gonna", "lmao"): in text without capitals, never a name.
-const CHAT_WORDS: &[&str] = &[
-    "gonna", "wanna", "gotta", "kinda", "sorta", "dunno", "lemme", "gimme", "yall", "y'all",
-    "yeah", "yea", "yep", "yup", "nope", "nah", "okay", "lol", "lmao", "lmfao", "rofl", "omg",
-    "omfg", "wtf", "btw", "fyi", "idk", "imo", "imho", "tbh", "smh", "asap", "thx", "thanx", "pls",
-    "plz", "brb", "afk", "irl", "haha", "hahaha", "hehe", "lulz", "ugh", "hmm", "umm", "uhh",
-    "meh", "yay", "woah", "whoa", "bday", "convo", "selfie", "emoji", "cuz", "coz", "tho", "thru",
-    "gr8", "l8r", "cya", "xoxo",
-];
-
 /// Street types that end a street's name written without a house number
 /// ("on Marina Fort Street"), as written: capitalised, in full.
 const STREET_WORDS: &[&str] = &["Street", "Road", "Avenue", "Lane", "Boulevard", "Drive"];
-
-/// Nationalities and languages: capitalised, never a person's name here.
-pub(crate) const NATIONALITIES: &[&str] = &[
-    "american",
-    "british",
-    "english",
-    "scottish",
-    "welsh",
-    "irish",
-    "french",
-    "german",
-    "spanish",
-    "italian",
-    "portuguese",
-    "dutch",
-    "belgian",
-    "swiss",
-    "austrian",
-    "swedish",
-    "norwegian",
-    "danish",
-    "finnish",
-    "icelandic",
-    "polish",
-    "czech",
-    "slovak",
-    "hungarian",
-    "romanian",
-    "bulgarian",
-    "greek",
-    "turkish",
-    "russian",
-    "ukrainian",
-    "chinese",
-    "japanese",
-    "korean",
-    "vietnamese",
-    "thai",
-    "indian",
-    "pakistani",
-    "mexican",
-    "brazilian",
-    "argentinian",
-    "canadian",
-    "australian",
-    "african",
-    "european",
-    "asian",
-    "latin",
-    "arabic",
-    "hebrew",
-    "jewish",
-    "muslim",
-    "christian",
-    "catholic",
-    "hindu",
-    "buddhist",
-    "democrat",
-    "republican",
-    "israeli",
-    "iranian",
-    "egyptian",
-    "nigerian",
-    "kenyan",
-    "cypriot",
-    "estonian",
-    "latvian",
-    "lithuanian",
-    "croatian",
-    "serbian",
-    "slovenian",
-    "maltese",
-    "moroccan",
-    "algerian",
-    "tunisian",
-];
 
 /// Phrases before an unknown capitalised word that make it a place.
 const PLACE_CUES_STRONG: &[&str] = &[
@@ -614,95 +470,6 @@ const PLACE_CUES_STRONG: &[&str] = &[
     "relocated to",
     "moving to",
     "university of",
-];
-
-/// Capitalised words that end an organisation's name, so the run is not a person.
-const ORG_WORDS: &[&str] = &[
-    "inc",
-    "ltd",
-    "llc",
-    "corp",
-    "corporation",
-    "company",
-    "co",
-    "group",
-    "bank",
-    "university",
-    "college",
-    "school",
-    "institute",
-    "foundation",
-    "association",
-    "society",
-    "hospital",
-    "clinic",
-    "agency",
-    "department",
-    "ministry",
-    "council",
-    "church",
-    "club",
-    "team",
-    "magazine",
-    "weekly",
-    "times",
-    "news",
-    "press",
-    "records",
-    "airlines",
-    "airways",
-    "motors",
-    "systems",
-    "solutions",
-    "technologies",
-    "labs",
-    "partners",
-    "gmbh",
-    "ag",
-    "sa",
-    "plc",
-    "street",
-    "st",
-    "avenue",
-    "ave",
-    "road",
-    "rd",
-    "lane",
-    "drive",
-    "boulevard",
-    "blvd",
-    "square",
-    "park",
-    "hotel",
-    "orchestra",
-    "office",
-    "offices",
-    "insurance",
-    "global",
-    "holdings",
-    "industries",
-    "international",
-    "enterprises",
-    "ventures",
-    "capital",
-    "consulting",
-    "services",
-    "studios",
-    "media",
-    "networks",
-    "software",
-    "pharmaceuticals",
-    "country",
-    "republic",
-    "kingdom",
-    "county",
-    "province",
-    "state",
-    "city",
-    "town",
-    "village",
-    "island",
-    "islands",
 ];
 
 /// The PERSON and LOCATION recognizer.

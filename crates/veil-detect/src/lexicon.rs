@@ -1,0 +1,828 @@
+//! The lexicon: what Veil's shipped word lists say about one lower-cased
+//! word ([`Lex`]), the small word lists of the name and quasi-identifier
+//! recognizers with the [`class`] each gives its words, and the binary
+//! records the merged lexicon is shipped in.
+//!
+//! This file is compiled twice: into the crate, and into `build.rs`
+//! (through `#[path]`), which merges the lists (US Census first and last
+//! names, SCOWL's ordinary words, the lists below) with [`entries`] and
+//! writes them with [`write_records`] to `$OUT_DIR`. The crate embeds the
+//! records and [`crate::gazetteer`] fills its lookup tables from them with
+//! [`records`]: start-up parses no text list and merges no entries. This
+//! file therefore uses the standard library only.
+
+use std::collections::HashMap;
+
+/// The word classes a [`Lex`] can carry (bits of [`Lex::flags`]): the
+/// ordinary-word list, and the small word lists of the name and
+/// quasi-identifier recognizers, so that one lookup per token answers every
+/// membership question those recognizers ask about it.
+pub mod class {
+    /// An ordinary lower-case English word (SCOWL).
+    pub const WORD: u32 = 1;
+    /// An ordinary word that is also a common first name ("will", "grace").
+    pub const COMMON_WORD_NAME: u32 = 1 << 1;
+    /// A title before a name ("mr", "dr", "professor").
+    pub const TITLE: u32 = 1 << 2;
+    /// A surname particle ("van", "de", "bin"), matched on lower-case text only.
+    pub const PARTICLE: u32 = 1 << 3;
+    /// A word that makes a capitalised run an organisation's name.
+    pub const ORG: u32 = 1 << 4;
+    /// A function word the name recognizer trims ("the", "thanks").
+    pub const STOP: u32 = 1 << 5;
+    /// A nationality.
+    pub const NATIONALITY: u32 = 1 << 6;
+    /// A nationality, religion or political group (NRP).
+    pub const NRP: u32 = 1 << 7;
+    /// The plural of an NRP word ("germans"; not of those ending in -ese, -ish).
+    pub const NRP_PLURAL: u32 = 1 << 8;
+    /// An honorific that precedes a name.
+    pub const HONORIFIC: u32 = 1 << 9;
+    /// An occupation (the head of a TITLE phrase).
+    pub const OCCUPATION: u32 = 1 << 10;
+    /// A company or institution word that ends an organisation's name.
+    pub const ORG_SUFFIX: u32 = 1 << 11;
+    /// A function word that ends an occupation phrase on the left.
+    pub const QUASI_STOP: u32 = 1 << 12;
+}
+
+/// What the shipped lists say about one lower-cased word (12 bytes, so
+/// that the lexicon's ~190,000 entries stay compact).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lex {
+    /// Frequency as a first name (percent of the population); negative: none.
+    first: f32,
+    /// Frequency rank as a last name (1 = most common); 0: none.
+    last: u32,
+    /// The word's [`class`] bits.
+    flags: u32,
+}
+
+impl Default for Lex {
+    /// A word no list holds.
+    fn default() -> Self {
+        Lex {
+            first: -1.0,
+            last: 0,
+            flags: 0,
+        }
+    }
+}
+
+impl Lex {
+    /// Whether the word is in any of the classes in `flags`.
+    pub fn is(&self, flags: u32) -> bool {
+        self.flags & flags != 0
+    }
+
+    /// Whether no list holds the word.
+    pub fn is_unlisted(&self) -> bool {
+        self.flags == 0 && self.first().is_none() && self.last().is_none()
+    }
+
+    /// Frequency as a first name (percent of the population), if one.
+    pub fn first(&self) -> Option<f32> {
+        (self.first >= 0.0).then_some(self.first)
+    }
+
+    /// Frequency rank as a last name (1 = most common), if one.
+    pub fn last(&self) -> Option<u32> {
+        (self.last > 0).then_some(self.last)
+    }
+}
+
+/// Every word list the lexicon marks, with the [`class`] it gives its words
+/// (the name recognizer's, the quasi-identifier recognizer's, and the
+/// names that are everyday words; NRP words and their plurals are added
+/// from [`nrp_words`]).
+pub const WORD_CLASSES: &[(&[&str], u32)] = &[
+    (TITLES, class::TITLE),
+    (PARTICLES, class::PARTICLE),
+    (ORG_WORDS, class::ORG),
+    (STOP_WORDS, class::STOP),
+    (CHAT_WORDS, class::STOP),
+    (NATIONALITIES, class::NATIONALITY),
+    (HONORIFICS, class::HONORIFIC),
+    (OCCUPATIONS, class::OCCUPATION),
+    (ORG_SUFFIXES, class::ORG_SUFFIX),
+    (STOPS, class::QUASI_STOP),
+    (COMMON_WORD_NAMES, class::COMMON_WORD_NAME),
+];
+
+/// Every NRP word (nationalities, religions, parties), singular.
+pub fn nrp_words() -> impl Iterator<Item = &'static str> {
+    NATIONALITIES.iter().chain(MORE_NRP).copied()
+}
+
+/// Titles that introduce a person's name.
+pub const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "madam",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "reverend",
+    "fr",
+    "father",
+    "sister",
+    "brother",
+    "capt",
+    "captain",
+    "sgt",
+    "officer",
+    "judge",
+    "senator",
+    "president",
+    "mister",
+    "uncle",
+    "aunt",
+    "coach",
+    "agent",
+];
+
+/// Lower-case particles allowed inside a name ("Ludwig van Beethoven").
+pub const PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "bin", "ibn",
+    "al", "el", "dos", "das", "ter", "ten", "y",
+];
+
+/// Function words and labels that are never names, whatever the lists say.
+pub const STOP_WORDS: &[&str] = &[
+    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it",
+    "its", "they", "them", "their", "the", "a", "an", "this", "that", "these", "those", "hi",
+    "hello", "hey", "dear", "yes", "no", "not", "e-mail", "email", "iban", "ssn", "dob", "fax",
+    "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin",
+];
+
+/// Chat words and abbreviations no English word list holds, some spelt
+/// like names ("gonna", "lmao"): in text without capitals, never a name.
+pub const CHAT_WORDS: &[&str] = &[
+    "gonna", "wanna", "gotta", "kinda", "sorta", "dunno", "lemme", "gimme", "yall", "y'all",
+    "yeah", "yea", "yep", "yup", "nope", "nah", "okay", "lol", "lmao", "lmfao", "rofl", "omg",
+    "omfg", "wtf", "btw", "fyi", "idk", "imo", "imho", "tbh", "smh", "asap", "thx", "thanx", "pls",
+    "plz", "brb", "afk", "irl", "haha", "hahaha", "hehe", "lulz", "ugh", "hmm", "umm", "uhh",
+    "meh", "yay", "woah", "whoa", "bday", "convo", "selfie", "emoji", "cuz", "coz", "tho", "thru",
+    "gr8", "l8r", "cya", "xoxo",
+];
+
+/// Nationalities and languages: capitalised, never a person's name here.
+pub const NATIONALITIES: &[&str] = &[
+    "american",
+    "british",
+    "english",
+    "scottish",
+    "welsh",
+    "irish",
+    "french",
+    "german",
+    "spanish",
+    "italian",
+    "portuguese",
+    "dutch",
+    "belgian",
+    "swiss",
+    "austrian",
+    "swedish",
+    "norwegian",
+    "danish",
+    "finnish",
+    "icelandic",
+    "polish",
+    "czech",
+    "slovak",
+    "hungarian",
+    "romanian",
+    "bulgarian",
+    "greek",
+    "turkish",
+    "russian",
+    "ukrainian",
+    "chinese",
+    "japanese",
+    "korean",
+    "vietnamese",
+    "thai",
+    "indian",
+    "pakistani",
+    "mexican",
+    "brazilian",
+    "argentinian",
+    "canadian",
+    "australian",
+    "african",
+    "european",
+    "asian",
+    "latin",
+    "arabic",
+    "hebrew",
+    "jewish",
+    "muslim",
+    "christian",
+    "catholic",
+    "hindu",
+    "buddhist",
+    "democrat",
+    "republican",
+    "israeli",
+    "iranian",
+    "egyptian",
+    "nigerian",
+    "kenyan",
+    "cypriot",
+    "estonian",
+    "latvian",
+    "lithuanian",
+    "croatian",
+    "serbian",
+    "slovenian",
+    "maltese",
+    "moroccan",
+    "algerian",
+    "tunisian",
+];
+
+/// Capitalised words that end an organisation's name, so the run is not a person.
+pub const ORG_WORDS: &[&str] = &[
+    "inc",
+    "ltd",
+    "llc",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "group",
+    "bank",
+    "university",
+    "college",
+    "school",
+    "institute",
+    "foundation",
+    "association",
+    "society",
+    "hospital",
+    "clinic",
+    "agency",
+    "department",
+    "ministry",
+    "council",
+    "church",
+    "club",
+    "team",
+    "magazine",
+    "weekly",
+    "times",
+    "news",
+    "press",
+    "records",
+    "airlines",
+    "airways",
+    "motors",
+    "systems",
+    "solutions",
+    "technologies",
+    "labs",
+    "partners",
+    "gmbh",
+    "ag",
+    "sa",
+    "plc",
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "lane",
+    "drive",
+    "boulevard",
+    "blvd",
+    "square",
+    "park",
+    "hotel",
+    "orchestra",
+    "office",
+    "offices",
+    "insurance",
+    "global",
+    "holdings",
+    "industries",
+    "international",
+    "enterprises",
+    "ventures",
+    "capital",
+    "consulting",
+    "services",
+    "studios",
+    "media",
+    "networks",
+    "software",
+    "pharmaceuticals",
+    "country",
+    "republic",
+    "kingdom",
+    "county",
+    "province",
+    "state",
+    "city",
+    "town",
+    "village",
+    "island",
+    "islands",
+];
+
+/// Demonyms and adjectives of nationality beyond the name recognizer's list,
+/// religions and political groups.
+pub const MORE_NRP: &[&str] = &[
+    "afghan",
+    "albanian",
+    "andorran",
+    "angolan",
+    "armenian",
+    "azerbaijani",
+    "bahraini",
+    "bangladeshi",
+    "belarusian",
+    "bolivian",
+    "bosnian",
+    "botswanan",
+    "bruneian",
+    "burmese",
+    "cambodian",
+    "cameroonian",
+    "chilean",
+    "colombian",
+    "congolese",
+    "cuban",
+    "dominican",
+    "ecuadorian",
+    "emirati",
+    "eritrean",
+    "ethiopian",
+    "fijian",
+    "filipino",
+    "georgian",
+    "ghanaian",
+    "greenlander",
+    "guatemalan",
+    "haitian",
+    "honduran",
+    "indonesian",
+    "iraqi",
+    "jamaican",
+    "jordanian",
+    "kazakh",
+    "kuwaiti",
+    "kyrgyz",
+    "lao",
+    "lebanese",
+    "liberian",
+    "libyan",
+    "luxembourgish",
+    "macedonian",
+    "malagasy",
+    "malaysian",
+    "malian",
+    "mongolian",
+    "montenegrin",
+    "mozambican",
+    "namibian",
+    "nepalese",
+    "nepali",
+    "nicaraguan",
+    "omani",
+    "palestinian",
+    "panamanian",
+    "paraguayan",
+    "peruvian",
+    "qatari",
+    "rwandan",
+    "salvadoran",
+    "saudi",
+    "senegalese",
+    "singaporean",
+    "somali",
+    "sudanese",
+    "syrian",
+    "taiwanese",
+    "tajik",
+    "tanzanian",
+    "tibetan",
+    "turkmen",
+    "ugandan",
+    "uruguayan",
+    "uzbek",
+    "venezuelan",
+    "yemeni",
+    "zambian",
+    "zimbabwean",
+    "faroese",
+    "basque",
+    "catalan",
+    "flemish",
+    "kurdish",
+    "bavarian",
+    "texan",
+    "hispanic",
+    "latino",
+    "latina",
+    "arab",
+    "persian",
+    "swede",
+    "dane",
+    "finn",
+    "pole",
+    "scot",
+    "briton",
+    "brit",
+    "sikh",
+    "protestant",
+    "orthodox",
+    "mormon",
+    "evangelical",
+    "lutheran",
+    "baptist",
+    "methodist",
+    "anglican",
+    "presbyterian",
+    "quaker",
+    "shia",
+    "sunni",
+    "atheist",
+    "agnostic",
+    "democrats",
+    "republicans",
+    "socialist",
+    "communist",
+    "libertarian",
+    "tory",
+    "labour",
+];
+
+/// Honorifics that precede a name.
+pub const HONORIFICS: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "madam",
+    "rev",
+];
+
+/// Nouns that end the name of an occupation.
+pub const OCCUPATIONS: &[&str] = &[
+    "accountant",
+    "actor",
+    "actuary",
+    "adjuster",
+    "administrator",
+    "advisor",
+    "adviser",
+    "agent",
+    "aide",
+    "analyst",
+    "architect",
+    "archivist",
+    "artist",
+    "assembler",
+    "assistant",
+    "attendant",
+    "attorney",
+    "auditor",
+    "baker",
+    "banker",
+    "barber",
+    "bartender",
+    "biologist",
+    "bookkeeper",
+    "broker",
+    "builder",
+    "butcher",
+    "buyer",
+    "carpenter",
+    "cashier",
+    "chef",
+    "chemist",
+    "cleaner",
+    "clerk",
+    "coach",
+    "controller",
+    "cook",
+    "coordinator",
+    "counselor",
+    "counsellor",
+    "courier",
+    "curator",
+    "dancer",
+    "dentist",
+    "designer",
+    "detective",
+    "developer",
+    "dietitian",
+    "director",
+    "dispatcher",
+    "doctor",
+    "drafter",
+    "driver",
+    "economist",
+    "editor",
+    "electrician",
+    "engineer",
+    "estimator",
+    "examiner",
+    "executive",
+    "farmer",
+    "firefighter",
+    "fitter",
+    "gardener",
+    "geologist",
+    "geographer",
+    "guard",
+    "hairdresser",
+    "handler",
+    "hygienist",
+    "inspector",
+    "installer",
+    "instructor",
+    "interpreter",
+    "investigator",
+    "janitor",
+    "journalist",
+    "judge",
+    "laborer",
+    "labourer",
+    "lawyer",
+    "lecturer",
+    "librarian",
+    "lineman",
+    "locksmith",
+    "machinist",
+    "maker",
+    "manager",
+    "mason",
+    "mechanic",
+    "merchandiser",
+    "midwife",
+    "miner",
+    "musician",
+    "nurse",
+    "nutritionist",
+    "officer",
+    "operator",
+    "optician",
+    "optometrist",
+    "packager",
+    "painter",
+    "paralegal",
+    "paramedic",
+    "pharmacist",
+    "photographer",
+    "physician",
+    "physicist",
+    "physiotherapist",
+    "pilot",
+    "planner",
+    "platemaker",
+    "plumber",
+    "porter",
+    "producer",
+    "professor",
+    "programmer",
+    "psychologist",
+    "psychiatrist",
+    "publicist",
+    "radiographer",
+    "receptionist",
+    "repairer",
+    "reporter",
+    "representative",
+    "researcher",
+    "roofer",
+    "salesman",
+    "saleswoman",
+    "salesperson",
+    "scientist",
+    "secretary",
+    "setter",
+    "soldier",
+    "specialist",
+    "statistician",
+    "supervisor",
+    "surgeon",
+    "surveyor",
+    "tailor",
+    "teacher",
+    "technician",
+    "technologist",
+    "tender",
+    "teller",
+    "tester",
+    "therapist",
+    "trainer",
+    "translator",
+    "tutor",
+    "typist",
+    "underwriter",
+    "veterinarian",
+    "waiter",
+    "waitress",
+    "welder",
+    "worker",
+    "writer",
+];
+
+/// Words that end an organisation's name.
+pub const ORG_SUFFIXES: &[&str] = &[
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "group",
+    "plc",
+    "gmbh",
+    "holdings",
+    "industries",
+    "enterprises",
+    "ventures",
+    "technologies",
+    "technology",
+    "solutions",
+    "systems",
+    "partners",
+    "associates",
+    "consulting",
+    "consultants",
+    "services",
+    "labs",
+    "laboratories",
+    "analytics",
+    "software",
+    "networks",
+    "media",
+    "studios",
+    "logistics",
+    "energy",
+    "insurance",
+    "capital",
+    "bank",
+    "research",
+    "pharmaceuticals",
+    "foundation",
+    "institute",
+    "university",
+    "college",
+    "hospital",
+    "clinic",
+    "agency",
+    "association",
+    "airlines",
+    "motors",
+    "foods",
+    "brands",
+    "communications",
+    "financial",
+    "investments",
+    "management",
+    "marketing",
+    "realty",
+    "properties",
+    "construction",
+    "engineering",
+    "electronics",
+    "manufacturing",
+    "sciences",
+    "innovation",
+    "innovations",
+    "international",
+    "appraisals",
+    "movers",
+    "orchestra",
+    "band",
+    "choir",
+    "ensemble",
+];
+
+/// Function words that end an occupation phrase on the left.
+pub const STOPS: &[&str] = &[
+    "a", "an", "the", "as", "for", "to", "of", "is", "was", "am", "are", "my", "his", "her",
+    "their", "our", "your", "i", "he", "she", "we", "they", "and", "or", "at", "in", "on", "with",
+    "by", "from", "former", "new", "this", "that", "be", "been", "being", "not", "no", "very",
+];
+
+/// Names that are everyday English words (sorted).
+pub const COMMON_WORD_NAMES: &[&str] = &[
+    "amber", "angel", "april", "art", "august", "autumn", "baker", "bell", "bill", "black", "bob",
+    "brown", "bush", "carter", "case", "chance", "chase", "cherry", "chip", "clay", "cook",
+    "crystal", "daisy", "dawn", "dean", "dell", "destiny", "dot", "early", "faith", "fields",
+    "fisher", "ford", "frank", "gay", "gene", "ginger", "glen", "gold", "grace", "gray", "green",
+    "grey", "guy", "hall", "heather", "hill", "holly", "honey", "hope", "hunter", "iris", "ivy",
+    "jack", "jade", "jean", "joy", "june", "king", "lane", "lily", "little", "long", "major",
+    "march", "mark", "marsh", "mason", "may", "miles", "miller", "moon", "music", "noble", "olive",
+    "page", "park", "pat", "pearl", "penny", "pink", "price", "rich", "rose", "ruby", "sage",
+    "savannah", "shepherd", "sky", "smith", "son", "spring", "stone", "storm", "sue", "summer",
+    "sunny", "taylor", "trinity", "violet", "wade", "walker", "ward", "waters", "weaver", "wells",
+    "white", "will", "winter", "wood", "woods", "young",
+];
+
+/// Every word of the lists with what they say about it: the first-name list
+/// (`word<TAB>percent` a line), the last-name list (`word<TAB>rank`), the
+/// ordinary-word list (a word a line), [`WORD_CLASSES`], and the NRP words
+/// and their plurals (not of those ending in -ese or -ish). A word listed
+/// twice keeps its last frequency and rank and all its classes.
+pub fn entries(first: &str, last: &str, words: &str) -> HashMap<String, Lex> {
+    let mut lexicon: HashMap<String, Lex> = HashMap::new();
+    for l in first.lines() {
+        if let Some((n, f)) = l.split_once('\t') {
+            lexicon.entry(n.to_string()).or_default().first =
+                f.parse::<f32>().unwrap_or(0.0).max(0.0);
+        }
+    }
+    for l in last.lines() {
+        if let Some((n, r)) = l.split_once('\t') {
+            lexicon.entry(n.to_string()).or_default().last =
+                r.parse::<u32>().unwrap_or(u32::MAX).max(1);
+        }
+    }
+    let mut mark = |word: &str, flag: u32| {
+        lexicon.entry(word.to_string()).or_default().flags |= flag;
+    };
+    for w in words.lines() {
+        mark(w, class::WORD);
+    }
+    for (list, flag) in WORD_CLASSES {
+        for w in *list {
+            mark(w, *flag);
+        }
+    }
+    for w in nrp_words() {
+        mark(w, class::NRP);
+        if !w.ends_with("ese") && !w.ends_with("ish") {
+            mark(&format!("{w}s"), class::NRP_PLURAL);
+        }
+    }
+    lexicon
+}
+
+/// Bytes of a record's fixed part: the first-name share (`f32` bits), the
+/// last-name rank and the class bits, each a little-endian `u32`.
+const FIXED: usize = 12;
+
+/// `lexicon` as the records [`records`] reads: per word, in sorted order
+/// (so every build writes the same bytes), its length in one byte, the
+/// word, then its [`Lex`] (first-name share as `f32` bits, last-name rank,
+/// class bits, each a little-endian `u32`). Fails, naming the word, if a
+/// word is longer than 255 bytes.
+pub fn write_records(lexicon: &HashMap<String, Lex>) -> Result<Vec<u8>, String> {
+    let mut words: Vec<(&String, &Lex)> = lexicon.iter().collect();
+    words.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = Vec::new();
+    for (w, lex) in words {
+        out.push(u8::try_from(w.len()).map_err(|_| format!("word too long: {w}"))?);
+        out.extend_from_slice(w.as_bytes());
+        out.extend_from_slice(&lex.first.to_bits().to_le_bytes());
+        out.extend_from_slice(&lex.last.to_le_bytes());
+        out.extend_from_slice(&lex.flags.to_le_bytes());
+    }
+    Ok(out)
+}
+
+/// The words and entries of records [`write_records`] wrote, in their
+/// order; reading stops at the first record that is cut short or whose
+/// word is not UTF-8 (none, in what `write_records` writes).
+pub fn records(mut bytes: &[u8]) -> impl Iterator<Item = (&str, Lex)> {
+    std::iter::from_fn(move || {
+        let (&len, rest) = bytes.split_first()?;
+        let (word, rest) = rest.split_at_checked(usize::from(len))?;
+        let (fixed, rest) = rest.split_first_chunk::<FIXED>()?;
+        bytes = rest;
+        let u32_at = |at: usize| {
+            u32::from_le_bytes([fixed[at], fixed[at + 1], fixed[at + 2], fixed[at + 3]])
+        };
+        let lex = Lex {
+            first: f32::from_bits(u32_at(0)),
+            last: u32_at(4),
+            flags: u32_at(8),
+        };
+        Some((std::str::from_utf8(word).ok()?, lex))
+    })
+}
