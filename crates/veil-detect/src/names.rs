@@ -1285,9 +1285,11 @@ impl NameRecognizer {
         if tokens.is_empty() {
             return;
         }
-        for t in &mut tokens {
-            t.lex = g.lex(&t.lower);
-        }
+        g.with_recent(|recent| {
+            for t in &mut tokens {
+                t.lex = recent.lex(&t.lower);
+            }
+        });
         let lowercase_text = !text.chars().any(char::is_uppercase);
         let caps_share = tokens
             .iter()
