@@ -25,8 +25,9 @@ fn main() -> io::Result<()> {
     let (first, last, places, words) = (first?, last?, places?, words?);
     let out = PathBuf::from(env::var_os("OUT_DIR").ok_or(io::ErrorKind::NotFound)?);
 
-    let records = lexicon::write_records(&lexicon::entries(&first, &last, &words))
+    let (lexicon_words, records) = lexicon::write_records(&lexicon::entries(&first, &last, &words))
         .map_err(io::Error::other)?;
+    fs::write(out.join("lexicon_words.txt"), lexicon_words)?;
     fs::write(out.join("lexicon.bin"), records)?;
 
     let (positive, negative) = training_sets(&first, &last, &places, &words);

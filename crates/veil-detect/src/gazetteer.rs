@@ -44,8 +44,9 @@ pub struct Gazetteer {
 }
 
 /// The merged lexicon, as `build.rs` wrote it with
-/// [`crate::lexicon::write_records`].
+/// [`crate::lexicon::write_records`]: one record per word, and the words.
 static LEXICON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.bin"));
+static LEXICON_WORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon_words.txt"));
 static PLACES: &str = include_str!("../data/places.txt");
 
 /// Extra place names, demonyms excluded, that the city list lacks (common
@@ -218,7 +219,7 @@ impl Gazetteer {
         // Each table sized for its entries up front: no rehashing while
         // ~220,000 entries go in.
         let (mut n_short, mut n_long) = (0, 0);
-        for (w, _) in crate::lexicon::records(LEXICON) {
+        for (w, _) in crate::lexicon::records(LEXICON_WORDS, LEXICON) {
             *if w.len() <= SHORT {
                 &mut n_short
             } else {
@@ -229,7 +230,7 @@ impl Gazetteer {
             HashMap::with_capacity_and_hasher(n_short, Default::default());
         let mut long: HashMap<&'static str, Lex> =
             HashMap::with_capacity_and_hasher(n_long, Default::default());
-        for (w, lex) in crate::lexicon::records(LEXICON) {
+        for (w, lex) in crate::lexicon::records(LEXICON_WORDS, LEXICON) {
             match packed(w) {
                 Some(key) => short.insert(key, lex),
                 None => long.insert(w, lex),
@@ -326,12 +327,12 @@ impl Gazetteer {
 
     /// Every first name with its frequency (in alphabetical order).
     pub fn first_names(&self) -> impl Iterator<Item = (&str, f32)> {
-        crate::lexicon::records(LEXICON).filter_map(|(w, l)| Some((w, l.first()?)))
+        crate::lexicon::records(LEXICON_WORDS, LEXICON).filter_map(|(w, l)| Some((w, l.first()?)))
     }
 
     /// Every last name with its frequency rank (in alphabetical order).
     pub fn last_names(&self) -> impl Iterator<Item = (&str, u32)> {
-        crate::lexicon::records(LEXICON).filter_map(|(w, l)| Some((w, l.last()?)))
+        crate::lexicon::records(LEXICON_WORDS, LEXICON).filter_map(|(w, l)| Some((w, l.last()?)))
     }
 }
 
@@ -389,7 +390,9 @@ mod tests {
     #[test]
     fn recent_words_answer_as_the_lexicon() {
         let g = Gazetteer::get();
-        let mut words: Vec<&str> = crate::lexicon::records(LEXICON).map(|(w, _)| w).collect();
+        let mut words: Vec<&str> = crate::lexicon::records(LEXICON_WORDS, LEXICON)
+            .map(|(w, _)| w)
+            .collect();
         words.extend(["qzxv", "smith\0", "", "a", "zzzzzzz", "internationally"]);
         g.with_recent(|recent| {
             for round in 0..2 {
@@ -414,7 +417,7 @@ mod tests {
             assert_eq!(g.lex(w), *l, "{w}");
         }
         let mut n = 0;
-        for (w, l) in crate::lexicon::records(LEXICON) {
+        for (w, l) in crate::lexicon::records(LEXICON_WORDS, LEXICON) {
             assert_eq!(lists.get(w), Some(&l), "{w}");
             n += 1;
         }

@@ -8,7 +8,8 @@
 //! names, SCOWL's ordinary words, the lists below) with [`entries`] and
 //! writes them with [`write_records`] to `$OUT_DIR`. The crate embeds the
 //! records and [`crate::gazetteer`] fills its lookup tables from them with
-//! [`records`]: start-up parses no text list and merges no entries. This
+//! [`records`]: start-up parses no text list, validates no word and merges
+//! no entries. This
 //! file therefore uses the standard library only.
 
 use std::collections::HashMap;
@@ -783,46 +784,47 @@ pub fn entries(first: &str, last: &str, words: &str) -> HashMap<String, Lex> {
     lexicon
 }
 
-/// Bytes of a record's fixed part: the first-name share (`f32` bits), the
-/// last-name rank and the class bits, each a little-endian `u32`.
-const FIXED: usize = 12;
+/// Bytes of a record: the word's length, then its [`Lex`] (first-name
+/// share as `f32` bits, last-name rank, class bits, each a little-endian
+/// `u32`).
+const RECORD: usize = 13;
 
-/// `lexicon` as the records [`records`] reads: per word, in sorted order
-/// (so every build writes the same bytes), its length in one byte, the
-/// word, then its [`Lex`] (first-name share as `f32` bits, last-name rank,
-/// class bits, each a little-endian `u32`). Fails, naming the word, if a
-/// word is longer than 255 bytes.
-pub fn write_records(lexicon: &HashMap<String, Lex>) -> Result<Vec<u8>, String> {
+/// `lexicon` as [`records`] reads it: its words, in sorted order (so every
+/// build writes the same bytes), joined into one text, and one [`RECORD`]
+/// per word, in the same order. The text is embedded with `include_str!`,
+/// which checks it is UTF-8 once, at compile time: start-up validates no
+/// word. Fails, naming the word, if a word is longer than 255 bytes.
+pub fn write_records(lexicon: &HashMap<String, Lex>) -> Result<(String, Vec<u8>), String> {
     let mut words: Vec<(&String, &Lex)> = lexicon.iter().collect();
     words.sort_by(|a, b| a.0.cmp(b.0));
+    let mut text = String::new();
     let mut out = Vec::new();
     for (w, lex) in words {
+        text.push_str(w);
         out.push(u8::try_from(w.len()).map_err(|_| format!("word too long: {w}"))?);
-        out.extend_from_slice(w.as_bytes());
         out.extend_from_slice(&lex.first.to_bits().to_le_bytes());
         out.extend_from_slice(&lex.last.to_le_bytes());
         out.extend_from_slice(&lex.flags.to_le_bytes());
     }
-    Ok(out)
+    Ok((text, out))
 }
 
-/// The words and entries of records [`write_records`] wrote, in their
-/// order; reading stops at the first record that is cut short or whose
-/// word is not UTF-8 (none, in what `write_records` writes).
-pub fn records(mut bytes: &[u8]) -> impl Iterator<Item = (&str, Lex)> {
-    std::iter::from_fn(move || {
-        let (&len, rest) = bytes.split_first()?;
-        let (word, rest) = rest.split_at_checked(usize::from(len))?;
-        let (fixed, rest) = rest.split_first_chunk::<FIXED>()?;
-        bytes = rest;
-        let u32_at = |at: usize| {
-            u32::from_le_bytes([fixed[at], fixed[at + 1], fixed[at + 2], fixed[at + 3]])
-        };
+/// The words and entries [`write_records`] wrote (`text`, `records`), in
+/// their order; reading stops at the first record that is cut short or
+/// whose word does not end on a character boundary of `text` (none, in
+/// what `write_records` writes).
+pub fn records<'a>(text: &'a str, records: &'a [u8]) -> impl Iterator<Item = (&'a str, Lex)> {
+    let mut at = 0;
+    records.chunks_exact(RECORD).map_while(move |r| {
+        let end = at + usize::from(r[0]);
+        let word = text.get(at..end)?;
+        at = end;
+        let u32_at = |i: usize| u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]);
         let lex = Lex {
-            first: f32::from_bits(u32_at(0)),
-            last: u32_at(4),
-            flags: u32_at(8),
+            first: f32::from_bits(u32_at(1)),
+            last: u32_at(5),
+            flags: u32_at(9),
         };
-        Some((std::str::from_utf8(word).ok()?, lex))
+        Some((word, lex))
     })
 }
