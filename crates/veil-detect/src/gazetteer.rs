@@ -190,7 +190,8 @@ impl Recent<'_> {
 
 /// The lines of `s` as [`str::lines`] gives them (cut at `\n`, a `\r`
 /// just before it dropped, no empty last line after a final `\n`), found with
-/// `memchr`: the 230,000 lines of the lists were a third of loading them.
+/// `memchr` (the lines of the place list; when the word lists were read
+/// at start-up too, `str::lines` was a third of loading them).
 fn lines_of(s: &str) -> impl Iterator<Item = &str> {
     let mut rest = s;
     std::iter::from_fn(move || {

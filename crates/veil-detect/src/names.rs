@@ -11,8 +11,6 @@
 use crate::Candidate;
 use crate::context::{ascii_lowered, lower_slice};
 use crate::gazetteer::{Gazetteer, Lex, PlaceKind, class};
-#[cfg(test)]
-use crate::lexicon::TITLES;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -1969,6 +1967,7 @@ impl NameRecognizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::TITLES;
 
     fn found(text: &str, entity: &EntityType, min: f32) -> Vec<String> {
         let mut out = Vec::new();
