@@ -12,6 +12,7 @@ mod spelling_model;
 mod lexicon;
 
 use spelling_model::{BUCKET_BITS, SCALE, for_each_bucket, held_out, training_sets};
+use std::hash::BuildHasher;
 use std::{env, fs, io, path::PathBuf};
 
 fn main() -> io::Result<()> {
@@ -25,8 +26,22 @@ fn main() -> io::Result<()> {
     let (first, last, places, words) = (first?, last?, places?, words?);
     let out = PathBuf::from(env::var_os("OUT_DIR").ok_or(io::ErrorKind::NotFound)?);
 
-    let (lexicon_words, records) = lexicon::write_records(&lexicon::entries(&first, &last, &words))
-        .map_err(io::Error::other)?;
+    // The records in the order of the slots their words take in the
+    // start-up's hash tables (short words, then long ones; each by its
+    // FxHash modulo the table's slot count, as hashbrown places it): the
+    // inserts then walk each table front to back instead of at random.
+    // Only the order of loading depends on this, never a lookup's answer.
+    let entries = lexicon::entries(&first, &last, &words);
+    let n_short = entries.keys().filter(|w| w.len() <= lexicon::SHORT).count();
+    let slots = |n: usize| (n * 8 / 7).next_power_of_two() as u64;
+    let (short_slots, long_slots) = (slots(n_short), slots(entries.len() - n_short));
+    let fx = rustc_hash::FxBuildHasher;
+    let order = |w: &str| match lexicon::packed(w) {
+        Some(key) => fx.hash_one(key) & (short_slots - 1),
+        None => long_slots + (fx.hash_one(w) & (long_slots - 1)),
+    };
+    let (lexicon_words, records) =
+        lexicon::write_records(&entries, order).map_err(io::Error::other)?;
     fs::write(out.join("lexicon_words.txt"), lexicon_words)?;
     fs::write(out.join("lexicon.bin"), records)?;
 

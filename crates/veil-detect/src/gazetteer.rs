@@ -7,6 +7,7 @@
 //! loading allocates no string per entry).
 
 pub use crate::lexicon::{Lex, class};
+use crate::lexicon::{SHORT, packed};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
@@ -125,25 +126,6 @@ const EXTRA_PLACES: &[&str] = &[
     "taiwan",
     "palestine",
 ];
-
-/// The longest word [`packed`] packs.
-const SHORT: usize = 7;
-
-/// A word of at most [`SHORT`] bytes as one integer: its bytes, then its
-/// length in the top byte (so no two words share a key); `None` for longer
-/// words.
-fn packed(word: &str) -> Option<u64> {
-    let b = word.as_bytes();
-    if b.len() > SHORT {
-        return None;
-    }
-    // Byte by byte: a copy of a slice this short was a call to `memcpy`.
-    let mut key = (b.len() as u64) << 56;
-    for (i, &c) in b.iter().enumerate() {
-        key |= u64::from(c) << (8 * i);
-    }
-    Some(key)
-}
 
 /// log2 of the slots of a thread's [`Recent`] cache.
 const RECENT_BITS: u32 = 14;
@@ -326,12 +308,12 @@ impl Gazetteer {
         self.lex(lower).is(class::WORD)
     }
 
-    /// Every first name with its frequency (in alphabetical order).
+    /// Every first name with its frequency (in no particular order).
     pub fn first_names(&self) -> impl Iterator<Item = (&str, f32)> {
         crate::lexicon::records(LEXICON_WORDS, LEXICON).filter_map(|(w, l)| Some((w, l.first()?)))
     }
 
-    /// Every last name with its frequency rank (in alphabetical order).
+    /// Every last name with its frequency rank (in no particular order).
     pub fn last_names(&self) -> impl Iterator<Item = (&str, u32)> {
         crate::lexicon::records(LEXICON_WORDS, LEXICON).filter_map(|(w, l)| Some((w, l.last()?)))
     }

@@ -789,17 +789,22 @@ pub fn entries(first: &str, last: &str, words: &str) -> HashMap<String, Lex> {
 /// `u32`).
 const RECORD: usize = 13;
 
-/// `lexicon` as [`records`] reads it: its words, in sorted order (so every
-/// build writes the same bytes), joined into one text, and one [`RECORD`]
-/// per word, in the same order. The text is embedded with `include_str!`,
-/// which checks it is UTF-8 once, at compile time: start-up validates no
-/// word. Fails, naming the word, if a word is longer than 255 bytes.
-pub fn write_records(lexicon: &HashMap<String, Lex>) -> Result<(String, Vec<u8>), String> {
-    let mut words: Vec<(&String, &Lex)> = lexicon.iter().collect();
-    words.sort_by(|a, b| a.0.cmp(b.0));
+/// `lexicon` as [`records`] reads it: its words, joined into one text, and
+/// one [`RECORD`] per word, in the same order — sorted by `order` (then by
+/// the word, so every build writes the same bytes). The text is embedded
+/// with `include_str!`, which checks it is UTF-8 once, at compile time:
+/// start-up validates no word. Fails, naming the word, if a word is longer
+/// than 255 bytes.
+pub fn write_records(
+    lexicon: &HashMap<String, Lex>,
+    order: impl Fn(&str) -> u64,
+) -> Result<(String, Vec<u8>), String> {
+    let mut words: Vec<(u64, &String, &Lex)> =
+        lexicon.iter().map(|(w, l)| (order(w), w, l)).collect();
+    words.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut text = String::new();
     let mut out = Vec::new();
-    for (w, lex) in words {
+    for (_, w, lex) in words {
         text.push_str(w);
         out.push(u8::try_from(w.len()).map_err(|_| format!("word too long: {w}"))?);
         out.extend_from_slice(&lex.first.to_bits().to_le_bytes());
@@ -807,6 +812,25 @@ pub fn write_records(lexicon: &HashMap<String, Lex>) -> Result<(String, Vec<u8>)
         out.extend_from_slice(&lex.flags.to_le_bytes());
     }
     Ok((text, out))
+}
+
+/// The longest word [`packed`] packs.
+pub const SHORT: usize = 7;
+
+/// A word of at most [`SHORT`] bytes as one integer: its bytes, then its
+/// length in the top byte (so no two words share a key); `None` for longer
+/// words.
+pub fn packed(word: &str) -> Option<u64> {
+    let b = word.as_bytes();
+    if b.len() > SHORT {
+        return None;
+    }
+    // Byte by byte: a copy of a slice this short was a call to `memcpy`.
+    let mut key = (b.len() as u64) << 56;
+    for (i, &c) in b.iter().enumerate() {
+        key |= u64::from(c) << (8 * i);
+    }
+    Some(key)
 }
 
 /// The words and entries [`write_records`] wrote (`text`, `records`), in
