@@ -1,8 +1,9 @@
 //! Builds what the crate embeds from the shipped word lists, into
-//! `$OUT_DIR` for `include_bytes!`: the lexicon table (`src/lexicon.rs`:
-//! every listed word with what the lists say about it, read in place at run
-//! time) and the spelling model (`src/spelling_model.rs`: a character
-//! n-gram naive Bayes table, names against English words).
+//! `$OUT_DIR` for `include_bytes!`/`include_str!`: the lexicon
+//! (`src/lexicon.rs`: every listed word with what the lists say about it,
+//! as a text of the words and one record per word, which start-up loads
+//! into its hash tables) and the spelling model (`src/spelling_model.rs`:
+//! a character n-gram naive Bayes table, names against English words).
 
 #[path = "src/spelling_model.rs"]
 mod spelling_model;
