@@ -235,19 +235,6 @@ fn phone_runs(hay: &[u8]) -> Vec<(usize, usize)> {
     out
 }
 
-/// libphonenumber's metadata holds thousands of patterns, but the
-/// `phonenumber` crate compiles them lazily into a 100-entry LRU cache; with
-/// several regions in play the cache thrashes and most of the time goes into
-/// recompiling regexes. Swap in a cache that holds every pattern (once per process).
-fn enlarge_regex_cache() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
-            *cache = regex_cache::RegexCache::new(1 << 16);
-        }
-    });
-}
-
 /// `ddd-dd-dddd`: the US SSN layout, never written for phone numbers.
 fn is_ssn_shaped(s: &str) -> bool {
     let b = s.as_bytes();
@@ -262,38 +249,36 @@ fn is_ssn_shaped(s: &str) -> bool {
 /// Whether `s` is a valid phone number: international numbers (`+…`) by
 /// their own country code, others in any of [`DEFAULT_REGIONS`].
 pub fn is_valid_phone(s: &str) -> bool {
-    match &*PROCESS_DB {
-        Some(db) => is_valid_with(db, s),
-        None => {
-            enlarge_regex_cache();
-            is_valid_with(&phonenumber::metadata::DATABASE, s)
-        }
-    }
+    is_valid_with(&PROCESS_DB, s)
 }
 
-/// Parse the process's phone database now rather than at the first phone
+/// Load the process's phone database now rather than at the first phone
 /// candidate (start-up work that can run beside other start-up work).
 pub fn load_database() {
     LazyLock::force(&PROCESS_DB);
 }
 
-/// libphonenumber's metadata (the XML the `phonenumber` crate builds its
-/// database from, same version).
+/// libphonenumber's metadata, the XML the `phonenumber` crate builds its
+/// database from (same version; the tests check that it describes the
+/// crate's database). Read here only for the region numbering and the tests.
 static METADATA_XML: &str = include_str!("../data/PhoneNumberMetadata.xml");
 
-/// One database per process, parsed on first use (the patched regex-cache
-/// in vendor/ skips the syntax check of each pattern that made this ~0.1 s;
-/// `every_metadata_pattern_compiles` checks them in the tests). Threads share it: validity is decided on
-/// patterns compiled here once per process ([`valid_by_type`]), so only the crate's parser
-/// takes its regex-cache lock, whose cache holds every pattern.
-static PROCESS_DB: LazyLock<Option<phonenumber::metadata::Database>> = LazyLock::new(|| {
-    phonenumber::metadata::Database::parse(METADATA_XML)
-        .ok()
-        .inspect(|db| {
-            if let Ok(mut cache) = db.cache().lock() {
-                *cache = regex_cache::RegexCache::new(1 << 16);
-            }
-        })
+/// The process's phone database: the `phonenumber` crate's own, which its
+/// build script parsed from the same XML and stored in postcard form, so
+/// start-up decodes it instead of parsing XML (18 M instructions less; the
+/// patched regex-cache in vendor/ skips the syntax check of each pattern,
+/// and `every_metadata_pattern_compiles` checks them in the tests). Threads
+/// share it: validity is decided on patterns compiled here once per process
+/// ([`valid_by_type`]), so only the crate's parser takes its regex-cache
+/// lock. The crate compiles patterns lazily into a 100-entry LRU cache,
+/// which thrashes with several regions in play; it is swapped for one that
+/// holds every pattern.
+static PROCESS_DB: LazyLock<&'static phonenumber::metadata::Database> = LazyLock::new(|| {
+    let db: &'static phonenumber::metadata::Database = &phonenumber::metadata::DATABASE;
+    if let Ok(mut cache) = db.cache().lock() {
+        *cache = regex_cache::RegexCache::new(1 << 16);
+    }
+    db
 });
 
 /// A necessary condition for libphonenumber validity, exact and cheap: some
@@ -535,9 +520,10 @@ fn valid_national(db: &phonenumber::metadata::Database, code: u16, national: &st
 }
 
 fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
+    let main = without_extension(s);
     if s.trim_start().starts_with('+') {
-        let parsed = plain_digits(&s[1..])
-            .then(|| parse_international(db, s))
+        let parsed = plain_digits(&main[1..])
+            .then(|| parse_international(db, main, main.len() == s.len()))
             .flatten();
         return valid_parsed(db, parsed, || {
             phonenumber::parse_with(db, None, s).is_ok_and(|n| valid_number(db, &n))
@@ -568,7 +554,7 @@ fn is_valid_with(db: &phonenumber::metadata::Database, s: &str) -> bool {
         (_, 9) => &[Id::ES, Id::IT, Id::FR],
         _ => &[Id::DE, Id::IT, Id::BR],
     };
-    let plain = plain_digits(s);
+    let plain = plain_digits(main);
     candidates
         .iter()
         .filter(|r| DEFAULT_REGIONS.contains(r))
@@ -594,6 +580,25 @@ fn valid_parsed(
         None => None,
     };
     fast.unwrap_or_else(crate_says)
+}
+
+/// `s` without the extension the crate's parser cuts off before it reads
+/// the number, where that extension is `x` and one to seven ASCII digits
+/// at the end, straight after a digit (`463-612-6138x036`: libphonenumber
+/// reads extensions of up to seven digits, and validity does not depend on
+/// them); `s` itself otherwise. The crate then reads what is left as it
+/// reads that text alone, but that the `x` keeps it from trying the RFC
+/// 3966 reading first (`extensions_do_not_change_the_crates_parse`), so the
+/// lock-free parsers read it too, instead of the crate's parser (~70,000
+/// instructions a number).
+fn without_extension(s: &str) -> &str {
+    let b = s.as_bytes();
+    let ext = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let x = b.len() - ext;
+    match (x.checked_sub(2).and_then(|i| b.get(i..x)), ext) {
+        (Some([d, b'x']), 1..=7) if d.is_ascii_digit() => &s[..x - 1],
+        _ => s,
+    }
 }
 
 /// The ASCII digits of `s`, in order.
@@ -786,15 +791,19 @@ fn leading_for(
 
 /// The `phonenumber` crate's `parse_with(db, None, s)` for `s` written as
 /// `+` then ASCII digits and ` .-()` only, step for step (answers as
-/// [`parse_national`]'s). Proptested against the crate.
+/// [`parse_national`]'s). Proptested against the crate. `rfc3966`: whether
+/// the crate tries its RFC 3966 reading first, as it does for the whole
+/// text; it does not for what is left of a text whose extension
+/// [`without_extension`] cut off (the `x` fails that reading).
 fn parse_international(
     db: &phonenumber::metadata::Database,
     s: &str,
+    rfc3966: bool,
 ) -> Option<Option<(u16, String)>> {
     let rest = &s[1..];
     // Read as RFC 3966 when it has no spaces: the country code is the
     // first group, up to a separator, if the number goes on after it.
-    let rfc_code = (!s.contains(' '))
+    let rfc_code = (rfc3966 && !s.contains(' '))
         .then(|| rest.find(['-', '.', '(', ')']))
         .flatten()
         .filter(|&cut| cut > 0);
@@ -1007,6 +1016,34 @@ mod tests {
         out
     }
 
+    /// The database in use (the crate's, decoded from its build-time
+    /// postcard form) is the one the shipped XML describes: same regions,
+    /// same patterns in the same order, same possible lengths.
+    #[test]
+    fn the_crates_database_is_the_shipped_metadata() {
+        let ours = phonenumber::metadata::Database::parse(METADATA_XML).unwrap();
+        let used: &phonenumber::metadata::Database = &PROCESS_DB;
+        assert_eq!(metadata_patterns(&ours), metadata_patterns(used));
+        let lengths = |db: &phonenumber::metadata::Database| -> Vec<String> {
+            let mut out = Vec::new();
+            for &(code, _) in REGION_INDEX.keys() {
+                for meta in db.by_code(&code).unwrap_or_default() {
+                    let g = meta.descriptors().general();
+                    out.push(format!(
+                        "{code} {} {:?} {:?}",
+                        meta.id(),
+                        g.possible_length(),
+                        g.possible_local_length()
+                    ));
+                }
+            }
+            out.sort();
+            out
+        };
+        assert_eq!(lengths(&ours), lengths(used));
+        assert!(lengths(used).len() > 250);
+    }
+
     /// The patched regex-cache (vendor/regex-cache) no longer checks each
     /// pattern's syntax when the database loads; a pattern that did not
     /// compile would fail at match time instead. This proves none can: each
@@ -1182,6 +1219,86 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// What [`without_extension`] cuts off changes nothing the crate's
+        /// parser reads: a national number with the extension parses
+        /// (country code, national number, validity) or fails as the number
+        /// without it does, in every default region; an international one
+        /// is read by [`parse_international`] without the RFC 3966 reading
+        /// as the crate reads it whole, and judged valid as the crate does.
+        #[test]
+        fn extensions_do_not_change_the_crates_parse(
+            plus in proptest::bool::ANY,
+            head in "(|0|1|44|49|33|39|91|61|55)",
+            groups in proptest::collection::vec(("[0-9]{1,5}", "(| |-|\\.)"), 1..5),
+            paren in proptest::bool::ANY,
+            ext in "[0-9]{1,7}",
+        ) {
+            let db = &*phonenumber::metadata::DATABASE;
+            let mut s = String::from(if plus { "+" } else { "" });
+            for (k, (g, sep)) in groups.iter().enumerate() {
+                if k == 0 && paren && groups.len() > 1 {
+                    s.push_str(&format!("({head}{g}) "));
+                } else {
+                    s.push_str(if k == 0 { &head } else { sep });
+                    s.push_str(g);
+                }
+            }
+            let with = format!("{s}x{ext}");
+            proptest::prop_assert_eq!(without_extension(&with), s.as_str());
+            let read = |r: Option<Id>, text: &str| {
+                phonenumber::parse_with(db, r, text)
+                    .ok()
+                    .map(|n| (n.country().code(), n.national().to_string(), valid_number(db, &n)))
+            };
+            if plus {
+                // The crate's reading of the whole text, and ours of what
+                // is left without the extension.
+                let crate_says = phonenumber::parse_with(db, None, &with)
+                    .ok()
+                    .map(|n| (n.country().code(), n.national().to_string()));
+                proptest::prop_assert_eq!(
+                    parse_international(db, &s, false),
+                    Some(crate_says),
+                    "{:?}", with
+                );
+            } else {
+                for &r in DEFAULT_REGIONS {
+                    let r = Some(r);
+                    proptest::prop_assert_eq!(read(r, &with), read(r, &s), "{:?} in {:?}", with, r);
+                }
+            }
+            if plus {
+                let by_crate = read(None, &with).is_some_and(|x| x.2);
+                proptest::prop_assert_eq!(is_valid_phone(&with), by_crate, "{:?}", with);
+            }
+        }
+    }
+
+    /// Only an `x` and one to seven digits after a digit are cut off.
+    #[test]
+    fn only_short_x_extensions_are_cut_off() {
+        assert_eq!(without_extension("463-612-6138x036"), "463-612-6138");
+        assert_eq!(
+            without_extension("+1-903-140-4508x7690123"),
+            "+1-903-140-4508"
+        );
+        for kept in [
+            "463-612-6138x12345678",
+            "463-612-6138 x036",
+            "463-612-6138x",
+            "463-612-6138ext036",
+            "463-612-6138X036",
+            "x036",
+            "4x",
+            "",
+        ] {
+            assert_eq!(without_extension(kept), kept);
+        }
+        assert!(is_valid_phone("(212) 736-5000x12"));
+        assert!(!is_valid_phone("1234x56"));
+    }
+
+    proptest::proptest! {
         /// The lock-free parser reads national numbers as the crate does:
         /// the same country code and national number, or the same failure.
         #[test]
@@ -1237,7 +1354,7 @@ mod tests {
             let crate_says = phonenumber::parse_with(db, None, &s)
                 .ok()
                 .map(|n| (n.country().code(), n.national().to_string()));
-            proptest::prop_assert_eq!(parse_international(db, &s), Some(crate_says), "{:?}", s);
+            proptest::prop_assert_eq!(parse_international(db, &s, true), Some(crate_says), "{:?}", s);
         }
     }
 
@@ -1267,7 +1384,7 @@ mod tests {
             ("+800 1234 5678", 800, "12345678"),
         ] {
             assert_eq!(
-                parse_international(db, s),
+                parse_international(db, s, true),
                 Some(Some((code, national.to_string()))),
                 "{s}"
             );
