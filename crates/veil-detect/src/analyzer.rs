@@ -11,7 +11,7 @@ use crate::phone::PhoneRecognizer;
 use crate::secrets::SecretScanner;
 use crate::{Candidate, Error};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use veil_core::{EntityType, Family, Finding};
 
 /// Default score threshold: what Presidio's weak patterns need context to reach.
@@ -681,17 +681,22 @@ pub fn resolve_overlaps(cands: &mut [Candidate]) -> Vec<Finding> {
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut out = Vec::new();
+    // The kept spans by start, one per start (a later one replaces an
+    // earlier one of the same start, as a map would): a sorted vector, as
+    // a text keeps few.
+    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(cands.len());
+    let mut out = Vec::with_capacity(cands.len());
     for c in cands.iter() {
-        let clash_before = kept
-            .range(..c.end)
-            .next_back()
-            .is_some_and(|(_, &e)| e > c.start);
+        let before = kept.partition_point(|&(s, _)| s < c.end);
+        let clash_before = before > 0 && kept[before - 1].1 > c.start;
         if clash_before {
             continue;
         }
-        kept.insert(c.start, c.end);
+        let at = kept.partition_point(|&(s, _)| s < c.start);
+        match kept.get_mut(at) {
+            Some(k) if k.0 == c.start => k.1 = c.end,
+            _ => kept.insert(at, (c.start, c.end)),
+        }
         out.push(Finding {
             entity_type: c.entity.clone(),
             start: c.start,
@@ -727,6 +732,62 @@ pub(crate) mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].entity_type, EntityType::EMAIL_ADDRESS);
         assert_eq!(out[1].entity_type, EntityType::LOCATION);
+    }
+
+    /// [`resolve_overlaps`] as first written, with its kept spans in an
+    /// ordered map: the reference the vector version is held to.
+    fn resolve_overlaps_with_a_map(cands: &mut [Candidate]) -> Vec<Finding> {
+        cands.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then((b.end - b.start).cmp(&(a.end - a.start)))
+                .then(a.start.cmp(&b.start))
+        });
+        let mut kept = std::collections::BTreeMap::new();
+        let mut out = Vec::new();
+        for c in cands.iter() {
+            if kept
+                .range(..c.end)
+                .next_back()
+                .is_some_and(|(_, &e)| e > c.start)
+            {
+                continue;
+            }
+            kept.insert(c.start, c.end);
+            out.push(Finding {
+                entity_type: c.entity.clone(),
+                start: c.start,
+                end: c.end,
+                score: c.score,
+                recognizer: c.recognizer,
+            });
+        }
+        out.sort_by_key(|f| (f.start, f.end));
+        out
+    }
+
+    proptest::proptest! {
+        /// Overlaps resolve as with an ordered map of the kept spans, empty
+        /// spans and equal starts included.
+        #[test]
+        fn overlaps_resolve_as_with_a_map(
+            spans in proptest::collection::vec((0usize..40, 0usize..8, 0u8..4, 0usize..3), 0..24)
+        ) {
+            let types = [EntityType::PERSON, EntityType::LOCATION, EntityType::URL];
+            let cands: Vec<Candidate> = spans
+                .iter()
+                .map(|&(start, len, score, t)| Candidate {
+                    entity: types[t].clone(),
+                    start,
+                    end: start + len,
+                    score: f32::from(score) / 4.0,
+                    recognizer: "t",
+                })
+                .collect();
+            let (mut a, mut b) = (cands.clone(), cands);
+            let (a, b) = (resolve_overlaps(&mut a), resolve_overlaps_with_a_map(&mut b));
+            proptest::prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
     }
 
     /// The texts of the findings of type `entity` in `text`, default analyzer.

@@ -7,7 +7,7 @@
 //! loading allocates no string per entry).
 
 pub use crate::lexicon::{Lex, class};
-use crate::lexicon::{SHORT, packed};
+use crate::lexicon::{RECORD, SHORT, packed};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
@@ -200,15 +200,12 @@ fn tab_split(l: &str) -> Option<(&str, &str)> {
 impl Gazetteer {
     fn load() -> Gazetteer {
         // Each table sized for its entries up front: no rehashing while
-        // ~220,000 entries go in.
-        let (mut n_short, mut n_long) = (0, 0);
-        for (w, _) in crate::lexicon::records(LEXICON_WORDS, LEXICON) {
-            *if w.len() <= SHORT {
-                &mut n_short
-            } else {
-                &mut n_long
-            } += 1;
-        }
+        // ~220,000 entries go in. A record's first byte is its word's length.
+        let n_short = LEXICON
+            .chunks_exact(RECORD)
+            .filter(|r| usize::from(r[0]) <= SHORT)
+            .count();
+        let n_long = LEXICON.len() / RECORD - n_short;
         let mut short: HashMap<u64, Lex> =
             HashMap::with_capacity_and_hasher(n_short, Default::default());
         let mut long: HashMap<&'static str, Lex> =
@@ -243,13 +240,19 @@ impl Gazetteer {
             .max()
             .unwrap_or(1)
             .min(5);
-        let mut place_starts: HashMap<String, usize> = HashMap::default();
-        for key in places.keys() {
+        let mut place_starts: HashMap<String, usize> =
+            HashMap::with_capacity_and_hasher(places.len(), Default::default());
+        for &key in places.keys() {
             let lowered = crate::context::ascii_lowered(key);
             let tokens = crate::names::tokenize(key, &lowered);
             if let Some(t) = tokens.first() {
-                let n = place_starts.entry(t.lower.to_string()).or_default();
-                *n = (*n).max(tokens.len());
+                let n = tokens.len();
+                match place_starts.get_mut(t.lower.as_ref()) {
+                    Some(most) => *most = (*most).max(n),
+                    None => {
+                        place_starts.insert(t.lower.to_string(), n);
+                    }
+                }
             }
         }
         Gazetteer {
@@ -364,6 +367,28 @@ mod tests {
             g.places.get("new york city").or(g.places.get("new york")),
             Some(&PlaceKind::City).or(Some(&PlaceKind::State))
         );
+    }
+
+    /// Every place name's first word starts a place, with the most words
+    /// any place starting with it has (as the name pass splits them); no
+    /// other word does.
+    #[test]
+    fn place_starts_hold_each_first_words_longest_place() {
+        let g = Gazetteer::get();
+        let mut want: std::collections::HashMap<String, usize> = Default::default();
+        for key in g.places.keys() {
+            let tokens = crate::names::tokenize(key, key);
+            if let Some(t) = tokens.first() {
+                let n = want.entry(t.lower.to_string()).or_default();
+                *n = (*n).max(tokens.len());
+            }
+        }
+        assert_eq!(g.place_starts.len(), want.len());
+        for (w, n) in &want {
+            assert_eq!(g.place_starts.get(w.as_str()), Some(n), "{w}");
+        }
+        assert_eq!(g.place_starts.get("new"), want.get("new"));
+        assert!(want.get("new").is_some_and(|&n| n >= 2));
     }
 
     /// The cache of recent short words answers as the lexicon does, on a

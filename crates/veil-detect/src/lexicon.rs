@@ -787,7 +787,7 @@ pub fn entries(first: &str, last: &str, words: &str) -> HashMap<String, Lex> {
 /// Bytes of a record: the word's length, then its [`Lex`] (first-name
 /// share as `f32` bits, last-name rank, class bits, each a little-endian
 /// `u32`).
-const RECORD: usize = 13;
+pub const RECORD: usize = 13;
 
 /// `lexicon` as [`records`] reads it: its words, joined into one text, and
 /// one [`RECORD`] per word, in the same order — sorted by `order` (then by
