@@ -113,11 +113,38 @@ pub fn lower_slice<'a>(
     lo: usize,
     hi: usize,
 ) -> std::borrow::Cow<'a, str> {
-    if lowered.len() == text.len() && text[lo..hi].is_ascii() {
-        std::borrow::Cow::Borrowed(&lowered[lo..hi])
-    } else {
-        lowercase(&text[lo..hi])
+    if lowered.len() != text.len() {
+        return lowercase(&text[lo..hi]);
     }
+    let slice = &text[lo..hi];
+    if slice.is_ascii() {
+        return std::borrow::Cow::Borrowed(&lowered[lo..hi]);
+    }
+    // Greek capital sigma lowers by its context ('ς' at a word's end): the
+    // standard library decides it.
+    if slice.contains('Σ') {
+        return std::borrow::Cow::Owned(slice.to_lowercase());
+    }
+    // The ASCII runs copied from `lowered` (same bytes, lowered), each
+    // other character lowered on its own: `str::to_lowercase` maps every
+    // character but 'Σ' as `char::to_lowercase` does, but takes the slow
+    // path for every character after the first non-ASCII one.
+    let (b, low) = (slice.as_bytes(), &lowered[lo..hi]);
+    let mut out = String::with_capacity(slice.len() + 8);
+    let mut i = 0;
+    while i < b.len() {
+        let run = b[i..]
+            .iter()
+            .position(|c| !c.is_ascii())
+            .map_or(b.len(), |k| i + k);
+        out.push_str(&low[i..run]);
+        i = run;
+        if let Some(c) = slice[i..].chars().next() {
+            out.extend(c.to_lowercase());
+            i += c.len_utf8();
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `s` lower-cased, borrowed when it has nothing to lower (ASCII without
@@ -232,6 +259,21 @@ mod tests {
             let ac = c.finder.as_ref().expect("small lists build");
             proptest::prop_assert_eq!(any_at_word_start(ac, &lower), by_word);
             proptest::prop_assert_eq!(lower.as_ref(), hay.to_lowercase());
+        }
+
+        /// A window lowered from the text's ASCII-lowered form is the
+        /// window lower-cased on its own, whatever the scripts, the
+        /// characters that lower to two, and the Greek final sigma.
+        #[test]
+        fn windows_lower_as_the_standard_library_lowers_them(
+            text in "[aZ .,ÉéİΣσΑßẞﬀ\u{10400}Ж’'-]{0,32}",
+            cut in (0usize..40, 0usize..40),
+        ) {
+            let lowered = ascii_lowered(&text);
+            let lo = floor_char(&text, cut.0.min(text.len()));
+            let hi = floor_char(&text, cut.1.min(text.len())).max(lo);
+            let window = lower_slice(&text, &lowered, lo, hi);
+            proptest::prop_assert_eq!(window.as_ref(), text[lo..hi].to_lowercase());
         }
     }
 }
