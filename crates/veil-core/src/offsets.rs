@@ -10,6 +10,10 @@ pub struct OffsetMap<'a> {
     /// records ask only for code points).
     line_starts: std::cell::OnceCell<Vec<usize>>,
     ascii: bool,
+    /// The last byte offset converted and its code-point offset: a later
+    /// offset is counted on from there (findings come in text order, so a
+    /// record's offsets cost one pass over its text, not one each).
+    cursor: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> OffsetMap<'a> {
@@ -19,16 +23,25 @@ impl<'a> OffsetMap<'a> {
             text,
             line_starts: std::cell::OnceCell::new(),
             ascii: text.is_ascii(),
+            cursor: std::cell::Cell::new((0, 0)),
         }
     }
 
-    /// The code-point offset of a byte offset that lies on a char boundary.
+    /// The code-point offset of a byte offset that lies on a char boundary
+    /// (as [`byte_to_char`] gives it, in whatever order offsets are asked
+    /// for; ascending ones are counted on from the last).
     pub fn char_offset(&self, byte: usize) -> usize {
         if self.ascii {
-            byte
-        } else {
-            byte_to_char(self.text, byte)
+            return byte;
         }
+        let byte = byte.min(self.text.len());
+        let (from, chars) = match self.cursor.get() {
+            (at, n) if at <= byte => (at, n),
+            _ => (0, 0),
+        };
+        let n = chars + char_starts(&self.text.as_bytes()[from..byte]);
+        self.cursor.set((byte, n));
+        n
     }
 
     /// The 1-based line number holding the byte at `byte`.
@@ -53,10 +66,13 @@ fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ 
 /// that start before `byte`).
 pub fn byte_to_char(text: &str, byte: usize) -> usize {
     let end = byte.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| (**b as i8) >= -0x40)
-        .count()
+    char_starts(&text.as_bytes()[..end])
+}
+
+/// How many characters start in `b` (the bytes that are no UTF-8
+/// continuation byte).
+fn char_starts(b: &[u8]) -> usize {
+    b.iter().filter(|b| (**b as i8) >= -0x40).count()
 }
 
 /// The byte offset of code-point offset `ch` in `text`; `text.len()` when
@@ -90,6 +106,17 @@ mod tests {
             let b = char_to_byte(&s, k);
             prop_assert_eq!(byte_to_char(&s, b), k);
             prop_assert_eq!(OffsetMap::new(&s).char_offset(b), k);
+        }
+
+        /// One map answers every offset as `byte_to_char` does, asked in
+        /// any order (ascending ones counted on from the last).
+        #[test]
+        fn offsets_in_any_order(s in "(a|é|😀|\\n|ж){0,30}", ks in prop::collection::vec(0usize..40, 0..12)) {
+            let m = OffsetMap::new(&s);
+            for k in ks {
+                let b = char_to_byte(&s, k);
+                prop_assert_eq!(m.char_offset(b), byte_to_char(&s, b));
+            }
         }
     }
 }
