@@ -185,7 +185,8 @@ impl Analyzer {
 
     /// Every candidate from every recognizer, before thresholding.
     pub fn candidates(&self, text: &str) -> Vec<Candidate> {
-        let mut out = Vec::new();
+        // Room for a short text's candidates at once (not grown 4, 8, 16).
+        let mut out = Vec::with_capacity(16);
         if text.is_empty() {
             return out;
         }
@@ -354,28 +355,41 @@ fn text_triggers<'p>(patterns: &'p [PatternRecognizer], text: &[usize]) -> Optio
 /// (an address and the country inside it are one LOCATION), keeping the
 /// higher score and its recognizer.
 pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    // Types compared by their names, the same name seen first by address
+    // (the built-in types' names are shared constants).
+    let order = |a: &EntityType, b: &EntityType| {
+        if std::ptr::eq(a.as_str(), b.as_str()) {
+            std::cmp::Ordering::Equal
+        } else {
+            a.cmp(b)
+        }
+    };
     cands.sort_by(|a, b| {
-        a.entity
-            .cmp(&b.entity)
+        order(&a.entity, &b.entity)
             .then(a.start.cmp(&b.start))
             .then(b.end.cmp(&a.end))
     });
-    let mut out: Vec<Candidate> = Vec::with_capacity(cands.len());
-    for c in cands {
-        if let Some(last) = out.last_mut()
-            && last.entity == c.entity
-            && c.start < last.end
-        {
-            last.end = last.end.max(c.end);
-            if c.score > last.score {
-                last.score = c.score;
-                last.recognizer = c.recognizer;
+    // Merged in place: `kept` candidates stand first, each later one either
+    // grows the last kept or moves up behind it.
+    let mut kept = 0;
+    for i in 0..cands.len() {
+        if kept > 0 {
+            let (done, rest) = cands.split_at_mut(i);
+            let (last, c) = (&mut done[kept - 1], &rest[0]);
+            if order(&last.entity, &c.entity).is_eq() && c.start < last.end {
+                last.end = last.end.max(c.end);
+                if c.score > last.score {
+                    last.score = c.score;
+                    last.recognizer = c.recognizer;
+                }
+                continue;
             }
-            continue;
         }
-        out.push(c);
+        cands.swap(kept, i);
+        kept += 1;
     }
-    out
+    cands.truncate(kept);
+    cands
 }
 
 /// Calls `f(k, part, c)` for each candidate `c` and each block part `k` it
@@ -764,6 +778,61 @@ pub(crate) mod tests {
         }
         out.sort_by_key(|f| (f.start, f.end));
         out
+    }
+
+    /// [`merge_same_type`] as first written (into a new vector, types
+    /// compared by name only): the reference the in-place version is held to.
+    fn merge_same_type_into_new(mut cands: Vec<Candidate>) -> Vec<Candidate> {
+        cands.sort_by(|a, b| {
+            a.entity
+                .cmp(&b.entity)
+                .then(a.start.cmp(&b.start))
+                .then(b.end.cmp(&a.end))
+        });
+        let mut out: Vec<Candidate> = Vec::with_capacity(cands.len());
+        for c in cands {
+            if let Some(last) = out.last_mut()
+                && last.entity == c.entity
+                && c.start < last.end
+            {
+                last.end = last.end.max(c.end);
+                if c.score > last.score {
+                    last.score = c.score;
+                    last.recognizer = c.recognizer;
+                }
+                continue;
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Same-type candidates merge in place as into a new vector, with
+        /// types named by shared constants and by equal strings elsewhere.
+        #[test]
+        fn same_type_merges_as_into_a_new_vector(
+            spans in proptest::collection::vec((0usize..40, 0usize..8, 0u8..4, 0usize..4), 0..24)
+        ) {
+            let types = [
+                EntityType::PERSON,
+                EntityType::LOCATION,
+                EntityType::new("PERSON"),
+                EntityType::new("CUSTOM_ID"),
+            ];
+            let cands: Vec<Candidate> = spans
+                .iter()
+                .map(|&(start, len, score, t)| Candidate {
+                    entity: types[t].clone(),
+                    start,
+                    end: start + len,
+                    score: f32::from(score) / 4.0,
+                    recognizer: ["a", "b", "c", "d"][t],
+                })
+                .collect();
+            let (a, b) = (merge_same_type(cands.clone()), merge_same_type_into_new(cands));
+            proptest::prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
     }
 
     proptest::proptest! {

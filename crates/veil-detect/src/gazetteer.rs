@@ -9,6 +9,7 @@
 pub use crate::lexicon::{Lex, class};
 use crate::lexicon::{RECORD, SHORT, packed};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// What kind of place a gazetteer entry is.
@@ -243,14 +244,22 @@ impl Gazetteer {
         let mut place_starts: HashMap<String, usize> =
             HashMap::with_capacity_and_hasher(places.len(), Default::default());
         for &key in places.keys() {
-            let lowered = crate::context::ascii_lowered(key);
-            let tokens = crate::names::tokenize(key, &lowered);
-            if let Some(t) = tokens.first() {
-                let n = tokens.len();
-                match place_starts.get_mut(t.lower.as_ref()) {
+            // A name of lower-case ASCII letters and spaces splits at its
+            // spaces (as the tokenizer splits it); others go through it.
+            let (first, n) = if key.bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
+                let mut words = key.split(' ').filter(|w| !w.is_empty());
+                (words.next().map(Cow::Borrowed), 1 + words.count())
+            } else {
+                let lowered = crate::context::ascii_lowered(key);
+                let tokens = crate::names::tokenize(key, &lowered);
+                let first = tokens.first().map(|t| Cow::Owned(t.lower.to_string()));
+                (first, tokens.len())
+            };
+            if let Some(first) = first {
+                match place_starts.get_mut(first.as_ref()) {
                     Some(most) => *most = (*most).max(n),
                     None => {
-                        place_starts.insert(t.lower.to_string(), n);
+                        place_starts.insert(first.into_owned(), n);
                     }
                 }
             }
