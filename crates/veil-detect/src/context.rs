@@ -94,8 +94,9 @@ impl Context {
     ) -> std::borrow::Cow<'a, str> {
         let w = &text.as_bytes()[lo..hi];
         // `İ` is C4 B0 in UTF-8, the Kelvin sign E2 84 AA.
-        let special = memchr::memchr2_iter(0xC4, 0xE2, w)
-            .any(|i| matches!(&w[i..], [0xC4, 0xB0, ..] | [0xE2, 0x84, 0xAA, ..]));
+        let special = !w.is_ascii()
+            && memchr::memchr2_iter(0xC4, 0xE2, w)
+                .any(|i| matches!(&w[i..], [0xC4, 0xB0, ..] | [0xE2, 0x84, 0xAA, ..]));
         if self.ascii && lowered.len() == text.len() && !special {
             std::borrow::Cow::Borrowed(&lowered[lo..hi])
         } else {
