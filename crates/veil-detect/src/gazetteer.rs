@@ -135,36 +135,88 @@ const RECENT_BITS: u32 = 14;
 /// byte is a length of at most [`SHORT`]).
 const NO_WORD: u64 = u64::MAX;
 
-thread_local! {
-    /// Each thread's slots of its [`Recent`] cache.
-    static RECENT: std::cell::RefCell<Vec<(u64, Lex)>> =
-        std::cell::RefCell::new(vec![(NO_WORD, Lex::default()); 1 << RECENT_BITS]);
+/// log2 of the slots of a thread's [`Recent`] cache of longer words.
+const RECENT_LONG_BITS: u32 = 13;
+
+/// The longest word the [`Recent`] cache of longer words holds.
+const LONG_CACHED: usize = 16;
+
+/// The slots of a thread's [`Recent`] caches: short words by [`packed`]
+/// key; words of more than [`SHORT`] and at most [`LONG_CACHED`] bytes by
+/// [`packed_long`] key.
+struct RecentSlots {
+    short: Vec<(u64, Lex)>,
+    long: Vec<((u64, u64), Lex)>,
 }
 
-/// The lexicon seen through a small direct-mapped cache of the short words
-/// a thread looked up last (16,384 slots, 384 kB: it stays in the core's
-/// own cache, where the lexicon's tables do not; common words repeat from
-/// text to text. 10 MB of short records, every recognizer: 1,099 -> 1,087
-/// ms CPU). The cache holds copies of entries of the immutable lexicon
-/// under their exact keys, so [`Recent::lex`] answers as [`Gazetteer::lex`].
+thread_local! {
+    /// Each thread's slots of its [`Recent`] cache.
+    static RECENT: std::cell::RefCell<RecentSlots> = std::cell::RefCell::new(RecentSlots {
+        short: vec![(NO_WORD, Lex::default()); 1 << RECENT_BITS],
+        long: vec![((NO_WORD, NO_WORD), Lex::default()); 1 << RECENT_LONG_BITS],
+    });
+}
+
+/// A word of more than [`SHORT`] and at most [`LONG_CACHED`] bytes as two
+/// integers: its first eight bytes, then the rest with the word's length
+/// in the top byte (no two such words share a key, and none is the empty
+/// slot's); `None` for other words.
+fn packed_long(word: &str) -> Option<(u64, u64)> {
+    let b = word.as_bytes();
+    if b.len() <= SHORT || b.len() > LONG_CACHED {
+        return None;
+    }
+    let mut head = [0u8; 8];
+    head.copy_from_slice(&b[..8]);
+    let mut tail = (b.len() as u64) << 56;
+    for (i, &c) in b[8..].iter().enumerate() {
+        tail |= u64::from(c) << (8 * i);
+    }
+    Some((u64::from_le_bytes(head), tail))
+}
+
+/// The lexicon seen through small direct-mapped caches of the words a
+/// thread looked up last: short words (16,384 slots, 384 kB: they stay in
+/// the core's own cache, where the lexicon's tables do not; common words
+/// repeat from text to text. 10 MB of short records, every recognizer:
+/// 1,099 -> 1,087 ms CPU), and words of up to [`LONG_CACHED`] bytes (8,192
+/// slots, 256 kB), whose table lookup hashes and compares the whole word.
+/// The caches hold copies of entries of the immutable lexicon under their
+/// exact keys, so [`Recent::lex`] answers as [`Gazetteer::lex`].
 pub struct Recent<'g> {
     gazetteer: &'g Gazetteer,
-    slots: Option<&'g mut Vec<(u64, Lex)>>,
+    slots: Option<&'g mut RecentSlots>,
 }
 
 impl Recent<'_> {
     /// What the lists say about `lower`: [`Gazetteer::lex`]'s answer, from
-    /// the cache when the word is short and was looked up last in its slot.
+    /// the cache when the word is at most [`LONG_CACHED`] bytes long and
+    /// was looked up last in its slot.
     pub fn lex(&mut self, lower: &str) -> Lex {
-        let (Some(key), Some(slots)) = (packed(lower), self.slots.as_deref_mut()) else {
+        let Some(slots) = self.slots.as_deref_mut() else {
             return self.gazetteer.lex(lower);
         };
-        let i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - RECENT_BITS)) as usize;
-        let Some(slot) = slots.get_mut(i) else {
+        if let Some(key) = packed(lower) {
+            let i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - RECENT_BITS)) as usize;
+            let Some(slot) = slots.short.get_mut(i) else {
+                return self.gazetteer.lex(lower);
+            };
+            if slot.0 != key {
+                let lex = self.gazetteer.short.get(&key).copied().unwrap_or_default();
+                *slot = (key, lex);
+            }
+            return slot.1;
+        }
+        let Some(key) = packed_long(lower) else {
+            return self.gazetteer.lex(lower);
+        };
+        let mixed = (key.0 ^ key.1.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let i = (mixed >> (64 - RECENT_LONG_BITS)) as usize;
+        let Some(slot) = slots.long.get_mut(i) else {
             return self.gazetteer.lex(lower);
         };
         if slot.0 != key {
-            let lex = self.gazetteer.short.get(&key).copied().unwrap_or_default();
+            let lex = self.gazetteer.long.get(lower).copied().unwrap_or_default();
             *slot = (key, lex);
         }
         slot.1
@@ -410,7 +462,20 @@ mod tests {
         let mut words: Vec<&str> = crate::lexicon::records(LEXICON_WORDS, LEXICON)
             .map(|(w, _)| w)
             .collect();
-        words.extend(["qzxv", "smith\0", "", "a", "zzzzzzz", "internationally"]);
+        words.extend([
+            "qzxv",
+            "smith\0",
+            "",
+            "a",
+            "zzzzzzz",
+            "internationally",
+            "internationally\0",
+            "zzzzzzzz",
+            "zzzzzzzzzzzzzzzz",
+            "zzzzzzzzzzzzzzzzz",
+            "abcdefgh\0",
+            "abcdefgh",
+        ]);
         g.with_recent(|recent| {
             for round in 0..2 {
                 for w in &words {

@@ -906,8 +906,9 @@ fn titled_before(text: &str, lowered: &str, start: usize) -> bool {
         while word > 0 && b[word - 1].is_ascii_alphanumeric() {
             word -= 1;
         }
-        return Gazetteer::get()
-            .lex(&lowered[lo + word..lo + end])
+        let g = Gazetteer::get();
+        return g
+            .with_recent(|recent| recent.lex(&lowered[lo + word..lo + end]))
             .is(class::TITLE);
     }
     titled_before_by_chars(text, lowered, start)
