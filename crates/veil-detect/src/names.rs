@@ -1851,7 +1851,7 @@ impl NameRecognizer {
                 .unwrap_or("")
                 .trim_matches(|c: char| !c.is_alphanumeric()),
         );
-        if !titled && g.lex(&next_word).is(class::ORG) {
+        if !titled && g.with_recent(|recent| recent.lex(&next_word)).is(class::ORG) {
             return;
         }
 
