@@ -1851,7 +1851,10 @@ impl NameRecognizer {
                 .unwrap_or("")
                 .trim_matches(|c: char| !c.is_alphanumeric()),
         );
-        if !titled && g.with_recent(|recent| recent.lex(&next_word)).is(class::ORG) {
+        if !titled
+            && g.with_recent(|recent| recent.lex(&next_word))
+                .is(class::ORG)
+        {
             return;
         }
 
