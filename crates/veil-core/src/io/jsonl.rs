@@ -238,15 +238,10 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     type Item = Result<JsonRecord>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let line = self.lines.next()?;
-        Some(line.and_then(|l| {
-            parse_line(
-                &l.text,
-                l.number,
-                &self.path,
-                &self.text_field,
-                &self.id_field,
-            )
+        // The line borrowed from the reader (no copy of it is kept).
+        let line = self.lines.next_text()?;
+        Some(line.and_then(|(number, _, text)| {
+            parse_line(&text, number, &self.path, &self.text_field, &self.id_field)
         }))
     }
 }

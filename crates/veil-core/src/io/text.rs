@@ -69,46 +69,116 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
-impl<R: BufRead> Iterator for LineReader<R> {
-    type Item = Result<Line>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<R: BufRead> LineReader<R> {
+    /// Read the next line's bytes, terminator included, into `buf` (as
+    /// `BufRead::read_until` does, the newline found with `memchr`);
+    /// `Ok(false)` at the end of the input.
+    fn fill_line(&mut self) -> std::io::Result<bool> {
         self.buf.clear();
-        let n = match self.reader.read_until(b'\n', &mut self.buf) {
-            Ok(0) => return None,
-            Ok(n) => n,
+        loop {
+            let avail = match self.reader.fill_buf() {
+                Ok(avail) => avail,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                return Ok(!self.buf.is_empty());
+            }
+            match memchr::memchr(b'\n', avail) {
+                Some(i) => {
+                    self.buf.extend_from_slice(&avail[..=i]);
+                    self.reader.consume(i + 1);
+                    return Ok(true);
+                }
+                None => {
+                    let n = avail.len();
+                    self.buf.extend_from_slice(avail);
+                    self.reader.consume(n);
+                }
+            }
+        }
+    }
+
+    /// The next line, borrowed from the reader's buffer when it is valid
+    /// UTF-8 (no copy: what [`JsonlReader`](crate::io::jsonl::JsonlReader)
+    /// reads, taking only the fields it needs), with its number and offset.
+    /// Errors and `--lossy` decoding as the [`Iterator`] gives them.
+    pub fn next_text(&mut self) -> Option<Result<(u64, u64, std::borrow::Cow<'_, str>)>> {
+        match self.fill_line() {
+            Ok(false) => return None,
+            Ok(true) => {}
             Err(e) => {
                 return Some(Err(Error::Io {
                     path: self.path.clone(),
                     source: e,
                 }));
             }
-        };
+        }
         self.number += 1;
         let offset = self.offset;
-        self.offset += n as u64;
+        self.offset += self.buf.len() as u64;
         if self.buf.last() == Some(&b'\n') {
             self.buf.pop();
             if self.buf.last() == Some(&b'\r') {
                 self.buf.pop();
             }
         }
-        // One allocation of the line's size; the buffer keeps its capacity
-        // (taking it would make the next line grow a new one step by step).
-        let bytes = self.buf.clone();
-        Some(
-            decode(bytes, &self.path, offset, self.lossy).map(|text| Line {
-                number: self.number,
-                offset,
-                text,
-            }),
-        )
+        let text = match std::str::from_utf8(&self.buf) {
+            Ok(s) => Ok(std::borrow::Cow::Borrowed(s)),
+            Err(_) => decode(self.buf.clone(), &self.path, offset, self.lossy)
+                .map(std::borrow::Cow::Owned),
+        };
+        Some(text.map(|t| (self.number, offset, t)))
+    }
+}
+
+impl<R: BufRead> Iterator for LineReader<R> {
+    type Item = Result<Line>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = self.next_text()?;
+        Some(line.map(|(number, offset, text)| Line {
+            number,
+            offset,
+            text: text.into_owned(),
+        }))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Lines, numbers and offsets are those of splitting the bytes at
+        /// each newline (a `\r` before it dropped, no empty last line),
+        /// however small the reader's buffer.
+        #[test]
+        fn lines_split_at_newlines_across_buffer_refills(
+            data in "(a|é|\r|\n|\r\n| ){0,40}",
+            capacity in 1usize..8,
+        ) {
+            let reader = std::io::BufReader::with_capacity(capacity, data.as_bytes());
+            let got: Vec<(u64, u64, String)> = LineReader::new(reader, Path::new("f"), false)
+                .map(|l| l.map(|l| (l.number, l.offset, l.text)))
+                .collect::<Result<_>>()
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let mut want = Vec::new();
+            let mut offset = 0u64;
+            let mut rest = data.as_str();
+            while !rest.is_empty() {
+                let (line, used) = match rest.find('\n') {
+                    Some(i) => (&rest[..i], i + 1),
+                    None => (rest, rest.len()),
+                };
+                let line = line.strip_suffix('\r').filter(|_| used > line.len()).unwrap_or(line);
+                want.push((want.len() as u64 + 1, offset, line.to_string()));
+                offset += used as u64;
+                rest = &rest[used..];
+            }
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 
     #[test]
     fn lines_and_invalid_utf8_offset() {
