@@ -11,7 +11,8 @@ pub const WINDOW_AFTER: usize = 32;
 pub struct Context {
     words: Vec<String>,
     /// All the words in one automaton, so a window is searched once, not
-    /// once per word (`None` when there are no words).
+    /// once per word (`None` when there are no words, or when `firsts`
+    /// searches instead).
     finder: Option<aho_corasick::AhoCorasick>,
     /// The bytes the words start with, when they are at most three: a
     /// window is then searched for those bytes (`memchr`) and the words
@@ -30,19 +31,17 @@ impl Context {
             .map(|w| w.to_lowercase())
             .filter(|w| !w.is_empty())
             .collect();
+        let firsts = Some(first_bytes(&words)).filter(|f| f.len() <= 3);
         // Building fails only past the automaton's size limits, far beyond
         // a context list; without it, `near` searches word by word.
-        let finder = (!words.is_empty())
+        let finder = (!words.is_empty() && firsts.is_none())
             .then(|| aho_corasick::AhoCorasick::new(&words).ok())
             .flatten();
         let ascii = words.iter().all(|w| w.is_ascii());
-        let mut firsts: Vec<u8> = words.iter().filter_map(|w| w.bytes().next()).collect();
-        firsts.sort_unstable();
-        firsts.dedup();
         Context {
             words,
             finder,
-            firsts: (firsts.len() <= 3).then_some(firsts),
+            firsts,
             ascii,
         }
     }
@@ -181,6 +180,14 @@ fn any_at_word_start(ac: &aho_corasick::AhoCorasick, hay: &str) -> bool {
     })
 }
 
+/// The distinct bytes `words` start with, in order.
+fn first_bytes(words: &[String]) -> Vec<u8> {
+    let mut firsts: Vec<u8> = words.iter().filter_map(|w| w.bytes().next()).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    firsts
+}
+
 /// Whether one of `words`, which all start with one of the (at most
 /// three) bytes `firsts`, occurs in `hay` at a word start: each place one
 /// of those bytes stands (found with `memchr`) is a char boundary (no
@@ -295,14 +302,10 @@ mod tests {
             let c = Context::new(words.clone());
             let lower = lowercase(&hay);
             let by_word = c.words.iter().any(|w| has_word_start(&lower, w));
-            let ac = c.finder.as_ref().expect("small lists build");
-            proptest::prop_assert_eq!(any_at_word_start(ac, &lower), by_word);
-            let firsts: Vec<u8> = {
-                let mut f: Vec<u8> = c.words.iter().filter_map(|w| w.bytes().next()).collect();
-                f.sort_unstable();
-                f.dedup();
-                f
-            };
+            // Both searches, whichever `Context::new` picked for the list.
+            let ac = aho_corasick::AhoCorasick::new(&c.words).expect("small lists build");
+            proptest::prop_assert_eq!(any_at_word_start(&ac, &lower), by_word);
+            let firsts = first_bytes(&c.words);
             proptest::prop_assert_eq!(few_starts_at_word_start(&firsts, &c.words, &lower), by_word);
             proptest::prop_assert_eq!(lower.as_ref(), hay.to_lowercase());
         }
