@@ -355,17 +355,9 @@ fn text_triggers<'p>(patterns: &'p [PatternRecognizer], text: &[usize]) -> Optio
 /// (an address and the country inside it are one LOCATION), keeping the
 /// higher score and its recognizer.
 pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
-    // Types compared by their names, the same name seen first by address
-    // (the built-in types' names are shared constants).
-    let order = |a: &EntityType, b: &EntityType| {
-        if std::ptr::eq(a.as_str(), b.as_str()) {
-            std::cmp::Ordering::Equal
-        } else {
-            a.cmp(b)
-        }
-    };
     cands.sort_by(|a, b| {
-        order(&a.entity, &b.entity)
+        a.entity
+            .cmp(&b.entity)
             .then(a.start.cmp(&b.start))
             .then(b.end.cmp(&a.end))
     });
@@ -376,7 +368,7 @@ pub fn merge_same_type(mut cands: Vec<Candidate>) -> Vec<Candidate> {
         if kept > 0 {
             let (done, rest) = cands.split_at_mut(i);
             let (last, c) = (&mut done[kept - 1], &rest[0]);
-            if order(&last.entity, &c.entity).is_eq() && c.start < last.end {
+            if last.entity == c.entity && c.start < last.end {
                 last.end = last.end.max(c.end);
                 if c.score > last.score {
                     last.score = c.score;
