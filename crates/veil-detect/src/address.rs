@@ -3,7 +3,7 @@
 //! military addresses (PSC … Box …, APO/FPO), and "City, ST 12345" tails.
 
 use crate::pattern::{Rewrite, compile, compile_set, rewrite_escapes};
-use crate::per_thread::{LocalRegex as Regex, PerThread};
+use crate::per_thread::LocalRegex as Regex;
 use crate::{Candidate, Error};
 use veil_core::EntityType;
 
@@ -24,7 +24,7 @@ pub struct AddressRecognizer {
     /// The rules after [`CORNER_RULE`] in one set (index `i` is rule
     /// `CORNER_RULE + 1 + i`): a window is searched once by it, then only
     /// by the rules it says match there.
-    rule_set: PerThread<regex::RegexSet>,
+    rule_set: crate::pattern_set::PatternSet,
     /// The next part of an address block: a unit, a town, a region, a postcode,
     /// after a comma, a newline or a space.
     continuation: Regex,

@@ -73,12 +73,12 @@ pub struct Analyzer {
     /// them: a window is searched once by the set, then only by the
     /// patterns the set says match in it.
     digit_patterns: Vec<usize>,
-    digit_set: PerThread<regex::RegexSet>,
+    digit_set: crate::pattern_set::PatternSet,
     /// The same for the patterns that need no digit (e-mail, URL, domain,
     /// month and weekday names), searched in the words holding one of
     /// their trigger strings ([`Keywords`]).
     text_patterns: Vec<usize>,
-    text_set: PerThread<regex::RegexSet>,
+    text_set: crate::pattern_set::PatternSet,
     /// Some text pattern declares no trigger strings: the text set reads
     /// the whole text.
     text_everywhere: bool,
@@ -213,14 +213,14 @@ impl Analyzer {
                 // Text patterns declaring no strings at all: none can match.
                 None => Vec::new(),
             };
-            let hits: Vec<((usize, usize), regex::SetMatches)> = words
+            let hits: Vec<((usize, usize), crate::pattern_set::Matched)> = words
                 .into_iter()
                 .map(|w| (w, self.text_set.matches(&text[w.0..w.1])))
-                .filter(|(_, m)| m.matched_any())
+                .filter(|(_, m)| !m.is_empty())
                 .collect();
             for (k, &p) in self.text_patterns.iter().enumerate() {
                 for (w, m) in &hits {
-                    if m.matched(k) {
+                    if m.contains(k) {
                         self.patterns[p].analyze_window(text, lowered(), *w, &mut out);
                     }
                 }

@@ -10,7 +10,8 @@
 //! - custom recognizers, deny-lists and allow-lists from TOML ([`custom`]).
 //!
 //! [`structured`] classifies table columns from sampled values; every compiled
-//! pattern is held [`per_thread`] (one copy per worker).
+//! pattern is held [`per_thread`] (one copy per worker); many patterns are
+//! searched at once with a [`pattern_set`].
 //!
 //! Architecture invariant: this crate knows nothing of files or the command
 //! line; recognizers are pure functions of their input and configuration,
@@ -27,6 +28,7 @@ pub mod keywords;
 pub mod lexicon;
 pub mod names;
 pub mod pattern;
+pub mod pattern_set;
 pub mod per_thread;
 pub mod phone;
 pub mod quasi;

@@ -3,6 +3,7 @@
 //! candidate raise its score.
 
 use crate::context::Context;
+use crate::pattern_set::PatternSet;
 use crate::per_thread::{LocalRegex, PerThread};
 use crate::{Candidate, Error};
 use veil_core::EntityType;
@@ -88,22 +89,14 @@ pub fn compile(name: &str, pattern: &str) -> Result<LocalRegex, Error> {
 }
 
 /// Compile patterns, as [`compile`] leaves them (`Regex::as_str`) or
-/// [`ascii_pattern`] writes them, into one set held per thread, naming
-/// `name` on error; a set gets larger program and lazy-DFA limits than one
-/// pattern.
+/// [`ascii_pattern`] writes them, into one [`PatternSet`] (at most
+/// [`crate::pattern_set::MAX_PATTERNS`]), naming `name` on error; a set
+/// gets larger program and lazy-DFA limits than one pattern.
 pub fn compile_set<'a>(
     name: &str,
     patterns: impl IntoIterator<Item = &'a str>,
-) -> Result<PerThread<regex::RegexSet>, Error> {
-    regex::RegexSetBuilder::new(patterns)
-        .size_limit(1 << 26)
-        .dfa_size_limit(1 << 24)
-        .build()
-        .map(PerThread::new)
-        .map_err(|e| Error::BadPattern {
-            recognizer: name.to_string(),
-            message: e.to_string(),
-        })
+) -> Result<PatternSet, Error> {
+    PatternSet::new(name, patterns)
 }
 
 /// As [`compile`], as a meta regex (the engine `regex` runs on) that

@@ -40,6 +40,16 @@ impl<T: Clone> PerThread<T> {
     }
 }
 
+impl<T> PerThread<T> {
+    /// One value per worker, each made by `make` (for values that are not
+    /// `Clone`, such as a lock around a search cache).
+    pub fn from_fn(make: impl Fn() -> T) -> PerThread<T> {
+        PerThread {
+            copies: (0..copies()).map(|_| make()).collect(),
+        }
+    }
+}
+
 impl<T> Deref for PerThread<T> {
     type Target = T;
 
