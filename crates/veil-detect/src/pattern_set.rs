@@ -8,8 +8,8 @@
 //! a pattern matches and costs ~28 instructions a byte; the walk here only
 //! follows transitions and reads the match states it passes (~20), and
 //! allocates nothing. When the lazy DFA cannot answer (a byte it must quit
-//! on, a cache it gave up on) the same patterns' `RegexSet` does, so the
-//! answer is always the set's.
+//! on, a cache it gave up on) the same patterns' `RegexSet` does (compiled
+//! then, which start-up is spared), so the answer is always the set's.
 
 use crate::Error;
 use crate::per_thread::PerThread;
@@ -28,8 +28,12 @@ pub struct PatternSet {
     dfa: DFA,
     /// One cache per worker thread (uncontended locks).
     caches: PerThread<Mutex<Cache>>,
-    /// The same patterns, for a haystack the lazy DFA cannot answer for.
-    fallback: PerThread<regex::RegexSet>,
+    /// The patterns, as given.
+    patterns: Vec<String>,
+    /// The same patterns' `RegexSet`, compiled for the first haystack the
+    /// lazy DFA cannot answer for (`None` if it does not compile, which
+    /// the DFA's compiling them first rules out).
+    fallback: std::sync::OnceLock<Option<PerThread<regex::RegexSet>>>,
 }
 
 /// The patterns of a [`PatternSet`] that match in a haystack.
@@ -86,11 +90,6 @@ impl PatternSet {
                 patterns.len()
             )));
         }
-        let fallback = regex::RegexSetBuilder::new(&patterns)
-            .size_limit(1 << 26)
-            .dfa_size_limit(1 << 24)
-            .build()
-            .map_err(|e| bad(e.to_string()))?;
         // The lazy DFA `regex` builds for a set, without its prefilter:
         // same syntax, same limits, every pattern's matches tracked.
         let dfa = DFA::builder()
@@ -113,12 +112,15 @@ impl PatternSet {
         Ok(PatternSet {
             dfa,
             caches,
-            fallback: PerThread::new(fallback),
+            patterns: patterns.iter().map(|p| p.to_string()).collect(),
+            fallback: std::sync::OnceLock::new(),
         })
     }
 
     /// The patterns that match somewhere in `hay` (what
-    /// `regex::RegexSet::matches` reports).
+    /// `regex::RegexSet::matches` reports; every pattern in the case the
+    /// fallback set does not compile, which a caller confirming each
+    /// pattern in `hay` takes as well).
     pub fn matches(&self, hay: &str) -> Matched {
         let walked = {
             let mut cache = self.caches.lock().unwrap_or_else(|poisoned| {
@@ -129,9 +131,24 @@ impl PatternSet {
             });
             self.walk(&mut cache, hay.as_bytes())
         };
-        walked.unwrap_or_else(|NoAnswer| {
-            Matched(self.fallback.matches(hay).iter().fold(0, |m, k| m | 1 << k))
+        walked.unwrap_or_else(|NoAnswer| match self.fallback_set() {
+            Some(set) => Matched(set.matches(hay).iter().fold(0, |m, k| m | 1 << k)),
+            None => Matched((0..self.patterns.len()).fold(0, |m, k| m | 1 << k)),
         })
+    }
+
+    /// The `RegexSet` of the patterns, compiled at first use.
+    fn fallback_set(&self) -> Option<&regex::RegexSet> {
+        self.fallback
+            .get_or_init(|| {
+                regex::RegexSetBuilder::new(&self.patterns)
+                    .size_limit(1 << 26)
+                    .dfa_size_limit(1 << 24)
+                    .build()
+                    .ok()
+                    .map(PerThread::new)
+            })
+            .as_deref()
     }
 
     /// The lazy DFA over `hay` from its unanchored start: every match state
