@@ -116,7 +116,7 @@ impl Analyzer {
     }
 
     fn build(config: AnalyzerConfig) -> Result<Analyzer, Error> {
-        let patterns: Vec<PatternRecognizer> = crate::builtin::pii_recognizers()?
+        let mut patterns: Vec<PatternRecognizer> = crate::builtin::pii_recognizers()?
             .into_iter()
             .filter(|p| config.wants(&p.entity))
             .collect();
@@ -131,12 +131,26 @@ impl Analyzer {
         };
         let digit_set = set_of(&digit_patterns, "digit pattern set")?;
         let text_set = set_of(&text_patterns, "text pattern set")?;
-        let triggers = text_triggers(&patterns, &text_patterns);
-        let phone = if config.wants(&EntityType::PHONE_NUMBER) {
+        let mut phone = if config.wants(&EntityType::PHONE_NUMBER) {
             Some(PhoneRecognizer::new()?)
         } else {
             None
         };
+        // Every context list the keyword pass can stand for gets an id and
+        // its words into the pass (`context::Occurrences`).
+        let mut context_words: Vec<(String, u32)> = Vec::new();
+        let lists = patterns
+            .iter_mut()
+            .map(|p| &mut p.context)
+            .chain(phone.as_mut().map(PhoneRecognizer::context_mut));
+        for (id, list) in (0u32..).zip(lists) {
+            context_words.extend(list.register(id).iter().map(|w| (w.clone(), id)));
+        }
+        let context_words: Vec<(&str, u32)> = context_words
+            .iter()
+            .map(|(w, id)| (w.as_str(), *id))
+            .collect();
+        let triggers = text_triggers(&patterns, &text_patterns);
         let names = config.runs_name_pass().then(NameRecognizer::new);
         let address = if config.names && config.wants(&EntityType::LOCATION) {
             Some(AddressRecognizer::new()?)
@@ -158,6 +172,7 @@ impl Analyzer {
             triggers.as_deref().unwrap_or_default(),
             &secret_keywords,
             rule_count,
+            &context_words,
         )?;
         let text_everywhere = triggers.is_none();
         Ok(Analyzer {
@@ -192,6 +207,15 @@ impl Analyzer {
         }
         let windows = crate::pattern::digit_windows(text);
         let mut found = self.keywords.as_ref().map(|k| k.scan(text));
+        let no_occurrences = crate::context::Occurrences::none();
+        let taken;
+        let occurrences = match &mut found {
+            Some(f) => {
+                taken = std::mem::take(&mut f.context);
+                &taken
+            }
+            None => &no_occurrences,
+        };
         // The text with its ASCII capitals lowered, once: the context-word
         // and cue windows of every recognizer are borrowed from it.
         // Made at first use: a scan for secrets alone never needs it.
@@ -200,7 +224,13 @@ impl Analyzer {
             || -> &str { lowered_cell.get_or_init(|| crate::context::ascii_lowered(text)) };
         for &w in &windows {
             for k in self.digit_set.matches(&text[w.0..w.1]).iter() {
-                self.patterns[self.digit_patterns[k]].analyze_window(text, lowered(), w, &mut out);
+                self.patterns[self.digit_patterns[k]].analyze_window(
+                    text,
+                    lowered(),
+                    occurrences,
+                    w,
+                    &mut out,
+                );
             }
         }
         if !self.text_patterns.is_empty() {
@@ -221,7 +251,7 @@ impl Analyzer {
             for (k, &p) in self.text_patterns.iter().enumerate() {
                 for (w, m) in &hits {
                     if m.contains(k) {
-                        self.patterns[p].analyze_window(text, lowered(), *w, &mut out);
+                        self.patterns[p].analyze_window(text, lowered(), occurrences, *w, &mut out);
                     }
                 }
             }
@@ -236,7 +266,7 @@ impl Analyzer {
                 .collect();
             strong.sort_unstable();
             for &w in &windows {
-                p.analyze_window_skipping(text, lowered(), w, &strong, &mut out);
+                p.analyze_window_skipping(text, lowered(), occurrences, w, &strong, &mut out);
             }
         }
         if let Some(n) = &self.names {
@@ -1037,7 +1067,7 @@ pub(crate) mod tests {
                 .filter(|&i| patterns[i].needs != Needs::Digit)
                 .collect();
             let triggers = text_triggers(&patterns, &text_patterns).unwrap();
-            let words = Keywords::new(&triggers, &[], 0).unwrap().unwrap().scan(&text).words;
+            let words = Keywords::new(&triggers, &[], 0, &[]).unwrap().unwrap().scan(&text).words;
             for &i in &text_patterns {
                 let whole: Vec<(usize, usize)> =
                     patterns[i].regex.find_iter(&text).map(|m| (m.start(), m.end())).collect();

@@ -21,6 +21,72 @@ pub struct Context {
     /// Every word is ASCII: windows need only their ASCII capitals lowered
     /// ([`Context::window`]).
     ascii: bool,
+    /// The list's bit in an [`Occurrences`] mask, once [`Context::register`]ed
+    /// with the analyzer's keyword pass.
+    id: Option<u32>,
+}
+
+/// Where the words of the registered context lists occur in one text:
+/// found by the analyzer's keyword pass (`keywords.rs`), which walks every
+/// text anyway, so that [`Context::near`] need not search its windows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Occurrences {
+    /// Per occurrence of a registered word: its byte span and the lists
+    /// (bits of [`Context::register`]ed ids) it is a word of.
+    found: Vec<(usize, usize, u64)>,
+    /// Whether `found` stands for the text: false when nothing was looked
+    /// for, or when the text holds `İ` or the Kelvin sign (which lower-case
+    /// to ASCII letters, so a window must be lower-cased in full).
+    exact: bool,
+}
+
+impl Occurrences {
+    /// Nothing looked for: every [`Context::near`] searches its windows.
+    pub fn none() -> Occurrences {
+        Occurrences::default()
+    }
+
+    /// The occurrences found in `text` (`found`: span and list mask, as the
+    /// keyword automaton, ASCII case aside, reports every occurrence of
+    /// every registered word).
+    pub fn of(text: &str, found: Vec<(usize, usize, u64)>) -> Occurrences {
+        Occurrences {
+            found,
+            exact: !lowers_to_ascii(text.as_bytes()),
+        }
+    }
+
+    /// Whether a word of list `id` occurs at a word start inside `lo..start`
+    /// or `end..hi` of `text` (a word start: at the window's start, or after
+    /// a character that is no letter or digit).
+    fn near(
+        &self,
+        id: u32,
+        text: &str,
+        (lo, start): (usize, usize),
+        (end, hi): (usize, usize),
+    ) -> bool {
+        let word_start = |s: usize, from: usize| {
+            s == from
+                || text[..s]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        };
+        self.found.iter().any(|&(s, e, lists)| {
+            lists >> id & 1 == 1
+                && ((lo <= s && e <= start && word_start(s, lo))
+                    || (end <= s && e <= hi && word_start(s, end)))
+        })
+    }
+}
+
+/// Whether `w` holds `İ` (C4 B0 in UTF-8) or the Kelvin sign (E2 84 AA),
+/// the characters whose lower case holds an ASCII letter.
+fn lowers_to_ascii(w: &[u8]) -> bool {
+    !w.is_ascii()
+        && memchr::memchr2_iter(0xC4, 0xE2, w)
+            .any(|i| matches!(&w[i..], [0xC4, 0xB0, ..] | [0xE2, 0x84, 0xAA, ..]))
 }
 
 impl Context {
@@ -43,7 +109,29 @@ impl Context {
             finder,
             firsts,
             ascii,
+            id: None,
         }
+    }
+
+    /// Have the keyword pass find this list's words, as list `id` (below
+    /// 64) of its [`Occurrences`]; returns the words to add to it, none for
+    /// a list it cannot stand for (empty, or with a non-ASCII word, which
+    /// its ASCII case folding would not match as lower-casing does) or
+    /// should not: one with a word of one or two bytes ("on", "at", "ph"),
+    /// which stands inside so many words that the pass, stopping at each,
+    /// lost more time than the lookups saved (the 10 MB records: 4.8%
+    /// slower with every list, 2% faster without those; also without the
+    /// three-byte words, 2% slower than with them).
+    pub fn register(&mut self, id: u32) -> &[String] {
+        if id >= 64
+            || !self.ascii
+            || self.words.is_empty()
+            || self.words.iter().any(|w| w.len() < 3)
+        {
+            return &[];
+        }
+        self.id = Some(id);
+        &self.words
     }
 
     /// Whether the list is empty.
@@ -53,13 +141,25 @@ impl Context {
 
     /// Whether a context word appears within the window around `start..end`
     /// of `text`; `lowered` is [`ascii_lowered`]`(text)`, computed once per
-    /// text by the caller (the windows are borrowed from it when ASCII).
-    pub fn near(&self, text: &str, lowered: &str, start: usize, end: usize) -> bool {
+    /// text by the caller (the windows are borrowed from it when ASCII);
+    /// `found` the occurrences the keyword pass found in `text`, looked up
+    /// instead of searching the windows when they stand for this list.
+    pub fn near(
+        &self,
+        text: &str,
+        lowered: &str,
+        start: usize,
+        end: usize,
+        found: &Occurrences,
+    ) -> bool {
         if self.words.is_empty() {
             return false;
         }
         let lo = floor_char(text, start.saturating_sub(WINDOW_BEFORE));
         let hi = floor_char(text, (end + WINDOW_AFTER).min(text.len()));
+        if let Some(id) = self.id.filter(|_| found.exact) {
+            return found.near(id, text, (lo, start), (end, hi));
+        }
         let before = self.window(text, lowered, lo, start);
         let after = self.window(text, lowered, end, hi);
         if let Some(firsts) = &self.firsts {
@@ -91,11 +191,7 @@ impl Context {
         lo: usize,
         hi: usize,
     ) -> std::borrow::Cow<'a, str> {
-        let w = &text.as_bytes()[lo..hi];
-        // `İ` is C4 B0 in UTF-8, the Kelvin sign E2 84 AA.
-        let special = !w.is_ascii()
-            && memchr::memchr2_iter(0xC4, 0xE2, w)
-                .any(|i| matches!(&w[i..], [0xC4, 0xB0, ..] | [0xE2, 0x84, 0xAA, ..]));
+        let special = lowers_to_ascii(&text.as_bytes()[lo..hi]);
         if self.ascii && lowered.len() == text.len() && !special {
             std::borrow::Cow::Borrowed(&lowered[lo..hi])
         } else {
@@ -275,14 +371,16 @@ mod tests {
         ] {
             let lowered = ascii_lowered(text);
             let at = text.find("555").unwrap();
-            assert_eq!(c.near(text, &lowered, at, at + 3), near, "{text}");
+            let none = Occurrences::none();
+            assert_eq!(c.near(text, &lowered, at, at + 3, &none), near, "{text}");
         }
     }
 
     #[test]
     fn matches_word_starts_only() {
         let c = Context::new(["phone".to_string(), "call me at".to_string()]);
-        let near = |t: &str, start: usize| c.near(t, &ascii_lowered(t), start, t.len());
+        let none = Occurrences::none();
+        let near = |t: &str, start: usize| c.near(t, &ascii_lowered(t), start, t.len(), &none);
         assert!(near("Phones: 555-0100", 8));
         assert!(!near("xylophone 555-0100", 10));
         assert!(near("please call me at 555-0100", 18));
@@ -308,6 +406,48 @@ mod tests {
             let firsts = first_bytes(&c.words);
             proptest::prop_assert_eq!(few_starts_at_word_start(&firsts, &c.words, &lower), by_word);
             proptest::prop_assert_eq!(lower.as_ref(), hay.to_lowercase());
+        }
+
+        /// Looked up in the keyword pass's occurrences, a registered list
+        /// is near a span exactly when its windows, searched, hold a word:
+        /// ASCII words and phrases in any case, in text with other scripts,
+        /// now and then `İ` or the Kelvin sign, spans anywhere.
+        #[test]
+        fn occurrences_from_the_keyword_pass_agree_with_searching(
+            lists in proptest::collection::vec(
+                proptest::collection::vec("(a|ab|aba|bab|a b|b-a|aab|kab|ia b)", 1..4), 1..4),
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    6 => "[xyXY .é1-]{0,6}",
+                    3 => "(aba|bab|a b|b-a|aab|ab|ABA|kab|ia b)",
+                    1 => "(İ|\u{212A}|\u{212A}ab|İa b)",
+                ],
+                0..16,
+            ),
+            span in (0usize..48, 0usize..8),
+        ) {
+            let text: String = parts.concat();
+            let mut contexts: Vec<Context> =
+                lists.iter().map(|l| Context::new(l.iter().cloned())).collect();
+            let mut words: Vec<(String, u32)> = Vec::new();
+            for (id, c) in contexts.iter_mut().enumerate() {
+                words.extend(c.register(id as u32).iter().map(|w| (w.clone(), id as u32)));
+            }
+            let words: Vec<(&str, u32)> = words.iter().map(|(w, id)| (w.as_str(), *id)).collect();
+            let keywords = crate::keywords::Keywords::new(&["@"], &[], 0, &words)
+                .unwrap()
+                .unwrap();
+            let found = keywords.scan(&text).context;
+            let lowered = ascii_lowered(&text);
+            let start = floor_char(&text, span.0.min(text.len()));
+            let end = floor_char(&text, (start + span.1).min(text.len()));
+            for c in &contexts {
+                proptest::prop_assert_eq!(
+                    c.near(&text, &lowered, start, end, &found),
+                    c.near(&text, &lowered, start, end, &Occurrences::none()),
+                    "{:?} {:?} {}..{}", c.words, text, start, end
+                );
+            }
         }
 
         /// A window lowered from the text's ASCII-lowered form is the

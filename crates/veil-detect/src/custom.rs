@@ -238,8 +238,9 @@ impl CustomRules {
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
         if !self.recognizers.is_empty() {
             let lowered = crate::context::ascii_lowered(text);
+            let none = crate::context::Occurrences::none();
             for r in &self.recognizers {
-                r.analyze_window(text, &lowered, (0, text.len()), out);
+                r.analyze_window(text, &lowered, &none, (0, text.len()), out);
             }
         }
         if let Some(ac) = &self.deny {

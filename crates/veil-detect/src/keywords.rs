@@ -15,6 +15,7 @@
 //! A long enough text is walked as two overlapping halves in step.
 
 use crate::Error;
+use crate::context::Occurrences;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
@@ -31,6 +32,9 @@ pub struct Keywords {
     trigger: Vec<bool>,
     /// Per automaton pattern: the secret rules it is a keyword of.
     rules: Vec<Vec<usize>>,
+    /// Per automaton pattern: the context lists it is a word of (a mask of
+    /// their ids, [`crate::context::Context::register`]).
+    lists: Vec<u64>,
     /// How many secret rules there are.
     rule_count: usize,
     /// The longest string's length less one, in bytes.
@@ -47,25 +51,38 @@ pub struct Found {
     pub words: Vec<(usize, usize)>,
     /// Per secret rule: whether one of its keywords occurs in the text.
     pub active: Vec<bool>,
+    /// Where the registered context lists' words occur.
+    pub context: Occurrences,
 }
 
 impl Keywords {
-    /// The automaton of `triggers` and of `secret_keywords` (each a keyword
-    /// and the index, below `rule_count`, of the rule it belongs to);
-    /// `None` when both are empty; an error past the automaton's size
-    /// limits (far beyond these few hundred bytes).
+    /// The automaton of `triggers`, of `secret_keywords` (each a keyword
+    /// and the index, below `rule_count`, of the rule it belongs to) and of
+    /// `context_words` (each an ASCII word and the id, below 64, of the
+    /// context list it belongs to); `None` when all are empty; an error
+    /// past the automaton's size limits (far beyond these few hundred
+    /// strings).
     pub fn new(
         triggers: &[&str],
         secret_keywords: &[(&str, usize)],
         rule_count: usize,
+        context_words: &[(&str, u32)],
     ) -> Result<Option<Keywords>, Error> {
+        /// What one string of the automaton is.
+        enum Role {
+            Trigger,
+            Keyword(usize),
+            Word(u32),
+        }
         // Each string once, lower-cased (triggers first), with what it is.
         let mut strings: Vec<String> = Vec::new();
         let mut trigger: Vec<bool> = Vec::new();
         let mut rules: Vec<Vec<usize>> = Vec::new();
-        let entries = triggers.iter().map(|&t| (t, None));
-        let entries = entries.chain(secret_keywords.iter().map(|&(k, r)| (k, Some(r))));
-        for (s, rule) in entries.filter(|(s, _)| !s.is_empty()) {
+        let mut lists: Vec<u64> = Vec::new();
+        let entries = triggers.iter().map(|&t| (t, Role::Trigger));
+        let entries = entries.chain(secret_keywords.iter().map(|&(k, r)| (k, Role::Keyword(r))));
+        let entries = entries.chain(context_words.iter().map(|&(w, id)| (w, Role::Word(id))));
+        for (s, role) in entries.filter(|(s, _)| !s.is_empty()) {
             let s = s.to_ascii_lowercase();
             let i = match strings.iter().position(|t| *t == s) {
                 Some(i) => i,
@@ -73,12 +90,15 @@ impl Keywords {
                     strings.push(s);
                     trigger.push(false);
                     rules.push(Vec::new());
+                    lists.push(0);
                     strings.len() - 1
                 }
             };
-            match rule {
-                None => trigger[i] = true,
-                Some(r) => rules[i].push(r),
+            match role {
+                Role::Trigger => trigger[i] = true,
+                Role::Keyword(r) => rules[i].push(r),
+                Role::Word(id) if id < 64 => lists[i] |= 1 << id,
+                Role::Word(_) => {}
             }
         }
         if strings.is_empty() {
@@ -101,22 +121,26 @@ impl Keywords {
             dfa,
             trigger,
             rules,
+            lists,
             rule_count,
             reach,
         }))
     }
 
-    /// The trigger words of `text` and the secret rules it activates.
+    /// The trigger words of `text`, the secret rules it activates and
+    /// where the context lists' words occur.
     pub fn scan(&self, text: &str) -> Found {
         let b = text.as_bytes();
         let mut active = vec![false; self.rule_count];
         let mut hits: Vec<(usize, usize)> = Vec::new();
+        let mut occurrences: Vec<(usize, usize, u64)> = Vec::new();
         let dfa = &self.dfa;
         // An unanchored start state always exists (built so above).
         let Ok(start) = dfa.start_state(Anchored::No) else {
             return Found {
                 words: Vec::new(),
                 active,
+                context: Occurrences::none(),
             };
         };
         // Each match state entered names the strings ending there.
@@ -124,11 +148,15 @@ impl Keywords {
             for k in 0..dfa.match_len(sid) {
                 let pid = dfa.match_pattern(sid, k);
                 let p = pid.as_usize();
+                let start = end - dfa.pattern_len(pid);
                 if self.trigger[p] {
-                    hits.push((end - dfa.pattern_len(pid), end));
+                    hits.push((start, end));
                 }
                 for &r in &self.rules[p] {
                     active[r] = true;
+                }
+                if self.lists[p] != 0 {
+                    occurrences.push((start, end, self.lists[p]));
                 }
             }
         };
@@ -136,8 +164,8 @@ impl Keywords {
         // `reach` bytes before it (every string ending in the second half
         // starts there or later): each byte's step waits on the step
         // before it, so two chains run in the time of about one. A string
-        // found by both is recorded twice, which the words below and the
-        // rules do not mind.
+        // found by both is recorded twice, which the words below, the rules
+        // and the context lookups do not mind.
         let (mut x, mut y) = if b.len() >= 4 * self.reach.max(8) {
             let mid = b.len() / 2;
             (
@@ -171,7 +199,11 @@ impl Keywords {
             words.push((lo, hi));
             at = hi;
         }
-        Found { words, active }
+        Found {
+            words,
+            active,
+            context: Occurrences::of(text, occurrences),
+        }
     }
 }
 
@@ -278,7 +310,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_words_holding_a_trigger_and_the_rules_keywords_wake() {
-        let k = Keywords::new(&["@", ".COM"], &[("key", 0), ("://", 1)], 2)
+        let k = Keywords::new(&["@", ".COM"], &[("key", 0), ("://", 1)], 2, &[])
             .unwrap()
             .unwrap();
         let text = "mail bob@x.org or\tsee Acme.com/a.com now";
@@ -316,7 +348,7 @@ pub(crate) mod tests {
                 ("key", 0), ("key=", 1), ("token", 1), ("sk-", 2), ("sk_live_", 2),
                 ("private key", 3), ("hooks.slack.com", 4), ("://", 5), ("eyj", 6), ("pass", 7),
             ];
-            let k = Keywords::new(&triggers, &keywords, 8).unwrap().unwrap();
+            let k = Keywords::new(&triggers, &keywords, 8, &[]).unwrap().unwrap();
             let text: String = parts.concat();
             let found = k.scan(&text);
             proptest::prop_assert_eq!(&found.words, &words_alone(&text, &triggers), "{:?}", text);

@@ -2,7 +2,7 @@
 //! optional validator accepts or rejects each, and context words near a
 //! candidate raise its score.
 
-use crate::context::Context;
+use crate::context::{Context, Occurrences};
 use crate::pattern_set::PatternSet;
 use crate::per_thread::{LocalRegex, PerThread};
 use crate::{Candidate, Error};
@@ -306,16 +306,20 @@ impl PatternRecognizer {
     /// Append this recognizer's candidates in `text` to `out`.
     pub fn analyze(&self, text: &str, out: &mut Vec<Candidate>) {
         let lowered = crate::context::ascii_lowered(text);
-        self.analyze_window(text, &lowered, (0, text.len()), out);
+        let none = crate::context::Occurrences::none();
+        self.analyze_window(text, &lowered, &none, (0, text.len()), out);
     }
 
     /// Append candidates found inside `window` (byte range of `text`, cut at
     /// whitespace); context words are looked up in the whole text, lower-cased
-    /// as `lowered` ([`crate::context::ascii_lowered`]`(text)`).
+    /// as `lowered` ([`crate::context::ascii_lowered`]`(text)`), or in
+    /// `found`, the occurrences the keyword pass found in `text`
+    /// ([`Context::near`]).
     pub fn analyze_window(
         &self,
         text: &str,
         lowered: &str,
+        found: &Occurrences,
         window: (usize, usize),
         out: &mut Vec<Candidate>,
     ) {
@@ -326,12 +330,18 @@ impl PatternRecognizer {
         if self.regex.captures_len() > 1 {
             for caps in self.regex.captures_iter(hay) {
                 if let Some(m) = caps.get_group(1).or_else(|| caps.get_group(0)) {
-                    self.consider(text, lowered, base + m.start, base + m.end, out);
+                    self.consider(text, lowered, found, (base + m.start, base + m.end), out);
                 }
             }
         } else {
             for m in self.regex.find_iter(hay) {
-                self.consider(text, lowered, base + m.start(), base + m.end(), out);
+                self.consider(
+                    text,
+                    lowered,
+                    found,
+                    (base + m.start(), base + m.end()),
+                    out,
+                );
             }
         }
     }
@@ -341,8 +351,8 @@ impl PatternRecognizer {
         &self,
         text: &str,
         lowered: &str,
-        start: usize,
-        end: usize,
+        found: &Occurrences,
+        (start, end): (usize, usize),
         out: &mut Vec<Candidate>,
     ) {
         if end == start {
@@ -356,12 +366,13 @@ impl PatternRecognizer {
         if self.refute.iter().any(|r| r(text, start, end)) {
             return;
         }
-        let score =
-            if self.context_score > self.score && self.context.near(text, lowered, start, end) {
-                self.context_score
-            } else {
-                self.score
-            };
+        let score = if self.context_score > self.score
+            && self.context.near(text, lowered, start, end, found)
+        {
+            self.context_score
+        } else {
+            self.score
+        };
         out.push(Candidate {
             entity: self.entity.clone(),
             start,

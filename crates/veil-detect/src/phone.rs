@@ -2,7 +2,7 @@
 //! libphonenumber's metadata (the `phonenumber` crate) for international
 //! numbers and a list of likely regions for national ones.
 
-use crate::context::Context;
+use crate::context::{Context, Occurrences};
 use crate::pattern::compile;
 use crate::per_thread::{LocalRegex as Regex, PerThread};
 use crate::{Candidate, Error};
@@ -85,17 +85,27 @@ impl PhoneRecognizer {
     /// Append candidates inside `window` (a byte range of `text` cut at whitespace).
     pub fn analyze_window(&self, text: &str, window: (usize, usize), out: &mut Vec<Candidate>) {
         let lowered = crate::context::ascii_lowered(text);
-        self.analyze_window_skipping(text, &lowered, window, &[], out);
+        let none = Occurrences::none();
+        self.analyze_window_skipping(text, &lowered, &none, window, &[], out);
+    }
+
+    /// Its context words, to register with the keyword pass
+    /// ([`Context::register`]).
+    pub fn context_mut(&mut self) -> &mut Context {
+        &mut self.context
     }
 
     /// As [`PhoneRecognizer::analyze_window`], but candidates lying inside one
     /// of `claimed` (sorted byte spans already found by a stronger
     /// recognizer) are left out: they could not win overlap resolution.
-    /// `lowered` is [`crate::context::ascii_lowered`]`(text)` (for context words).
+    /// `lowered` is [`crate::context::ascii_lowered`]`(text)` and `found`
+    /// the keyword pass's occurrences in `text` (for context words,
+    /// [`Context::near`]).
     pub fn analyze_window_skipping(
         &self,
         text: &str,
         lowered: &str,
+        found: &Occurrences,
         window: (usize, usize),
         claimed: &[(usize, usize)],
         out: &mut Vec<Candidate>,
@@ -103,7 +113,7 @@ impl PhoneRecognizer {
         let bytes = text.as_bytes();
         for run in phone_runs(&bytes[window.0..window.1]) {
             let run = (window.0 + run.0, window.0 + run.1);
-            self.analyze_run(text, lowered, run, claimed, out);
+            self.analyze_run(text, lowered, found, run, claimed, out);
         }
     }
 
@@ -112,6 +122,7 @@ impl PhoneRecognizer {
         &self,
         text: &str,
         lowered: &str,
+        found: &Occurrences,
         run: (usize, usize),
         claimed: &[(usize, usize)],
         out: &mut Vec<Candidate>,
@@ -163,7 +174,7 @@ impl PhoneRecognizer {
             if claimed[..i].iter().rev().take(8).any(|&(_, b)| b >= end) {
                 continue;
             }
-            let ctx = self.context.near(text, lowered, start, end);
+            let ctx = self.context.near(text, lowered, start, end, found);
             // Unformatted digit strings that are not 10–12 digits long are
             // order numbers and ids far more often than phones: only
             // context can make them phones, so skip the costly validation.
@@ -1180,9 +1191,9 @@ mod tests {
             let p = PhoneRecognizer::new().unwrap();
             let lowered = crate::context::ascii_lowered(&text);
             let mut runs = Vec::new();
-            p.analyze_window_skipping(&text, &lowered, (0, text.len()), &[], &mut runs);
+            p.analyze_window_skipping(&text, &lowered, &Occurrences::none(), (0, text.len()), &[], &mut runs);
             let mut whole = Vec::new();
-            p.analyze_run(&text, &lowered, (0, text.len()), &[], &mut whole);
+            p.analyze_run(&text, &lowered, &Occurrences::none(), (0, text.len()), &[], &mut whole);
             let key = |c: &Vec<Candidate>| c.iter().map(|c| (c.start, c.end, c.score.to_bits())).collect::<Vec<_>>();
             proptest::prop_assert_eq!(key(&runs), key(&whole), "{:?}", text);
         }

@@ -382,10 +382,11 @@ impl SecretScanner {
             )
             .collect();
         let keywords: Vec<(&str, usize)> = keywords_of(&rules);
-        let prefilter = Keywords::new(&[], &keywords, rules.len())?.ok_or(Error::BadPattern {
-            recognizer: "secret prefilter".into(),
-            message: "no keywords".into(),
-        })?;
+        let prefilter =
+            Keywords::new(&[], &keywords, rules.len(), &[])?.ok_or(Error::BadPattern {
+                recognizer: "secret prefilter".into(),
+                message: "no keywords".into(),
+            })?;
         Ok(SecretScanner { rules, prefilter })
     }
 
