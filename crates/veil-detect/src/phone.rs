@@ -347,32 +347,57 @@ fn anchored(pattern: &str) -> Option<Regex> {
 
 /// A metadata pattern only asked whether it matches at the start (type,
 /// leading-digit and general patterns): as [`anchored`] — same syntax,
-/// same answer to `is_match` — compiled without capture groups, literal
-/// prefilter or full DFA, which a match test of a short number does not
-/// use: about 270,000 instructions to compile one instead of 380,000 (a
-/// hundred or more per process; the rest is the NFA itself), and the lazy
-/// DFA builds only the states the numbers met walk through.
+/// same answer to `is_match` — compiled as one forward lazy DFA, without
+/// capture groups, and without the reverse NFA, the literal prefilter,
+/// the full DFA and the other engines a `regex` compiles, none of which a
+/// match test of a short number uses (a hundred or more are compiled per
+/// process); the lazy DFA builds only the states the numbers met walk
+/// through.
 fn anchored_match(pattern: &str) -> Option<MatchOnly> {
-    regex_automata::meta::Regex::builder()
+    use regex_automata::hybrid::dfa::DFA;
+    let dfa = DFA::builder()
         .syntax(
             regex_automata::util::syntax::Config::new()
                 .ignore_whitespace(true)
                 .unicode(false),
         )
-        .configure(
-            regex_automata::meta::Config::new()
-                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
-                .auto_prefilter(false)
-                .dfa(false)
-                .onepass(false),
+        .thompson(
+            regex_automata::nfa::thompson::Config::new()
+                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
         )
         .build(&format!("^(?:{pattern})"))
-        .ok()
-        .map(PerThread::new)
+        .ok()?;
+    let caches = PerThread::from_fn(|| std::sync::Mutex::new(dfa.create_cache()));
+    Some(MatchOnly { dfa, caches })
 }
 
-/// A pattern compiled by [`anchored_match`].
-type MatchOnly = PerThread<regex_automata::meta::Regex>;
+/// A pattern compiled by [`anchored_match`]: its lazy DFA and a cache per
+/// worker (behind an uncontended lock).
+struct MatchOnly {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    caches: PerThread<std::sync::Mutex<regex_automata::hybrid::dfa::Cache>>,
+}
+
+impl MatchOnly {
+    /// Whether the pattern matches at the start of `s`; `None` should the
+    /// lazy DFA fail (it has no byte to quit on and never gives up on its
+    /// cache, so it does not).
+    fn is_match(&self, s: &str) -> Option<bool> {
+        let mut cache = self.caches.lock().unwrap_or_else(|poisoned| {
+            // A panic mid-search leaves a cache the DFA may not read.
+            let mut cache = poisoned.into_inner();
+            self.dfa.reset_cache(&mut cache);
+            cache
+        });
+        let input = regex_automata::Input::new(s)
+            .anchored(regex_automata::Anchored::Yes)
+            .earliest(true);
+        self.dfa
+            .try_search_fwd(&mut cache, &input)
+            .ok()
+            .map(|m| m.is_some())
+    }
+}
 
 impl TypeRule {
     /// A descriptor's pattern and lengths (compiled when first matched).
@@ -394,7 +419,7 @@ impl TypeRule {
             .re
             .get_or_init(|| anchored_match(&self.source))
             .as_ref()?;
-        Some(re.is_match(national))
+        re.is_match(national)
     }
 }
 
@@ -769,7 +794,7 @@ fn source_meta<'a>(
     for region in &regions {
         let meta = db.by_id(*region)?;
         let hit = match leading_for(code, meta)? {
-            Some(l) => l.is_match(national),
+            Some(l) => l.is_match(national)?,
             None => rules_for(code, meta)?.has_type(national)?,
         };
         if hit {
@@ -1097,7 +1122,7 @@ mod tests {
             assert_eq!(full.is_some(), only.is_some(), "{p:?}");
             if let (Some(full), Some(only)) = (full, only) {
                 for n in &numbers {
-                    assert_eq!(full.is_match(n), only.is_match(n), "{p:?} on {n:?}");
+                    assert_eq!(Some(full.is_match(n)), only.is_match(n), "{p:?} on {n:?}");
                 }
             }
         }
