@@ -222,13 +222,19 @@ impl Analyzer {
         let lowered_cell = std::cell::OnceCell::new();
         let lowered =
             || -> &str { lowered_cell.get_or_init(|| crate::context::ascii_lowered(text)) };
+        // Each pattern's search in a window stops where its last match
+        // there ends, which the set's walk saw.
+        let mut ends = [crate::pattern_set::NO_BOUND; crate::pattern_set::MAX_PATTERNS];
         for &w in &windows {
-            for k in self.digit_set.matches(&text[w.0..w.1]).iter() {
-                self.patterns[self.digit_patterns[k]].analyze_window(
+            let hay = &text[w.0..w.1];
+            for k in self.digit_set.matches_ending(hay, &mut ends).iter() {
+                let until = w.0 + crate::pattern_set::search_end(&ends, k, hay.len());
+                self.patterns[self.digit_patterns[k]].analyze_window_until(
                     text,
                     lowered(),
                     occurrences,
                     w,
+                    until,
                     &mut out,
                 );
             }

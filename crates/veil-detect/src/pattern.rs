@@ -323,8 +323,25 @@ impl PatternRecognizer {
         window: (usize, usize),
         out: &mut Vec<Candidate>,
     ) {
+        self.analyze_window_until(text, lowered, found, window, window.1, out);
+    }
+
+    /// [`PatternRecognizer::analyze_window`], knowing that every match in
+    /// the window ends at `until` or before (a [`PatternSet`]'s
+    /// `search_end`): the search stops there, still reading the bytes after
+    /// it for look-ahead (`\b`), so it finds the same matches.
+    pub fn analyze_window_until(
+        &self,
+        text: &str,
+        lowered: &str,
+        found: &Occurrences,
+        window: (usize, usize),
+        until: usize,
+        out: &mut Vec<Candidate>,
+    ) {
         let base = window.0;
-        let hay = &text[window.0..window.1];
+        let hay = regex_automata::Input::new(&text[window.0..window.1])
+            .range(..until.clamp(window.0, window.1) - window.0);
         // Capture groups cost a second engine per match: only patterns that
         // have one use them.
         if self.regex.captures_len() > 1 {

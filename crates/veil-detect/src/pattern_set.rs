@@ -36,6 +36,23 @@ pub struct PatternSet {
     fallback: std::sync::OnceLock<Option<PerThread<regex::RegexSet>>>,
 }
 
+/// Per pattern of a [`PatternSet`]: where its last match in a haystack
+/// ends ([`PatternSet::matches_ending`]; [`NO_BOUND`] when unknown).
+pub type Ends = [u32; MAX_PATTERNS];
+
+/// An entry of [`Ends`] that bounds nothing.
+pub const NO_BOUND: u32 = u32::MAX;
+
+/// Where a search for pattern `k` of a haystack of `len` bytes may stop,
+/// given the [`Ends`] of a walk that found it: every match of the pattern
+/// ends there or before.
+pub fn search_end(ends: &Ends, k: usize, len: usize) -> usize {
+    match ends.get(k) {
+        Some(&e) if e != NO_BOUND => (e as usize).min(len),
+        _ => len,
+    }
+}
+
 /// The patterns of a [`PatternSet`] that match in a haystack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Matched(u64);
@@ -122,6 +139,13 @@ impl PatternSet {
     /// fallback set does not compile, which a caller confirming each
     /// pattern in `hay` takes as well).
     pub fn matches(&self, hay: &str) -> Matched {
+        self.matches_ending(hay, &mut [NO_BOUND; MAX_PATTERNS])
+    }
+
+    /// [`PatternSet::matches`], and in `ends`, for each pattern that
+    /// matches, the end of its last match in `hay` (the search for it may
+    /// stop there: [`search_end`]); the other entries are left as they are.
+    pub fn matches_ending(&self, hay: &str, ends: &mut Ends) -> Matched {
         let walked = {
             let mut cache = self.caches.lock().unwrap_or_else(|poisoned| {
                 // A panic mid-walk leaves a cache the DFA may not read.
@@ -129,11 +153,17 @@ impl PatternSet {
                 self.dfa.reset_cache(&mut cache);
                 cache
             });
-            self.walk(&mut cache, hay.as_bytes())
+            self.walk(&mut cache, hay.as_bytes(), ends)
         };
-        walked.unwrap_or_else(|NoAnswer| match self.fallback_set() {
-            Some(set) => Matched(set.matches(hay).iter().fold(0, |m, k| m | 1 << k)),
-            None => Matched((0..self.patterns.len()).fold(0, |m, k| m | 1 << k)),
+        walked.unwrap_or_else(|NoAnswer| {
+            let all = match self.fallback_set() {
+                Some(set) => Matched(set.matches(hay).iter().fold(0, |m, k| m | 1 << k)),
+                None => Matched((0..self.patterns.len()).fold(0, |m, k| m | 1 << k)),
+            };
+            for k in all.iter() {
+                ends[k] = NO_BOUND;
+            }
+            all
         })
     }
 
@@ -153,17 +183,19 @@ impl PatternSet {
 
     /// The lazy DFA over `hay` from its unanchored start: every match state
     /// passed (a pattern's match is seen one byte after it ends, or at the
-    /// end of input) adds its patterns.
-    fn walk(&self, cache: &mut Cache, hay: &[u8]) -> Result<Matched, NoAnswer> {
+    /// end of input) adds its patterns, and sets their `ends` to where those
+    /// matches end (`MatchKind::All`: the DFA reports every end of every
+    /// pattern's matches, so the last one it reports is the last end).
+    fn walk(&self, cache: &mut Cache, hay: &[u8], ends: &mut Ends) -> Result<Matched, NoAnswer> {
         let dfa = &self.dfa;
         cache.search_start(0);
         let mut sid = dfa.start_state_forward(cache, &Input::new(hay))?;
         let mut found = 0u64;
-        for &b in hay {
+        for (at, &b) in hay.iter().enumerate() {
             sid = dfa.next_state(cache, sid, b)?;
             if sid.is_tagged() {
                 if sid.is_match() {
-                    found |= patterns_of(dfa, cache, sid);
+                    found |= patterns_of(dfa, cache, sid, at, ends);
                 } else if sid.is_dead() {
                     break;
                 } else if sid.is_quit() {
@@ -175,7 +207,7 @@ impl PatternSet {
         if !sid.is_dead() {
             sid = dfa.next_eoi_state(cache, sid)?;
             if sid.is_match() {
-                found |= patterns_of(dfa, cache, sid);
+                found |= patterns_of(dfa, cache, sid, hay.len(), ends);
             }
         }
         cache.search_finish(hay.len());
@@ -183,10 +215,17 @@ impl PatternSet {
     }
 }
 
-/// The patterns a match state holds, as a mask.
-fn patterns_of(dfa: &DFA, cache: &Cache, sid: LazyStateID) -> u64 {
+/// The patterns a match state entered at `end` holds (their matches end
+/// there), as a mask; their `ends` set to `end` (past `u32` bounds nothing).
+fn patterns_of(dfa: &DFA, cache: &Cache, sid: LazyStateID, end: usize, ends: &mut Ends) -> u64 {
+    let end = u32::try_from(end)
+        .ok()
+        .filter(|&e| e != NO_BOUND)
+        .unwrap_or(NO_BOUND);
     (0..dfa.match_len(cache, sid)).fold(0, |m, i| {
-        m | 1 << dfa.match_pattern(cache, sid, i).as_usize()
+        let k = dfa.match_pattern(cache, sid, i).as_usize();
+        ends[k] = end;
+        m | 1 << k
     })
 }
 
@@ -245,7 +284,45 @@ mod tests {
                 .collect()
         });
 
+    /// The built-in digit patterns, their set, and each pattern's regex.
+    static DIGITS: std::sync::LazyLock<(PatternSet, Vec<crate::pattern::PatternRecognizer>)> =
+        std::sync::LazyLock::new(|| {
+            let digit: Vec<_> = crate::builtin::pii_recognizers()
+                .unwrap()
+                .into_iter()
+                .filter(|p| p.needs == crate::pattern::Needs::Digit)
+                .collect();
+            (
+                of(&digit.iter().map(|p| p.pattern.as_str()).collect::<Vec<_>>()),
+                digit,
+            )
+        });
+
     proptest::proptest! {
+        /// A built-in digit pattern's search, stopped where the set's walk
+        /// saw its last match end, finds every match the whole window's
+        /// search finds (look-ahead past the stop included).
+        #[test]
+        fn searches_stopped_at_the_last_end_find_every_match(
+            text in "([0-9]{1,5}|[a-zA-Z]{1,6}|[ .,:/_+-]|January|Sept|1st|th|am|p\\.m\\.|bc1|é)*",
+        ) {
+            let (set, patterns) = &*DIGITS;
+            let mut ends = [NO_BOUND; MAX_PATTERNS];
+            let matched = set.matches_ending(&text, &mut ends);
+            for (k, p) in patterns.iter().enumerate() {
+                let whole: Vec<(usize, usize)> =
+                    p.regex.find_iter(text.as_str()).map(|m| (m.start(), m.end())).collect();
+                proptest::prop_assert_eq!(matched.contains(k), !whole.is_empty(), "{}", p.name);
+                if matched.contains(k) {
+                    let end = search_end(&ends, k, text.len());
+                    let input = Input::new(text.as_str()).range(..end);
+                    let stopped: Vec<(usize, usize)> =
+                        p.regex.find_iter(input).map(|m| (m.start(), m.end())).collect();
+                    proptest::prop_assert_eq!(&stopped, &whole, "{} stopped at {} in {:?}", p.name, end, text);
+                }
+            }
+        }
+
         /// The built-in digit and text patterns: the same answer as the
         /// `RegexSet` of the same patterns, on text of their pieces.
         #[test]
