@@ -1,5 +1,7 @@
-//! One keyword pass per text: the trigger strings of the text patterns and
-//! the secret rules' keywords, found together by one Aho-Corasick automaton.
+//! One keyword pass per text: the trigger strings of the text patterns, the
+//! secret rules' keywords and the words of the context lists registered
+//! with it ([`crate::context::Context::register`]), found together by one
+//! Aho-Corasick automaton.
 //!
 //! Every match of a text pattern (e-mail, URL, domain, month or weekday
 //! name) holds one of a few strings (`@`, `://`, `.com`, `june`…) and no
@@ -20,8 +22,8 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
 
-/// The union of the trigger strings and the secret keywords, matched
-/// ASCII case aside.
+/// The union of the trigger strings, the secret keywords and the
+/// registered context lists' words, matched ASCII case aside.
 #[derive(Debug, Clone)]
 pub struct Keywords {
     /// Every string, unanchored, without a prefilter (so the only special
