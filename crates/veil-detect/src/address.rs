@@ -2,7 +2,8 @@
 //! (English and common European forms), unit designators (Apt., Suite),
 //! military addresses (PSC … Box …, APO/FPO), and "City, ST 12345" tails.
 
-use crate::pattern::{Rewrite, compile, compile_set, rewrite_escapes};
+use crate::pattern::{Rewrite, compile, rewrite_escapes};
+use crate::pattern_set::PatternSet;
 use crate::per_thread::LocalRegex as Regex;
 use crate::{Candidate, Error};
 use veil_core::EntityType;
@@ -24,7 +25,7 @@ pub struct AddressRecognizer {
     /// The rules after [`CORNER_RULE`] in one set (index `i` is rule
     /// `CORNER_RULE + 1 + i`): a window is searched once by it, then only
     /// by the rules it says match there.
-    rule_set: crate::pattern_set::PatternSet,
+    rule_set: PatternSet,
     /// The next part of an address block: a unit, a town, a region, a postcode,
     /// after a comma, a newline or a space.
     continuation: Regex,
@@ -123,7 +124,7 @@ impl AddressRecognizer {
             .collect::<Result<_, _>>()?;
         // The rules after the corner rule, which reads the whole text on
         // its own: its lazy `[^\n,;!?]{3,60}?` multiplied the set's states.
-        let rule_set = compile_set(
+        let rule_set = PatternSet::new(
             RECOGNIZER,
             rules[CORNER_RULE + 1..].iter().map(|(r, _)| r.as_str()),
         )?;

@@ -6,6 +6,7 @@ use crate::custom::CustomRules;
 use crate::keywords::Keywords;
 use crate::names::NameRecognizer;
 use crate::pattern::{Needs, PatternRecognizer};
+use crate::pattern_set::PatternSet;
 use crate::per_thread::{LocalRegex, PerThread};
 use crate::phone::PhoneRecognizer;
 use crate::secrets::SecretScanner;
@@ -73,12 +74,12 @@ pub struct Analyzer {
     /// them: a window is searched once by the set, then only by the
     /// patterns the set says match in it.
     digit_patterns: Vec<usize>,
-    digit_set: crate::pattern_set::PatternSet,
+    digit_set: PatternSet,
     /// The same for the patterns that need no digit (e-mail, URL, domain,
     /// month and weekday names), searched in the words holding one of
     /// their trigger strings ([`Keywords`]).
     text_patterns: Vec<usize>,
-    text_set: crate::pattern_set::PatternSet,
+    text_set: PatternSet,
     /// Some text pattern declares no trigger strings: the text set reads
     /// the whole text.
     text_everywhere: bool,
@@ -127,7 +128,7 @@ impl Analyzer {
             .filter(|&i| patterns[i].needs != Needs::Digit)
             .collect();
         let set_of = |which: &[usize], name: &str| {
-            crate::pattern::compile_set(name, which.iter().map(|&i| patterns[i].pattern.as_str()))
+            PatternSet::new(name, which.iter().map(|&i| patterns[i].pattern.as_str()))
         };
         let digit_set = set_of(&digit_patterns, "digit pattern set")?;
         let text_set = set_of(&text_patterns, "text pattern set")?;
@@ -207,15 +208,11 @@ impl Analyzer {
         }
         let windows = crate::pattern::digit_windows(text);
         let mut found = self.keywords.as_ref().map(|k| k.scan(text));
-        let no_occurrences = crate::context::Occurrences::none();
-        let taken;
-        let occurrences = match &mut found {
-            Some(f) => {
-                taken = std::mem::take(&mut f.context);
-                &taken
-            }
-            None => &no_occurrences,
-        };
+        // None found without the pass: every context list searches.
+        let occurrences = &found
+            .as_mut()
+            .map(|f| std::mem::take(&mut f.context))
+            .unwrap_or_default();
         // The text with its ASCII capitals lowered, once: the context-word
         // and cue windows of every recognizer are borrowed from it.
         // Made at first use: a scan for secrets alone never needs it.
@@ -808,8 +805,8 @@ pub(crate) mod tests {
         out
     }
 
-    /// [`merge_same_type`] as first written (into a new vector, types
-    /// compared by name only): the reference the in-place version is held to.
+    /// [`merge_same_type`] as first written (into a new vector): the
+    /// reference the in-place version is held to.
     fn merge_same_type_into_new(mut cands: Vec<Candidate>) -> Vec<Candidate> {
         cands.sort_by(|a, b| {
             a.entity
@@ -835,6 +832,25 @@ pub(crate) mod tests {
         out
     }
 
+    /// Candidates from `(start, length, score in quarters, k)`, of type
+    /// `types[k]` found by `recognizers[k]`.
+    fn candidates_of(
+        spans: &[(usize, usize, u8, usize)],
+        types: &[EntityType],
+        recognizers: &[&'static str],
+    ) -> Vec<Candidate> {
+        spans
+            .iter()
+            .map(|&(start, len, score, k)| Candidate {
+                entity: types[k].clone(),
+                start,
+                end: start + len,
+                score: f32::from(score) / 4.0,
+                recognizer: recognizers[k],
+            })
+            .collect()
+    }
+
     proptest::proptest! {
         /// Same-type candidates merge in place as into a new vector, with
         /// types named by shared constants and by equal strings elsewhere.
@@ -848,16 +864,7 @@ pub(crate) mod tests {
                 EntityType::new("PERSON"),
                 EntityType::new("CUSTOM_ID"),
             ];
-            let cands: Vec<Candidate> = spans
-                .iter()
-                .map(|&(start, len, score, t)| Candidate {
-                    entity: types[t].clone(),
-                    start,
-                    end: start + len,
-                    score: f32::from(score) / 4.0,
-                    recognizer: ["a", "b", "c", "d"][t],
-                })
-                .collect();
+            let cands = candidates_of(&spans, &types, &["a", "b", "c", "d"]);
             let (a, b) = (merge_same_type(cands.clone()), merge_same_type_into_new(cands));
             proptest::prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
         }
@@ -871,16 +878,7 @@ pub(crate) mod tests {
             spans in proptest::collection::vec((0usize..40, 0usize..8, 0u8..4, 0usize..3), 0..24)
         ) {
             let types = [EntityType::PERSON, EntityType::LOCATION, EntityType::URL];
-            let cands: Vec<Candidate> = spans
-                .iter()
-                .map(|&(start, len, score, t)| Candidate {
-                    entity: types[t].clone(),
-                    start,
-                    end: start + len,
-                    score: f32::from(score) / 4.0,
-                    recognizer: "t",
-                })
-                .collect();
+            let cands = candidates_of(&spans, &types, &["t"; 3]);
             let (mut a, mut b) = (cands.clone(), cands);
             let (a, b) = (resolve_overlaps(&mut a), resolve_overlaps_with_a_map(&mut b));
             proptest::prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));

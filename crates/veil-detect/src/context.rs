@@ -66,19 +66,22 @@ impl Occurrences {
         (lo, start): (usize, usize),
         (end, hi): (usize, usize),
     ) -> bool {
-        let word_start = |s: usize, from: usize| {
-            s == from
-                || text[..s]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric())
-        };
+        let word_start = |s: usize, from: usize| s == from || ends_outside_word(&text[..s]);
         self.found.iter().any(|&(s, e, lists)| {
             lists >> id & 1 == 1
                 && ((lo <= s && e <= start && word_start(s, lo))
                     || (end <= s && e <= hi && word_start(s, end)))
         })
     }
+}
+
+/// Whether a word starting right after `before` starts a word there: no
+/// letter or digit ends `before`.
+fn ends_outside_word(before: &str) -> bool {
+    before
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 /// Whether `w` holds `İ` (C4 B0 in UTF-8) or the Kelvin sign (E2 84 AA),
@@ -268,12 +271,8 @@ pub fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
 /// Whether some word of the automaton occurs in `hay` at a word start
 /// (every occurrence of every word is looked at, as [`has_word_start`] does).
 fn any_at_word_start(ac: &aho_corasick::AhoCorasick, hay: &str) -> bool {
-    ac.find_overlapping_iter(hay).any(|m| {
-        hay[..m.start()]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
-    })
+    ac.find_overlapping_iter(hay)
+        .any(|m| ends_outside_word(&hay[..m.start()]))
 }
 
 /// The distinct bytes `words` start with, in order.
@@ -295,12 +294,7 @@ fn few_starts_at_word_start(firsts: &[u8], words: &[String], hay: &str) -> bool 
     let hit = |p: usize| {
         hay.get(p..)
             .is_some_and(|rest| words.iter().any(|w| rest.starts_with(w.as_str())))
-            && hay.get(..p).is_some_and(|before| {
-                before
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric())
-            })
+            && hay.get(..p).is_some_and(ends_outside_word)
     };
     match *firsts {
         [a] => memchr::memchr_iter(a, b).any(hit),
@@ -324,11 +318,7 @@ fn has_word_start(hay: &str, w: &str) -> bool {
     let mut from = 0;
     while let Some(pos) = hay[from..].find(w) {
         let at = from + pos;
-        let prev_ok = hay[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        if prev_ok {
+        if ends_outside_word(&hay[..at]) {
             return true;
         }
         // The next occurrence may overlap this one: step one character.

@@ -3,7 +3,6 @@
 //! candidate raise its score.
 
 use crate::context::{Context, Occurrences};
-use crate::pattern_set::PatternSet;
 use crate::per_thread::{LocalRegex, PerThread};
 use crate::{Candidate, Error};
 use veil_core::EntityType;
@@ -86,17 +85,6 @@ pub fn compile(name: &str, pattern: &str) -> Result<LocalRegex, Error> {
             recognizer: name.to_string(),
             message: e.to_string(),
         })
-}
-
-/// Compile patterns, as [`compile`] leaves them (`Regex::as_str`) or
-/// [`ascii_pattern`] writes them, into one [`PatternSet`] (at most
-/// [`crate::pattern_set::MAX_PATTERNS`]), naming `name` on error; a set
-/// gets larger program and lazy-DFA limits than one pattern.
-pub fn compile_set<'a>(
-    name: &str,
-    patterns: impl IntoIterator<Item = &'a str>,
-) -> Result<PatternSet, Error> {
-    PatternSet::new(name, patterns)
 }
 
 /// As [`compile`], as a meta regex (the engine `regex` runs on) that
@@ -327,7 +315,7 @@ impl PatternRecognizer {
     }
 
     /// [`PatternRecognizer::analyze_window`], knowing that every match in
-    /// the window ends at `until` or before (a [`PatternSet`]'s
+    /// the window ends at `until` or before (a [`crate::pattern_set::PatternSet`]'s
     /// `search_end`): the search stops there, still reading the bytes after
     /// it for look-ahead (`\b`), so it finds the same matches.
     pub fn analyze_window_until(

@@ -12,12 +12,11 @@
 //! then, which start-up is spared), so the answer is always the set's.
 
 use crate::Error;
-use crate::per_thread::PerThread;
+use crate::per_thread::{LazyCaches, PerThread};
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
 use regex_automata::{Input, MatchKind};
-use std::sync::Mutex;
 
 /// The most patterns one set holds (its answer is a 64-bit mask).
 pub const MAX_PATTERNS: usize = 64;
@@ -26,8 +25,8 @@ pub const MAX_PATTERNS: usize = 64;
 #[derive(Debug)]
 pub struct PatternSet {
     dfa: DFA,
-    /// One cache per worker thread (uncontended locks).
-    caches: PerThread<Mutex<Cache>>,
+    /// One cache per worker thread.
+    caches: LazyCaches,
     /// The patterns, as given.
     patterns: Vec<String>,
     /// The same patterns' `RegexSet`, compiled for the first haystack the
@@ -91,7 +90,9 @@ impl From<regex_automata::hybrid::CacheError> for NoAnswer {
 
 impl PatternSet {
     /// The set of `patterns` (regex syntax, as `regex::RegexSet` reads
-    /// them), naming `name` on error; at most [`MAX_PATTERNS`].
+    /// them: as `pattern::compile` leaves them or `pattern::ascii_pattern`
+    /// writes them), naming `name` on error; at most [`MAX_PATTERNS`]. A
+    /// set gets larger program and lazy-DFA limits than one pattern.
     pub fn new<'a>(
         name: &str,
         patterns: impl IntoIterator<Item = &'a str>,
@@ -125,7 +126,7 @@ impl PatternSet {
             )
             .build_many(&patterns)
             .map_err(|e| bad(e.to_string()))?;
-        let caches = PerThread::from_fn(|| Mutex::new(dfa.create_cache()));
+        let caches = LazyCaches::new(&dfa);
         Ok(PatternSet {
             dfa,
             caches,
@@ -146,15 +147,7 @@ impl PatternSet {
     /// matches, the end of its last match in `hay` (the search for it may
     /// stop there: [`search_end`]); the other entries are left as they are.
     pub fn matches_ending(&self, hay: &str, ends: &mut Ends) -> Matched {
-        let walked = {
-            let mut cache = self.caches.lock().unwrap_or_else(|poisoned| {
-                // A panic mid-walk leaves a cache the DFA may not read.
-                let mut cache = poisoned.into_inner();
-                self.dfa.reset_cache(&mut cache);
-                cache
-            });
-            self.walk(&mut cache, hay.as_bytes(), ends)
-        };
+        let walked = self.walk(&mut self.caches.lock(&self.dfa), hay.as_bytes(), ends);
         walked.unwrap_or_else(|NoAnswer| {
             let all = match self.fallback_set() {
                 Some(set) => Matched(set.matches(hay).iter().fold(0, |m, k| m | 1 << k)),

@@ -60,6 +60,33 @@ impl<T> Deref for PerThread<T> {
     }
 }
 
+/// The search caches of one lazy DFA, one per worker behind a lock that no
+/// other worker takes (every search writes its cache).
+#[derive(Debug)]
+pub struct LazyCaches(PerThread<std::sync::Mutex<regex_automata::hybrid::dfa::Cache>>);
+
+impl LazyCaches {
+    /// Fresh caches for `dfa`.
+    pub fn new(dfa: &regex_automata::hybrid::dfa::DFA) -> LazyCaches {
+        LazyCaches(PerThread::from_fn(|| {
+            std::sync::Mutex::new(dfa.create_cache())
+        }))
+    }
+
+    /// The calling thread's cache, for `dfa` (the DFA it was made for); one
+    /// a panic left mid-search, which the DFA may not read, is reset first.
+    pub fn lock(
+        &self,
+        dfa: &regex_automata::hybrid::dfa::DFA,
+    ) -> std::sync::MutexGuard<'_, regex_automata::hybrid::dfa::Cache> {
+        self.0.lock().unwrap_or_else(|poisoned| {
+            let mut cache = poisoned.into_inner();
+            dfa.reset_cache(&mut cache);
+            cache
+        })
+    }
+}
+
 /// A [`regex::Regex`] with a copy per worker thread.
 pub type LocalRegex = PerThread<regex::Regex>;
 

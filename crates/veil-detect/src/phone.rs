@@ -4,7 +4,7 @@
 
 use crate::context::{Context, Occurrences};
 use crate::pattern::compile;
-use crate::per_thread::{LocalRegex as Regex, PerThread};
+use crate::per_thread::{LazyCaches, LocalRegex as Regex, PerThread};
 use crate::{Candidate, Error};
 use phonenumber::country::Id;
 use std::sync::LazyLock;
@@ -367,15 +367,15 @@ fn anchored_match(pattern: &str) -> Option<MatchOnly> {
         )
         .build(&format!("^(?:{pattern})"))
         .ok()?;
-    let caches = PerThread::from_fn(|| std::sync::Mutex::new(dfa.create_cache()));
+    let caches = LazyCaches::new(&dfa);
     Some(MatchOnly { dfa, caches })
 }
 
 /// A pattern compiled by [`anchored_match`]: its lazy DFA and a cache per
-/// worker (behind an uncontended lock).
+/// worker.
 struct MatchOnly {
     dfa: regex_automata::hybrid::dfa::DFA,
-    caches: PerThread<std::sync::Mutex<regex_automata::hybrid::dfa::Cache>>,
+    caches: LazyCaches,
 }
 
 impl MatchOnly {
@@ -383,12 +383,7 @@ impl MatchOnly {
     /// lazy DFA fail (it has no byte to quit on and never gives up on its
     /// cache, so it does not).
     fn is_match(&self, s: &str) -> Option<bool> {
-        let mut cache = self.caches.lock().unwrap_or_else(|poisoned| {
-            // A panic mid-search leaves a cache the DFA may not read.
-            let mut cache = poisoned.into_inner();
-            self.dfa.reset_cache(&mut cache);
-            cache
-        });
+        let mut cache = self.caches.lock(&self.dfa);
         let input = regex_automata::Input::new(s)
             .anchored(regex_automata::Anchored::Yes)
             .earliest(true);
