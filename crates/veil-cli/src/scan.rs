@@ -9,7 +9,6 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 use veil_core::EntityType;
-use veil_core::io::jsonl::JsonlReader;
 use veil_core::io::table::open_table;
 use veil_core::io::text::{LineReader, SegmentReader};
 use veil_core::io::{InputKind, looks_binary, sniff};
@@ -51,12 +50,88 @@ struct Batch {
     texts: Vec<String>,
     /// Per text: the column header it is read under ("" for none).
     contexts: Vec<std::sync::Arc<str>>,
-    origins: Vec<Origin>,
+    sources: Vec<Source>,
     bytes: usize,
 }
 
-/// A batch and its findings, text by text.
-type Analysed = (Batch, Vec<Vec<veil_core::Finding>>);
+/// Where a batch's text came from, as far as it has been read.
+enum Source {
+    /// Read and placed.
+    Placed(Placed),
+    /// A JSONL line not yet parsed (its text is the whole line): the
+    /// analysis worker parses it, so that the thread that reads and writes
+    /// does not (it is the one serial part of a scan of short records).
+    RawRecord { file: usize, line: u64 },
+}
+
+/// A text whose place in the input is known.
+enum Placed {
+    /// Where it came from.
+    Origin(Origin),
+    /// A JSONL line that is no record: what is wrong with it, without the
+    /// file's name (added when it is reported, in input order).
+    Unparsable {
+        file: usize,
+        line: u64,
+        problem: String,
+    },
+}
+
+/// The fields JSONL records are read from (`--text-field`, `--id-field`).
+#[derive(Clone, Copy)]
+struct RecordFields<'a> {
+    text: &'a str,
+    id: &'a str,
+}
+
+impl Source {
+    /// Where the text came from, parsing it first if it is a raw line.
+    fn placed(self, text: &mut String, fields: RecordFields<'_>) -> Placed {
+        match self {
+            Source::Placed(p) => p,
+            Source::RawRecord { file, line } => parse_record(file, line, text, fields),
+        }
+    }
+}
+
+/// The record of JSONL line `line` of input `file`, whose whole line is
+/// `text`: `text` becomes the record's text, or empty when the line is no
+/// record.
+fn parse_record(file: usize, line: u64, text: &mut String, fields: RecordFields<'_>) -> Placed {
+    match veil_core::io::jsonl::parse_record(text, line, fields.text, fields.id) {
+        Ok(r) => {
+            // Copied into the line's buffer rather than swapped for it: the
+            // batch's buffers are then freed by the thread that allocated
+            // them (the reader), and the record's by this one. A buffer
+            // freed by another thread went through the allocator's slower
+            // cross-thread path: the scan of short records was ~10% slower.
+            text.clear();
+            text.push_str(&r.text);
+            Placed::Origin(Origin::Record {
+                file,
+                id: r.id,
+                line,
+            })
+        }
+        Err(problem) => {
+            text.clear();
+            Placed::Unparsable {
+                file,
+                line,
+                problem,
+            }
+        }
+    }
+}
+
+/// A batch through the analyzer: each text placed, with its findings.
+struct Analysed {
+    seq: u64,
+    bytes: usize,
+    texts: Vec<String>,
+    placed: Vec<Placed>,
+    findings: Vec<Vec<veil_core::Finding>>,
+}
 
 /// Gathers texts into batches and keeps the analyzer busy: a full batch goes
 /// to the analysis thread, which starts it on the rayon pool at once, so a
@@ -89,7 +164,7 @@ impl Batch {
             seq,
             texts: Vec::new(),
             contexts: Vec::new(),
-            origins: Vec::new(),
+            sources: Vec::new(),
             bytes: 0,
         }
     }
@@ -97,15 +172,21 @@ impl Batch {
 
 impl Batcher {
     fn push(&mut self, sink: &mut Sink, origin: Origin, text: String) -> Result<()> {
-        let context = match &origin {
-            Origin::Cell { file, column, .. } => sink.column_context(*file, *column),
+        self.push_source(sink, Source::Placed(Placed::Origin(origin)), text)
+    }
+
+    fn push_source(&mut self, sink: &mut Sink, source: Source, text: String) -> Result<()> {
+        let context = match &source {
+            Source::Placed(Placed::Origin(Origin::Cell { file, column, .. })) => {
+                sink.column_context(*file, *column)
+            }
             _ => self.no_context.clone(),
         };
         let b = &mut self.current;
         b.contexts.push(context);
         b.bytes += text.len();
         b.texts.push(text);
-        b.origins.push(origin);
+        b.sources.push(source);
         if b.bytes >= BATCH_BYTES || b.texts.len() >= BATCH_DOCS {
             self.send(sink)?;
             // Write what is ready without waiting.
@@ -149,7 +230,7 @@ impl Batcher {
     /// Take in a finished batch: write it and every finished batch after
     /// it, in input order.
     fn receive(&mut self, sink: &mut Sink, done: Analysed) -> Result<()> {
-        self.pending.insert(done.0.seq, done);
+        self.pending.insert(done.seq, done);
         while let Some(next) = self.pending.remove(&self.next_write) {
             self.next_write += 1;
             self.write(sink, next)?;
@@ -157,9 +238,34 @@ impl Batcher {
         Ok(())
     }
 
-    fn write(&mut self, sink: &mut Sink, (batch, results): Analysed) -> Result<()> {
+    fn write(&mut self, sink: &mut Sink, batch: Analysed) -> Result<()> {
         self.in_flight -= 1;
-        for ((origin, text), findings) in batch.origins.into_iter().zip(batch.texts).zip(results) {
+        for ((placed, text), findings) in batch
+            .placed
+            .into_iter()
+            .zip(batch.texts)
+            .zip(batch.findings)
+        {
+            let origin = match placed {
+                Placed::Origin(origin) => origin,
+                Placed::Unparsable {
+                    file,
+                    line,
+                    problem,
+                } => Origin::BadRecord {
+                    line,
+                    message: veil_core::Error::BadRecord {
+                        path: sink.inputs[file].path.clone().into(),
+                        line,
+                        message: problem,
+                    }
+                    .to_string(),
+                },
+            };
+            // Reported here, in input order, between its neighbours' output.
+            if let Origin::BadRecord { message, .. } = &origin {
+                problem(sink, message.clone(), true);
+            }
             sink.accept(origin, &text, findings)?;
         }
         if let Some(p) = &self.progress {
@@ -187,6 +293,7 @@ impl Batcher {
 /// comes (batches may finish out of order; the [`Batcher`] restores it).
 fn analysis_loop(
     analyzer: &Analyzer,
+    fields: RecordFields<'_>,
     batches: std::sync::mpsc::Receiver<Batch>,
     done: std::sync::mpsc::Sender<Analysed>,
 ) {
@@ -194,9 +301,29 @@ fn analysis_loop(
         for batch in batches {
             let done = done.clone();
             scope.spawn(move |_| {
-                let results = analyzer.analyze_batch_in_context(&batch.texts, &batch.contexts);
+                let Batch {
+                    seq,
+                    mut texts,
+                    contexts,
+                    sources,
+                    bytes,
+                } = batch;
+                // Raw JSONL lines are parsed here, before their analysis.
+                let placed = sources
+                    .into_iter()
+                    .zip(&mut texts)
+                    .map(|(source, text)| source.placed(text, fields))
+                    .collect();
+                let findings = analyzer.analyze_batch_in_context(&texts, &contexts);
+                let results = Analysed {
+                    seq,
+                    bytes,
+                    texts,
+                    placed,
+                    findings,
+                };
                 // The receiver is gone only when the scan stopped on an error.
-                let _ = done.send((batch, results));
+                let _ = done.send(results);
             });
         }
     });
@@ -342,7 +469,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     };
     std::thread::scope(|scope| -> Result<()> {
         let analyzer = &analyzer;
-        scope.spawn(move || analysis_loop(analyzer, batches, done));
+        let fields = RecordFields {
+            text: &args.text_field,
+            id: &args.id_field,
+        };
+        scope.spawn(move || analysis_loop(analyzer, fields, batches, done));
         let read = args
             .paths
             .iter()
@@ -490,37 +621,26 @@ fn scan_reader(
     let file = sink.add_input(path.display().to_string(), Vec::new());
     match kind {
         InputKind::Jsonl => {
-            for rec in JsonlReader::new(reader, path, &args.text_field, &args.id_field, args.lossy)
-            {
-                match rec {
-                    Ok(r) => b.push(
-                        sink,
-                        Origin::Record {
-                            file,
-                            id: r.id,
-                            line: r.line,
-                        },
-                        r.text,
-                    )?,
-                    Err(e) => {
-                        let line = match &e {
-                            veil_core::Error::BadRecord { line, .. } => *line,
-                            _ => 0,
-                        };
-                        if !e.is_record_error() {
-                            return Err(e.into());
-                        }
-                        // Queued in order, so the error line lands between its neighbours.
-                        problem(sink, e.to_string(), true);
+            // Lines are read here and parsed by the analysis workers.
+            let mut lines = LineReader::new(reader, path, args.lossy);
+            while let Some(line) = lines.next_text() {
+                match line {
+                    Ok((line, _, text)) => {
+                        b.push_source(sink, Source::RawRecord { file, line }, text.into_owned())?
+                    }
+                    Err(e @ veil_core::Error::InvalidUtf8 { .. }) => {
+                        // Queued in order, so the error line lands between
+                        // its neighbours (and is reported there).
                         b.push(
                             sink,
                             Origin::BadRecord {
-                                line,
+                                line: lines.number(),
                                 message: e.to_string(),
                             },
                             String::new(),
                         )?;
                     }
+                    Err(e) => return Err(e.into()),
                 }
             }
         }

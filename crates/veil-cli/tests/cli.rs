@@ -96,6 +96,74 @@ fn record_mode_keeps_one_line_per_input_with_code_point_offsets() {
 }
 
 #[test]
+fn a_record_line_of_invalid_utf8_keeps_its_place_and_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = b"{\"id\": 1, \"text\": \"mail zoe@example.com\"}\n".to_vec();
+    data.extend_from_slice(b"{\"id\": 2, \"text\": \"caf\xe9\"}\n");
+    data.extend_from_slice(b"{\"id\": 3, \"text\": \"nothing\"}\n");
+    let p = write(dir.path(), "latin1.jsonl", &data);
+    let out = veil()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("invalid UTF-8 at byte offset 64"),
+        "{stderr}"
+    );
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], 1);
+    assert_eq!(lines[1]["line"], 2, "the bad line's number, not 0");
+    assert_eq!(lines[1]["id"], Value::Null);
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("byte offset 64")
+    );
+    assert_eq!(lines[2]["id"], 3);
+    // --lossy reads it as a record.
+    let out = veil()
+        .args(["scan", "--lossy", "--format", "jsonl"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(jsonl(&out.stdout)[1]["id"], 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_a_pipe_writes_through_it_and_leaves_it_a_pipe() {
+    // As `--output /dev/null`: the output file must not be renamed onto a
+    // device or pipe (as root that turned /dev/null into a regular file).
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.txt", "mail zoe@example.com\n");
+    let fifo = dir.path().join("out.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    veil()
+        .args(["scan", "--format", "jsonl", "--output"])
+        .arg(&fifo)
+        .arg(&input)
+        .assert()
+        .success();
+    // Checked first: a replaced pipe would leave the reader waiting.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced by a file");
+    let got = reader.join().unwrap();
+    assert!(got.contains("EMAIL_ADDRESS"), "{got}");
+}
+
+#[test]
 fn many_batches_keep_input_order_and_counts() {
     // More records than one batch holds, so several batches are in flight
     // in the analysis pipeline at once; a bad line in the middle is counted.

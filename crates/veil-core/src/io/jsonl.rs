@@ -33,6 +33,18 @@ pub fn parse_line(
     parse(line, number, path, text_field, id_field, quick::fields)
 }
 
+/// [`parse_line`] without the file's name: the record, or what is wrong
+/// with the line (the message of [`Error::BadRecord`], which the caller
+/// completes with the file). What a scan's workers run on raw lines.
+pub fn parse_record(
+    line: &str,
+    number: u64,
+    text_field: &str,
+    id_field: &str,
+) -> std::result::Result<JsonRecord, String> {
+    record_of(line, number, text_field, id_field, quick::fields)
+}
+
 /// [`parse_line`] through serde_json alone, without the hand-written fast
 /// path: the reference the fast path is tested and fuzzed against.
 #[doc(hidden)]
@@ -56,16 +68,26 @@ fn parse(
     id_field: &str,
     fast: fn(&str, &str, &str) -> Option<FieldValues>,
 ) -> Result<JsonRecord> {
-    let bad = |message: String| Error::BadRecord {
+    record_of(line, number, text_field, id_field, fast).map_err(|message| Error::BadRecord {
         path: path.to_path_buf(),
         line: number,
         message,
-    };
+    })
+}
+
+/// [`parse`] without the file's name in errors.
+fn record_of(
+    line: &str,
+    number: u64,
+    text_field: &str,
+    id_field: &str,
+    fast: fn(&str, &str, &str) -> Option<FieldValues>,
+) -> std::result::Result<JsonRecord, String> {
     let fields = match fast(line, text_field, id_field) {
         Some(f) => f,
-        None => serde_fields(line, text_field, id_field).map_err(bad)?,
+        None => serde_fields(line, text_field, id_field)?,
     };
-    record(fields, number, text_field).map_err(bad)
+    record(fields, number, text_field)
 }
 
 /// The record from the fields read, or what is wrong with them.

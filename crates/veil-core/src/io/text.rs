@@ -99,6 +99,12 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
+    /// The 1-based number of the last line read (0 before the first):
+    /// the line an error of [`LineReader::next_text`] is about.
+    pub fn number(&self) -> u64 {
+        self.number
+    }
+
     /// The next line, borrowed from the reader's buffer when it is valid
     /// UTF-8 (no copy: what [`JsonlReader`](crate::io::jsonl::JsonlReader)
     /// reads, taking only the fields it needs), with its number and offset.
