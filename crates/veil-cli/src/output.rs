@@ -216,17 +216,22 @@ impl Sink {
         map: &OffsetMap<'_>,
         findings: &'a [Finding],
     ) -> Vec<FindingOut<'a>> {
-        findings
-            .iter()
-            .map(|f| {
-                FindingOut::new(
-                    f,
-                    map.char_offset(f.start),
-                    map.char_offset(f.end),
-                    self.show_values.then(|| &text[f.start..f.end]),
-                )
-            })
-            .collect()
+        char_findings_out(text, map, findings, self.show_values)
+    }
+
+    /// Count a JSONL record whose output line a worker wrote with
+    /// [`record_line`] (handed on with [`Sink::write_lines`]): what
+    /// [`Sink::accept`] does with a record, but its serialising.
+    pub fn accept_written(&mut self, file: usize, text_bytes: usize, findings: &[Finding]) {
+        self.stats.bytes += text_bytes as u64;
+        self.stats.records += 1;
+        self.inputs[file].records += 1;
+        self.count(file, usize::MAX, findings);
+    }
+
+    /// Write output lines made by [`record_line`], as they are.
+    pub fn write_lines(&mut self, lines: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(lines)
     }
 
     /// Take one analysed text.
@@ -326,15 +331,14 @@ impl Sink {
                 self.stats.records += 1;
                 self.inputs[file].records += 1;
                 self.count(file, usize::MAX, &findings);
-                let map = OffsetMap::new(text);
                 match self.format {
                     Format::Jsonl => {
-                        let fs = self.char_findings_out(text, &map, &findings);
                         self.line_buf.clear();
-                        json_line::record(&mut self.line_buf, &fs, &id);
+                        record_line(&mut self.line_buf, text, &findings, &id, self.show_values);
                         self.out.write_all(&self.line_buf)?
                     }
                     Format::Sarif => {
+                        let map = OffsetMap::new(text);
                         for f in &findings {
                             let region = json!({"startLine": line, "charOffset": map.char_offset(f.start), "charLength": map.char_offset(f.end) - map.char_offset(f.start)});
                             self.sarif_results.push(sarif_result(
@@ -553,6 +557,41 @@ impl Sink {
         }
         o
     }
+}
+
+/// Findings with code-point offsets within `text` (values with
+/// `show_values`), ready to serialise.
+fn char_findings_out<'a>(
+    text: &'a str,
+    map: &OffsetMap<'_>,
+    findings: &'a [Finding],
+    show_values: bool,
+) -> Vec<FindingOut<'a>> {
+    findings
+        .iter()
+        .map(|f| {
+            FindingOut::new(
+                f,
+                map.char_offset(f.start),
+                map.char_offset(f.end),
+                show_values.then(|| &text[f.start..f.end]),
+            )
+        })
+        .collect()
+}
+
+/// Append a JSONL record's output line to `buf`:
+/// `{"findings":[...],"id":...}` with code-point offsets within `text`.
+pub fn record_line(
+    buf: &mut Vec<u8>,
+    text: &str,
+    findings: &[Finding],
+    id: &Value,
+    show_values: bool,
+) {
+    let map = OffsetMap::new(text);
+    let fs = char_findings_out(text, &map, findings, show_values);
+    json_line::record(buf, &fs, id);
 }
 
 fn group_thousands(n: u64) -> String {

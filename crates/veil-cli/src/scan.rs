@@ -48,20 +48,46 @@ struct Batch {
     /// Its place in the input: findings are written in this order.
     seq: u64,
     texts: Vec<String>,
-    /// Per text: the column header it is read under ("" for none).
-    contexts: Vec<std::sync::Arc<str>>,
+    /// Per text: the column header it is read under.
+    contexts: Vec<TextContext>,
     sources: Vec<Source>,
+    /// The batch's raw JSONL lines, one after another (one buffer a batch,
+    /// not one a line); a [`Source::RawRecord`] names its range.
+    raw: String,
     bytes: usize,
+}
+
+/// The context a text is read under: a table cell's column header, or
+/// none. (Not a shared empty `Arc` for every other text: its count would
+/// be raised by the reader and lowered by the workers, one cache line
+/// bouncing between the cores at every text.)
+enum TextContext {
+    None,
+    Column(std::sync::Arc<str>),
+}
+
+impl AsRef<str> for TextContext {
+    fn as_ref(&self) -> &str {
+        match self {
+            TextContext::None => "",
+            TextContext::Column(header) => header,
+        }
+    }
 }
 
 /// Where a batch's text came from, as far as it has been read.
 enum Source {
     /// Read and placed.
     Placed(Placed),
-    /// A JSONL line not yet parsed (its text is the whole line): the
+    /// A JSONL line not yet parsed, `raw[start..end]` of its batch: the
     /// analysis worker parses it, so that the thread that reads and writes
     /// does not (it is the one serial part of a scan of short records).
-    RawRecord { file: usize, line: u64 },
+    RawRecord {
+        file: usize,
+        line: u64,
+        start: usize,
+        end: usize,
+    },
 }
 
 /// A text whose place in the input is known.
@@ -75,6 +101,14 @@ enum Placed {
         line: u64,
         problem: String,
     },
+    /// A record whose output line the worker wrote (it ends at `line_end`
+    /// in the batch's `lines`, where the one before it ends) and whose
+    /// text it dropped, `text_bytes` long.
+    Written {
+        file: usize,
+        text_bytes: usize,
+        line_end: usize,
+    },
 }
 
 /// The fields JSONL records are read from (`--text-field`, `--id-field`).
@@ -85,28 +119,33 @@ struct RecordFields<'a> {
 }
 
 impl Source {
-    /// Where the text came from, parsing it first if it is a raw line.
-    fn placed(self, text: &mut String, fields: RecordFields<'_>) -> Placed {
+    /// Where the text came from, parsing it first if it is a raw line
+    /// (whose record's text becomes `text`).
+    fn placed(self, raw: &str, text: &mut String, fields: RecordFields<'_>) -> Placed {
         match self {
             Source::Placed(p) => p,
-            Source::RawRecord { file, line } => parse_record(file, line, text, fields),
+            Source::RawRecord {
+                file,
+                line,
+                start,
+                end,
+            } => parse_record(file, line, &raw[start..end], text, fields),
         }
     }
 }
 
-/// The record of JSONL line `line` of input `file`, whose whole line is
-/// `text`: `text` becomes the record's text, or empty when the line is no
-/// record.
-fn parse_record(file: usize, line: u64, text: &mut String, fields: RecordFields<'_>) -> Placed {
-    match veil_core::io::jsonl::parse_record(text, line, fields.text, fields.id) {
+/// The record of JSONL line `line` of input `file`, `raw`: its text goes
+/// into `text` (left empty when the line is no record).
+fn parse_record(
+    file: usize,
+    line: u64,
+    raw: &str,
+    text: &mut String,
+    fields: RecordFields<'_>,
+) -> Placed {
+    match veil_core::io::jsonl::parse_record(raw, line, fields.text, fields.id) {
         Ok(r) => {
-            // Copied into the line's buffer rather than swapped for it: the
-            // batch's buffers are then freed by the thread that allocated
-            // them (the reader), and the record's by this one. A buffer
-            // freed by another thread went through the allocator's slower
-            // cross-thread path: the scan of short records was ~10% slower.
-            text.clear();
-            text.push_str(&r.text);
+            *text = r.text;
             Placed::Origin(Origin::Record {
                 file,
                 id: r.id,
@@ -131,6 +170,54 @@ struct Analysed {
     texts: Vec<String>,
     placed: Vec<Placed>,
     findings: Vec<Vec<veil_core::Finding>>,
+    /// The output lines of its [`Placed::Written`] records, one after another.
+    lines: Vec<u8>,
+}
+
+/// How the workers write records' output: records' JSONL lines (with
+/// `show_values`), or nothing but their counts (the human summary).
+/// SARIF results are built by the writing thread.
+#[derive(Clone, Copy)]
+enum RecordLines {
+    Jsonl { show_values: bool },
+    CountOnly,
+}
+
+impl RecordLines {
+    /// What the workers write for `format`, or `None` where they leave
+    /// records to the writing thread.
+    fn for_format(format: crate::cli::Format, show_values: bool) -> Option<RecordLines> {
+        match format {
+            crate::cli::Format::Jsonl => Some(RecordLines::Jsonl { show_values }),
+            crate::cli::Format::Human => Some(RecordLines::CountOnly),
+            crate::cli::Format::Sarif => None,
+        }
+    }
+
+    /// Write the output line of each record of a batch into `lines` and
+    /// drop its text (freed by the thread that made it, the worker).
+    fn write(
+        self,
+        placed: &mut [Placed],
+        texts: &mut [String],
+        findings: &[Vec<veil_core::Finding>],
+        lines: &mut Vec<u8>,
+    ) {
+        for ((p, text), found) in placed.iter_mut().zip(texts).zip(findings) {
+            let Placed::Origin(Origin::Record { file, id, .. }) = p else {
+                continue;
+            };
+            if let RecordLines::Jsonl { show_values } = self {
+                crate::output::record_line(lines, text, found, id, show_values);
+            }
+            *p = Placed::Written {
+                file: *file,
+                text_bytes: text.len(),
+                line_end: lines.len(),
+            };
+            *text = String::new();
+        }
+    }
 }
 
 /// Gathers texts into batches and keeps the analyzer busy: a full batch goes
@@ -153,9 +240,6 @@ struct Batcher {
     /// [`in_flight_for`] the pool's workers.
     max_in_flight: usize,
     progress: Option<indicatif::ProgressBar>,
-    /// The empty context of texts that are not table cells (shared, not
-    /// allocated per text).
-    no_context: std::sync::Arc<str>,
 }
 
 impl Batch {
@@ -165,6 +249,7 @@ impl Batch {
             texts: Vec::new(),
             contexts: Vec::new(),
             sources: Vec::new(),
+            raw: String::new(),
             bytes: 0,
         }
     }
@@ -175,12 +260,37 @@ impl Batcher {
         self.push_source(sink, Source::Placed(Placed::Origin(origin)), text)
     }
 
+    /// Queue JSONL line `line` of input `file`, `raw`, for a worker to parse.
+    fn push_raw_record(
+        &mut self,
+        sink: &mut Sink,
+        file: usize,
+        line: u64,
+        raw: &str,
+    ) -> Result<()> {
+        let b = &mut self.current;
+        if b.raw.capacity() == 0 {
+            // Grown by doubling, the buffer's bytes were copied once more.
+            b.raw.reserve(BATCH_BYTES);
+        }
+        let start = b.raw.len();
+        b.raw.push_str(raw);
+        let source = Source::RawRecord {
+            file,
+            line,
+            start,
+            end: b.raw.len(),
+        };
+        b.bytes += raw.len();
+        self.push_source(sink, source, String::new())
+    }
+
     fn push_source(&mut self, sink: &mut Sink, source: Source, text: String) -> Result<()> {
         let context = match &source {
             Source::Placed(Placed::Origin(Origin::Cell { file, column, .. })) => {
-                sink.column_context(*file, *column)
+                TextContext::Column(sink.column_context(*file, *column))
             }
-            _ => self.no_context.clone(),
+            _ => TextContext::None,
         };
         let b = &mut self.current;
         b.contexts.push(context);
@@ -240,6 +350,9 @@ impl Batcher {
 
     fn write(&mut self, sink: &mut Sink, batch: Analysed) -> Result<()> {
         self.in_flight -= 1;
+        // The workers' record lines not yet written: `lines[written..ready]`
+        // (written in one go, before any other output of the batch).
+        let (mut written, mut ready) = (0, 0);
         for ((placed, text), findings) in batch
             .placed
             .into_iter()
@@ -247,6 +360,15 @@ impl Batcher {
             .zip(batch.findings)
         {
             let origin = match placed {
+                Placed::Written {
+                    file,
+                    text_bytes,
+                    line_end,
+                } => {
+                    sink.accept_written(file, text_bytes, &findings);
+                    ready = line_end;
+                    continue;
+                }
                 Placed::Origin(origin) => origin,
                 Placed::Unparsable {
                     file,
@@ -262,12 +384,15 @@ impl Batcher {
                     .to_string(),
                 },
             };
+            sink.write_lines(&batch.lines[written..ready])?;
+            written = ready;
             // Reported here, in input order, between its neighbours' output.
             if let Origin::BadRecord { message, .. } = &origin {
                 problem(sink, message.clone(), true);
             }
             sink.accept(origin, &text, findings)?;
         }
+        sink.write_lines(&batch.lines[written..ready])?;
         if let Some(p) = &self.progress {
             p.inc(batch.bytes as u64);
         }
@@ -294,6 +419,7 @@ impl Batcher {
 fn analysis_loop(
     analyzer: &Analyzer,
     fields: RecordFields<'_>,
+    record_lines: Option<RecordLines>,
     batches: std::sync::mpsc::Receiver<Batch>,
     done: std::sync::mpsc::Sender<Analysed>,
 ) {
@@ -306,21 +432,33 @@ fn analysis_loop(
                     mut texts,
                     contexts,
                     sources,
+                    raw,
                     bytes,
                 } = batch;
                 // Raw JSONL lines are parsed here, before their analysis.
-                let placed = sources
+                let mut placed: Vec<Placed> = sources
                     .into_iter()
                     .zip(&mut texts)
-                    .map(|(source, text)| source.placed(text, fields))
+                    .map(|(source, text)| source.placed(&raw, text, fields))
                     .collect();
+                // Record lines take about as many bytes as the raw lines
+                // with every recognizer (under twice), half with --no-names.
+                let line_bytes = 2 * raw.len();
+                drop(raw);
                 let findings = analyzer.analyze_batch_in_context(&texts, &contexts);
+                // …and their output lines written here.
+                let mut lines = Vec::new();
+                if let Some(record_lines) = record_lines {
+                    lines.reserve(line_bytes);
+                    record_lines.write(&mut placed, &mut texts, &findings, &mut lines);
+                }
                 let results = Analysed {
                     seq,
                     bytes,
                     texts,
                     placed,
                     findings,
+                    lines,
                 };
                 // The receiver is gone only when the scan stopped on an error.
                 let _ = done.send(results);
@@ -465,7 +603,6 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         in_flight: 0,
         max_in_flight: in_flight_for(rayon::current_num_threads()),
         progress,
-        no_context: std::sync::Arc::from(""),
     };
     std::thread::scope(|scope| -> Result<()> {
         let analyzer = &analyzer;
@@ -473,7 +610,8 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
             text: &args.text_field,
             id: &args.id_field,
         };
-        scope.spawn(move || analysis_loop(analyzer, fields, batches, done));
+        let record_lines = RecordLines::for_format(args.format, args.show_values);
+        scope.spawn(move || analysis_loop(analyzer, fields, record_lines, batches, done));
         let read = args
             .paths
             .iter()
@@ -625,9 +763,7 @@ fn scan_reader(
             let mut lines = LineReader::new(reader, path, args.lossy);
             while let Some(line) = lines.next_text() {
                 match line {
-                    Ok((line, _, text)) => {
-                        b.push_source(sink, Source::RawRecord { file, line }, text.into_owned())?
-                    }
+                    Ok((line, _, text)) => b.push_raw_record(sink, file, line, &text)?,
                     Err(e @ veil_core::Error::InvalidUtf8 { .. }) => {
                         // Queued in order, so the error line lands between
                         // its neighbours (and is reported there).
