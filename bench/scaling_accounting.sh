@@ -7,12 +7,13 @@
 # cores; the rest of the gap to 2x is the machine's.
 #   bash bench/scaling_accounting.sh N FILE [veil scan flags...]
 # e.g. bash bench/scaling_accounting.sh 5 bench/out/dense.txt
+# (VEIL_BIN=path runs that binary instead of building target/release/veil.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=$1 file=$2
 shift 2
-cargo build --release -q -p veil-cli
-bin=target/release/veil
+bin=${VEIL_BIN:-target/release/veil}
+[ -n "${VEIL_BIN:-}" ] || cargo build --release -q -p veil-cli
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for i in $(seq "$n"); do
