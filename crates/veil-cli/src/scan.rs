@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 use veil_core::EntityType;
 use veil_core::io::table::open_table;
-use veil_core::io::text::{LineReader, SegmentReader};
+use veil_core::io::text::{LineBlock, LineBlocks, LineReader, SegmentReader, block_lines};
 use veil_core::io::{InputKind, looks_binary, sniff};
 use veil_detect::custom::CustomRules;
 use veil_detect::{Analyzer, AnalyzerConfig};
@@ -50,11 +50,59 @@ struct Batch {
     texts: Vec<String>,
     /// Per text: the column header it is read under.
     contexts: Vec<TextContext>,
-    sources: Vec<Source>,
-    /// The batch's raw JSONL lines, one after another (one buffer a batch,
-    /// not one a line); a [`Source::RawRecord`] names its range.
-    raw: String,
+    placed: Vec<Placed>,
+    /// JSONL lines as read, for the worker to split, check and parse (a
+    /// batch holds these or texts, not both).
+    lines: Option<RawLines>,
     bytes: usize,
+}
+
+/// A block of whole JSONL lines of input `file`, as read: splitting them,
+/// checking their UTF-8 and parsing them is left to the analysis workers,
+/// so that the thread that reads and writes (the one serial part of a scan
+/// of short records) only reads them.
+struct RawLines {
+    file: usize,
+    block: LineBlock,
+}
+
+impl RawLines {
+    /// Each line as a record, its text in `texts`, or as the line's
+    /// problem (with an empty text), in order.
+    fn place(
+        &self,
+        reading: JsonlReading<'_>,
+        texts: &mut Vec<String>,
+        contexts: &mut Vec<TextContext>,
+        placed: &mut Vec<Placed>,
+    ) {
+        let file = self.file;
+        let mut offset = self.block.offset;
+        for (line, bytes) in (self.block.first_line..).zip(block_lines(&self.block.bytes)) {
+            let mut text = String::new();
+            let p = match std::str::from_utf8(bytes) {
+                Ok(raw) => parse_record(file, line, raw, &mut text, reading),
+                Err(_) if reading.lossy => parse_record(
+                    file,
+                    line,
+                    &String::from_utf8_lossy(bytes),
+                    &mut text,
+                    reading,
+                ),
+                Err(e) => Placed::InvalidUtf8 {
+                    file,
+                    line,
+                    offset: offset + e.valid_up_to() as u64,
+                },
+            };
+            texts.push(text);
+            contexts.push(TextContext::None);
+            placed.push(p);
+            // Past the line and its terminator (`block_lines` drops a `\r\n`).
+            let rest = &self.block.bytes[(offset - self.block.offset) as usize + bytes.len()..];
+            offset += (bytes.len() + if rest.starts_with(b"\r\n") { 2 } else { 1 }) as u64;
+        }
+    }
 }
 
 /// The context a text is read under: a table cell's column header, or
@@ -75,21 +123,6 @@ impl AsRef<str> for TextContext {
     }
 }
 
-/// Where a batch's text came from, as far as it has been read.
-enum Source {
-    /// Read and placed.
-    Placed(Placed),
-    /// A JSONL line not yet parsed, `raw[start..end]` of its batch: the
-    /// analysis worker parses it, so that the thread that reads and writes
-    /// does not (it is the one serial part of a scan of short records).
-    RawRecord {
-        file: usize,
-        line: u64,
-        start: usize,
-        end: usize,
-    },
-}
-
 /// A text whose place in the input is known.
 enum Placed {
     /// Where it came from.
@@ -101,6 +134,8 @@ enum Placed {
         line: u64,
         problem: String,
     },
+    /// A JSONL line that is not UTF-8, from byte `offset` of the file on.
+    InvalidUtf8 { file: usize, line: u64, offset: u64 },
     /// A record whose output line the worker wrote (it ends at `line_end`
     /// in the batch's `lines`, where the one before it ends) and whose
     /// text it dropped, `text_bytes` long.
@@ -111,27 +146,14 @@ enum Placed {
     },
 }
 
-/// The fields JSONL records are read from (`--text-field`, `--id-field`).
+/// How JSONL lines are read: the fields records are read from
+/// (`--text-field`, `--id-field`), and whether invalid UTF-8 is replaced
+/// (`--lossy`) rather than reported.
 #[derive(Clone, Copy)]
-struct RecordFields<'a> {
+struct JsonlReading<'a> {
     text: &'a str,
     id: &'a str,
-}
-
-impl Source {
-    /// Where the text came from, parsing it first if it is a raw line
-    /// (whose record's text becomes `text`).
-    fn placed(self, raw: &str, text: &mut String, fields: RecordFields<'_>) -> Placed {
-        match self {
-            Source::Placed(p) => p,
-            Source::RawRecord {
-                file,
-                line,
-                start,
-                end,
-            } => parse_record(file, line, &raw[start..end], text, fields),
-        }
-    }
+    lossy: bool,
 }
 
 /// The record of JSONL line `line` of input `file`, `raw`: its text goes
@@ -141,9 +163,9 @@ fn parse_record(
     line: u64,
     raw: &str,
     text: &mut String,
-    fields: RecordFields<'_>,
+    reading: JsonlReading<'_>,
 ) -> Placed {
-    match veil_core::io::jsonl::parse_record(raw, line, fields.text, fields.id) {
+    match veil_core::io::jsonl::parse_record(raw, line, reading.text, reading.id) {
         Ok(r) => {
             *text = r.text;
             Placed::Origin(Origin::Record {
@@ -256,8 +278,8 @@ impl Batch {
             seq,
             texts: Vec::new(),
             contexts: Vec::new(),
-            sources: Vec::new(),
-            raw: String::new(),
+            placed: Vec::new(),
+            lines: None,
             bytes: 0,
         }
     }
@@ -265,37 +287,8 @@ impl Batch {
 
 impl Batcher {
     fn push(&mut self, sink: &mut Sink, origin: Origin, text: String) -> Result<()> {
-        self.push_source(sink, Source::Placed(Placed::Origin(origin)), text)
-    }
-
-    /// Queue JSONL line `line` of input `file`, `raw`, for a worker to parse.
-    fn push_raw_record(
-        &mut self,
-        sink: &mut Sink,
-        file: usize,
-        line: u64,
-        raw: &str,
-    ) -> Result<()> {
-        let b = &mut self.current;
-        if b.raw.capacity() == 0 {
-            // Grown by doubling, the buffer's bytes were copied once more.
-            b.raw.reserve(BATCH_BYTES);
-        }
-        let start = b.raw.len();
-        b.raw.push_str(raw);
-        let source = Source::RawRecord {
-            file,
-            line,
-            start,
-            end: b.raw.len(),
-        };
-        b.bytes += raw.len();
-        self.push_source(sink, source, String::new())
-    }
-
-    fn push_source(&mut self, sink: &mut Sink, source: Source, text: String) -> Result<()> {
-        let context = match &source {
-            Source::Placed(Placed::Origin(Origin::Cell { file, column, .. })) => {
+        let context = match &origin {
+            Origin::Cell { file, column, .. } => {
                 TextContext::Column(sink.column_context(*file, *column))
             }
             _ => TextContext::None,
@@ -304,13 +297,28 @@ impl Batcher {
         b.contexts.push(context);
         b.bytes += text.len();
         b.texts.push(text);
-        b.sources.push(source);
+        b.placed.push(Placed::Origin(origin));
         if b.bytes >= BATCH_BYTES || b.texts.len() >= BATCH_DOCS {
             self.send(sink)?;
-            // Write what is ready without waiting.
-            while let Ok(done) = self.analysed.try_recv() {
-                self.receive(sink, done)?;
-            }
+            self.write_ready(sink)?;
+        }
+        Ok(())
+    }
+
+    /// Queue a block of JSONL lines of input `file` as a batch of its own
+    /// (after the texts queued before it), for a worker to parse.
+    fn push_lines(&mut self, sink: &mut Sink, file: usize, block: LineBlock) -> Result<()> {
+        self.send(sink)?;
+        self.current.bytes = block.bytes.len();
+        self.current.lines = Some(RawLines { file, block });
+        self.send(sink)?;
+        self.write_ready(sink)
+    }
+
+    /// Write what is ready without waiting.
+    fn write_ready(&mut self, sink: &mut Sink) -> Result<()> {
+        while let Ok(done) = self.analysed.try_recv() {
+            self.receive(sink, done)?;
         }
         Ok(())
     }
@@ -318,7 +326,7 @@ impl Batcher {
     /// Hand the current batch to the analysis thread, first waiting (and
     /// writing) while `max_in_flight` batches are out.
     fn send(&mut self, sink: &mut Sink) -> Result<()> {
-        if self.current.texts.is_empty() {
+        if self.current.texts.is_empty() && self.current.lines.is_none() {
             return Ok(());
         }
         while self.in_flight >= self.max_in_flight {
@@ -391,6 +399,14 @@ impl Batcher {
                     }
                     .to_string(),
                 },
+                Placed::InvalidUtf8 { file, line, offset } => Origin::BadRecord {
+                    line,
+                    message: veil_core::Error::InvalidUtf8 {
+                        path: sink.inputs[file].path.clone().into(),
+                        offset,
+                    }
+                    .to_string(),
+                },
             };
             sink.write_lines(&batch.lines[written..ready])?;
             written = ready;
@@ -426,7 +442,7 @@ impl Batcher {
 /// comes (batches may finish out of order; the [`Batcher`] restores it).
 fn analysis_loop(
     analyzer: &Analyzer,
-    fields: RecordFields<'_>,
+    reading: JsonlReading<'_>,
     record_lines: Option<RecordLines>,
     batches: std::sync::mpsc::Receiver<Batch>,
     done: std::sync::mpsc::Sender<Analysed>,
@@ -438,19 +454,16 @@ fn analysis_loop(
                 let Batch {
                     seq,
                     mut texts,
-                    contexts,
-                    sources,
-                    raw,
+                    mut contexts,
+                    mut placed,
+                    lines,
                     bytes,
                 } = batch;
                 // Raw JSONL lines are parsed here, before their analysis.
-                let mut placed: Vec<Placed> = sources
-                    .into_iter()
-                    .zip(&mut texts)
-                    .map(|(source, text)| source.placed(&raw, text, fields))
-                    .collect();
-                let raw_bytes = raw.len();
-                drop(raw);
+                let raw_bytes = lines.as_ref().map_or(0, |l| l.block.bytes.len());
+                if let Some(lines) = lines {
+                    lines.place(reading, &mut texts, &mut contexts, &mut placed);
+                }
                 let findings = analyzer.analyze_batch_in_context(&texts, &contexts);
                 // …and their output lines written here.
                 let mut lines = Vec::new();
@@ -611,12 +624,13 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     };
     std::thread::scope(|scope| -> Result<()> {
         let analyzer = &analyzer;
-        let fields = RecordFields {
+        let reading = JsonlReading {
             text: &args.text_field,
             id: &args.id_field,
+            lossy: args.lossy,
         };
         let record_lines = RecordLines::for_format(args.format, args.show_values);
-        scope.spawn(move || analysis_loop(analyzer, fields, record_lines, batches, done));
+        scope.spawn(move || analysis_loop(analyzer, reading, record_lines, batches, done));
         let read = args
             .paths
             .iter()
@@ -633,6 +647,10 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let mut stderr = std::io::stderr();
     let out = sink.finish(started.elapsed().as_secs_f64(), &mut stderr)?;
     out.commit()?;
+    // The process ends with the scan: its memory goes back to the system
+    // at exit, without freeing the analyzer's automata and search caches
+    // one by one on this one thread (~300 page releases after 20 MB).
+    std::mem::forget(analyzer);
     if fail_hits > 0 {
         eprintln!("veil: {fail_hits} finding(s) of a --fail-on type");
         return Ok(ExitCode::from(1));
@@ -764,25 +782,10 @@ fn scan_reader(
     let file = sink.add_input(path.display().to_string(), Vec::new());
     match kind {
         InputKind::Jsonl => {
-            // Lines are read here and parsed by the analysis workers.
-            let mut lines = LineReader::new(reader, path, args.lossy);
-            while let Some(line) = lines.next_text() {
-                match line {
-                    Ok((line, _, text)) => b.push_raw_record(sink, file, line, &text)?,
-                    Err(e @ veil_core::Error::InvalidUtf8 { .. }) => {
-                        // Queued in order, so the error line lands between
-                        // its neighbours (and is reported there).
-                        b.push(
-                            sink,
-                            Origin::BadRecord {
-                                line: lines.number(),
-                                message: e.to_string(),
-                            },
-                            String::new(),
-                        )?;
-                    }
-                    Err(e) => return Err(e.into()),
-                }
+            // Blocks of lines are read here; the analysis workers split,
+            // check and parse them.
+            for block in LineBlocks::new(reader, path, BATCH_BYTES) {
+                b.push_lines(sink, file, block?)?;
             }
         }
         InputKind::Csv | InputKind::Parquet => {

@@ -127,11 +127,6 @@ impl Analyzer {
         let text_patterns: Vec<usize> = (0..patterns.len())
             .filter(|&i| patterns[i].needs != Needs::Digit)
             .collect();
-        let set_of = |which: &[usize], name: &str| {
-            PatternSet::new(name, which.iter().map(|&i| patterns[i].pattern.as_str()))
-        };
-        let digit_set = set_of(&digit_patterns, "digit pattern set")?;
-        let text_set = set_of(&text_patterns, "text pattern set")?;
         let mut phone = if config.wants(&EntityType::PHONE_NUMBER) {
             Some(PhoneRecognizer::new()?)
         } else {
@@ -151,31 +146,33 @@ impl Analyzer {
             .iter()
             .map(|(w, id)| (w.as_str(), *id))
             .collect();
-        let triggers = text_triggers(&patterns, &text_patterns);
-        let names = config.runs_name_pass().then(NameRecognizer::new);
-        let address = if config.names && config.wants(&EntityType::LOCATION) {
-            Some(AddressRecognizer::new()?)
-        } else {
-            None
+        let set_of = |which: &[usize], name: &str| {
+            PatternSet::new(name, which.iter().map(|&i| patterns[i].pattern.as_str()))
         };
-        let secrets = if EntityType::BUILTIN
-            .iter()
-            .any(|e| e.family() == Family::Secret && config.wants(e))
-        {
-            Some(SecretScanner::new()?)
-        } else {
-            None
-        };
-        let (secret_keywords, rule_count) = secrets
-            .as_ref()
-            .map_or((Vec::new(), 0), |s| (s.keywords(), s.rules().len()));
-        let keywords = Keywords::new(
-            triggers.as_deref().unwrap_or_default(),
-            &secret_keywords,
-            rule_count,
-            &context_words,
-        )?;
-        let text_everywhere = triggers.is_none();
+        // The automata are built side by side (on two workers when the
+        // pool has them): start-up is serial time in a scan.
+        let ((digit_set, text_set), ((names, address), keyword_pass)) = rayon::join(
+            || {
+                rayon::join(
+                    || set_of(&digit_patterns, "digit pattern set"),
+                    || set_of(&text_patterns, "text pattern set"),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        let names = config.runs_name_pass().then(NameRecognizer::new);
+                        let address = (config.names && config.wants(&EntityType::LOCATION))
+                            .then(AddressRecognizer::new)
+                            .transpose();
+                        (names, address)
+                    },
+                    || keyword_pass(&config, &patterns, &text_patterns, &context_words),
+                )
+            },
+        );
+        let (digit_set, text_set, address) = (digit_set?, text_set?, address?);
+        let (text_everywhere, secrets, keywords) = keyword_pass?;
         Ok(Analyzer {
             patterns,
             digit_patterns,
@@ -367,6 +364,33 @@ impl Analyzer {
     pub fn analyze_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Vec<Finding>> {
         texts.par_iter().map(|t| self.analyze(t.as_ref())).collect()
     }
+}
+
+/// The keyword pass (text-pattern triggers, secret-rule keywords and
+/// context words in one automaton), the secret scanner it serves, and
+/// whether text patterns must run on every text (some declares no trigger).
+fn keyword_pass(
+    config: &AnalyzerConfig,
+    patterns: &[PatternRecognizer],
+    text_patterns: &[usize],
+    context_words: &[(&str, u32)],
+) -> Result<(bool, Option<SecretScanner>, Option<Keywords>), Error> {
+    let triggers = text_triggers(patterns, text_patterns);
+    let secrets = EntityType::BUILTIN
+        .iter()
+        .any(|e| e.family() == Family::Secret && config.wants(e))
+        .then(SecretScanner::new)
+        .transpose()?;
+    let (secret_keywords, rule_count) = secrets
+        .as_ref()
+        .map_or((Vec::new(), 0), |s| (s.keywords(), s.rules().len()));
+    let keywords = Keywords::new(
+        triggers.as_deref().unwrap_or_default(),
+        &secret_keywords,
+        rule_count,
+        context_words,
+    )?;
+    Ok((triggers.is_none(), secrets, keywords))
 }
 
 /// Every string one of which each text pattern's matches contain

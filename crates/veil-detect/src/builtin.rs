@@ -8,6 +8,7 @@
 use crate::Error;
 use crate::pattern::{Needs, PatternRecognizer};
 use crate::validators as v;
+use rayon::prelude::*;
 use veil_core::EntityType as E;
 
 /// One row of the table: name, entity, pattern, score, score with context,
@@ -87,8 +88,9 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
         ("pl_pesel", E::PL_PESEL, r"\b\d{11}\b".into(), 0.4, 0.95, Some(v::pl_pesel), &["pesel"]),
         ("fi_pic", E::FI_PERSONAL_IDENTITY_CODE, r"\b\d{6}[+\-A-FYXWVU]\d{3}[0-9A-Y]\b".into(), 0.9, 1.0, Some(v::fi_pic), &["henkilötunnus", "hetu", "identity code"]),
     ];
+    // Compiled on every worker (start-up is serial time in a scan).
     specs
-        .into_iter()
+        .into_par_iter()
         .map(|(name, e, pat, score, ctx_score, validator, ctx)| {
             let p = PatternRecognizer::new(name, e, &pat, score, ctx_score, validator, ctx)?
                 .needing(needs(name));

@@ -99,12 +99,6 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
-    /// The 1-based number of the last line read (0 before the first):
-    /// the line an error of [`LineReader::next_text`] is about.
-    pub fn number(&self) -> u64 {
-        self.number
-    }
-
     /// The next line, borrowed from the reader's buffer when it is valid
     /// UTF-8 (no copy: what [`JsonlReader`](crate::io::jsonl::JsonlReader)
     /// reads, taking only the fields it needs), with its number and offset.
@@ -151,6 +145,152 @@ impl<R: BufRead> Iterator for LineReader<R> {
     }
 }
 
+/// Whole lines of an input, a block of them at a time: the input is read
+/// `size` bytes at a time, and a block is every whole line read so far
+/// (one line longer than `size` is read to its end), so that a block ends
+/// at a newline or at the end of the input and no line is split between
+/// two blocks. The
+/// bytes are read straight into the block (no line-by-line copy) and not
+/// checked: whoever splits a block ([`block_lines`]) checks its lines'
+/// UTF-8 — on another thread than the one reading, in a scan. Memory is
+/// bounded by the block size plus the longest line.
+pub struct LineBlocks<R> {
+    reader: R,
+    path: PathBuf,
+    size: usize,
+    /// The start of the next block's first line, read with this block.
+    carry: Vec<u8>,
+    /// Lines in the blocks given so far.
+    lines: u64,
+    /// Bytes in the blocks given so far.
+    offset: u64,
+    done: bool,
+}
+
+/// A block of whole lines ([`LineBlocks`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineBlock {
+    /// The lines, terminators included (the last one's may be missing).
+    pub bytes: Vec<u8>,
+    /// The 1-based number of its first line in the input.
+    pub first_line: u64,
+    /// The byte offset of its first byte in the input.
+    pub offset: u64,
+}
+
+impl<R: std::io::Read> LineBlocks<R> {
+    /// Blocks of about `size` bytes (at least 1) of `reader`; `path` names
+    /// the input in errors (`-` for stdin).
+    pub fn new(reader: R, path: &Path, size: usize) -> Self {
+        LineBlocks {
+            reader,
+            path: path.to_path_buf(),
+            size: size.max(1),
+            carry: Vec::new(),
+            lines: 0,
+            offset: 0,
+            done: false,
+        }
+    }
+
+    /// Read bytes onto `buf`: up to `want` of them; `Ok(true)` when the
+    /// input ended first.
+    fn read_onto(&mut self, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+        use std::io::Read;
+        buf.reserve(want);
+        let mut got = 0;
+        while got < want {
+            match (&mut self.reader)
+                .take((want - got) as u64)
+                .read_to_end(buf)
+            {
+                Ok(0) => return Ok(true),
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(false)
+    }
+
+    /// Number `bytes` as the next block.
+    fn block(&mut self, bytes: Vec<u8>) -> LineBlock {
+        let block = LineBlock {
+            first_line: self.lines + 1,
+            offset: self.offset,
+            bytes,
+        };
+        self.lines += block_lines(&block.bytes).count() as u64;
+        self.offset += block.bytes.len() as u64;
+        block
+    }
+}
+
+impl<R: std::io::Read> Iterator for LineBlocks<R> {
+    type Item = Result<LineBlock>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        // Bytes of `buf` known to hold no newline (a line longer than a block).
+        let mut searched = 0;
+        loop {
+            // To the block's size; past it, a block's size more at a time.
+            let want = match self.size.checked_sub(buf.len()) {
+                Some(short) if short > 0 => short,
+                _ => self.size,
+            };
+            let ended = match self.read_onto(&mut buf, want) {
+                Ok(ended) => ended,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(Error::Io {
+                        path: self.path.clone(),
+                        source: e,
+                    }));
+                }
+            };
+            if ended {
+                self.done = true;
+                return (!buf.is_empty()).then(|| Ok(self.block(buf)));
+            }
+            if buf.len() >= self.size {
+                if let Some(i) = memchr::memrchr(b'\n', &buf[searched..]) {
+                    let cut = searched + i + 1;
+                    let mut carry = Vec::with_capacity(self.size.max(buf.len() - cut));
+                    carry.extend_from_slice(&buf[cut..]);
+                    self.carry = carry;
+                    buf.truncate(cut);
+                    return Some(Ok(self.block(buf)));
+                }
+                searched = buf.len();
+            }
+        }
+    }
+}
+
+/// The lines of a block of text as [`LineReader`] reads them: split at each
+/// `\n`, a `\r` before it dropped, no empty line after a last newline.
+pub fn block_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, used) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        rest = &rest[used..];
+        Some(match line {
+            [head @ .., b'\r'] if used > line.len() => head,
+            _ => line,
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +321,43 @@ mod tests {
                 want.push((want.len() as u64 + 1, offset, line.to_string()));
                 offset += used as u64;
                 rest = &rest[used..];
+            }
+            proptest::prop_assert_eq!(got, want);
+        }
+        /// Blocks end at newlines (or the end of the input), are never
+        /// empty, and their lines, numbers and offsets are those
+        /// `LineReader` reads, whatever the block size.
+        #[test]
+        fn blocks_hold_whole_lines_numbered_as_the_line_reader_numbers_them(
+            data in proptest::collection::vec(proptest::sample::select(vec![b'a', b'\n', b'\r', 0xff, b' ']), 0..60),
+            size in 1usize..12,
+        ) {
+            let blocks: Vec<LineBlock> = LineBlocks::new(data.as_slice(), Path::new("f"), size)
+                .collect::<Result<_>>()
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let mut got = Vec::new();
+            let mut at = 0u64;
+            for (k, b) in blocks.iter().enumerate() {
+                proptest::prop_assert_eq!(b.offset, at);
+                let last = k + 1 == blocks.len();
+                proptest::prop_assert!(last || b.bytes.ends_with(b"\n"));
+                proptest::prop_assert!(!b.bytes.is_empty());
+                let mut offset = b.offset;
+                for (i, line) in block_lines(&b.bytes).enumerate() {
+                    got.push((b.first_line + i as u64, offset, line.to_vec()));
+                    offset += line.len() as u64;
+                    // The terminator the line had in the block.
+                    let rest = &b.bytes[(offset - b.offset) as usize..];
+                    offset += if rest.starts_with(b"\r\n") { 2 } else { u64::from(rest.starts_with(b"\n")) };
+                }
+                at += b.bytes.len() as u64;
+            }
+            proptest::prop_assert_eq!(at, data.len() as u64);
+            let mut reader = LineReader::new(data.as_slice(), Path::new("f"), true);
+            let mut want = Vec::new();
+            while let Some(line) = reader.next_text() {
+                let (number, offset, _) = line.map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+                want.push((number, offset, reader.buf.clone()));
             }
             proptest::prop_assert_eq!(got, want);
         }
@@ -369,5 +546,57 @@ mod segment_tests {
             }
             proptest::prop_assert_eq!(rebuilt, doc);
         }
+    }
+}
+
+#[cfg(test)]
+mod block_tests {
+    use super::*;
+
+    /// A reader that fails after its bytes, as a disk or a pipe can.
+    struct FailingAfter(&'static [u8]);
+
+    impl std::io::Read for FailingAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("device gone"));
+            }
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_names_the_input_and_ends_the_blocks() {
+        let mut blocks = LineBlocks::new(FailingAfter(b"a\nb\n"), Path::new("in.jsonl"), 1 << 20);
+        match blocks.next() {
+            Some(Err(Error::Io { path, .. })) => assert_eq!(path, Path::new("in.jsonl")),
+            other => panic!("expected an I/O error, got {other:?}"),
+        }
+        assert!(blocks.next().is_none());
+    }
+
+    #[test]
+    fn a_line_longer_than_a_block_is_one_block() {
+        let data = format!("{}\n{}\n", "x".repeat(300_000), "y".repeat(5000));
+        let blocks: Vec<LineBlock> = LineBlocks::new(data.as_bytes(), Path::new("f"), 1000)
+            .collect::<Result<_>>()
+            .unwrap();
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].bytes.len(), 300_001);
+        assert_eq!((blocks[1].first_line, blocks[1].offset), (2, 300_001));
+        assert_eq!(block_lines(&blocks[1].bytes).count(), 1);
+        assert_eq!(blocks[1].bytes.len(), 5001);
+    }
+
+    #[test]
+    fn an_empty_input_has_no_block() {
+        assert!(
+            LineBlocks::new(&b""[..], Path::new("f"), 8)
+                .next()
+                .is_none()
+        );
     }
 }
