@@ -209,16 +209,6 @@ impl Sink {
         }
     }
 
-    /// Findings with code-point offsets within `text`, ready to serialise.
-    fn char_findings_out<'a>(
-        &self,
-        text: &'a str,
-        map: &OffsetMap<'_>,
-        findings: &'a [Finding],
-    ) -> Vec<FindingOut<'a>> {
-        char_findings_out(text, map, findings, self.show_values)
-    }
-
     /// Count a JSONL record whose output line a worker wrote with
     /// [`record_line`] (handed on with [`Sink::write_lines`]): what
     /// [`Sink::accept`] does with a record, but its serialising.
@@ -308,7 +298,7 @@ impl Sink {
                 let map = OffsetMap::new(text);
                 match self.format {
                     Format::Jsonl => {
-                        let fs = self.char_findings_out(text, &map, &findings);
+                        let fs = char_findings_out(text, &map, &findings, self.show_values);
                         self.line_buf.clear();
                         json_line::line(&mut self.line_buf, &fs, line, &self.inputs[file].path);
                         self.out.write_all(&self.line_buf)?
@@ -362,7 +352,7 @@ impl Sink {
                 let col_name = self.inputs[file].columns[column].clone();
                 match self.format {
                     Format::Jsonl => {
-                        let fs = self.char_findings_out(text, &map, &findings);
+                        let fs = char_findings_out(text, &map, &findings, self.show_values);
                         self.line_buf.clear();
                         json_line::cell(
                             &mut self.line_buf,
