@@ -23,8 +23,17 @@ pub struct PerThread<T> {
 }
 
 /// Copies made: one per core (at most 32) and one for other threads.
+/// Asked of the system once per process: `available_parallelism` reads
+/// the cgroup files each time (five opens, and a read of
+/// `/proc/self/cgroup` that took ~4 ms on the benchmark machine), and
+/// each phone region's patterns make their caches at first use, in the
+/// middle of a scan: 184 times over 20 MB of records, about a second of
+/// the workers waiting.
 fn copies() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(32)) + 1
+    static COPIES: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(32)) + 1
+    });
+    *COPIES
 }
 
 impl<T: Clone> PerThread<T> {
