@@ -84,8 +84,11 @@ impl CsvSource {
         columns: Option<&[String]>,
         lossy: bool,
     ) -> Result<CsvSource> {
+        // Read 64 KiB at a time (the default 8 KiB took a read call every
+        // 5 KB of a 20 MB table).
         let mut reader = csv::ReaderBuilder::new()
             .flexible(false)
+            .buffer_capacity(1 << 16)
             .from_reader(reader);
         let header = reader.byte_headers().map_err(|e| Error::BadRecord {
             path: path.to_path_buf(),
@@ -129,6 +132,11 @@ impl TableSource for CsvSource {
 
     fn next_chunk(&mut self, max_rows: usize) -> Result<Option<TableChunk>> {
         let mut chunk = TableChunk::default();
+        // Sized once (not grown and copied), as is the one row's scratch.
+        chunk
+            .cells
+            .reserve(max_rows.saturating_mul(self.indices.len()).min(1 << 16));
+        let mut cells = Vec::with_capacity(self.indices.len());
         while (chunk.rows as usize) < max_rows {
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(false) => break,
@@ -136,7 +144,7 @@ impl TableSource for CsvSource {
                     self.row += 1;
                     chunk.rows += 1;
                     let line = self.record.position().map(|p| p.line()).unwrap_or(0);
-                    let mut cells = Vec::with_capacity(self.indices.len());
+                    cells.clear();
                     let mut failed = None;
                     for (col, &i) in self.indices.iter().enumerate() {
                         let bytes = self.record.get(i).unwrap_or_default();
@@ -175,7 +183,7 @@ impl TableSource for CsvSource {
                     }
                     match failed {
                         Some(e) => chunk.errors.push(e),
-                        None => chunk.cells.extend(cells),
+                        None => chunk.cells.append(&mut cells),
                     }
                 }
                 Err(e) => {
