@@ -15,7 +15,8 @@ fuzz_target!(|data: &[u8]| {
     for block in LineBlocks::new(input, Path::new("fuzz.jsonl"), usize::from(size) + 1) {
         let block = block.expect("reading a slice cannot fail");
         assert_eq!(block.offset, rebuilt.len() as u64);
-        for (i, line) in block_lines(&block.bytes).enumerate() {
+        for (i, (start, line)) in block_lines(&block.bytes).enumerate() {
+            assert_eq!(block.bytes[start..].get(..line.len()), Some(line));
             lines.push((block.first_line + i as u64, line.to_vec()));
         }
         rebuilt.extend_from_slice(&block.bytes);

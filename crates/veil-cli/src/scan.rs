@@ -77,8 +77,8 @@ impl RawLines {
         placed: &mut Vec<Placed>,
     ) {
         let file = self.file;
-        let mut offset = self.block.offset;
-        for (line, bytes) in (self.block.first_line..).zip(block_lines(&self.block.bytes)) {
+        let lines = (self.block.first_line..).zip(block_lines(&self.block.bytes));
+        for (line, (start, bytes)) in lines {
             let mut text = String::new();
             let p = match std::str::from_utf8(bytes) {
                 Ok(raw) => parse_record(file, line, raw, &mut text, reading),
@@ -92,15 +92,12 @@ impl RawLines {
                 Err(e) => Placed::InvalidUtf8 {
                     file,
                     line,
-                    offset: offset + e.valid_up_to() as u64,
+                    offset: self.block.offset + (start + e.valid_up_to()) as u64,
                 },
             };
             texts.push(text);
             contexts.push(TextContext::None);
             placed.push(p);
-            // Past the line and its terminator (`block_lines` drops a `\r\n`).
-            let rest = &self.block.bytes[(offset - self.block.offset) as usize + bytes.len()..];
-            offset += (bytes.len() + if rest.starts_with(b"\r\n") { 2 } else { 1 }) as u64;
         }
     }
 }

@@ -23,12 +23,11 @@ pub struct PerThread<T> {
 }
 
 /// Copies made: one per core (at most 32) and one for other threads.
-/// Asked of the system once per process: `available_parallelism` reads
-/// the cgroup files each time (five opens, and a read of
-/// `/proc/self/cgroup` that took ~4 ms on the benchmark machine), and
-/// each phone region's patterns make their caches at first use, in the
-/// middle of a scan: 184 times over 20 MB of records, about a second of
-/// the workers waiting.
+/// Asked of the system once per process: `available_parallelism` opens
+/// and reads the cgroup files each time (a read of `/proc/self/cgroup`
+/// took ~4 ms on the benchmark machine), and each phone region's patterns
+/// make their caches at first use, in the middle of a scan: 187 calls and
+/// 555 file opens over 20 MB of records as CSV, the workers waiting.
 fn copies() -> usize {
     static COPIES: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(32)) + 1

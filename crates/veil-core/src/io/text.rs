@@ -149,11 +149,10 @@ impl<R: BufRead> Iterator for LineReader<R> {
 /// `size` bytes at a time, and a block is every whole line read so far
 /// (one line longer than `size` is read to its end), so that a block ends
 /// at a newline or at the end of the input and no line is split between
-/// two blocks. The
-/// bytes are read straight into the block (no line-by-line copy) and not
-/// checked: whoever splits a block ([`block_lines`]) checks its lines'
-/// UTF-8 — on another thread than the one reading, in a scan. Memory is
-/// bounded by the block size plus the longest line.
+/// two blocks. The bytes are read straight into the block (no line-by-line
+/// copy) and not checked: whoever splits a block ([`block_lines`]) checks
+/// its lines' UTF-8 — on another thread than the one reading, in a scan.
+/// Memory is bounded by the block size plus the longest line.
 pub struct LineBlocks<R> {
     reader: R,
     path: PathBuf,
@@ -271,11 +270,13 @@ impl<R: std::io::Read> Iterator for LineBlocks<R> {
     }
 }
 
-/// The lines of a block of text as [`LineReader`] reads them: split at each
-/// `\n`, a `\r` before it dropped, no empty line after a last newline.
-pub fn block_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = bytes;
+/// The lines of a block of text as [`LineReader`] reads them — split at
+/// each `\n`, a `\r` before it dropped, no empty line after a last
+/// newline — each with the offset of its first byte in the block.
+pub fn block_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut start = 0;
     std::iter::from_fn(move || {
+        let rest = &bytes[start..];
         if rest.is_empty() {
             return None;
         }
@@ -283,11 +284,15 @@ pub fn block_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
             Some(i) => (&rest[..i], i + 1),
             None => (rest, rest.len()),
         };
-        rest = &rest[used..];
-        Some(match line {
-            [head @ .., b'\r'] if used > line.len() => head,
-            _ => line,
-        })
+        let at = start;
+        start += used;
+        Some((
+            at,
+            match line {
+                [head @ .., b'\r'] if used > line.len() => head,
+                _ => line,
+            },
+        ))
     })
 }
 
@@ -342,13 +347,8 @@ mod tests {
                 let last = k + 1 == blocks.len();
                 proptest::prop_assert!(last || b.bytes.ends_with(b"\n"));
                 proptest::prop_assert!(!b.bytes.is_empty());
-                let mut offset = b.offset;
-                for (i, line) in block_lines(&b.bytes).enumerate() {
-                    got.push((b.first_line + i as u64, offset, line.to_vec()));
-                    offset += line.len() as u64;
-                    // The terminator the line had in the block.
-                    let rest = &b.bytes[(offset - b.offset) as usize..];
-                    offset += if rest.starts_with(b"\r\n") { 2 } else { u64::from(rest.starts_with(b"\n")) };
+                for (i, (start, line)) in block_lines(&b.bytes).enumerate() {
+                    got.push((b.first_line + i as u64, b.offset + start as u64, line.to_vec()));
                 }
                 at += b.bytes.len() as u64;
             }
