@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 use veil_core::EntityType;
-use veil_core::io::table::open_table;
+use veil_core::io::csv_blocks::{CsvBlock, CsvTable, RowPart};
+use veil_core::io::table::{ParquetSource, TableSource};
 use veil_core::io::text::{LineBlock, LineBlocks, LineReader, SegmentReader, block_lines};
 use veil_core::io::{InputKind, looks_binary, sniff};
 use veil_detect::custom::CustomRules;
@@ -52,8 +53,10 @@ struct Batch {
     contexts: Vec<TextContext>,
     placed: Vec<Placed>,
     /// JSONL lines as read, for the worker to split, check and parse (a
-    /// batch holds these or texts, not both).
+    /// batch holds these, CSV rows or texts, one of them).
     lines: Option<RawLines>,
+    /// CSV rows as read, for the worker to parse.
+    rows: Option<RawRows>,
     bytes: usize,
 }
 
@@ -102,6 +105,53 @@ impl RawLines {
     }
 }
 
+/// A block of whole CSV records of input `file`, as read: parsing them,
+/// checking their UTF-8 and copying their cells is left to the analysis
+/// workers, as for [`RawLines`].
+struct RawRows {
+    file: usize,
+    block: CsvBlock,
+    table: std::sync::Arc<CsvTable>,
+    /// Per column: its header as context for its cells ([`Sink::column_context`]).
+    contexts: std::sync::Arc<[std::sync::Arc<str>]>,
+}
+
+impl RawRows {
+    /// Each row's cells, their texts one after another in `cells` (a
+    /// [`Placed::Cell`] each, its row counted within the block), each bad
+    /// row as [`Placed::BadRow`], then [`Placed::Rows`] with the block's
+    /// number of rows.
+    fn place(&self, cells: &mut String, placed: &mut Vec<Placed>) {
+        cells.reserve(self.block.bytes.len());
+        let file = self.file;
+        let rows = self.table.parse(&self.block, |part| match part {
+            RowPart::Cell { row, column, text } => {
+                let start = cells.len();
+                cells.push_str(&text);
+                placed.push(Placed::Cell {
+                    file,
+                    row,
+                    column,
+                    text: start..cells.len(),
+                });
+            }
+            RowPart::Bad(e) => placed.push(Placed::BadRow(e.to_string())),
+        });
+        placed.push(Placed::Rows { file, rows });
+    }
+
+    /// The context of each placed text: its column's header, or none.
+    fn contexts<'a>(&'a self, placed: &[Placed]) -> Vec<&'a str> {
+        placed
+            .iter()
+            .map(|p| match p {
+                Placed::Cell { column, .. } => self.contexts.get(*column).map_or("", |c| c),
+                _ => "",
+            })
+            .collect()
+    }
+}
+
 /// The context a text is read under: a table cell's column header, or
 /// none. (Not a shared empty `Arc` for every other text: its count would
 /// be raised by the reader and lowered by the workers, one cache line
@@ -133,6 +183,19 @@ enum Placed {
     },
     /// A JSONL line that is not UTF-8, from byte `offset` of the file on.
     InvalidUtf8 { file: usize, line: u64, offset: u64 },
+    /// A CSV cell whose text is `text` of its batch's `cells`, in row `row`
+    /// of its block (the rows of the file's blocks before are added when it
+    /// is written, in input order).
+    Cell {
+        file: usize,
+        row: u64,
+        column: usize,
+        text: std::ops::Range<usize>,
+    },
+    /// A CSV row that could not be read: what is wrong with it.
+    BadRow(String),
+    /// The end of a block of CSV rows: how many rows it held, good and bad.
+    Rows { file: usize, rows: u64 },
     /// A record whose output line the worker wrote (it ends at `line_end`
     /// in the batch's `lines`, where the one before it ends) and whose
     /// text it dropped, `text_bytes` long.
@@ -187,6 +250,8 @@ struct Analysed {
     seq: u64,
     bytes: usize,
     texts: Vec<String>,
+    /// The texts of its [`Placed::Cell`]s, one after another.
+    cells: String,
     placed: Vec<Placed>,
     findings: Vec<Vec<veil_core::Finding>>,
     /// The output lines of its [`Placed::Written`] records, one after another.
@@ -277,6 +342,7 @@ impl Batch {
             contexts: Vec::new(),
             placed: Vec::new(),
             lines: None,
+            rows: None,
             bytes: 0,
         }
     }
@@ -321,6 +387,28 @@ impl Batcher {
         self.write_ready(sink)
     }
 
+    /// Queue a block of CSV rows of input `file` as a batch of its own
+    /// (after the texts queued before it), for a worker to parse.
+    fn push_rows(
+        &mut self,
+        sink: &mut Sink,
+        file: usize,
+        block: CsvBlock,
+        table: &std::sync::Arc<CsvTable>,
+        contexts: &std::sync::Arc<[std::sync::Arc<str>]>,
+    ) -> Result<()> {
+        self.send(sink)?;
+        self.current.bytes = block.bytes.len();
+        self.current.rows = Some(RawRows {
+            file,
+            block,
+            table: table.clone(),
+            contexts: contexts.clone(),
+        });
+        self.send(sink)?;
+        self.write_ready(sink)
+    }
+
     /// Write what is ready without waiting.
     fn write_ready(&mut self, sink: &mut Sink) -> Result<()> {
         while let Ok(done) = self.analysed.try_recv() {
@@ -332,7 +420,10 @@ impl Batcher {
     /// Hand the current batch to the analysis thread, first waiting (and
     /// writing) while `max_in_flight` batches are out.
     fn send(&mut self, sink: &mut Sink) -> Result<()> {
-        if self.current.texts.is_empty() && self.current.lines.is_none() {
+        if self.current.texts.is_empty()
+            && self.current.lines.is_none()
+            && self.current.rows.is_none()
+        {
             return Ok(());
         }
         while self.in_flight >= self.max_in_flight {
@@ -375,13 +466,35 @@ impl Batcher {
         // The workers' record lines not yet written: `lines[written..ready]`
         // (written in one go, before any other output of the batch).
         let (mut written, mut ready) = (0, 0);
-        for ((placed, text), findings) in batch
-            .placed
+        // A batch of CSV rows has its texts in `cells` (and none in `texts`),
+        // any other one in `texts`.
+        let texts = batch
+            .texts
             .into_iter()
-            .zip(batch.texts)
-            .zip(batch.findings)
-        {
+            .chain(std::iter::repeat_with(String::new));
+        for ((placed, text), findings) in batch.placed.into_iter().zip(texts).zip(batch.findings) {
             let origin = match placed {
+                Placed::Cell {
+                    file,
+                    row,
+                    column,
+                    text,
+                } => {
+                    // After the rows of the file's blocks before.
+                    let row = sink.inputs[file].records + row;
+                    let text = batch.cells.get(text).unwrap_or_default();
+                    sink.accept(Origin::Cell { file, row, column }, text, findings)?;
+                    continue;
+                }
+                Placed::BadRow(message) => {
+                    problem(sink, message, true);
+                    continue;
+                }
+                Placed::Rows { file, rows } => {
+                    sink.stats.records += rows;
+                    sink.inputs[file].records += rows;
+                    continue;
+                }
                 Placed::Written {
                     file,
                     text_bytes,
@@ -463,14 +576,29 @@ fn analysis_loop(
                     mut contexts,
                     mut placed,
                     lines,
+                    rows,
                     bytes,
                 } = batch;
-                // Raw JSONL lines are parsed here, before their analysis.
+                // Raw JSONL lines and CSV rows are parsed here, before their
+                // analysis.
                 let raw_bytes = lines.as_ref().map_or(0, |l| l.block.bytes.len());
                 if let Some(lines) = lines {
                     lines.place(reading, &mut texts, &mut contexts, &mut placed);
                 }
-                let findings = analyzer.analyze_batch_in_context(&texts, &contexts);
+                let mut cells = String::new();
+                let findings = match &rows {
+                    Some(rows) => {
+                        rows.place(&mut cells, &mut placed);
+                        let texts: Vec<&str> = (placed.iter())
+                            .map(|p| match p {
+                                Placed::Cell { text, .. } => cells.get(text.clone()).unwrap_or(""),
+                                _ => "",
+                            })
+                            .collect();
+                        analyzer.analyze_batch_in_context(&texts, &rows.contexts(&placed))
+                    }
+                    None => analyzer.analyze_batch_in_context(&texts, &contexts),
+                };
                 // …and their output lines written here.
                 let mut lines = Vec::new();
                 if let Some(record_lines) = record_lines {
@@ -480,6 +608,7 @@ fn analysis_loop(
                     seq,
                     bytes,
                     texts,
+                    cells,
                     placed,
                     findings,
                     lines,
@@ -796,13 +925,10 @@ fn scan_reader(
         }
         InputKind::Csv | InputKind::Parquet => {
             // Tables on standard input: CSV only.
-            let mut src = veil_core::io::table::CsvSource::from_reader(
-                Box::new(reader),
-                path,
-                args.columns.as_deref(),
-                args.lossy,
-            )?;
-            feed_table(&mut src, file, b, sink)?;
+            let columns = args.columns.as_deref();
+            let (table, blocks) = CsvTable::open(reader, path, columns, args.lossy, BATCH_BYTES)?;
+            sink.set_columns(file, table.columns().to_vec());
+            feed_csv(table, Box::new(blocks), file, b, sink)?;
         }
         InputKind::Text if args.lines => {
             for line in LineReader::new(reader, path, args.lossy) {
@@ -855,27 +981,76 @@ fn scan_table(
     b: &mut Batcher,
     sink: &mut Sink,
 ) -> Result<()> {
-    let mut src = match open_table(path, kind, args.columns.as_deref(), args.lossy) {
-        Ok(s) => s,
+    let columns = args.columns.as_deref();
+    let opened = match kind {
+        InputKind::Parquet => ParquetSource::open(path, columns, 8192).map(Table::Parquet),
+        _ => std::fs::File::open(path)
+            .map_err(|e| veil_core::Error::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })
+            .and_then(|f| CsvTable::open(f, path, columns, args.lossy, BATCH_BYTES))
+            .map(|(table, blocks)| Table::Csv(table, Box::new(blocks))),
+    };
+    let table = match opened {
+        Ok(t) => t,
         Err(e @ veil_core::Error::MissingColumn { .. }) => return Err(e.into()),
         Err(e) => {
             problem(sink, e.to_string(), false);
             return Ok(());
         }
     };
-    let file = sink.add_input(path.display().to_string(), src.columns().to_vec());
-    feed_table(src.as_mut(), file, b, sink)
+    let display = path.display().to_string();
+    match table {
+        Table::Parquet(mut src) => {
+            let file = sink.add_input(display, src.columns().to_vec());
+            feed_table(&mut src, file, b, sink)
+        }
+        Table::Csv(table, blocks) => {
+            let file = sink.add_input(display, table.columns().to_vec());
+            feed_csv(table, blocks, file, b, sink)
+        }
+    }
 }
 
-fn feed_table(
-    src: &mut dyn veil_core::io::table::TableSource,
+/// A table opened for a scan.
+enum Table {
+    Parquet(ParquetSource),
+    Csv(
+        CsvTable,
+        Box<dyn Iterator<Item = veil_core::Result<CsvBlock>>>,
+    ),
+}
+
+/// Queue the blocks of CSV rows of input `file`, its columns set, for the
+/// workers to parse and analyse.
+fn feed_csv(
+    table: CsvTable,
+    blocks: Box<dyn Iterator<Item = veil_core::Result<CsvBlock>>>,
     file: usize,
     b: &mut Batcher,
     sink: &mut Sink,
 ) -> Result<()> {
-    if sink.inputs[file].columns.is_empty() {
-        sink.set_columns(file, src.columns().to_vec());
+    let contexts: std::sync::Arc<[std::sync::Arc<str>]> = sink.inputs[file].contexts.clone().into();
+    let table = std::sync::Arc::new(table);
+    for block in blocks {
+        match block {
+            Ok(block) => b.push_rows(sink, file, block, &table, &contexts)?,
+            Err(e) => {
+                problem(sink, e.to_string(), false);
+                break;
+            }
+        }
     }
+    Ok(())
+}
+
+fn feed_table(
+    src: &mut dyn TableSource,
+    file: usize,
+    b: &mut Batcher,
+    sink: &mut Sink,
+) -> Result<()> {
     loop {
         let chunk = match src.next_chunk(TABLE_ROWS) {
             Ok(Some(c)) => c,

@@ -257,6 +257,41 @@ fn csv_columns_are_classified_and_bad_rows_counted() {
 }
 
 #[test]
+fn csv_rows_are_numbered_across_blocks_and_bad_rows_placed_on_their_line() {
+    // Over a megabyte, so read in more than one block; a quoted cell with
+    // line breaks; CRLF line ends (on which `csv` places a row a line early).
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,contact\r\n\"3\",\"first\r\nsecond\r\nthird\"\r\n");
+    for i in 2..=40_000 {
+        match i {
+            20_000 => csv.push_str("20000\r\n"),
+            40_000 => csv.push_str("40000,write to last@example.com\r\n"),
+            _ => csv.push_str(&format!("{i},nothing to see in row {i}\r\n")),
+        }
+    }
+    assert!(csv.len() > 1 << 20);
+    let p = write(dir.path(), "big.csv", &csv);
+    let out = veil()
+        .args(["scan", "--entities", "EMAIL_ADDRESS", "--format", "jsonl"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["row"], 40_000);
+    assert_eq!(lines[0]["column"], "contact");
+    assert_eq!(lines[0]["findings"][0]["entity_type"], "EMAIL_ADDRESS");
+    // Row 20,000 is on line 20,003: the header and two line breaks in
+    // the first row's cell come before it.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("big.csv:20003: expected 2 fields, found 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn parquet_string_columns_are_scanned() {
     use arrow_array::{Int64Array, RecordBatch, StringArray};
     use arrow_schema::{DataType, Field, Schema};

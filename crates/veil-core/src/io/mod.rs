@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod batches;
 pub mod columns;
+pub mod csv_blocks;
 pub mod jsonl;
 pub mod table;
 pub mod text;

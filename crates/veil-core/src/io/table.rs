@@ -1,6 +1,7 @@
-//! Tables (CSV with a header row, Parquet) read in chunks of rows, yielding
-//! the string cells of the selected columns.
+//! Parquet tables read in chunks of rows, yielding the string cells of the
+//! selected columns (CSV tables: [`crate::io::csv_blocks`]).
 
+use crate::io::csv_blocks::select;
 use crate::{Error, Result};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
@@ -35,178 +36,6 @@ pub trait TableSource {
     fn columns(&self) -> &[String];
     /// The next chunk of at most `max_rows` rows; `None` at the end.
     fn next_chunk(&mut self, max_rows: usize) -> Result<Option<TableChunk>>;
-}
-
-fn select(path: &Path, all: &[String], wanted: Option<&[String]>) -> Result<Vec<usize>> {
-    match wanted {
-        None => Ok((0..all.len()).collect()),
-        Some(w) => w
-            .iter()
-            .map(|name| {
-                all.iter()
-                    .position(|c| c == name)
-                    .ok_or_else(|| Error::MissingColumn {
-                        path: path.to_path_buf(),
-                        column: name.clone(),
-                        available: all.join(", "),
-                    })
-            })
-            .collect(),
-    }
-}
-
-/// CSV with a header row. Rows with the wrong number of fields or invalid
-/// UTF-8 are reported as errors carrying their line number.
-pub struct CsvSource {
-    reader: csv::Reader<Box<dyn std::io::Read>>,
-    path: PathBuf,
-    columns: Vec<String>,
-    indices: Vec<usize>,
-    row: u64,
-    lossy: bool,
-    record: csv::ByteRecord,
-}
-
-impl CsvSource {
-    /// Open `path`; `columns` restricts the scan to the named columns.
-    pub fn open(path: &Path, columns: Option<&[String]>, lossy: bool) -> Result<CsvSource> {
-        let file = std::fs::File::open(path).map_err(|e| Error::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        Self::from_reader(Box::new(file), path, columns, lossy)
-    }
-
-    /// Read CSV from any reader; `path` names it in errors.
-    pub fn from_reader(
-        reader: Box<dyn std::io::Read>,
-        path: &Path,
-        columns: Option<&[String]>,
-        lossy: bool,
-    ) -> Result<CsvSource> {
-        // Read 64 KiB at a time (the default 8 KiB took a read call every
-        // 5 KB of a 20 MB table).
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .buffer_capacity(1 << 16)
-            .from_reader(reader);
-        let header = reader.byte_headers().map_err(|e| Error::BadRecord {
-            path: path.to_path_buf(),
-            line: 1,
-            message: format!("cannot read the header row: {}", csv_kind(&e)),
-        })?;
-        let all: Vec<String> = header
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).into_owned())
-            .collect();
-        let indices = select(path, &all, columns)?;
-        let columns = indices.iter().map(|&i| all[i].clone()).collect();
-        Ok(CsvSource {
-            reader,
-            path: path.to_path_buf(),
-            columns,
-            indices,
-            row: 0,
-            lossy,
-            record: csv::ByteRecord::new(),
-        })
-    }
-}
-
-fn csv_kind(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("expected {expected_len} fields, found {len}")
-        }
-        csv::ErrorKind::Io(io) => io.to_string(),
-        _ => "malformed CSV".to_string(),
-    }
-}
-
-impl TableSource for CsvSource {
-    fn columns(&self) -> &[String] {
-        &self.columns
-    }
-
-    fn next_chunk(&mut self, max_rows: usize) -> Result<Option<TableChunk>> {
-        let mut chunk = TableChunk::default();
-        // Sized once (not grown and copied), as is the one row's scratch.
-        chunk
-            .cells
-            .reserve(max_rows.saturating_mul(self.indices.len()).min(1 << 16));
-        let mut cells = Vec::with_capacity(self.indices.len());
-        while (chunk.rows as usize) < max_rows {
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    self.row += 1;
-                    chunk.rows += 1;
-                    let line = self.record.position().map(|p| p.line()).unwrap_or(0);
-                    cells.clear();
-                    let mut failed = None;
-                    for (col, &i) in self.indices.iter().enumerate() {
-                        let bytes = self.record.get(i).unwrap_or_default();
-                        if bytes.is_empty() {
-                            continue;
-                        }
-                        match std::str::from_utf8(bytes) {
-                            Ok(s) => cells.push(Cell {
-                                row: self.row,
-                                column: col,
-                                text: s.to_string(),
-                            }),
-                            Err(e) if self.lossy => {
-                                let _ = e;
-                                cells.push(Cell {
-                                    row: self.row,
-                                    column: col,
-                                    text: String::from_utf8_lossy(bytes).into_owned(),
-                                })
-                            }
-                            Err(e) => {
-                                let field_start =
-                                    self.record.position().map(|p| p.byte()).unwrap_or(0);
-                                failed = Some(Error::BadRecord {
-                                    path: self.path.clone(),
-                                    line,
-                                    message: format!(
-                                        "invalid UTF-8 in column `{}` (row starts at byte {field_start}, {} bytes into the field)",
-                                        self.columns[col],
-                                        e.valid_up_to()
-                                    ),
-                                });
-                                break;
-                            }
-                        }
-                    }
-                    match failed {
-                        Some(e) => chunk.errors.push(e),
-                        None => chunk.cells.append(&mut cells),
-                    }
-                }
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return Err(Error::BadRecord {
-                            path: self.path.clone(),
-                            line,
-                            message: csv_kind(&e),
-                        });
-                    }
-                    self.row += 1;
-                    chunk.rows += 1;
-                    chunk.errors.push(Error::BadRecord {
-                        path: self.path.clone(),
-                        line,
-                        message: csv_kind(&e),
-                    });
-                }
-            }
-        }
-        Ok(if chunk.rows == 0 { None } else { Some(chunk) })
-    }
 }
 
 /// Parquet, read one record batch at a time through arrow. String columns
@@ -513,19 +342,6 @@ impl TableSource for ParquetSource {
     }
 }
 
-/// Open a CSV or Parquet table by extension.
-pub fn open_table(
-    path: &Path,
-    kind: crate::io::InputKind,
-    columns: Option<&[String]>,
-    lossy: bool,
-) -> Result<Box<dyn TableSource>> {
-    Ok(match kind {
-        crate::io::InputKind::Parquet => Box::new(ParquetSource::open(path, columns, 8192)?),
-        _ => Box::new(CsvSource::open(path, columns, lossy)?),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -616,41 +432,5 @@ mod tests {
         // which the parquet crate panics when the chunk is read.
         let message = parquet_error_of("negative_chunk_offset.parquet");
         assert!(message.contains("malformed footer"), "{message}");
-    }
-
-    #[test]
-    fn csv_reports_bad_rows_and_continues() {
-        let data = "name,email\nAnn,a@x.org\nBob\n\"Cy\",c@x.org\n";
-        let mut src = CsvSource::from_reader(
-            Box::new(std::io::Cursor::new(data)),
-            Path::new("t.csv"),
-            None,
-            false,
-        )
-        .unwrap();
-        assert_eq!(src.columns(), &["name".to_string(), "email".to_string()]);
-        let chunk = src.next_chunk(100).unwrap().unwrap();
-        assert_eq!(chunk.rows, 3);
-        assert_eq!(chunk.errors.len(), 1);
-        let msg = chunk.errors[0].to_string();
-        assert!(msg.starts_with("t.csv:3:"), "{msg}");
-        assert_eq!(chunk.cells.len(), 4);
-        assert_eq!(chunk.cells[3].row, 3);
-        assert!(src.next_chunk(100).unwrap().is_none());
-    }
-
-    #[test]
-    fn csv_missing_column_is_named() {
-        let data = "a,b\n1,2\n";
-        let err = CsvSource::from_reader(
-            Box::new(std::io::Cursor::new(data)),
-            Path::new("t.csv"),
-            Some(&["c".into()]),
-            false,
-        )
-        .err()
-        .unwrap()
-        .to_string();
-        assert!(err.contains("no column named `c`"), "{err}");
     }
 }
