@@ -209,17 +209,28 @@ impl Sink {
         }
     }
 
-    /// Count a JSONL record whose output line a worker wrote with
-    /// [`record_line`] (handed on with [`Sink::write_lines`]): what
-    /// [`Sink::accept`] does with a record, but its serialising.
-    pub fn accept_written(&mut self, file: usize, text_bytes: usize, findings: &[Finding]) {
+    /// Count a JSONL record (`record`) or a text line whose output line a
+    /// worker wrote with [`record_line`] or [`text_line`] (handed on with
+    /// [`Sink::write_lines`]): what [`Sink::accept`] does with one, but its
+    /// serialising.
+    pub fn accept_written(
+        &mut self,
+        file: usize,
+        text_bytes: usize,
+        findings: &[Finding],
+        record: bool,
+    ) {
         self.stats.bytes += text_bytes as u64;
-        self.stats.records += 1;
-        self.inputs[file].records += 1;
+        if record {
+            self.stats.records += 1;
+            self.inputs[file].records += 1;
+        } else {
+            self.stats.documents += 1;
+        }
         self.count(file, usize::MAX, findings);
     }
 
-    /// Write output lines made by [`record_line`], as they are.
+    /// Write output lines made by [`record_line`] or [`text_line`], as they are.
     pub fn write_lines(&mut self, lines: &[u8]) -> std::io::Result<()> {
         self.out.write_all(lines)
     }
@@ -295,15 +306,22 @@ impl Sink {
                 if findings.is_empty() {
                     return Ok(());
                 }
-                let map = OffsetMap::new(text);
                 match self.format {
                     Format::Jsonl => {
-                        let fs = char_findings_out(text, &map, &findings, self.show_values);
                         self.line_buf.clear();
-                        json_line::line(&mut self.line_buf, &fs, line, &self.inputs[file].path);
+                        let path = &self.inputs[file].path;
+                        text_line(
+                            &mut self.line_buf,
+                            text,
+                            &findings,
+                            line,
+                            path,
+                            self.show_values,
+                        );
                         self.out.write_all(&self.line_buf)?
                     }
                     Format::Sarif => {
+                        let map = OffsetMap::new(text);
                         for f in &findings {
                             let region = json!({"startLine": line, "startColumn": map.char_offset(f.start) + 1, "endLine": line, "endColumn": map.char_offset(f.end) + 1});
                             self.sarif_results.push(sarif_result(
@@ -582,6 +600,22 @@ pub fn record_line(
     let map = OffsetMap::new(text);
     let fs = char_findings_out(text, &map, findings, show_values);
     json_line::record(buf, &fs, id);
+}
+
+/// The JSONL output line of line `line` of the text input `path` (one
+/// document per line), which has `findings` (at least one), with its
+/// newline.
+pub fn text_line(
+    buf: &mut Vec<u8>,
+    text: &str,
+    findings: &[Finding],
+    line: u64,
+    path: &str,
+    show_values: bool,
+) {
+    let map = OffsetMap::new(text);
+    let fs = char_findings_out(text, &map, findings, show_values);
+    json_line::line(buf, &fs, line, path);
 }
 
 fn group_thousands(n: u64) -> String {

@@ -11,7 +11,7 @@ use std::time::Instant;
 use veil_core::EntityType;
 use veil_core::io::csv_blocks::{CsvBlock, CsvTable, RowPart};
 use veil_core::io::table::{ParquetSource, TableSource};
-use veil_core::io::text::{LineBlock, LineBlocks, LineReader, SegmentReader, block_lines};
+use veil_core::io::text::{LineBlock, LineBlocks, SegmentReader, block_lines};
 use veil_core::io::{InputKind, looks_binary, sniff};
 use veil_detect::custom::CustomRules;
 use veil_detect::{Analyzer, AnalyzerConfig};
@@ -60,18 +60,22 @@ struct Batch {
     bytes: usize,
 }
 
-/// A block of whole JSONL lines of input `file`, as read: splitting them,
-/// checking their UTF-8 and parsing them is left to the analysis workers,
-/// so that the thread that reads and writes (the one serial part of a scan
-/// of short records) only reads them.
+/// A block of whole lines of input `file`, as read: JSONL records, or
+/// the documents of a text input read one per line (`--lines`).
+/// Splitting them, checking their UTF-8 and parsing them is left to the
+/// analysis workers, so that the thread that reads and writes (the one
+/// serial part of a scan of short records) only reads them.
 struct RawLines {
     file: usize,
     block: LineBlock,
+    /// For the lines of a text input: its name, which their output lines
+    /// carry (`None` for JSONL records).
+    text_of: Option<std::sync::Arc<str>>,
 }
 
 impl RawLines {
-    /// Each line as a record, its text in `texts`, or as the line's
-    /// problem (with an empty text), in order.
+    /// Each line as a record (or a text input's line), its text in
+    /// `texts`, or as the line's problem (with an empty text), in order.
     fn place(
         &self,
         reading: JsonlReading<'_>,
@@ -80,11 +84,23 @@ impl RawLines {
         placed: &mut Vec<Placed>,
     ) {
         let file = self.file;
+        // Sized once, not grown and copied.
+        texts.reserve(self.block.lines);
+        contexts.reserve(self.block.lines);
+        placed.reserve(self.block.lines);
         let lines = (self.block.first_line..).zip(block_lines(&self.block.bytes));
         for (line, (start, bytes)) in lines {
             let mut text = String::new();
             let p = match std::str::from_utf8(bytes) {
+                Ok(raw) if self.text_of.is_some() => {
+                    text.push_str(raw);
+                    Placed::Origin(Origin::Line { file, line })
+                }
                 Ok(raw) => parse_record(file, line, raw, &mut text, reading),
+                Err(_) if reading.lossy && self.text_of.is_some() => {
+                    text = String::from_utf8_lossy(bytes).into_owned();
+                    Placed::Origin(Origin::Line { file, line })
+                }
                 Err(_) if reading.lossy => parse_record(
                     file,
                     line,
@@ -96,6 +112,7 @@ impl RawLines {
                     file,
                     line,
                     offset: self.block.offset + (start + e.valid_up_to()) as u64,
+                    record: self.text_of.is_none(),
                 },
             };
             texts.push(text);
@@ -181,8 +198,14 @@ enum Placed {
         line: u64,
         problem: String,
     },
-    /// A JSONL line that is not UTF-8, from byte `offset` of the file on.
-    InvalidUtf8 { file: usize, line: u64, offset: u64 },
+    /// A line that is not UTF-8, from byte `offset` of the file on: a JSONL
+    /// line (`record`, which keeps its output line) or a text input's line.
+    InvalidUtf8 {
+        file: usize,
+        line: u64,
+        offset: u64,
+        record: bool,
+    },
     /// A CSV cell whose text is `text` of its batch's `cells`, in row `row`
     /// of its block (the rows of the file's blocks before are added when it
     /// is written, in input order).
@@ -196,13 +219,14 @@ enum Placed {
     BadRow(String),
     /// The end of a block of CSV rows: how many rows it held, good and bad.
     Rows { file: usize, rows: u64 },
-    /// A record whose output line the worker wrote (it ends at `line_end`
-    /// in the batch's `lines`, where the one before it ends) and whose
-    /// text it dropped, `text_bytes` long.
+    /// A record (`record`) or a text input's line whose output line the
+    /// worker wrote (it ends at `line_end` in the batch's `lines`, where the
+    /// one before it ends) and whose text it dropped, `text_bytes` long.
     Written {
         file: usize,
         text_bytes: usize,
         line_end: usize,
+        record: bool,
     },
 }
 
@@ -278,34 +302,48 @@ impl RecordLines {
         }
     }
 
-    /// Write the output line of each record of a batch into `lines` and
-    /// drop its text (freed by the thread that made it, the worker).
-    /// `raw_bytes`: the batch's raw lines, by which `lines` is sized.
+    /// Write the output line of each record of a batch into `lines` (or
+    /// of each line with findings of the text input `text_of`, read one
+    /// document per line) and drop its text (freed by the thread that made
+    /// it, the worker). `raw_bytes`: the batch's raw lines, by which
+    /// `lines` is sized.
     fn write(
         self,
         placed: &mut [Placed],
         texts: &mut [String],
         findings: &[Vec<veil_core::Finding>],
-        raw_bytes: usize,
+        (raw_bytes, text_of): (usize, Option<&str>),
         lines: &mut Vec<u8>,
     ) {
-        if let RecordLines::Jsonl { .. } = self {
+        if let (RecordLines::Jsonl { .. }, None) = (self, text_of) {
             // Output lines took 1.7 times the raw lines' bytes with every
             // recognizer on the benchmark's short records, half with
             // --no-names: reserved once, rather than grown and copied.
             lines.reserve(2 * raw_bytes);
         }
         for ((p, text), found) in placed.iter_mut().zip(texts).zip(findings) {
-            let Placed::Origin(Origin::Record { file, id, .. }) = p else {
-                continue;
+            let (file, record) = match (&*p, text_of) {
+                (Placed::Origin(Origin::Record { file, id, .. }), _) => {
+                    if let RecordLines::Jsonl { show_values } = self {
+                        crate::output::record_line(lines, text, found, id, show_values);
+                    }
+                    (*file, true)
+                }
+                (Placed::Origin(Origin::Line { file, line }), Some(path)) => {
+                    if let RecordLines::Jsonl { show_values } = self
+                        && !found.is_empty()
+                    {
+                        crate::output::text_line(lines, text, found, *line, path, show_values);
+                    }
+                    (*file, false)
+                }
+                _ => continue,
             };
-            if let RecordLines::Jsonl { show_values } = self {
-                crate::output::record_line(lines, text, found, id, show_values);
-            }
             *p = Placed::Written {
-                file: *file,
+                file,
                 text_bytes: text.len(),
                 line_end: lines.len(),
+                record,
             };
             *text = String::new();
         }
@@ -379,10 +417,21 @@ impl Batcher {
 
     /// Queue a block of JSONL lines of input `file` as a batch of its own
     /// (after the texts queued before it), for a worker to parse.
-    fn push_lines(&mut self, sink: &mut Sink, file: usize, block: LineBlock) -> Result<()> {
+    fn push_lines(
+        &mut self,
+        sink: &mut Sink,
+        file: usize,
+        block: LineBlock,
+        text_of: Option<&std::sync::Arc<str>>,
+    ) -> Result<()> {
         self.send(sink)?;
         self.current.bytes = block.bytes.len();
-        self.current.lines = Some(RawLines { file, block });
+        let text_of = text_of.cloned();
+        self.current.lines = Some(RawLines {
+            file,
+            block,
+            text_of,
+        });
         self.send(sink)?;
         self.write_ready(sink)
     }
@@ -499,8 +548,9 @@ impl Batcher {
                     file,
                     text_bytes,
                     line_end,
+                    record,
                 } => {
-                    sink.accept_written(file, text_bytes, &findings);
+                    sink.accept_written(file, text_bytes, &findings, record);
                     ready = line_end;
                     continue;
                 }
@@ -518,14 +568,26 @@ impl Batcher {
                     }
                     .to_string(),
                 },
-                Placed::InvalidUtf8 { file, line, offset } => Origin::BadRecord {
+                Placed::InvalidUtf8 {
+                    file,
                     line,
-                    message: veil_core::Error::InvalidUtf8 {
+                    offset,
+                    record,
+                } => {
+                    let message = veil_core::Error::InvalidUtf8 {
                         path: sink.inputs[file].path.clone().into(),
                         offset,
                     }
-                    .to_string(),
-                },
+                    .to_string();
+                    if !record {
+                        // A text input's line: no output line of its own.
+                        sink.write_lines(&batch.lines[written..ready])?;
+                        written = ready;
+                        problem(sink, message, true);
+                        continue;
+                    }
+                    Origin::BadRecord { line, message }
+                }
             };
             sink.write_lines(&batch.lines[written..ready])?;
             written = ready;
@@ -582,7 +644,7 @@ fn analysis_loop(
                 // Raw JSONL lines and CSV rows are parsed here, before their
                 // analysis.
                 let raw_bytes = lines.as_ref().map_or(0, |l| l.block.bytes.len());
-                if let Some(lines) = lines {
+                if let Some(lines) = &lines {
                     lines.place(reading, &mut texts, &mut contexts, &mut placed);
                 }
                 let mut cells = String::new();
@@ -600,9 +662,11 @@ fn analysis_loop(
                     None => analyzer.analyze_batch_in_context(&texts, &contexts),
                 };
                 // …and their output lines written here.
-                let mut lines = Vec::new();
+                let text_of = lines.as_ref().and_then(|l| l.text_of.as_deref());
+                let mut out = Vec::new();
                 if let Some(record_lines) = record_lines {
-                    record_lines.write(&mut placed, &mut texts, &findings, raw_bytes, &mut lines);
+                    let raw = (raw_bytes, text_of);
+                    record_lines.write(&mut placed, &mut texts, &findings, raw, &mut out);
                 }
                 let results = Analysed {
                     seq,
@@ -611,7 +675,7 @@ fn analysis_loop(
                     cells,
                     placed,
                     findings,
-                    lines,
+                    lines: out,
                 };
                 // The receiver is gone only when the scan stopped on an error.
                 let _ = done.send(results);
@@ -920,7 +984,7 @@ fn scan_reader(
             // Blocks of lines are read here; the analysis workers split,
             // check and parse them.
             for block in LineBlocks::new(reader, path, BATCH_BYTES) {
-                b.push_lines(sink, file, block?)?;
+                b.push_lines(sink, file, block?, None)?;
             }
         }
         InputKind::Csv | InputKind::Parquet => {
@@ -931,19 +995,11 @@ fn scan_reader(
             feed_csv(table, Box::new(blocks), file, b, sink)?;
         }
         InputKind::Text if args.lines => {
-            for line in LineReader::new(reader, path, args.lossy) {
-                match line {
-                    Ok(l) => b.push(
-                        sink,
-                        Origin::Line {
-                            file,
-                            line: l.number,
-                        },
-                        l.text,
-                    )?,
-                    Err(e) if e.is_record_error() => problem(sink, e.to_string(), true),
-                    Err(e) => return Err(e.into()),
-                }
+            // As JSONL: blocks of lines read here, split, checked (and
+            // their output lines written) by the analysis workers.
+            let name: std::sync::Arc<str> = sink.inputs[file].path.as_str().into();
+            for block in LineBlocks::new(reader, path, BATCH_BYTES) {
+                b.push_lines(sink, file, block?, Some(&name))?;
             }
         }
         InputKind::Text => {

@@ -683,6 +683,55 @@ fn stdin_lines_mode() {
 }
 
 #[test]
+fn lines_mode_numbers_lines_across_blocks_and_reports_invalid_utf8() {
+    // Over a megabyte of CRLF lines (more than one block), one of them not
+    // UTF-8, the last without a line break.
+    let mut text = Vec::new();
+    for i in 1..=60_000u32 {
+        match i {
+            30_000 => text.extend_from_slice(b"bad \xff then SSN 536-22-8726\r\n"),
+            59_999 => text.extend_from_slice(b"mail eve@example.com\r\n"),
+            60_000 => text.extend_from_slice(b"ip 10.1.2.3"),
+            _ => text.extend_from_slice(format!("plain line number {i}\r\n").as_bytes()),
+        }
+    }
+    assert!(text.len() > 1 << 20);
+    let offset = text.iter().position(|&b| b == 0xff).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "big.txt", &text);
+    let scan = |lossy: bool| {
+        let mut cmd = veil();
+        cmd.args(["scan", "--lines", "--format", "jsonl"]);
+        cmd.args(["--entities", "EMAIL_ADDRESS,IP_ADDRESS,US_SSN"]);
+        if lossy {
+            cmd.arg("--lossy");
+        }
+        cmd.arg(&p).output().unwrap()
+    };
+    let out = scan(false);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("invalid UTF-8 at byte offset {offset} ")),
+        "{stderr}"
+    );
+    let lines = jsonl(&out.stdout);
+    let at: Vec<(u64, &str)> = lines
+        .iter()
+        .map(|l| {
+            let line = l["line"].as_u64().unwrap();
+            (line, l["findings"][0]["entity_type"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(at, [(59_999, "EMAIL_ADDRESS"), (60_000, "IP_ADDRESS")]);
+    let out = scan(true);
+    assert!(out.status.success());
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines[0]["line"], 30_000);
+    assert_eq!(lines[0]["findings"][0]["entity_type"], "US_SSN");
+}
+
+#[test]
 fn long_single_line_finds_matches_across_segments() {
     // A 9 MB line: crosses several internal segment cuts. Matches near the
     // end and straddling nothing are found exactly once.

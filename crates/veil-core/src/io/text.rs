@@ -175,6 +175,8 @@ pub struct LineBlock {
     pub first_line: u64,
     /// The byte offset of its first byte in the input.
     pub offset: u64,
+    /// How many lines it holds (what [`block_lines`] gives).
+    pub lines: usize,
 }
 
 impl<R: std::io::Read> LineBlocks<R> {
@@ -214,12 +216,14 @@ impl<R: std::io::Read> LineBlocks<R> {
 
     /// Number `bytes` as the next block.
     fn block(&mut self, bytes: Vec<u8>) -> LineBlock {
+        let lines = block_lines(&bytes).count();
         let block = LineBlock {
             first_line: self.lines + 1,
             offset: self.offset,
+            lines,
             bytes,
         };
-        self.lines += block_lines(&block.bytes).count() as u64;
+        self.lines += lines as u64;
         self.offset += block.bytes.len() as u64;
         block
     }
