@@ -75,7 +75,8 @@ pub struct Input {
     pub path: String,
     pub columns: Vec<String>,
     pub profiles: Vec<ColumnProfile>,
-    /// Per column: its header as context text (see [`Sink::column_context`]).
+    /// Per column: its header, read as context for its cells (underscores
+    /// and hyphens as spaces: `phone_number` → "phone number").
     pub contexts: Vec<std::sync::Arc<str>>,
     /// Findings per (column, entity type); `usize::MAX` for no column.
     /// A hash map (one hash per finding, not a string compare per tree
@@ -152,12 +153,6 @@ impl Sink {
             out,
             line_buf: Vec::new(),
         }
-    }
-
-    /// The header of a table column, read as context for its cells
-    /// (underscores as spaces: `phone_number` → "phone number").
-    pub fn column_context(&self, file: usize, column: usize) -> std::sync::Arc<str> {
-        self.inputs[file].contexts[column].clone()
     }
 
     /// Set the columns of a table input (with their profiles and contexts).

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 use veil_core::EntityType;
 use veil_core::io::csv_blocks::{CsvBlock, CsvTable, RowPart};
-use veil_core::io::table::{ParquetSource, TableSource};
+use veil_core::io::table::{ParquetRows, ParquetSource, TableSource};
 use veil_core::io::text::{LineBlock, LineBlocks, SegmentReader, block_lines};
 use veil_core::io::{InputKind, looks_binary, sniff};
 use veil_detect::custom::CustomRules;
@@ -30,8 +30,6 @@ const SEGMENT_BYTES: usize = 1 << 20;
 /// memory: with [`BATCH_BYTES`], about 8 MiB of text); a pool of `n`
 /// workers keeps `n + 2` out ([`in_flight_for`]).
 const MAX_IN_FLIGHT: usize = 8;
-/// Rows read from a table at a time.
-const TABLE_ROWS: usize = 4096;
 /// Record-level problems printed before the rest are only counted.
 const MAX_PRINTED_PROBLEMS: usize = 20;
 
@@ -49,8 +47,6 @@ struct Batch {
     /// Its place in the input: findings are written in this order.
     seq: u64,
     texts: Vec<String>,
-    /// Per text: the column header it is read under.
-    contexts: Vec<TextContext>,
     placed: Vec<Placed>,
     /// JSONL lines as read, for the worker to split, check and parse (a
     /// batch holds these, CSV rows or texts, one of them).
@@ -76,17 +72,10 @@ struct RawLines {
 impl RawLines {
     /// Each line as a record (or a text input's line), its text in
     /// `texts`, or as the line's problem (with an empty text), in order.
-    fn place(
-        &self,
-        reading: JsonlReading<'_>,
-        texts: &mut Vec<String>,
-        contexts: &mut Vec<TextContext>,
-        placed: &mut Vec<Placed>,
-    ) {
+    fn place(&self, reading: JsonlReading<'_>, texts: &mut Vec<String>, placed: &mut Vec<Placed>) {
         let file = self.file;
         // Sized once, not grown and copied.
         texts.reserve(self.block.lines);
-        contexts.reserve(self.block.lines);
         placed.reserve(self.block.lines);
         let lines = (self.block.first_line..).zip(block_lines(&self.block.bytes));
         for (line, (start, bytes)) in lines {
@@ -116,44 +105,61 @@ impl RawLines {
                 },
             };
             texts.push(text);
-            contexts.push(TextContext::None);
             placed.push(p);
         }
     }
 }
 
-/// A block of whole CSV records of input `file`, as read: parsing them,
-/// checking their UTF-8 and copying their cells is left to the analysis
-/// workers, as for [`RawLines`].
+/// Rows of a table input `file`, as read: a block of whole CSV records, or
+/// a decoded Parquet record batch. Parsing them, checking their UTF-8 and
+/// copying their cells is left to the analysis workers, as for
+/// [`RawLines`].
 struct RawRows {
     file: usize,
-    block: CsvBlock,
-    table: std::sync::Arc<CsvTable>,
-    /// Per column: its header as context for its cells ([`Sink::column_context`]).
+    rows: TableRows,
+    /// Per column: its header as context for its cells (`Input::contexts`).
     contexts: std::sync::Arc<[std::sync::Arc<str>]>,
+}
+
+/// The rows of a [`RawRows`].
+enum TableRows {
+    Csv(CsvBlock, std::sync::Arc<CsvTable>),
+    Parquet(ParquetRows),
 }
 
 impl RawRows {
     /// Each row's cells, their texts one after another in `cells` (a
-    /// [`Placed::Cell`] each, its row counted within the block), each bad
-    /// row as [`Placed::BadRow`], then [`Placed::Rows`] with the block's
+    /// [`Placed::Cell`] each, its row counted within the batch), each bad
+    /// row as [`Placed::BadRow`], then [`Placed::Rows`] with the batch's
     /// number of rows.
     fn place(&self, cells: &mut String, placed: &mut Vec<Placed>) {
-        cells.reserve(self.block.bytes.len());
         let file = self.file;
-        let rows = self.table.parse(&self.block, |part| match part {
-            RowPart::Cell { row, column, text } => {
-                let start = cells.len();
-                cells.push_str(&text);
-                placed.push(Placed::Cell {
-                    file,
-                    row,
-                    column,
-                    text: start..cells.len(),
-                });
+        let cell = |cells: &mut String, placed: &mut Vec<Placed>, row, column, text: &str| {
+            let start = cells.len();
+            cells.push_str(text);
+            placed.push(Placed::Cell {
+                file,
+                row,
+                column,
+                text: start..cells.len(),
+            });
+        };
+        let rows = match &self.rows {
+            TableRows::Csv(block, table) => {
+                cells.reserve(block.bytes.len());
+                table.parse(block, |part| match part {
+                    RowPart::Cell { row, column, text } => cell(cells, placed, row, column, &text),
+                    RowPart::Bad(e) => placed.push(Placed::BadRow(e.to_string())),
+                })
             }
-            RowPart::Bad(e) => placed.push(Placed::BadRow(e.to_string())),
-        });
+            TableRows::Parquet(rows) => {
+                let read = rows.cells(|row, column, text| cell(cells, placed, row, column, text));
+                if let Err(e) = read {
+                    placed.push(Placed::BadRow(e.to_string()));
+                }
+                rows.rows() as u64
+            }
+        };
         placed.push(Placed::Rows { file, rows });
     }
 
@@ -166,24 +172,6 @@ impl RawRows {
                 _ => "",
             })
             .collect()
-    }
-}
-
-/// The context a text is read under: a table cell's column header, or
-/// none. (Not a shared empty `Arc` for every other text: its count would
-/// be raised by the reader and lowered by the workers, one cache line
-/// bouncing between the cores at every text.)
-enum TextContext {
-    None,
-    Column(std::sync::Arc<str>),
-}
-
-impl AsRef<str> for TextContext {
-    fn as_ref(&self) -> &str {
-        match self {
-            TextContext::None => "",
-            TextContext::Column(header) => header,
-        }
     }
 }
 
@@ -377,7 +365,6 @@ impl Batch {
         Batch {
             seq,
             texts: Vec::new(),
-            contexts: Vec::new(),
             placed: Vec::new(),
             lines: None,
             rows: None,
@@ -388,23 +375,7 @@ impl Batch {
 
 impl Batcher {
     fn push(&mut self, sink: &mut Sink, origin: Origin, text: String) -> Result<()> {
-        let context = match &origin {
-            Origin::Cell { file, column, .. } => {
-                TextContext::Column(sink.column_context(*file, *column))
-            }
-            _ => TextContext::None,
-        };
         let b = &mut self.current;
-        if b.texts.capacity() == 0 {
-            // A batch's vectors sized once: grown by doubling, they were
-            // copied a dozen times a batch, on the thread that reads and
-            // writes (with the CSV reader's own growth, 12% of its work on
-            // a CSV of short cells).
-            b.texts.reserve(BATCH_DOCS);
-            b.contexts.reserve(BATCH_DOCS);
-            b.placed.reserve(BATCH_DOCS);
-        }
-        b.contexts.push(context);
         b.bytes += text.len();
         b.texts.push(text);
         b.placed.push(Placed::Origin(origin));
@@ -436,22 +407,21 @@ impl Batcher {
         self.write_ready(sink)
     }
 
-    /// Queue a block of CSV rows of input `file` as a batch of its own
-    /// (after the texts queued before it), for a worker to parse.
+    /// Queue rows of the table input `file` (a block of CSV records or a
+    /// Parquet record batch, `bytes` long) as a batch of their own (after
+    /// the texts queued before them), for a worker to parse.
     fn push_rows(
         &mut self,
         sink: &mut Sink,
         file: usize,
-        block: CsvBlock,
-        table: &std::sync::Arc<CsvTable>,
+        (rows, bytes): (TableRows, usize),
         contexts: &std::sync::Arc<[std::sync::Arc<str>]>,
     ) -> Result<()> {
         self.send(sink)?;
-        self.current.bytes = block.bytes.len();
+        self.current.bytes = bytes;
         self.current.rows = Some(RawRows {
             file,
-            block,
-            table: table.clone(),
+            rows,
             contexts: contexts.clone(),
         });
         self.send(sink)?;
@@ -635,22 +605,24 @@ fn analysis_loop(
                 let Batch {
                     seq,
                     mut texts,
-                    mut contexts,
                     mut placed,
                     lines,
                     rows,
-                    bytes,
+                    mut bytes,
                 } = batch;
                 // Raw JSONL lines and CSV rows are parsed here, before their
                 // analysis.
                 let raw_bytes = lines.as_ref().map_or(0, |l| l.block.bytes.len());
                 if let Some(lines) = &lines {
-                    lines.place(reading, &mut texts, &mut contexts, &mut placed);
+                    lines.place(reading, &mut texts, &mut placed);
                 }
                 let mut cells = String::new();
                 let findings = match &rows {
                     Some(rows) => {
                         rows.place(&mut cells, &mut placed);
+                        if let TableRows::Parquet(_) = rows.rows {
+                            bytes = cells.len();
+                        }
                         let texts: Vec<&str> = (placed.iter())
                             .map(|p| match p {
                                 Placed::Cell { text, .. } => cells.get(text.clone()).unwrap_or(""),
@@ -659,7 +631,7 @@ fn analysis_loop(
                             .collect();
                         analyzer.analyze_batch_in_context(&texts, &rows.contexts(&placed))
                     }
-                    None => analyzer.analyze_batch_in_context(&texts, &contexts),
+                    None => analyzer.analyze_batch(&texts),
                 };
                 // …and their output lines written here.
                 let text_of = lines.as_ref().and_then(|l| l.text_of.as_deref());
@@ -1060,7 +1032,22 @@ fn scan_table(
     match table {
         Table::Parquet(mut src) => {
             let file = sink.add_input(display, src.columns().to_vec());
-            feed_table(&mut src, file, b, sink)
+            let contexts = sink.inputs[file].contexts.clone().into();
+            loop {
+                match src.next_rows() {
+                    Ok(Some(rows)) => {
+                        // Its bytes are its cells', counted as they are
+                        // taken out.
+                        b.push_rows(sink, file, (TableRows::Parquet(rows), 0), &contexts)?;
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        problem(sink, e.to_string(), false);
+                        break;
+                    }
+                }
+            }
+            Ok(())
         }
         Table::Csv(table, blocks) => {
             let file = sink.add_input(display, table.columns().to_vec());
@@ -1091,46 +1078,15 @@ fn feed_csv(
     let table = std::sync::Arc::new(table);
     for block in blocks {
         match block {
-            Ok(block) => b.push_rows(sink, file, block, &table, &contexts)?,
+            Ok(block) => {
+                let bytes = block.bytes.len();
+                let rows = TableRows::Csv(block, table.clone());
+                b.push_rows(sink, file, (rows, bytes), &contexts)?
+            }
             Err(e) => {
                 problem(sink, e.to_string(), false);
                 break;
             }
-        }
-    }
-    Ok(())
-}
-
-fn feed_table(
-    src: &mut dyn TableSource,
-    file: usize,
-    b: &mut Batcher,
-    sink: &mut Sink,
-) -> Result<()> {
-    loop {
-        let chunk = match src.next_chunk(TABLE_ROWS) {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => {
-                problem(sink, e.to_string(), false);
-                break;
-            }
-        };
-        sink.stats.records += chunk.rows;
-        sink.inputs[file].records += chunk.rows;
-        for e in chunk.errors {
-            problem(sink, e.to_string(), true);
-        }
-        for cell in chunk.cells {
-            b.push(
-                sink,
-                Origin::Cell {
-                    file,
-                    row: cell.row,
-                    column: cell.column,
-                },
-                cell.text,
-            )?;
         }
     }
     Ok(())

@@ -47,7 +47,7 @@ pub struct ParquetSource {
     columns: Vec<String>,
     indices: Vec<usize>,
     row: u64,
-    pending: Option<RecordBatch>,
+    pending: Option<ParquetRows>,
 }
 
 fn is_stringish(dt: &DataType) -> bool {
@@ -296,49 +296,115 @@ impl TableSource for ParquetSource {
     fn next_chunk(&mut self, max_rows: usize) -> Result<Option<TableChunk>> {
         let batch = match self.pending.take() {
             Some(b) => b,
-            None => match self.reader.next() {
-                None => return Ok(None),
-                Some(Err(e)) => return Err(e),
-                Some(Ok(b)) => b,
+            None => match self.next_rows() {
+                Ok(Some(rows)) => rows,
+                Ok(None) => return Ok(None),
+                Err(e) => return Err(e),
             },
         };
-        let batch = if batch.num_rows() > max_rows.max(1) {
+        let rows = if batch.rows() > max_rows.max(1) {
             let n = max_rows.max(1);
-            self.pending = Some(batch.slice(n, batch.num_rows() - n));
-            batch.slice(0, n)
+            self.pending = Some(batch.slice(n));
+            batch.head(n)
         } else {
             batch
         };
         let mut chunk = TableChunk {
-            rows: batch.num_rows() as u64,
+            rows: rows.rows() as u64,
             ..TableChunk::default()
         };
-        let mut cols = Vec::with_capacity(self.indices.len());
-        for &i in &self.indices {
-            let arr =
-                arrow_cast::cast(batch.column(i), &DataType::Utf8).map_err(|e| Error::Parquet {
+        let first = self.row;
+        rows.cells(|row, column, text| {
+            chunk.cells.push(Cell {
+                row: first + row,
+                column,
+                text: text.to_string(),
+            })
+        })?;
+        self.row += chunk.rows;
+        Ok(Some(chunk))
+    }
+}
+
+impl ParquetSource {
+    /// The next record batch of the selected columns, as read (its cells
+    /// are taken out by [`ParquetRows::cells`]); `None` at the end.
+    pub fn next_rows(&mut self) -> Result<Option<ParquetRows>> {
+        match self.reader.next() {
+            None => Ok(None),
+            Some(Err(e)) => Err(e),
+            Some(Ok(batch)) => {
+                let batch = batch.project(&self.indices).map_err(|e| Error::Parquet {
                     path: self.path.clone(),
-                    message: format!("column {}: {e}", i),
+                    message: e.to_string(),
                 })?;
+                Ok(Some(ParquetRows {
+                    batch,
+                    path: self.path.clone(),
+                }))
+            }
+        }
+    }
+}
+
+/// A record batch of a Parquet table's selected columns, in the order of
+/// [`TableSource::columns`]: decoded, its cells not yet taken out (which an
+/// analysis worker does, in a scan).
+#[derive(Debug, Clone)]
+pub struct ParquetRows {
+    batch: RecordBatch,
+    path: PathBuf,
+}
+
+impl ParquetRows {
+    /// How many rows it holds.
+    pub fn rows(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// Its rows from `from` on.
+    fn slice(&self, from: usize) -> ParquetRows {
+        let from = from.min(self.rows());
+        ParquetRows {
+            batch: self.batch.slice(from, self.rows() - from),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Its first `n` rows.
+    fn head(&self, n: usize) -> ParquetRows {
+        ParquetRows {
+            batch: self.batch.slice(0, n.min(self.rows())),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Each non-empty cell, row by row (`row` 1-based within the batch,
+    /// `column` an index into the selected columns), each column cast to
+    /// UTF-8 first.
+    pub fn cells(&self, mut each: impl FnMut(u64, usize, &str)) -> Result<()> {
+        let mut cols = Vec::with_capacity(self.batch.num_columns());
+        for (c, column) in self.batch.columns().iter().enumerate() {
+            let arr = arrow_cast::cast(column, &DataType::Utf8).map_err(|e| Error::Parquet {
+                path: self.path.clone(),
+                message: format!("column {c}: {e}"),
+            })?;
             cols.push(arr);
         }
-        for r in 0..batch.num_rows() {
-            for (c, arr) in cols.iter().enumerate() {
-                let Some(s) = arr.as_any().downcast_ref::<arrow_array::StringArray>() else {
-                    continue;
-                };
+        let strings: Vec<Option<&arrow_array::StringArray>> = cols
+            .iter()
+            .map(|a| a.as_any().downcast_ref::<arrow_array::StringArray>())
+            .collect();
+        for r in 0..self.rows() {
+            for (c, s) in strings.iter().enumerate() {
+                let Some(s) = s else { continue };
                 if s.is_null(r) || s.value(r).is_empty() {
                     continue;
                 }
-                chunk.cells.push(Cell {
-                    row: self.row + r as u64 + 1,
-                    column: c,
-                    text: s.value(r).to_string(),
-                });
+                each(r as u64 + 1, c, s.value(r));
             }
         }
-        self.row += batch.num_rows() as u64;
-        Ok(Some(chunk))
+        Ok(())
     }
 }
 
@@ -432,5 +498,60 @@ mod tests {
         // which the parquet crate panics when the chunk is read.
         let message = parquet_error_of("negative_chunk_offset.parquet");
         assert!(message.contains("malformed footer"), "{message}");
+    }
+
+    #[test]
+    fn parquet_rows_give_the_cells_of_the_chunks_row_by_row() {
+        use arrow_array::{ArrayRef, Int64Array, StringArray};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let n: ArrayRef = Arc::new(Int64Array::from(vec![1, 2, 3, 4, 5]));
+        let s: ArrayRef = Arc::new(StringArray::from(vec![
+            Some("a@x.org"),
+            None,
+            Some(""),
+            Some("d"),
+            Some("e"),
+        ]));
+        let batch = RecordBatch::try_from_iter([("n", n), ("s", s)]).unwrap();
+        let file = std::fs::File::create(&path).unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let columns = ["s".to_string(), "n".to_string()];
+        // Batches of two rows, cells row by row, rows counted per batch.
+        let mut src = ParquetSource::open(&path, Some(&columns), 2).unwrap();
+        let mut from_rows = Vec::new();
+        let mut before = 0;
+        while let Some(rows) = src.next_rows().unwrap() {
+            rows.cells(|row, column, text| {
+                from_rows.push((before + row, column, text.to_string()))
+            })
+            .unwrap();
+            before += rows.rows() as u64;
+        }
+        let want: Vec<(u64, usize, String)> = [
+            (1, 0, "a@x.org"),
+            (1, 1, "1"),
+            (2, 1, "2"),
+            (3, 1, "3"),
+            (4, 0, "d"),
+            (4, 1, "4"),
+            (5, 0, "e"),
+            (5, 1, "5"),
+        ]
+        .iter()
+        .map(|&(r, c, t)| (r, c, t.to_string()))
+        .collect();
+        assert_eq!(from_rows, want);
+        // The same cells in chunks of one row.
+        let mut src = ParquetSource::open(&path, Some(&columns), 2).unwrap();
+        let mut from_chunks = Vec::new();
+        while let Some(chunk) = src.next_chunk(1).unwrap() {
+            assert_eq!(chunk.rows, 1);
+            from_chunks.extend(chunk.cells.into_iter().map(|c| (c.row, c.column, c.text)));
+        }
+        assert_eq!(from_chunks, want);
     }
 }
