@@ -48,10 +48,11 @@ struct Batch {
     seq: u64,
     texts: Vec<String>,
     placed: Vec<Placed>,
-    /// JSONL lines as read, for the worker to split, check and parse (a
-    /// batch holds these, CSV rows or texts, one of them).
+    /// Lines as read (JSONL, or text read one document per line), for the
+    /// worker to split, check and parse (a batch holds these, table rows or
+    /// texts, one of them).
     lines: Option<RawLines>,
-    /// CSV rows as read, for the worker to parse.
+    /// Table rows as read (CSV or Parquet), for the worker to parse.
     rows: Option<RawRows>,
     bytes: usize,
 }
@@ -194,18 +195,18 @@ enum Placed {
         offset: u64,
         record: bool,
     },
-    /// A CSV cell whose text is `text` of its batch's `cells`, in row `row`
-    /// of its block (the rows of the file's blocks before are added when it
-    /// is written, in input order).
+    /// A table cell whose text is `text` of its batch's `cells`, in row
+    /// `row` of its batch (the rows of the file's batches before are added
+    /// when it is written, in input order).
     Cell {
         file: usize,
         row: u64,
         column: usize,
         text: std::ops::Range<usize>,
     },
-    /// A CSV row that could not be read: what is wrong with it.
+    /// A table row that could not be read: what is wrong with it.
     BadRow(String),
-    /// The end of a block of CSV rows: how many rows it held, good and bad.
+    /// The end of a batch of table rows: how many it held, good and bad.
     Rows { file: usize, rows: u64 },
     /// A record (`record`) or a text input's line whose output line the
     /// worker wrote (it ends at `line_end` in the batch's `lines`, where the
@@ -386,8 +387,9 @@ impl Batcher {
         Ok(())
     }
 
-    /// Queue a block of JSONL lines of input `file` as a batch of its own
-    /// (after the texts queued before it), for a worker to parse.
+    /// Queue a block of lines of input `file` (JSONL records, or the lines
+    /// of the text input `text_of`) as a batch of its own (after the texts
+    /// queued before it), for a worker to split and parse.
     fn push_lines(
         &mut self,
         sink: &mut Sink,
@@ -485,8 +487,8 @@ impl Batcher {
         // The workers' record lines not yet written: `lines[written..ready]`
         // (written in one go, before any other output of the batch).
         let (mut written, mut ready) = (0, 0);
-        // A batch of CSV rows has its texts in `cells` (and none in `texts`),
-        // any other one in `texts`.
+        // A batch of table rows has its texts in `cells` (and none in
+        // `texts`), any other one in `texts`.
         let texts = batch
             .texts
             .into_iter()
@@ -499,7 +501,7 @@ impl Batcher {
                     column,
                     text,
                 } => {
-                    // After the rows of the file's blocks before.
+                    // After the rows of the file's batches before.
                     let row = sink.inputs[file].records + row;
                     let text = batch.cells.get(text).unwrap_or_default();
                     sink.accept(Origin::Cell { file, row, column }, text, findings)?;
@@ -610,7 +612,7 @@ fn analysis_loop(
                     rows,
                     mut bytes,
                 } = batch;
-                // Raw JSONL lines and CSV rows are parsed here, before their
+                // Raw lines and table rows are parsed here, before their
                 // analysis.
                 let raw_bytes = lines.as_ref().map_or(0, |l| l.block.bytes.len());
                 if let Some(lines) = &lines {
