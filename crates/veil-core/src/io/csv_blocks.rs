@@ -1,12 +1,14 @@
 //! CSV read in blocks of whole records and parsed block by block: the
 //! thread that reads only finds where records end (a quote-aware scan for
-//! the last newline outside a quoted field), so that parsing, UTF-8 checks
-//! and cell copies can run on the analysis workers, each block on its own.
+//! the last line break outside a quoted field), so that parsing, UTF-8
+//! checks and cell copies can run on the analysis workers, each block on
+//! its own.
 //!
 //! Parsing a block from its start gives the records the `csv` crate reads
-//! from the whole input: a block ends right after a newline outside every
-//! quoted field, where `csv` is between records, and each block is parsed
-//! by `csv` itself.
+//! from the whole input: a block ends right after a line break (`\n` or
+//! `\r`) outside every quoted field, where `csv` is between records, and
+//! each block is parsed by `csv` itself. A bad row is placed on the line
+//! and byte of its own first byte.
 
 use crate::{Error, Result};
 use std::borrow::Cow;
