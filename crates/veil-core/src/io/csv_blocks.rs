@@ -589,6 +589,18 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_starting_a_later_block_stays_in_its_cell() {
+        // `csv` drops a byte-order mark only at the start of its input; a
+        // block parsed on its own must not drop one that starts it.
+        let data = "h\n\u{feff}x\n\u{feff}\n".as_bytes();
+        for size in [1, 2, 1 << 20] {
+            let parsed = parse_all(data, None, size).unwrap();
+            let want = [(1, 0, "\u{feff}x".into()), (2, 0, "\u{feff}".into())];
+            assert_eq!(parsed.cells, want, "blocks of {size} bytes");
+        }
+    }
+
+    #[test]
     fn an_empty_input_has_no_columns_and_no_block() {
         let (table, mut blocks) =
             CsvTable::open(&b""[..], Path::new("t.csv"), None, false, 8).unwrap();
