@@ -80,24 +80,18 @@ impl RawLines {
         placed.reserve(self.block.lines);
         let lines = (self.block.first_line..).zip(block_lines(&self.block.bytes));
         for (line, (start, bytes)) in lines {
+            let decoded = match std::str::from_utf8(bytes) {
+                Ok(raw) => Ok(std::borrow::Cow::Borrowed(raw)),
+                Err(_) if reading.lossy => Ok(String::from_utf8_lossy(bytes)),
+                Err(e) => Err(e),
+            };
             let mut text = String::new();
-            let p = match std::str::from_utf8(bytes) {
+            let p = match decoded {
                 Ok(raw) if self.text_of.is_some() => {
-                    text.push_str(raw);
+                    text = raw.into_owned();
                     Placed::Origin(Origin::Line { file, line })
                 }
-                Ok(raw) => parse_record(file, line, raw, &mut text, reading),
-                Err(_) if reading.lossy && self.text_of.is_some() => {
-                    text = String::from_utf8_lossy(bytes).into_owned();
-                    Placed::Origin(Origin::Line { file, line })
-                }
-                Err(_) if reading.lossy => parse_record(
-                    file,
-                    line,
-                    &String::from_utf8_lossy(bytes),
-                    &mut text,
-                    reading,
-                ),
+                Ok(raw) => parse_record(file, line, &raw, &mut text, reading),
                 Err(e) => Placed::InvalidUtf8 {
                     file,
                     line,
@@ -553,8 +547,6 @@ impl Batcher {
                     .to_string();
                     if !record {
                         // A text input's line: no output line of its own.
-                        sink.write_lines(&batch.lines[written..ready])?;
-                        written = ready;
                         problem(sink, message, true);
                         continue;
                     }

@@ -612,19 +612,7 @@ mod tests {
         assert!(blocks.next().is_none());
     }
 
-    struct FailingAfter(&'static [u8]);
-
-    impl Read for FailingAfter {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            if self.0.is_empty() {
-                return Err(std::io::Error::other("device gone"));
-            }
-            let n = buf.len().min(self.0.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
+    use crate::io::FailingAfter;
 
     #[test]
     fn a_read_error_names_the_input_and_ends_the_blocks() {

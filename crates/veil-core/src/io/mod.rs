@@ -71,6 +71,24 @@ impl InputKind {
     }
 }
 
+/// A reader that fails after its bytes, as a disk or a pipe can (for the
+/// readers' tests).
+#[cfg(test)]
+pub(crate) struct FailingAfter(pub(crate) &'static [u8]);
+
+#[cfg(test)]
+impl Read for FailingAfter {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0.is_empty() {
+            return Err(std::io::Error::other("device gone"));
+        }
+        let n = buf.len().min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
