@@ -257,6 +257,48 @@ fn csv_columns_are_classified_and_bad_rows_counted() {
 }
 
 #[test]
+fn surnames_that_are_words_are_found_in_a_name_column() {
+    // A third of the commonest US surnames are English words: read after
+    // their column's header, each cell is a PERSON finding, and the
+    // column is classified from all of them.
+    let dir = tempfile::tempdir().unwrap();
+    let surnames = [
+        "Smith", "Brown", "Young", "White", "Hall", "Baker", "Wood", "Stone",
+    ];
+    let mut csv = String::from("last_name,product_name\n");
+    for s in surnames {
+        csv.push_str(&format!("{s},Stone\n"));
+    }
+    let p = write(dir.path(), "people.csv", csv);
+    let out = veil()
+        .args(["scan", "--format", "jsonl", "--show-values"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = jsonl(&out.stdout);
+    let found: Vec<(&str, &str)> = lines
+        .iter()
+        .flat_map(|l| {
+            let column = l["column"].as_str().unwrap();
+            l["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |f| (column, f["value"].as_str().unwrap()))
+        })
+        .collect();
+    let expected: Vec<(&str, &str)> = surnames.iter().map(|s| ("last_name", *s)).collect();
+    assert_eq!(found, expected);
+    let out = veil().arg("scan").arg(&p).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("column `last_name` is PERSON (100% of 8 sampled values"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn csv_rows_are_numbered_across_blocks_and_bad_rows_placed_on_their_line() {
     // Over a megabyte, so read in more than one block; a quoted cell with
     // line breaks; CRLF line ends (on which `csv` places a row a line early).

@@ -890,6 +890,123 @@ fn beside_first_name(text: &str, start: usize, end: usize, g: &Gazetteer) -> boo
         .is_some_and(is_first)
 }
 
+/// Form labels that say the value after them is a person's name ("Name:",
+/// "Surname:"; a column header `last_name` reads "last name: " before its
+/// cells). "name" alone ([`NAME_LABEL_QUALIFIERS`]) may name anything.
+const NAME_LABELS: &[&str] = &[
+    "surname",
+    "surnames",
+    "forename",
+    "forenames",
+    "firstname",
+    "lastname",
+    "fullname",
+    "givenname",
+    "familyname",
+    "middlename",
+    "maidenname",
+];
+
+/// The rarest surname (by its rank in the US Census list) that an
+/// ordinary word after a name field's label is taken for: the 2,000
+/// commonest hold Smith, Baker and Young (about half of people by
+/// frequency) and none of the words code puts after `name:` (String 67,450,
+/// Show 24,218, Cargo 16,599, Rust 3,101).
+const LABELLED_SURNAME_RANK: u32 = 2000;
+
+/// The words that make "… name:" a person's name ("last name:", "patient
+/// name:"); "file name:", "company name:" are not.
+const NAME_LABEL_QUALIFIERS: &[&str] = &[
+    "first",
+    "last",
+    "full",
+    "given",
+    "family",
+    "middle",
+    "maiden",
+    "birth",
+    "legal",
+    "real",
+    "my",
+    "your",
+    "his",
+    "her",
+    "their",
+    "patient",
+    "patient's",
+    "customer",
+    "customer's",
+    "client",
+    "client's",
+    "contact",
+    "employee",
+    "member",
+    "guest",
+    "student",
+    "applicant",
+    "holder",
+    "cardholder",
+    "owner",
+    "sender",
+    "recipient",
+    "passenger",
+    "spouse",
+    "mother's",
+    "father's",
+    "parent",
+    "parent's",
+    "doctor",
+    "physician",
+    "beneficiary",
+    "subscriber",
+    "caller",
+    "tenant",
+    "person",
+    "person's",
+];
+
+/// Whether a form label naming a person's name field ends the 32 bytes
+/// before `start`: [`NAME_LABELS`], or "name" alone (at the start of the
+/// text or after punctuation or a line break) or after one of
+/// [`NAME_LABEL_QUALIFIERS`] — then a colon and spaces. "Name: Smith",
+/// "Last name: Baker", the cells of a `surname` column.
+fn name_label_before(text: &str, lowered: &str, start: usize) -> bool {
+    let lo = crate::context::floor_char(text, start.saturating_sub(32));
+    let before = lower_slice(text, lowered, lo, start);
+    let Some(label) = before
+        .trim_end_matches([' ', '\t'])
+        .strip_suffix(':')
+        .map(|b| b.trim_end_matches(' '))
+    else {
+        return false;
+    };
+    let word_start = |s: &str| {
+        s.char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_alphanumeric() || c == '\'')
+            .last()
+            .map_or(s.len(), |(i, _)| i)
+    };
+    let w = word_start(label);
+    let last = &label[w..];
+    if NAME_LABELS.contains(&last) {
+        return true;
+    }
+    if last != "name" && last != "names" {
+        return false;
+    }
+    let spaced = label[..w].trim_end_matches([' ', '_', '-']);
+    match spaced.chars().next_back() {
+        // The window's start: the label's if it is the text's.
+        None => lo == 0,
+        Some(c) if c.is_alphanumeric() || c == '\'' => {
+            NAME_LABEL_QUALIFIERS.contains(&&spaced[word_start(spaced)..])
+        }
+        // Punctuation or a line break before it.
+        Some(_) => true,
+    }
+}
+
 /// Whether a title ("Mr", "Dr.", "Professor") ends the 12 bytes before
 /// `start`. Titles are single alphabetic words, so "ends with a title that
 /// starts a word" is "the trailing alphanumeric run is a title": one lookup.
@@ -1697,6 +1814,21 @@ impl NameRecognizer {
             return;
         }
         let mut classes: Vec<Class> = run.iter().map(classify).collect();
+        // "Ronald Wright", "Jane Hunt": a common surname that is also a word
+        // is the surname after a first name.
+        for k in 1..run.len() {
+            if classes[k] == Class::Word
+                && classes[k - 1] == Class::First
+                && run[k].cap
+                && !run[k].lex.is(class::STOP)
+                && run[k]
+                    .lex
+                    .last()
+                    .is_some_and(|r| r <= LABELLED_SURNAME_RANK)
+            {
+                classes[k] = Class::WordName;
+            }
+        }
         // Whether a title stands before the run (looked up at most once).
         let titled_run = std::cell::LazyCell::new(|| titled_before(text, lowered, run[0].start));
         // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
@@ -1727,8 +1859,12 @@ impl NameRecognizer {
         if !titled {
             titled = *titled_run;
         }
+        // Whether a name field's label stands before the run ("Surname:
+        // Baker", the cells of a `last_name` column; looked up at most once).
+        let labelled = std::cell::LazyCell::new(|| name_label_before(text, lowered, run[0].start));
         // "Mr. Spears", "her maiden name is Key": after a title or a naming
-        // cue an ordinary capitalised word is the name itself.
+        // cue an ordinary capitalised word is the name itself; so is a
+        // common surname after a name field's label ("Name: Smith").
         if lo < run.len()
             && classes[lo] == Class::Word
             && !run[lo].initial
@@ -1739,7 +1875,13 @@ impl NameRecognizer {
                     && ends_with_cue(
                         &lower_window(text, lowered, run[lo].start, 24),
                         &NAMING_CUE_SET,
-                    )))
+                    ))
+                || (lo == 0
+                    && run[0]
+                        .lex
+                        .last()
+                        .is_some_and(|r| r <= LABELLED_SURNAME_RANK)
+                    && *labelled))
         {
             classes[lo] = Class::WordName;
         }
@@ -1767,6 +1909,7 @@ impl NameRecognizer {
             && cls.len() > 1
             && cls[0] == Class::WordName
             && toks[0].sent_start
+            && !(lo == 0 && *labelled)
             && !cls[1..].iter().any(|c| {
                 matches!(
                     c,
@@ -1876,10 +2019,12 @@ impl NameRecognizer {
         let vocative = (before.ends_with(", ") && after.starts_with(['!', '?']))
             || (toks[0].sent_start && opens_with_address(&after));
         // Looked for only where the score depends on it.
+        let labelled = toks[0].start == run[0].start && *labelled;
         let cue = std::cell::LazyCell::new(|| {
             titled
                 || speaker
                 || vocative
+                || labelled
                 || ends_with_cue(&before, &PERSON_CUE_SET)
                 || opens_with_person_cue(&after)
                 || beside_first_name(text, start, end, g)
@@ -1927,6 +2072,7 @@ impl NameRecognizer {
                 && (!toks[0].sent_start
                     || speaker
                     || vocative
+                    || labelled
                     || ends_with_cue(&before, &STRONG_CUE_SET))
             {
                 0.75
@@ -2286,6 +2432,75 @@ mod tests {
         assert_eq!(p("mr. martin is a 50 year old man"), vec!["martin"]);
         assert_eq!(p("my name is mieszko"), vec!["mieszko"]);
         assert_eq!(p("the spears were sharp"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_listed_surname_after_a_name_field_label_is_the_name() {
+        let p = |t| found(t, &EntityType::PERSON, 0.5);
+        // Surnames that are also words, after a person's name field (a
+        // form, or a table cell read after its header: `last_name` reads
+        // "last name: ").
+        assert_eq!(p("Name: Smith"), vec!["Smith"]);
+        assert_eq!(p("Surname: Young"), vec!["Young"]);
+        assert_eq!(p("last name: White"), vec!["White"]);
+        assert_eq!(p("Patient name: Hill"), vec!["Hill"]);
+        assert_eq!(p("firstname: Dawn"), vec!["Dawn"]);
+        assert_eq!(p("Ticket 4411\nName: Baker"), vec!["Baker"]);
+        // A capitalised word starting the value is no sentence start there.
+        assert_eq!(p("Name: Grace Hall"), vec!["Grace Hall"]);
+        assert_eq!(p("full name: Will Baker"), vec!["Will Baker"]);
+        // Names of things are not names of people.
+        for text in [
+            "File name: Report",
+            "Company name: Apple",
+            "Product name: Stone",
+            "Host name: Mercury",
+            "filename: Baker",
+            "file_name: Baker",
+            "Subject: Will you come?",
+            "Name Stone",
+            // Code: a field's type, a CI step (rare surnames, if listed).
+            "pub name: String,",
+            "  - name: Rust",
+            "name: Cargo",
+        ] {
+            assert_eq!(p(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn name_field_labels_are_read_back_to_their_first_word() {
+        let labelled = |t: &str| name_label_before(t, &ascii_lowered(t), t.len());
+        for text in [
+            "Name: ",
+            "name:",
+            "Name:\t",
+            "x\nName: ",
+            "(name: ",
+            "Customer Name: ",
+            "last_name: ",
+            "Surname: ",
+            "LastName: ",
+            "emergency contact name: ",
+        ] {
+            assert!(labelled(text), "{text:?}");
+        }
+        for text in [
+            "",
+            "Name ",
+            "Name - ",
+            "File name: ",
+            "filename: ",
+            "company-name: ",
+            "Title: ",
+        ] {
+            assert!(!labelled(text), "{text:?}");
+        }
+        // The window (32 bytes) holds only spaces before "name": the word
+        // before them is unseen, so nothing is assumed.
+        let far = format!("Company{}name: ", " ".repeat(30));
+        assert!(!labelled(&far));
+        assert!(labelled(&far[30..]));
     }
 
     #[test]
