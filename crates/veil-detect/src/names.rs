@@ -914,8 +914,9 @@ const NAME_LABELS: &[&str] = &[
 /// Show 24,218, Cargo 16,599, Rust 3,101).
 const LABELLED_SURNAME_RANK: u32 = 2000;
 
-/// The words that make "… name:" a person's name ("last name:", "patient
-/// name:"); "file name:", "company name:" are not.
+/// The words that make "… name:" a person's name ("last name:", "her
+/// name:", and the [`PERSON_ROLES`]: "patient name:"); "file name:",
+/// "company name:" are not.
 const NAME_LABEL_QUALIFIERS: &[&str] = &[
     "first",
     "last",
@@ -932,12 +933,21 @@ const NAME_LABEL_QUALIFIERS: &[&str] = &[
     "his",
     "her",
     "their",
-    "patient",
     "patient's",
-    "customer",
     "customer's",
-    "client",
     "client's",
+    "mother's",
+    "father's",
+    "parent's",
+    "person's",
+];
+
+/// Labels that name a person by their role: alone ("Customer: Baker", a
+/// `customer` column's cells) or before "name".
+const PERSON_ROLES: &[&str] = &[
+    "patient",
+    "customer",
+    "client",
     "contact",
     "employee",
     "member",
@@ -951,10 +961,7 @@ const NAME_LABEL_QUALIFIERS: &[&str] = &[
     "recipient",
     "passenger",
     "spouse",
-    "mother's",
-    "father's",
     "parent",
-    "parent's",
     "doctor",
     "physician",
     "beneficiary",
@@ -962,14 +969,16 @@ const NAME_LABEL_QUALIFIERS: &[&str] = &[
     "caller",
     "tenant",
     "person",
-    "person's",
+    "author",
 ];
 
 /// Whether a form label naming a person's name field ends the 32 bytes
-/// before `start`: [`NAME_LABELS`], or "name" alone (at the start of the
-/// text or after punctuation or a line break) or after one of
-/// [`NAME_LABEL_QUALIFIERS`] — then a colon and spaces. "Name: Smith",
-/// "Last name: Baker", the cells of a `surname` column.
+/// before `start`, then a colon and spaces: [`NAME_LABELS`] ("Surname:"),
+/// or "name" or one of [`PERSON_ROLES`] where the label starts (the text's
+/// start, punctuation or a line break before it) or after one of
+/// [`NAME_LABEL_QUALIFIERS`] or [`PERSON_ROLES`] ("Last name:", "Patient
+/// name:"). "Name: Smith", "Customer: Baker", the cells of a `surname`
+/// column.
 fn name_label_before(text: &str, lowered: &str, start: usize) -> bool {
     let lo = crate::context::floor_char(text, start.saturating_sub(32));
     let before = lower_slice(text, lowered, lo, start);
@@ -992,7 +1001,8 @@ fn name_label_before(text: &str, lowered: &str, start: usize) -> bool {
     if NAME_LABELS.contains(&last) {
         return true;
     }
-    if last != "name" && last != "names" {
+    let role = PERSON_ROLES.contains(&last);
+    if !role && last != "name" && last != "names" {
         return false;
     }
     let spaced = label[..w].trim_end_matches([' ', '_', '-']);
@@ -1000,7 +1010,8 @@ fn name_label_before(text: &str, lowered: &str, start: usize) -> bool {
         // The window's start: the label's if it is the text's.
         None => lo == 0,
         Some(c) if c.is_alphanumeric() || c == '\'' => {
-            NAME_LABEL_QUALIFIERS.contains(&&spaced[word_start(spaced)..])
+            let word = &spaced[word_start(spaced)..];
+            !role && (NAME_LABEL_QUALIFIERS.contains(&word) || PERSON_ROLES.contains(&word))
         }
         // Punctuation or a line break before it.
         Some(_) => true,
@@ -2446,6 +2457,7 @@ mod tests {
         assert_eq!(p("Patient name: Hill"), vec!["Hill"]);
         assert_eq!(p("firstname: Dawn"), vec!["Dawn"]);
         assert_eq!(p("Ticket 4411\nName: Baker"), vec!["Baker"]);
+        assert_eq!(p("Customer: Brown"), vec!["Brown"]);
         // A capitalised word starting the value is no sentence start there.
         assert_eq!(p("Name: Grace Hall"), vec!["Grace Hall"]);
         assert_eq!(p("full name: Will Baker"), vec!["Will Baker"]);
@@ -2482,6 +2494,9 @@ mod tests {
             "Surname: ",
             "LastName: ",
             "emergency contact name: ",
+            "Customer: ",
+            "| patient: ",
+            "client_name: ",
         ] {
             assert!(labelled(text), "{text:?}");
         }
@@ -2493,6 +2508,8 @@ mod tests {
             "filename: ",
             "company-name: ",
             "Title: ",
+            "Product owner: ",
+            "customer contact: ",
         ] {
             assert!(!labelled(text), "{text:?}");
         }
