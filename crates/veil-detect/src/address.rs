@@ -8,7 +8,13 @@ use crate::per_thread::LocalRegex as Regex;
 use crate::{Candidate, Error};
 use veil_core::EntityType;
 
+/// Street types: the common abbreviations and long forms.
 const STREET_TYPES: &str = "Street|St|Str|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Crescent|Cres|Close|Row|Trail|Trl|Alley|Plaza|Mews|Gardens|Grove|Hill|Park|Walk|Rise|Green|Loop|Pike|Heights|Crossing|Point|Ridge|Run|View|Vista|Path|Port|Glen|Knoll|Landing|Manor|Meadow|Meadows|Mill|Mills|Orchard|Pass|Spring|Springs|Station|Summit|Valley|Village|Wells|Junction|Expressway|Freeway|Turnpike|Causeway|Estate|Estates|Fields|Gate|Harbor|Harbour|Island|Lake|Lakes";
+/// The other suffixes of USPS Publication 28 (appendix C1), plurals
+/// included: read only after a house number ("42366 Miller Mission"),
+/// not before one, where "Summer Camp 2019" or "Room Key 12" would be
+/// streets.
+const MORE_STREET_TYPES: &str = "Annex|Arcade|Bayou|Beach|Bend|Bluff|Bluffs|Bottom|Branch|Bridge|Bridges|Brook|Brooks|Burg|Burgs|Bypass|Camp|Canyon|Cape|Center|Centers|Circles|Cliff|Cliffs|Club|Common|Commons|Corner|Corners|Course|Courts|Cove|Coves|Creek|Crest|Crossroad|Crossroads|Curve|Dale|Dam|Divide|Drives|Extension|Extensions|Fall|Falls|Ferry|Field|Flat|Flats|Ford|Fords|Forest|Forge|Forges|Fork|Forks|Fort|Garden|Gateway|Glens|Greens|Groves|Harbors|Haven|Hills|Hollow|Inlet|Islands|Isle|Junctions|Key|Keys|Knolls|Land|Light|Lights|Loaf|Lock|Locks|Lodge|Mall|Manors|Mission|Motorway|Mount|Mountain|Mountains|Neck|Oval|Overpass|Parks|Parkways|Passage|Pine|Pines|Plain|Plains|Points|Ports|Prairie|Radial|Ramp|Ranch|Rapid|Rapids|Rest|Ridges|River|Roads|Route|Rue|Shoal|Shoals|Shore|Shores|Skyway|Spur|Spurs|Squares|Stravenue|Stream|Streets|Throughway|Trace|Track|Trafficway|Trailer|Tunnel|Underpass|Union|Unions|Valleys|Via|Viaduct|Views|Villages|Ville|Walks|Wall|Ways|Well";
 const EURO_SUFFIX: &str = "strasse|straße|str\\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|vägen|väg|gränd|torget|katu|tie|kuja|polku|vej|gade|straat|laan|plein|gracht|ulica|utca|cesta|ul\\.|veien|gata|sokak|caddesi|plads|vegen|stien|stræti|vei";
 /// What stands between the lines of an address block: a line break or a
 /// block separator (`>`, `???`, `•`, `|`), with the spaces around them.
@@ -53,7 +59,7 @@ impl AddressRecognizer {
     pub fn new() -> Result<Self, Error> {
         let tail = r"(?:,?[ \t]*\n?[ \t]*[A-Z][A-Za-z .'-]{1,30},?[ \t]*\n?[ \t]*(?:[A-Z]{2}|[A-Z][a-z]+)[ \t]+\d{5}(?:-\d{4})?)?";
         let us = format!(
-            r"\b(?:\d{{1,6}}[ \t]+)?\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:\d{{1,3}}(?:st|nd|rd|th)[ \t]+|[A-Z][\p{{L}}'.-]*[ \t]+){{1,4}}(?:{STREET_TYPES})\b\.?(?:,?[ \t]*\n?[ \t]*{UNIT})?{tail}"
+            r"\b(?:\d{{1,6}}[ \t]+)?\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:\d{{1,3}}(?:st|nd|rd|th)[ \t]+|[A-Z][\p{{L}}'.-]*[ \t]+){{1,4}}(?:{STREET_TYPES}|{MORE_STREET_TYPES})\b\.?(?:,?[ \t]*\n?[ \t]*{UNIT})?{tail}"
         );
         let euro_num_first = format!(
             r"\b\d{{1,6}}[ \t]+\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?"
@@ -483,6 +489,24 @@ mod tests {
         out.iter()
             .map(|c| text[c.start..c.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn every_usps_street_suffix_follows_a_house_number() {
+        for street in [
+            "42366 Miller Mission",
+            "931 Hunt Fall",
+            "570 Bridges Dam",
+            "58108 Delgado Tunnel",
+            "162 Ortiz Crossroad",
+            "3837 Browning Ports",
+        ] {
+            assert_eq!(found(&format!("Ship to {street} today")), vec![street]);
+        }
+        // Not before a number, where they name other things.
+        for text in ["Summer Camp 2019 was fun", "Room Key 12 is lost"] {
+            assert_eq!(found(text), Vec::<String>::new(), "{text}");
+        }
     }
 
     #[test]
