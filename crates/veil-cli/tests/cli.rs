@@ -299,6 +299,36 @@ fn surnames_that_are_words_are_found_in_a_name_column() {
 }
 
 #[test]
+fn place_and_company_columns_are_classified_by_their_values_and_headers() {
+    // Towns no gazetteer holds, countries that are also words, states that
+    // are also first names, and firms named after people: read after their
+    // column's header, each cell has its type.
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        ("Dunnberg", "Turkey", "Nevada", "Fowler, Watson and Kelley"),
+        ("Port Davidshire", "Chile", "Georgia", "Hansen-Burton"),
+        ("West Jasonhaven", "Jersey", "Virginia", "Young and Sons"),
+        ("Tiffanyland", "China", "Carolina", "Martinez-Hahn"),
+    ];
+    let mut csv = String::from("id,home_city,country,state,company\n");
+    for (i, (city, country, state, company)) in rows.iter().enumerate() {
+        csv.push_str(&format!("{i},{city},{country},{state},\"{company}\"\n"));
+    }
+    let p = write(dir.path(), "accounts.csv", csv);
+    let out = veil().arg("scan").arg(&p).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "column `home_city` is LOCATION (100% of 4 sampled values",
+        "column `country` is LOCATION (100% of 4 sampled values",
+        "column `state` is LOCATION (100% of 4 sampled values",
+        "column `company` is ORGANIZATION (100% of 4 sampled values",
+    ] {
+        assert!(stdout.contains(line), "{line}\n{stdout}");
+    }
+    assert!(!stdout.contains("PERSON"), "{stdout}");
+}
+
+#[test]
 fn csv_rows_are_numbered_across_blocks_and_bad_rows_placed_on_their_line() {
     // Over a megabyte, so read in more than one block; a quoted cell with
     // line breaks; CRLF line ends (on which `csv` places a row a line early).

@@ -1018,6 +1018,89 @@ fn name_label_before(text: &str, lowered: &str, start: usize) -> bool {
     }
 }
 
+/// What a form label says its value is ([`field_label_before`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    /// A person's name ([`name_label_before`]).
+    Person,
+    /// A place: "City:", "Country:", "Home town:", "Place of birth:".
+    Place,
+    /// An organisation: "Company:", "Employer:", "Company name:".
+    Organization,
+}
+
+/// Labels whose value is a place ("Address:" is not one: an address
+/// block opens with its addressee's name; the address recognizer reads
+/// the street).
+const PLACE_LABELS: &[&str] = &[
+    "city",
+    "town",
+    "village",
+    "country",
+    "state",
+    "county",
+    "province",
+    "region",
+    "district",
+    "suburb",
+    "municipality",
+    "birthplace",
+    "hometown",
+];
+
+/// Labels whose value is an organisation (also before "name").
+const ORG_LABELS: &[&str] = &[
+    "company",
+    "employer",
+    "organization",
+    "organisation",
+    "business",
+    "firm",
+    "agency",
+    "institution",
+];
+
+/// What the form label ending the 32 bytes before `start` (then a colon and
+/// spaces) says its value is: a person's name ([`name_label_before`]), a
+/// place ([`PLACE_LABELS`], after any words: "Billing city:"; "… of
+/// birth", "… of residence") or an organisation
+/// ([`ORG_LABELS`], alone or before "name").
+fn field_label_before(text: &str, lowered: &str, start: usize) -> Option<Field> {
+    if name_label_before(text, lowered, start) {
+        return Some(Field::Person);
+    }
+    let lo = crate::context::floor_char(text, start.saturating_sub(32));
+    let before = lower_slice(text, lowered, lo, start);
+    let label = before
+        .trim_end_matches([' ', '\t'])
+        .strip_suffix(':')?
+        .trim_end_matches(' ');
+    // Code: a path (`State::Union`), a field (`trie_state: RefCell`).
+    if label.ends_with(':')
+        || label.ends_with(|c: char| c.is_alphanumeric()) && {
+            let w = label.trim_end_matches(|c: char| c.is_alphanumeric() || c == '-');
+            w.ends_with('_')
+        }
+    {
+        return None;
+    }
+    let mut words = label
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty());
+    let last = words.next()?;
+    let previous = words.next().unwrap_or("");
+    if PLACE_LABELS.contains(&last) {
+        return Some(Field::Place);
+    }
+    if matches!(last, "birth" | "residence") && label.ends_with(&format!(" of {last}")) {
+        return Some(Field::Place);
+    }
+    if ORG_LABELS.contains(&last) || (last == "name" && ORG_LABELS.contains(&previous)) {
+        return Some(Field::Organization);
+    }
+    None
+}
+
 /// Whether a title ("Mr", "Dr.", "Professor") ends the 12 bytes before
 /// `start`. Titles are single alphabetic words, so "ends with a title that
 /// starts a word" is "the trailing alphanumeric run is a title": one lookup.
@@ -1435,6 +1518,9 @@ impl NameRecognizer {
             &mut used,
             out,
         );
+        if !lowercase_text && !shouting {
+            self.field_values(text, lowered, &tokens, &mut used, out);
+        }
         self.persons(
             text,
             lowered,
@@ -1458,6 +1544,95 @@ impl NameRecognizer {
         other_mentions(text, lowercase_text, &tokens, out, &mut more);
         subject_pairs(text, &tokens, lowercase_text, out, &mut more);
         out.append(&mut more);
+    }
+
+    /// The values of place and organisation fields ([`field_label_before`]:
+    /// "City: Dunnberg", "Company: Fowler, Watson and Kelley", the cells of
+    /// a `city` or `company` column) that the gazetteers did not find, as
+    /// LOCATION and ORGANIZATION; their tokens are marked `used`.
+    /// - A place: the capitalised words right after the label, one of them
+    ///   no ordinary word and none naming a body ("West Jasonhaven"; "State:
+    ///   Active", "City: Infocommerce Group" are no places).
+    /// - An organisation: the rest of the line (to a line break, `;`, `|`
+    ///   or a tab) when it is a name — letters, digits, spaces and `,.&'-()`,
+    ///   80 bytes at most, starting with a capital.
+    fn field_values(
+        &self,
+        text: &str,
+        lowered: &str,
+        tokens: &[Token<'_>],
+        used: &mut [bool],
+        out: &mut Vec<Candidate>,
+    ) {
+        for i in 0..tokens.len() {
+            let t = &tokens[i];
+            let gap = &text[if i == 0 { 0 } else { tokens[i - 1].end }..t.start];
+            if used[i]
+                || !t.cap
+                || !gap.contains(':')
+                || camel_case(t.text)
+                || written_as_code(text, t)
+            {
+                continue;
+            }
+            match field_label_before(text, lowered, t.start) {
+                Some(Field::Place) => {
+                    let mut j = i + 1;
+                    while j < tokens.len()
+                        && !used[j]
+                        && tokens[j].cap
+                        && matches!(&text[tokens[j - 1].end..tokens[j].start], " " | "-")
+                    {
+                        j += 1;
+                    }
+                    let value = &tokens[i..j];
+                    if value
+                        .iter()
+                        .any(|v| !v.lex.is(class::WORD | class::STOP | class::TITLE))
+                        && !value.iter().any(|v| v.lex.is(class::ORG))
+                    {
+                        out.push(Candidate {
+                            entity: EntityType::LOCATION,
+                            start: t.start,
+                            end: value[value.len() - 1].end,
+                            score: 0.7,
+                            recognizer: self.location,
+                        });
+                        used[i..j].fill(true);
+                    }
+                }
+                Some(Field::Organization) => {
+                    let line = &text[t.start..];
+                    let end = t.start
+                        + line
+                            .find(['\n', '\r', ';', '|', '\t'])
+                            .unwrap_or(line.len());
+                    let value = text[t.start..end].trim_end_matches([' ', '.', ',']);
+                    let end = t.start + value.len();
+                    if value.len() <= 80
+                        && value.chars().all(|c| {
+                            c.is_alphanumeric()
+                                || matches!(c, ' ' | ',' | '.' | '&' | '\'' | '-' | '(' | ')')
+                        })
+                    {
+                        out.push(Candidate {
+                            entity: EntityType::ORGANIZATION,
+                            start: t.start,
+                            end,
+                            score: 0.8,
+                            recognizer: self.quasi.org,
+                        });
+                        for (k, u) in used.iter_mut().enumerate().skip(i) {
+                            if tokens[k].start >= end {
+                                break;
+                            }
+                            *u = true;
+                        }
+                    }
+                }
+                Some(Field::Person) | None => {}
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1533,7 +1708,8 @@ impl NameRecognizer {
                         && (t0.lex.first().is_some_and(|f| f >= 0.001)
                             || t0.lex.last().is_some_and(|r| r < 5000));
                     let place_cue = ends_with_cue(&before, &PLACE_CUE_SET)
-                        || (!name_like && before.trim_end().ends_with(','));
+                        || (!name_like && before.trim_end().ends_with(','))
+                        || field_label_before(text, lowered, t0.start) == Some(Field::Place);
                     let next_is_cap = tokens
                         .get(i + n)
                         .is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
@@ -2478,6 +2654,49 @@ mod tests {
         ] {
             assert_eq!(p(text), Vec::<String>::new(), "{text}");
         }
+    }
+
+    #[test]
+    fn place_and_organisation_fields_give_their_values_type() {
+        let loc = |t| found(t, &EntityType::LOCATION, 0.5);
+        let org = |t| found(t, &EntityType::ORGANIZATION, 0.5);
+        let person = |t| found(t, &EntityType::PERSON, 0.5);
+        // Places no list holds, and listed ones that are also words or names.
+        assert_eq!(loc("City: Dunnberg"), vec!["Dunnberg"]);
+        assert_eq!(loc("city: West Jasonhaven"), vec!["West Jasonhaven"]);
+        assert_eq!(person("city: West Jasonhaven"), Vec::<String>::new());
+        assert_eq!(loc("Place of birth: Perezton"), vec!["Perezton"]);
+        assert_eq!(loc("Country: Turkey"), vec!["Turkey"]);
+        assert_eq!(loc("state: Nevada"), vec!["Nevada"]);
+        assert_eq!(person("state: Nevada"), Vec::<String>::new());
+        // An organisation is the rest of its line when that is a name.
+        assert_eq!(
+            org("Company: Fowler, Watson and Kelley"),
+            vec!["Fowler, Watson and Kelley"]
+        );
+        assert_eq!(
+            person("Company: Fowler, Watson and Kelley"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            org("Employer: Young and Sons; since 2019"),
+            vec!["Young and Sons"]
+        );
+        assert_eq!(org("company name: Hansen-Burton"), vec!["Hansen-Burton"]);
+        // Not places: ordinary words, code, an address block's addressee.
+        for text in [
+            "State: Active",
+            "match s { State::Union { .. } => {} }",
+            "trie_state: RefCell<RangeTrie>,",
+            "state: AtomicU8,",
+        ] {
+            assert_eq!(loc(text), Vec::<String>::new(), "{text}");
+        }
+        assert_eq!(
+            person("Billing address: Sara Schwarz\n 12 Main Street"),
+            vec!["Sara Schwarz"]
+        );
+        assert_eq!(org("company: Arc<Company>,"), Vec::<String>::new());
     }
 
     #[test]
