@@ -299,20 +299,40 @@ fn surnames_that_are_words_are_found_in_a_name_column() {
 }
 
 #[test]
-fn place_and_company_columns_are_classified_by_their_values_and_headers() {
+fn place_company_and_job_columns_are_classified_by_their_values_and_headers() {
     // Towns no gazetteer holds, countries that are also words, states that
     // are also first names, and firms named after people: read after their
     // column's header, each cell has its type.
     let dir = tempfile::tempdir().unwrap();
     let rows = [
-        ("Dunnberg", "Turkey", "Nevada", "Fowler, Watson and Kelley"),
-        ("Port Davidshire", "Chile", "Georgia", "Hansen-Burton"),
-        ("West Jasonhaven", "Jersey", "Virginia", "Young and Sons"),
-        ("Tiffanyland", "China", "Carolina", "Martinez-Hahn"),
+        (
+            "Dunnberg",
+            "Turkey",
+            "Nevada",
+            "Fowler, Watson and Kelley",
+            "Video editor",
+        ),
+        ("East Mark", "Chile", "Georgia", "Hansen-Burton", "Dentist"),
+        (
+            "West Jasonhaven",
+            "Jersey",
+            "Virginia",
+            "Young and Sons",
+            "Ship broker",
+        ),
+        (
+            "Tiffanyland",
+            "China",
+            "Carolina",
+            "Martinez-Hahn",
+            "Risk manager",
+        ),
     ];
-    let mut csv = String::from("id,home_city,country,state,company\n");
-    for (i, (city, country, state, company)) in rows.iter().enumerate() {
-        csv.push_str(&format!("{i},{city},{country},{state},\"{company}\"\n"));
+    let mut csv = String::from("id,home_city,country,state,company,job\n");
+    for (i, (city, country, state, company, job)) in rows.iter().enumerate() {
+        csv.push_str(&format!(
+            "{i},{city},{country},{state},\"{company}\",{job}\n"
+        ));
     }
     let p = write(dir.path(), "accounts.csv", csv);
     let out = veil().arg("scan").arg(&p).output().unwrap();
@@ -322,6 +342,7 @@ fn place_and_company_columns_are_classified_by_their_values_and_headers() {
         "column `country` is LOCATION (100% of 4 sampled values",
         "column `state` is LOCATION (100% of 4 sampled values",
         "column `company` is ORGANIZATION (100% of 4 sampled values",
+        "column `job` is TITLE (100% of 4 sampled values",
     ] {
         assert!(stdout.contains(line), "{line}\n{stdout}");
     }

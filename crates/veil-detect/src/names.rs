@@ -1027,6 +1027,35 @@ enum Field {
     Place,
     /// An organisation: "Company:", "Employer:", "Company name:".
     Organization,
+    /// An occupation (TITLE): "Job:", "Job title:", "Occupation:".
+    Occupation,
+}
+
+/// The first words of place names that are otherwise words or first names
+/// ("East Mark", "Port John", "Lake Derrick").
+const PLACE_PREFIXES: &[&str] = &[
+    "North", "South", "East", "West", "New", "Port", "Lake", "Mount", "Fort", "Saint", "St",
+    "Upper", "Lower", "Great", "Little",
+];
+
+/// Labels whose value is an occupation ("title" alone may be a document's).
+const OCCUPATION_LABELS: &[&str] = &["job", "occupation", "profession", "position"];
+
+/// Where the value of a field that starts at `start` ends: the rest of its
+/// line (to a line break, `;`, `|` or a tab), trailing spaces, commas and
+/// full stops left out, when that is a name — letters, digits, spaces and
+/// `,.&'-()/`, 80 bytes at most; `None` otherwise.
+fn line_value_end(text: &str, start: usize) -> Option<usize> {
+    let line = &text[start..];
+    let len = line
+        .find(['\n', '\r', ';', '|', '\t'])
+        .unwrap_or(line.len());
+    let value = line[..len].trim_end_matches([' ', '.', ',']);
+    (value.len() <= 80
+        && value.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '&' | '\'' | '-' | '(' | ')' | '/')
+        }))
+    .then_some(start + value.len())
 }
 
 /// Labels whose value is a place ("Address:" is not one: an address
@@ -1064,7 +1093,8 @@ const ORG_LABELS: &[&str] = &[
 /// spaces) says its value is: a person's name ([`name_label_before`]), a
 /// place ([`PLACE_LABELS`], after any words: "Billing city:"; "… of
 /// birth", "… of residence") or an organisation
-/// ([`ORG_LABELS`], alone or before "name").
+/// ([`ORG_LABELS`], alone or before "name") or an occupation
+/// ([`OCCUPATION_LABELS`], "job title").
 fn field_label_before(text: &str, lowered: &str, start: usize) -> Option<Field> {
     if name_label_before(text, lowered, start) {
         return Some(Field::Person);
@@ -1097,6 +1127,9 @@ fn field_label_before(text: &str, lowered: &str, start: usize) -> Option<Field> 
     }
     if ORG_LABELS.contains(&last) || (last == "name" && ORG_LABELS.contains(&previous)) {
         return Some(Field::Organization);
+    }
+    if OCCUPATION_LABELS.contains(&last) || (last == "title" && previous == "job") {
+        return Some(Field::Occupation);
     }
     None
 }
@@ -1546,16 +1579,17 @@ impl NameRecognizer {
         out.append(&mut more);
     }
 
-    /// The values of place and organisation fields ([`field_label_before`]:
+    /// The values of place, organisation and occupation fields ([`field_label_before`]:
     /// "City: Dunnberg", "Company: Fowler, Watson and Kelley", the cells of
     /// a `city` or `company` column) that the gazetteers did not find, as
     /// LOCATION and ORGANIZATION; their tokens are marked `used`.
     /// - A place: the capitalised words right after the label, one of them
     ///   no ordinary word and none naming a body ("West Jasonhaven"; "State:
     ///   Active", "City: Infocommerce Group" are no places).
-    /// - An organisation: the rest of the line (to a line break, `;`, `|`
-    ///   or a tab) when it is a name — letters, digits, spaces and `,.&'-()`,
-    ///   80 bytes at most, starting with a capital.
+    /// - A place may also be words that open with a place's prefix ("East
+    ///   Mark", "Port John": [`PLACE_PREFIXES`]).
+    /// - An organisation or an occupation (TITLE): the rest of the line
+    ///   ([`line_value_end`]).
     fn field_values(
         &self,
         text: &str,
@@ -1586,9 +1620,11 @@ impl NameRecognizer {
                         j += 1;
                     }
                     let value = &tokens[i..j];
-                    if value
-                        .iter()
-                        .any(|v| !v.lex.is(class::WORD | class::STOP | class::TITLE))
+                    let prefixed = value.len() > 1 && PLACE_PREFIXES.contains(&t.text);
+                    if (prefixed
+                        || value
+                            .iter()
+                            .any(|v| !v.lex.is(class::WORD | class::STOP | class::TITLE)))
                         && !value.iter().any(|v| v.lex.is(class::ORG))
                     {
                         out.push(Candidate {
@@ -1601,33 +1637,27 @@ impl NameRecognizer {
                         used[i..j].fill(true);
                     }
                 }
-                Some(Field::Organization) => {
-                    let line = &text[t.start..];
-                    let end = t.start
-                        + line
-                            .find(['\n', '\r', ';', '|', '\t'])
-                            .unwrap_or(line.len());
-                    let value = text[t.start..end].trim_end_matches([' ', '.', ',']);
-                    let end = t.start + value.len();
-                    if value.len() <= 80
-                        && value.chars().all(|c| {
-                            c.is_alphanumeric()
-                                || matches!(c, ' ' | ',' | '.' | '&' | '\'' | '-' | '(' | ')')
-                        })
-                    {
-                        out.push(Candidate {
-                            entity: EntityType::ORGANIZATION,
-                            start: t.start,
-                            end,
-                            score: 0.8,
-                            recognizer: self.quasi.org,
-                        });
-                        for (k, u) in used.iter_mut().enumerate().skip(i) {
-                            if tokens[k].start >= end {
-                                break;
-                            }
-                            *u = true;
+                Some(field @ (Field::Organization | Field::Occupation)) => {
+                    let Some(end) = line_value_end(text, t.start) else {
+                        continue;
+                    };
+                    let (entity, recognizer) = if field == Field::Organization {
+                        (EntityType::ORGANIZATION, self.quasi.org)
+                    } else {
+                        (EntityType::TITLE, self.quasi.title)
+                    };
+                    out.push(Candidate {
+                        entity,
+                        start: t.start,
+                        end,
+                        score: 0.8,
+                        recognizer,
+                    });
+                    for (k, u) in used.iter_mut().enumerate().skip(i) {
+                        if tokens[k].start >= end {
+                            break;
                         }
+                        *u = true;
                     }
                 }
                 Some(Field::Person) | None => {}
@@ -2683,6 +2713,21 @@ mod tests {
             vec!["Young and Sons"]
         );
         assert_eq!(org("company name: Hansen-Burton"), vec!["Hansen-Burton"]);
+        // Place names of ordinary words or first names after a prefix.
+        assert_eq!(loc("City: East Mark"), vec!["East Mark"]);
+        assert_eq!(loc("town: Port John"), vec!["Port John"]);
+        assert_eq!(person("town: Port John"), Vec::<String>::new());
+        // An occupation is the rest of its line.
+        let title = |t| found(t, &EntityType::TITLE, 0.5);
+        assert_eq!(title("Job: Video editor"), vec!["Video editor"]);
+        assert_eq!(
+            crate::analyzer::tests::spans(
+                "Job title: Production designer, theatre/television/film",
+                &EntityType::TITLE
+            ),
+            vec!["Production designer, theatre/television/film"]
+        );
+        assert_eq!(title("Title: Annual Report"), Vec::<String>::new());
         // Not places: ordinary words, code, an address block's addressee.
         for text in [
             "State: Active",

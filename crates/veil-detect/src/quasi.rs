@@ -294,7 +294,7 @@ const LANGUAGE_AFTER: &[&str] = &[
 pub struct QuasiRecognizer {
     age: &'static str,
     nrp: &'static str,
-    title: &'static str,
+    pub(crate) title: &'static str,
     pub(crate) org: &'static str,
 }
 
