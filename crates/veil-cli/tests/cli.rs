@@ -328,10 +328,18 @@ fn place_company_and_job_columns_are_classified_by_their_values_and_headers() {
             "Risk manager",
         ),
     ];
-    let mut csv = String::from("id,home_city,country,state,company,job\n");
-    for (i, (city, country, state, company, job)) in rows.iter().enumerate() {
+    // Streets named after people, in four languages.
+    let streets = [
+        "119, chemin Françoise Rey",
+        "Canale Manunta, 648 Piano 0",
+        "Jobst-Steinberg-Straße 7/9",
+        "boulevard Regnier",
+    ];
+    let mut csv = String::from("id,home_city,country,state,company,job,street_address\n");
+    for (i, ((city, country, state, company, job), street)) in rows.iter().zip(streets).enumerate()
+    {
         csv.push_str(&format!(
-            "{i},{city},{country},{state},\"{company}\",{job}\n"
+            "{i},{city},{country},{state},\"{company}\",{job},\"{street}\"\n"
         ));
     }
     let p = write(dir.path(), "accounts.csv", csv);
@@ -343,6 +351,7 @@ fn place_company_and_job_columns_are_classified_by_their_values_and_headers() {
         "column `state` is LOCATION (100% of 4 sampled values",
         "column `company` is ORGANIZATION (100% of 4 sampled values",
         "column `job` is TITLE (100% of 4 sampled values",
+        "column `street_address` is LOCATION (100% of 4 sampled values",
     ] {
         assert!(stdout.contains(line), "{line}\n{stdout}");
     }

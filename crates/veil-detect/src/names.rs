@@ -1029,6 +1029,70 @@ enum Field {
     Organization,
     /// An occupation (TITLE): "Job:", "Job title:", "Occupation:".
     Occupation,
+    /// A street address: "Address:", "Street:", "Address line 1:".
+    Address,
+}
+
+/// Words that make a line without a house number a street ("boulevard
+/// Regnier", "Calle Mayor"), lower-cased: English, French, Spanish,
+/// Portuguese, Italian, German and Dutch street types.
+const STREET_WORDS_ANY: &[&str] = &[
+    "street",
+    "road",
+    "avenue",
+    "boulevard",
+    "lane",
+    "drive",
+    "way",
+    "place",
+    "square",
+    "terrace",
+    "close",
+    "court",
+    "crescent",
+    "rue",
+    "chemin",
+    "allée",
+    "impasse",
+    "quai",
+    "route",
+    "avenida",
+    "calle",
+    "camino",
+    "paseo",
+    "plaza",
+    "ronda",
+    "travesía",
+    "rua",
+    "travessa",
+    "largo",
+    "via",
+    "viale",
+    "piazza",
+    "corso",
+    "vicolo",
+    "contrada",
+    "strada",
+    "straße",
+    "strasse",
+    "weg",
+    "platz",
+    "gasse",
+    "allee",
+    "straat",
+    "laan",
+    "plein",
+];
+
+/// Whether the value of an address field, `text[start..end]`, is a street
+/// address: it holds a digit (a house number) or a street word
+/// ([`STREET_WORDS_ANY`]); an address block's first line, its addressee's
+/// name, holds neither.
+fn is_street_value(value: &str) -> bool {
+    value.bytes().any(|b| b.is_ascii_digit())
+        || value
+            .split(|c: char| !c.is_alphabetic())
+            .any(|w| STREET_WORDS_ANY.contains(&crate::context::lowercase(w).as_ref()))
 }
 
 /// The first words of place names that are otherwise words or first names
@@ -1130,6 +1194,31 @@ fn field_label_before(text: &str, lowered: &str, start: usize) -> Option<Field> 
     }
     if OCCUPATION_LABELS.contains(&last) || (last == "title" && previous == "job") {
         return Some(Field::Occupation);
+    }
+    // "Address:", "Street:", "Address line 1:", "address1:", not an
+    // e-mail, IP or web address.
+    let (last, previous) = match (last, previous) {
+        (n, "line") if n.bytes().all(|b| b.is_ascii_digit()) => {
+            (words.next()?, words.next().unwrap_or(""))
+        }
+        (a, p) => (a.trim_end_matches(|c: char| c.is_ascii_digit()), p),
+    };
+    if matches!(last, "address" | "street")
+        && !matches!(
+            previous,
+            "email"
+                | "e-mail"
+                | "ip"
+                | "mac"
+                | "web"
+                | "wallet"
+                | "memory"
+                | "bitcoin"
+                | "server"
+                | "host"
+        )
+    {
+        return Some(Field::Address);
     }
     None
 }
@@ -1601,15 +1690,18 @@ impl NameRecognizer {
         for i in 0..tokens.len() {
             let t = &tokens[i];
             let gap = &text[if i == 0 { 0 } else { tokens[i - 1].end }..t.start];
-            if used[i]
-                || !t.cap
-                || !gap.contains(':')
-                || camel_case(t.text)
-                || written_as_code(text, t)
-            {
+            if used[i] || !gap.contains(':') || camel_case(t.text) || written_as_code(text, t) {
                 continue;
             }
-            match field_label_before(text, lowered, t.start) {
+            // The label ends at the gap's last colon; only an address's
+            // value may hold more than spaces before its first word.
+            let colon = t.start - gap.len() + gap.rfind(':').unwrap_or(0);
+            let after_colon = &text[colon + 1..t.start];
+            let field = field_label_before(text, lowered, colon + 1);
+            if field != Some(Field::Address) && !(t.cap && after_colon.trim_start().is_empty()) {
+                continue;
+            }
+            match field {
                 Some(Field::Place) => {
                     let mut j = i + 1;
                     while j < tokens.len()
@@ -1635,6 +1727,36 @@ impl NameRecognizer {
                             recognizer: self.location,
                         });
                         used[i..j].fill(true);
+                    }
+                }
+                Some(Field::Address) => {
+                    // From the first byte after the colon's spaces ("8,
+                    // boulevard de Gay") to the end of the line.
+                    let start = t.start - after_colon.trim_start().len();
+                    let line = &text[start..];
+                    let value = line[..line
+                        .find(['\n', '\r', ';', '|', '\t'])
+                        .unwrap_or(line.len())]
+                        .trim_end_matches([' ', '.', ',']);
+                    if value.len() > 120
+                        || value.contains(['<', '>', '{', '}', '=', '"', '`', '@'])
+                        || !is_street_value(value)
+                    {
+                        continue;
+                    }
+                    let end = start + value.len();
+                    out.push(Candidate {
+                        entity: EntityType::LOCATION,
+                        start,
+                        end,
+                        score: 0.8,
+                        recognizer: self.location,
+                    });
+                    for (k, u) in used.iter_mut().enumerate().skip(i) {
+                        if tokens[k].start >= end {
+                            break;
+                        }
+                        *u = true;
                     }
                 }
                 Some(field @ (Field::Organization | Field::Occupation)) => {
@@ -2728,6 +2850,32 @@ mod tests {
             vec!["Production designer, theatre/television/film"]
         );
         assert_eq!(title("Title: Annual Report"), Vec::<String>::new());
+        // A street address is the rest of its line when it holds a house
+        // number or a street word, streets named after people included.
+        for (text, street) in [
+            (
+                "street address: 119, chemin Françoise Rey",
+                "119, chemin Françoise Rey",
+            ),
+            ("Address: boulevard Regnier", "boulevard Regnier"),
+            (
+                "Street address: Canale Manunta, 648 Piano 0",
+                "Canale Manunta, 648 Piano 0",
+            ),
+            (
+                "Address line 1: Jobst-Steinberg-Straße 7/9",
+                "Jobst-Steinberg-Straße 7/9",
+            ),
+        ] {
+            assert_eq!(loc(text), vec![street], "{text}");
+            assert_eq!(person(text), Vec::<String>::new(), "{text}");
+        }
+        for text in [
+            "IP address: 10.0.0.1",
+            "Email address: Jo Smith <jo@example.com>",
+        ] {
+            assert_eq!(loc(text), Vec::<String>::new(), "{text}");
+        }
         // Not places: ordinary words, code, an address block's addressee.
         for text in [
             "State: Active",
