@@ -1018,6 +1018,36 @@ fn name_label_before(text: &str, lowered: &str, start: usize) -> bool {
     }
 }
 
+/// The tokens of the values of person's name fields in `tokens`: the
+/// capitalised words right after a colon ending a [`name_label_before`]
+/// label, joined by single spaces, hyphens or an initial's ". ".
+fn name_field_values(text: &str, lowered: &str, tokens: &[Token<'_>]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for i in 0..tokens.len() {
+        let t = &tokens[i];
+        let gap = &text[if i == 0 { 0 } else { tokens[i - 1].end }..t.start];
+        let Some(colon) = gap.rfind(':') else {
+            continue;
+        };
+        if !t.cap
+            || !gap[colon + 1..].trim_start().is_empty()
+            || !name_label_before(text, lowered, t.start - gap.len() + colon + 1)
+        {
+            continue;
+        }
+        out.push(i);
+        let mut j = i + 1;
+        while j < tokens.len()
+            && tokens[j].cap
+            && matches!(&text[tokens[j - 1].end..tokens[j].start], " " | "-" | ". ")
+        {
+            out.push(j);
+            j += 1;
+        }
+    }
+    out
+}
+
 /// What a form label says its value is ([`field_label_before`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -1630,6 +1660,13 @@ impl NameRecognizer {
             / tokens.len() as f32;
         let shouting = caps_share > 0.6;
         let mut used = vec![false; tokens.len()];
+        // The value of a person's name field is no place ("Customer name:
+        // Sakura Takahashi"): hidden from the gazetteer places, then judged
+        // as names.
+        let name_values = name_field_values(text, lowered, &tokens);
+        for &k in &name_values {
+            used[k] = true;
+        }
         self.places(
             text,
             lowered,
@@ -1640,6 +1677,9 @@ impl NameRecognizer {
             &mut used,
             out,
         );
+        for &k in &name_values {
+            used[k] = false;
+        }
         if !lowercase_text && !shouting {
             self.field_values(text, lowered, &tokens, &mut used, out);
         }
@@ -2789,6 +2829,19 @@ mod tests {
         // A capitalised word starting the value is no sentence start there.
         assert_eq!(p("Name: Grace Hall"), vec!["Grace Hall"]);
         assert_eq!(p("full name: Will Baker"), vec!["Will Baker"]);
+        // Names that are also places are names in a name field.
+        assert_eq!(
+            p("Customer name: Sakura Takahashi"),
+            vec!["Sakura Takahashi"]
+        );
+        assert_eq!(
+            crate::analyzer::tests::spans("Customer name: Aoi Kobayashi", &EntityType::LOCATION),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("I flew to Sakura in May", &EntityType::LOCATION, 0.5),
+            vec!["Sakura"]
+        );
         // Names of things are not names of people.
         for text in [
             "File name: Report",
