@@ -980,6 +980,9 @@ const PERSON_ROLES: &[&str] = &[
 /// name:"). "Name: Smith", "Customer: Baker", the cells of a `surname`
 /// column.
 fn name_label_before(text: &str, lowered: &str, start: usize) -> bool {
+    if !ends_with_colon(&text[..start]) {
+        return false;
+    }
     let lo = crate::context::floor_char(text, start.saturating_sub(32));
     let before = lower_slice(text, lowered, lo, start);
     let Some(label) = before
@@ -1048,6 +1051,12 @@ fn name_field_values(text: &str, lowered: &str, tokens: &[Token<'_>]) -> Vec<usi
     out
 }
 
+/// Whether `s` ends with a colon and spaces or tabs: what every label
+/// ends with, checked before a label's window is lower-cased.
+fn ends_with_colon(s: &str) -> bool {
+    s.trim_end_matches([' ', '\t']).ends_with(':')
+}
+
 /// What a form label says its value is ([`field_label_before`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -1113,6 +1122,21 @@ const STREET_WORDS_ANY: &[&str] = &[
     "laan",
     "plein",
 ];
+
+/// The line of an address field's value from `start`: where its text ends
+/// (trailing spaces, commas and full stops left out) and where the line
+/// ends (a line break, `;`, `|`, a tab or the text's end); `None` when it
+/// is no address text — longer than 120 bytes, or holding `<>{}="` `` ` ``
+/// or `@` (markup, code, an e-mail address).
+fn address_line(text: &str, start: usize) -> Option<(usize, usize)> {
+    let line = &text[start..];
+    let len = line
+        .find(['\n', '\r', ';', '|', '\t'])
+        .unwrap_or(line.len());
+    let value = line[..len].trim_end_matches([' ', '.', ',']);
+    (value.len() <= 120 && !value.contains(['<', '>', '{', '}', '=', '"', '`', '@']))
+        .then_some((start + value.len(), start + len))
+}
 
 /// Whether the value of an address field, `text[start..end]`, is a street
 /// address: it holds a digit (a house number) or a street word
@@ -1190,6 +1214,9 @@ const ORG_LABELS: &[&str] = &[
 /// ([`ORG_LABELS`], alone or before "name") or an occupation
 /// ([`OCCUPATION_LABELS`], "job title").
 fn field_label_before(text: &str, lowered: &str, start: usize) -> Option<Field> {
+    if !ends_with_colon(&text[..start]) {
+        return None;
+    }
     if name_label_before(text, lowered, start) {
         return Some(Field::Person);
     }
@@ -1663,7 +1690,13 @@ impl NameRecognizer {
         // The value of a person's name field is no place ("Customer name:
         // Sakura Takahashi"): hidden from the gazetteer places, then judged
         // as names.
-        let name_values = name_field_values(text, lowered, &tokens);
+        // Every label ends with a colon: most texts hold none.
+        let labels = memchr::memchr(b':', text.as_bytes()).is_some();
+        let name_values = if labels {
+            name_field_values(text, lowered, &tokens)
+        } else {
+            Vec::new()
+        };
         for &k in &name_values {
             used[k] = true;
         }
@@ -1680,7 +1713,7 @@ impl NameRecognizer {
         for &k in &name_values {
             used[k] = false;
         }
-        if !lowercase_text && !shouting {
+        if labels && !lowercase_text && !shouting {
             self.field_values(text, lowered, &tokens, &mut used, out);
         }
         self.persons(
@@ -1773,25 +1806,48 @@ impl NameRecognizer {
                     // From the first byte after the colon's spaces ("8,
                     // boulevard de Gay") to the end of the line.
                     let start = t.start - after_colon.trim_start().len();
-                    let line = &text[start..];
-                    let value = line[..line
-                        .find(['\n', '\r', ';', '|', '\t'])
-                        .unwrap_or(line.len())]
-                        .trim_end_matches([' ', '.', ',']);
-                    if value.len() > 120
-                        || value.contains(['<', '>', '{', '}', '=', '"', '`', '@'])
-                        || !is_street_value(value)
-                    {
+                    let Some((first, mut line_end)) = address_line(text, start) else {
+                        continue;
+                    };
+                    if !is_street_value(&text[start..first]) {
                         continue;
                     }
-                    let end = start + value.len();
-                    out.push(Candidate {
-                        entity: EntityType::LOCATION,
-                        start,
-                        end,
-                        score: 0.8,
-                        recognizer: self.location,
-                    });
+                    let mut parts = vec![(start, first)];
+                    // The block's next lines, each its own finding (as the
+                    // address recognizer keeps a block's layout): up to
+                    // three, to an empty line or one holding a colon.
+                    while parts.len() < 4 {
+                        let rest = &text[line_end..];
+                        let Some(next) = rest
+                            .strip_prefix("\r\n")
+                            .or_else(|| rest.strip_prefix('\n'))
+                            .map(|r| line_end + (rest.len() - r.len()))
+                        else {
+                            break;
+                        };
+                        let from = next
+                            + (text[next..].len()
+                                - text[next..].trim_start_matches([' ', '\t', ',']).len());
+                        match address_line(text, from) {
+                            Some((e, le))
+                                if e > from && e - from <= 60 && !text[from..e].contains(':') =>
+                            {
+                                parts.push((from, e));
+                                line_end = le;
+                            }
+                            _ => break,
+                        }
+                    }
+                    let end = parts[parts.len() - 1].1;
+                    for &(s, e) in &parts {
+                        out.push(Candidate {
+                            entity: EntityType::LOCATION,
+                            start: s,
+                            end: e,
+                            score: 0.8,
+                            recognizer: self.location,
+                        });
+                    }
                     for (k, u) in used.iter_mut().enumerate().skip(i) {
                         if tokens[k].start >= end {
                             break;
@@ -2398,12 +2454,12 @@ impl NameRecognizer {
         let vocative = (before.ends_with(", ") && after.starts_with(['!', '?']))
             || (toks[0].sent_start && opens_with_address(&after));
         // Looked for only where the score depends on it.
-        let labelled = toks[0].start == run[0].start && *labelled;
+        let labelled_here = || toks[0].start == run[0].start && *labelled;
         let cue = std::cell::LazyCell::new(|| {
             titled
                 || speaker
                 || vocative
-                || labelled
+                || labelled_here()
                 || ends_with_cue(&before, &PERSON_CUE_SET)
                 || opens_with_person_cue(&after)
                 || beside_first_name(text, start, end, g)
@@ -2451,7 +2507,7 @@ impl NameRecognizer {
                 && (!toks[0].sent_start
                     || speaker
                     || vocative
-                    || labelled
+                    || labelled_here()
                     || ends_with_cue(&before, &STRONG_CUE_SET))
             {
                 0.75
@@ -2923,6 +2979,15 @@ mod tests {
             assert_eq!(loc(text), vec![street], "{text}");
             assert_eq!(person(text), Vec::<String>::new(), "{text}");
         }
+        // A block's next lines are its parts, to an empty line or a field.
+        assert_eq!(
+            loc("Address: Flat 5\nPauline Green\n, SW1A 1AA\n\nThanks, Ann"),
+            vec!["Flat 5", "Pauline Green", "SW1A 1AA"]
+        );
+        assert_eq!(
+            loc("Address: 12 Main Street\nPhone: 555 0100"),
+            vec!["12 Main Street"]
+        );
         for text in [
             "IP address: 10.0.0.1",
             "Email address: Jo Smith <jo@example.com>",
