@@ -980,18 +980,37 @@ const PERSON_ROLES: &[&str] = &[
 /// name:"). "Name: Smith", "Customer: Baker", the cells of a `surname`
 /// column.
 fn name_label_before(text: &str, lowered: &str, start: usize) -> bool {
-    if !ends_with_colon(&text[..start]) {
-        return false;
+    read_label_before(text, lowered, start, |label, at_text_start| {
+        is_name_label(label, at_text_start).then_some(())
+    })
+    .is_some()
+}
+
+/// The form label ending the 32 bytes before `start` (then a colon and
+/// spaces or tabs), lower-cased, without its colon and the spaces before
+/// it, given to `read` with whether the window reaches back to the text's
+/// start; `None` where no colon ends the text before `start` (checked
+/// before the window is lower-cased).
+fn read_label_before<T>(
+    text: &str,
+    lowered: &str,
+    start: usize,
+    read: impl FnOnce(&str, bool) -> Option<T>,
+) -> Option<T> {
+    if !text[..start].trim_end_matches([' ', '\t']).ends_with(':') {
+        return None;
     }
     let lo = crate::context::floor_char(text, start.saturating_sub(32));
     let before = lower_slice(text, lowered, lo, start);
-    let Some(label) = before
+    let label = before
         .trim_end_matches([' ', '\t'])
-        .strip_suffix(':')
-        .map(|b| b.trim_end_matches(' '))
-    else {
-        return false;
-    };
+        .strip_suffix(':')?
+        .trim_end_matches(' ');
+    read(label, lo == 0)
+}
+
+/// [`name_label_before`] of a label read by [`read_label_before`].
+fn is_name_label(label: &str, at_text_start: bool) -> bool {
     let word_start = |s: &str| {
         s.char_indices()
             .rev()
@@ -1011,7 +1030,7 @@ fn name_label_before(text: &str, lowered: &str, start: usize) -> bool {
     let spaced = label[..w].trim_end_matches([' ', '_', '-']);
     match spaced.chars().next_back() {
         // The window's start: the label's if it is the text's.
-        None => lo == 0,
+        None => at_text_start,
         Some(c) if c.is_alphanumeric() || c == '\'' => {
             let word = &spaced[word_start(spaced)..];
             !role && (NAME_LABEL_QUALIFIERS.contains(&word) || PERSON_ROLES.contains(&word))
@@ -1028,13 +1047,12 @@ fn name_field_values(text: &str, lowered: &str, tokens: &[Token<'_>]) -> Vec<usi
     let mut out = Vec::new();
     for i in 0..tokens.len() {
         let t = &tokens[i];
-        let gap = &text[if i == 0 { 0 } else { tokens[i - 1].end }..t.start];
-        let Some(colon) = gap.rfind(':') else {
+        let Some(label_end) = label_end_before(text, tokens, i) else {
             continue;
         };
         if !t.cap
-            || !gap[colon + 1..].trim_start().is_empty()
-            || !name_label_before(text, lowered, t.start - gap.len() + colon + 1)
+            || !text[label_end..t.start].trim_start().is_empty()
+            || !name_label_before(text, lowered, label_end)
         {
             continue;
         }
@@ -1051,10 +1069,24 @@ fn name_field_values(text: &str, lowered: &str, tokens: &[Token<'_>]) -> Vec<usi
     out
 }
 
-/// Whether `s` ends with a colon and spaces or tabs: what every label
-/// ends with, checked before a label's window is lower-cased.
-fn ends_with_colon(s: &str) -> bool {
-    s.trim_end_matches([' ', '\t']).ends_with(':')
+/// Where a label may end before token `i` of `text`: past the last colon
+/// between it and the token before it; `None` where no colon stands there.
+/// Gaps are short (most a space), so they are read byte by byte.
+#[inline]
+fn label_end_before(text: &str, tokens: &[Token<'_>], i: usize) -> Option<usize> {
+    let from = if i == 0 { 0 } else { tokens[i - 1].end };
+    let gap = &text.as_bytes()[from..tokens[i].start];
+    Some(from + gap.iter().rposition(|&b| b == b':')? + 1)
+}
+
+/// Marks the tokens from `i` on that start before `end` used.
+fn mark_used_until(tokens: &[Token<'_>], used: &mut [bool], i: usize, end: usize) {
+    for (t, u) in tokens[i..].iter().zip(&mut used[i..]) {
+        if t.start >= end {
+            break;
+        }
+        *u = true;
+    }
 }
 
 /// What a form label says its value is ([`field_label_before`]).
@@ -1129,13 +1161,22 @@ const STREET_WORDS_ANY: &[&str] = &[
 /// is no address text — longer than 120 bytes, or holding `<>{}="` `` ` ``
 /// or `@` (markup, code, an e-mail address).
 fn address_line(text: &str, start: usize) -> Option<(usize, usize)> {
+    let (end, line_end) = field_line(text, start);
+    let value = &text[start..end];
+    (value.len() <= 120 && !value.contains(['<', '>', '{', '}', '=', '"', '`', '@']))
+        .then_some((end, line_end))
+}
+
+/// The line of a field's value from `start`: where its text ends (trailing
+/// spaces, commas and full stops left out) and where the line ends (a line
+/// break, `;`, `|`, a tab or the text's end).
+fn field_line(text: &str, start: usize) -> (usize, usize) {
     let line = &text[start..];
     let len = line
         .find(['\n', '\r', ';', '|', '\t'])
         .unwrap_or(line.len());
     let value = line[..len].trim_end_matches([' ', '.', ',']);
-    (value.len() <= 120 && !value.contains(['<', '>', '{', '}', '=', '"', '`', '@']))
-        .then_some((start + value.len(), start + len))
+    (start + value.len(), start + len)
 }
 
 /// Whether the value of an address field, `text[start..end]`, is a street
@@ -1164,16 +1205,13 @@ const OCCUPATION_LABELS: &[&str] = &["job", "occupation", "profession", "positio
 /// full stops left out, when that is a name — letters, digits, spaces and
 /// `,.&'-()/`, 80 bytes at most; `None` otherwise.
 fn line_value_end(text: &str, start: usize) -> Option<usize> {
-    let line = &text[start..];
-    let len = line
-        .find(['\n', '\r', ';', '|', '\t'])
-        .unwrap_or(line.len());
-    let value = line[..len].trim_end_matches([' ', '.', ',']);
+    let (end, _) = field_line(text, start);
+    let value = &text[start..end];
     (value.len() <= 80
         && value.chars().all(|c| {
             c.is_alphanumeric() || matches!(c, ' ' | ',' | '.' | '&' | '\'' | '-' | '(' | ')' | '/')
         }))
-    .then_some(start + value.len())
+    .then_some(end)
 }
 
 /// Labels whose value is a place ("Address:" is not one: an address
@@ -1214,18 +1252,14 @@ const ORG_LABELS: &[&str] = &[
 /// ([`ORG_LABELS`], alone or before "name") or an occupation
 /// ([`OCCUPATION_LABELS`], "job title").
 fn field_label_before(text: &str, lowered: &str, start: usize) -> Option<Field> {
-    if !ends_with_colon(&text[..start]) {
-        return None;
-    }
-    if name_label_before(text, lowered, start) {
+    read_label_before(text, lowered, start, field_of_label)
+}
+
+/// [`field_label_before`] of a label read by [`read_label_before`].
+fn field_of_label(label: &str, at_text_start: bool) -> Option<Field> {
+    if is_name_label(label, at_text_start) {
         return Some(Field::Person);
     }
-    let lo = crate::context::floor_char(text, start.saturating_sub(32));
-    let before = lower_slice(text, lowered, lo, start);
-    let label = before
-        .trim_end_matches([' ', '\t'])
-        .strip_suffix(':')?
-        .trim_end_matches(' ');
     // Code: a path (`State::Union`), a field (`trie_state: RefCell`).
     if label.ends_with(':')
         || label.ends_with(|c: char| c.is_alphanumeric()) && {
@@ -1762,15 +1796,16 @@ impl NameRecognizer {
     ) {
         for i in 0..tokens.len() {
             let t = &tokens[i];
-            let gap = &text[if i == 0 { 0 } else { tokens[i - 1].end }..t.start];
-            if used[i] || !gap.contains(':') || camel_case(t.text) || written_as_code(text, t) {
+            let Some(label_end) = label_end_before(text, tokens, i) else {
+                continue;
+            };
+            if used[i] || camel_case(t.text) || written_as_code(text, t) {
                 continue;
             }
-            // The label ends at the gap's last colon; only an address's
-            // value may hold more than spaces before its first word.
-            let colon = t.start - gap.len() + gap.rfind(':').unwrap_or(0);
-            let after_colon = &text[colon + 1..t.start];
-            let field = field_label_before(text, lowered, colon + 1);
+            // Only an address's value may hold more than spaces before its
+            // first word.
+            let after_colon = &text[label_end..t.start];
+            let field = field_label_before(text, lowered, label_end);
             if field != Some(Field::Address) && !(t.cap && after_colon.trim_start().is_empty()) {
                 continue;
             }
@@ -1848,12 +1883,7 @@ impl NameRecognizer {
                             recognizer: self.location,
                         });
                     }
-                    for (k, u) in used.iter_mut().enumerate().skip(i) {
-                        if tokens[k].start >= end {
-                            break;
-                        }
-                        *u = true;
-                    }
+                    mark_used_until(tokens, used, i, end);
                 }
                 Some(field @ (Field::Organization | Field::Occupation)) => {
                     let Some(end) = line_value_end(text, t.start) else {
@@ -1871,12 +1901,7 @@ impl NameRecognizer {
                         score: 0.8,
                         recognizer,
                     });
-                    for (k, u) in used.iter_mut().enumerate().skip(i) {
-                        if tokens[k].start >= end {
-                            break;
-                        }
-                        *u = true;
-                    }
+                    mark_used_until(tokens, used, i, end);
                 }
                 Some(Field::Person) | None => {}
             }
