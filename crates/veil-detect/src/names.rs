@@ -1353,17 +1353,33 @@ fn titled_before_by_chars(text: &str, lowered: &str, start: usize) -> bool {
     Gazetteer::get().lex(&b[word..]).is(class::TITLE)
 }
 
-/// Whether the word at `start..end` is part of "A, B and C" / "A, B & C"
-/// where none of the three is a known first name.
-fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
+/// A word list's first-name frequency (per cent of people) from which a
+/// word counts as a first name where a rule asks whether a person could be
+/// meant ("Kelly" 0.28: yes; "Davis" 0.01, "Jordan" 0.06: no).
+const FIRM_FIRST_NAME_FREQ: f32 = 0.1;
+
+/// The span of "A, B and C" / "A, B & C" holding the word at `start..end`,
+/// where the three are capitalised single words, each among the 5,000
+/// commonest surnames and none a first name, and the word before the
+/// three is no first name ("John Davis, Reynolds and Williamson" is a
+/// list of people): a firm ("Marshall, Hernandez and Simpson").
+fn firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> Option<(usize, usize)> {
+    // The word is the first of the three (a comma after it), the second
+    // (" and " after it) or the third (" and " before it).
+    let (after, before) = (&text[end..], &text[..start]);
+    let joined_after = |s: &str| s.starts_with(" and ") || s.starts_with(" & ");
+    let joined_before = |s: &str| s.ends_with(" and ") || s.ends_with(" & ");
+    let first = after
+        .strip_prefix(", ")
+        .is_some_and(|b| joined_after(b.trim_start_matches(char::is_alphabetic)));
+    let second = before.ends_with(", ") && joined_after(after);
+    let third = joined_before(before);
+    if !(first || second || third) {
+        return None;
+    }
     let lo = crate::context::floor_char(text, start.saturating_sub(40));
     let hi = crate::context::floor_char(text, (end + 40).min(text.len()));
     let window = &text[lo..hi];
-    // The first of the three ends with a comma: without one, no triple
-    // (checked first: " and " is in most sentences, a comma in fewer).
-    if !window.contains(',') || (!window.contains(" and ") && !window.contains(" & ")) {
-        return false;
-    }
     let rel = start - lo;
     let words: Vec<(usize, &str)> = window
         .split_inclusive(|c: char| c.is_whitespace())
@@ -1372,33 +1388,82 @@ fn in_firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> bool {
             *pos += w.len();
             Some((at, w.trim_end()))
         })
+        .filter(|(_, w)| !w.is_empty())
         .collect();
+    let is_first = |w: &str| {
+        g.first(&w.to_lowercase())
+            .is_some_and(|f| f >= FIRM_FIRST_NAME_FREQ)
+    };
     for i in 0..words.len().saturating_sub(3) {
         let (a, b, and, c) = (words[i].1, words[i + 1].1, words[i + 2].1, words[i + 3].1);
         if !(a.ends_with(',') && (and == "and" || and == "&")) || b.ends_with(',') {
             continue;
         }
-        let names = [
-            a.trim_end_matches(','),
-            b,
-            c.trim_end_matches(|ch: char| !ch.is_alphanumeric()),
-        ];
-        let caps = names
-            .iter()
-            .all(|n| n.chars().next().is_some_and(char::is_uppercase));
-        let surnames = names
-            .iter()
-            .all(|n| g.last(&n.to_lowercase()).is_some_and(|r| r <= 5000));
-        let any_first = !surnames
-            || names
+        // Quoting marks before the first (">Marshall,"), punctuation or a
+        // possessive after the last ("Oneal's") are not part of the names.
+        let not_alnum = |ch: char| !ch.is_alphanumeric();
+        let first = a.trim_end_matches(',').trim_start_matches(not_alnum);
+        let last = c.trim_end_matches(not_alnum);
+        let last = last
+            .strip_suffix("'s")
+            .or_else(|| last.strip_suffix("\u{2019}s"))
+            .unwrap_or(last);
+        let names = [first, b, last];
+        let first_at = words[i].0 + (a.len() - a.trim_start_matches(not_alnum).len());
+        let covers = first_at <= rel && rel < words[i + 3].0 + names[2].len();
+        if !covers {
+            continue;
+        }
+        let caps = names.iter().all(|n| {
+            n.chars().next().is_some_and(char::is_uppercase) && n.chars().all(char::is_alphabetic)
+        });
+        let surnames = caps
+            && names
                 .iter()
-                .any(|n| g.first(&n.to_lowercase()).is_some_and(|f| f >= 0.1));
-        let covers = words[i].0 <= rel && rel < words[i + 3].0 + words[i + 3].1.len();
-        if caps && !any_first && covers {
-            return true;
+                .all(|n| g.last(&n.to_lowercase()).is_some_and(|r| r <= 5000));
+        if !surnames || names.iter().any(|n| is_first(n)) {
+            return None;
+        }
+        // A first name right before the three ("John Davis, …") makes them people.
+        if i > 0 && is_first(words[i - 1].1) {
+            return None;
+        }
+        return Some((lo + first_at, lo + words[i + 3].0 + names[2].len()));
+    }
+    None
+}
+
+/// The span of "X and Sons" / "X & Sons" holding the capitalised run
+/// `start..end` (which ends before " and Sons" or is "Sons" itself): a
+/// family firm ("Thomas and Sons", "Kelly & Sons"), where the word before
+/// " and Sons" is a name a list knows (not "Fathers and Sons").
+fn and_sons(text: &str, start: usize, end: usize, g: &Gazetteer) -> Option<(usize, usize)> {
+    // The capitalised word ending at `at`, if a list knows it as a name.
+    let name_before = |at: usize| -> Option<usize> {
+        let head = &text[..at];
+        let word = head
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_alphabetic())
+            .last()
+            .map(|(i, _)| i)?;
+        let lex = g.lex(&head[word..].to_lowercase());
+        let known = lex.first().is_some() || lex.last().is_some_and(|r| r <= 60000);
+        (head[word..].starts_with(char::is_uppercase) && known).then_some(word)
+    };
+    for joiner in [" and Sons", " & Sons"] {
+        if let Some(rest) = text[end..].strip_prefix(joiner)
+            && !rest.starts_with(|c: char| c.is_alphanumeric())
+        {
+            return name_before(end).map(|_| (start, end + joiner.len()));
+        }
+        if &text[start..end] == "Sons"
+            && let Some(head) = text[..start].strip_suffix(&joiner[..joiner.len() - "Sons".len()])
+        {
+            return name_before(head.len()).map(|word| (word, end));
         }
     }
-    false
+    None
 }
 
 /// Whether `before` (lower case) ends with one of the cue phrases (one to
@@ -2291,19 +2356,34 @@ impl NameRecognizer {
         }
         // Whether a title stands before the run (looked up at most once).
         let titled_run = std::cell::LazyCell::new(|| titled_before(text, lowered, run[0].start));
-        // "Marshall, Hernandez and Simpson": three surnames (no first name) name a firm.
-        if run.len() == 1
-            && classes[0] != Class::First
-            && in_firm_triple(text, run[0].start, run[0].end, g)
+        // "Marshall, Hernandez and Simpson": three surnames (no first name)
+        // name a firm; each of the three pushes the whole (merged as one),
+        // and words after the last are judged on their own ("… Orchestra").
+        // "Thomas and Sons": the run and its sons are one firm.
+        if let Some((start, end)) = and_sons(text, run[0].start, run[run.len() - 1].end, g) {
+            out.push(Candidate {
+                entity: EntityType::ORGANIZATION,
+                start,
+                end,
+                score: 0.8,
+                recognizer: self.quasi.org,
+            });
+            return;
+        }
+        if run[0].lex.first().is_none_or(|f| f < FIRM_FIRST_NAME_FREQ)
+            && let Some((start, end)) = firm_triple(text, run[0].start, run[0].end, g)
             && !*titled_run
         {
             out.push(Candidate {
                 entity: EntityType::ORGANIZATION,
-                start: run[0].start,
-                end: run[0].end,
+                start,
+                end,
                 score: 0.7,
                 recognizer: self.quasi.org,
             });
+            if run.len() > 1 {
+                self.judge_run(text, lowered, &run[1..], g, weak_case, out);
+            }
             return;
         }
         if classes.contains(&Class::Org) {
