@@ -1353,6 +1353,13 @@ fn titled_before_by_chars(text: &str, lowered: &str, start: usize) -> bool {
     Gazetteer::get().lex(&b[word..]).is(class::TITLE)
 }
 
+/// The first-name frequency (per cent of people) from which a country
+/// needs a place cue to be the country: "France", "India", "Ireland"
+/// (0.002–0.006%) are the countries wherever written with their capital;
+/// "Kenya", "Israel", "Jordan", "Georgia", "Chad" (0.011–0.165%) may be
+/// people ("Chad said hello").
+const COUNTRY_FIRST_NAME_FREQ: f32 = 0.01;
+
 /// A word list's first-name frequency (per cent of people) from which a
 /// word counts as a first name where a rule asks whether a person could be
 /// meant ("Kelly" 0.28: yes; "Davis" 0.01, "Jordan" 0.06: no).
@@ -2063,14 +2070,15 @@ impl NameRecognizer {
                         && &text[tokens[i - 1].end..t0.start] == " ";
                     // A country written with its capital mid-sentence is the
                     // country even when it is also a word ("I love Japan") or
-                    // a surname ("Spain leader"); a first name ("Chad",
-                    // "Jordan") still needs a cue.
+                    // a surname ("Spain leader") or a rare first name
+                    // ("France"); a first name ("Chad", "Jordan") still
+                    // needs a cue.
                     let country = matches!(kind, PlaceKind::Country)
                         && n == 1
                         && !shouting
                         && !lowercase_text
                         && !all_caps
-                        && t0.lex.first().is_none_or(|f| f < 0.001)
+                        && t0.lex.first().is_none_or(|f| f < COUNTRY_FIRST_NAME_FREQ)
                         && (!t0.sent_start || !t0.lex.is(class::WORD));
                     let score = match kind {
                         _ if tail_of_name => 0.0,
@@ -3168,8 +3176,12 @@ mod tests {
             loc("Blink-182 pay tribute here to the Netherlands."),
             vec!["Netherlands"]
         );
-        // A country that is a first name needs a cue.
+        // A country that is a rare first name is the country ("France"
+        // 0.002%, "India" 0.006%); a common first name needs a cue.
+        assert_eq!(loc("France was super fun to visit!"), vec!["France"]);
+        assert_eq!(loc("We flew over India last year"), vec!["India"]);
         assert!(loc("Chad said hello").is_empty());
+        assert!(loc("Kenya said hello").is_empty());
         assert_eq!(loc("She moved to Chad"), vec!["Chad"]);
     }
 
