@@ -723,11 +723,13 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "ensemble",
 ];
 
-/// Function words that end an occupation phrase on the left.
+/// Function words and pronouns: they end an occupation phrase on the left,
+/// and no organisation starts with one ("It is the brainchild of…").
 pub const STOPS: &[&str] = &[
     "a", "an", "the", "as", "for", "to", "of", "is", "was", "am", "are", "my", "his", "her",
     "their", "our", "your", "i", "he", "she", "we", "they", "and", "or", "at", "in", "on", "with",
     "by", "from", "former", "new", "this", "that", "be", "been", "being", "not", "no", "very",
+    "it", "its", "you", "him", "them", "these", "those", "what", "which", "who",
 ];
 
 /// Names that are everyday English words (sorted).

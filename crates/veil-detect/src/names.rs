@@ -1365,6 +1365,37 @@ const COUNTRY_FIRST_NAME_FREQ: f32 = 0.01;
 /// meant ("Kelly" 0.28: yes; "Davis" 0.01, "Jordan" 0.06: no).
 const FIRM_FIRST_NAME_FREQ: f32 = 0.1;
 
+/// Plural nouns for people: before three surnames ("the founders:
+/// Morrison, Rogers and Torres") they name people, not a firm.
+const PEOPLE_GROUPS: &[&str] = &[
+    "authors",
+    "brothers",
+    "candidates",
+    "children",
+    "co-founders",
+    "cofounders",
+    "colleagues",
+    "defendants",
+    "directors",
+    "doctors",
+    "editors",
+    "employees",
+    "founders",
+    "friends",
+    "judges",
+    "members",
+    "officers",
+    "parents",
+    "players",
+    "plaintiffs",
+    "siblings",
+    "sisters",
+    "speakers",
+    "students",
+    "suspects",
+    "winners",
+];
+
 /// The span of "A, B and C" / "A, B & C" holding the word at `start..end`,
 /// where the three are capitalised single words, each among the 5,000
 /// commonest surnames and none a first name, and the word before the
@@ -1431,9 +1462,18 @@ fn firm_triple(text: &str, start: usize, end: usize, g: &Gazetteer) -> Option<(u
         if !surnames || names.iter().any(|n| is_first(n)) {
             return None;
         }
-        // A first name right before the three ("John Davis, …") makes them people.
-        if i > 0 && is_first(words[i - 1].1) {
-            return None;
+        // A first name right before the three ("John Davis, …") makes them
+        // people, and so does a group of people ("our founders: Morrison,
+        // Rogers and Torres").
+        if i > 0 {
+            let prev = words[i - 1].1;
+            if is_first(prev) {
+                return None;
+            }
+            let group = prev.trim_end_matches([':', ',']).to_lowercase();
+            if PEOPLE_GROUPS.contains(&group.as_str()) {
+                return None;
+            }
         }
         return Some((lo + first_at, lo + words[i + 3].0 + names[2].len()));
     }

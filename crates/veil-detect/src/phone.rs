@@ -175,6 +175,9 @@ impl PhoneRecognizer {
                 continue;
             }
             let ctx = self.context.near(text, lowered, start, end, found);
+            if !ctx && house_numbers_before_a_street(s, &text[end..]) {
+                continue;
+            }
             // Unformatted digit strings that are not 10–12 digits long are
             // order numbers and ids far more often than phones: only
             // context can make them phones, so skip the costly validation.
@@ -244,6 +247,26 @@ fn phone_runs(hay: &[u8]) -> Vec<(usize, usize)> {
         out.push((start, hay.len()));
     }
     out
+}
+
+/// Whether the phone-shaped `s`, digits in groups split by single spaces,
+/// is followed by a word (`after`: the text after it): "9816 214 Pavlou
+/// Drandaki", "70248 31 Rue de Tanger", "3747 3911 fourth avenue" are house
+/// and street numbers before a street, not a phone (asked only where no
+/// phone context stands near: "416 60 039 office" stays a phone).
+fn house_numbers_before_a_street(s: &str, after: &str) -> bool {
+    if !(s.contains(' ') && s.bytes().all(|b| b.is_ascii_digit() || b == b' ')) {
+        return false;
+    }
+    let Some(rest) = after.strip_prefix(' ') else {
+        return false;
+    };
+    let word = &rest[..rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len())];
+    // A label after a number in a contact block: "96 228011 office".
+    const LABELS_AFTER: &[&str] = &["office", "home", "work", "direct", "main", "desk"];
+    !word.is_empty() && !LABELS_AFTER.iter().any(|l| l.eq_ignore_ascii_case(word))
 }
 
 /// `ddd-dd-dddd`: the US SSN layout, never written for phone numbers.
@@ -1147,6 +1170,28 @@ mod tests {
         let mut out = Vec::new();
         r.analyze("We counted 329 7730 grains", &mut out);
         assert!(out.iter().all(|c| c.score < 0.5));
+    }
+
+    #[test]
+    fn house_numbers_before_a_street_are_no_phone() {
+        let r = PhoneRecognizer::new().unwrap();
+        let found = |t: &str| {
+            let mut out = Vec::new();
+            r.analyze(t, &mut out);
+            out.into_iter()
+                .filter(|c| c.score >= 0.5)
+                .map(|c| t[c.start..c.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        // Each of these numbers is a valid phone number on its own.
+        assert_eq!(found("The restaurant is at 9816 214"), ["9816 214"]);
+        assert!(found("The restaurant is at 9816 214 Pavlou Drandaki").is_empty());
+        assert!(found("The bus drops you off at 70248 31 Rue de Tanger").is_empty());
+        assert!(found("naomi ryan, 3747 3911 fourth avenue").is_empty());
+        // With a phone context, or a contact block's label after it, a phone.
+        assert_eq!(found("Call 9816 214 Pavlou today"), ["9816 214"]);
+        assert_eq!(found("96 228011 office\n"), ["96 228011"]);
+        assert_eq!(found("96 228011 Office"), ["96 228011"]);
     }
 
     #[test]

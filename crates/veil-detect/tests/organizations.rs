@@ -53,13 +53,14 @@ fn three_surnames_joined_by_a_comma_and_and_name_one_firm() {
 }
 
 #[test]
-fn surnames_listed_with_a_first_name_a_title_or_no_comma_are_people() {
+fn surnames_listed_with_a_first_name_a_title_a_group_or_no_comma_are_people() {
     let a = analyzer();
     for text in [
         "We met Kelly, Reynolds and Williamson.",
         "John Davis, Reynolds and Williamson came.",
         "Dr. Davis, Reynolds and Williamson came.",
         "Davis Reynolds and Williamson came.",
+        "It is the brainchild of our 3 founders: Morrison, Rogers and Torres.",
     ] {
         let found = a.analyze(text);
         assert!(
