@@ -71,7 +71,7 @@ impl AddressRecognizer {
             r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]*(?:{EURO_SUFFIX})[ \t]+\d{{1,5}}[A-Za-z]?(?:,?[ \t]*{UNIT})?)"
         );
         let euro_spaced = format!(
-            r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]+[ \t]+(?i:{STREET_TYPES}|Rue|Via|Calle|Avenida|Rua|Viale|Piazza|Plaza|Carrer)\b[ \t]+\d{{1,5}}[A-Za-z]?)"
+            r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]+[ \t]+(?i:{STREET_TYPES}|Rue|Via|Calle|Avenida|Rua|Viale|Piazza|Plaza|Carrer|Strasse|Straße|Gasse|Weg|Platz|Allee|Straat|Laan|Gracht|Plein|Vej|Gade|Gata|Gatan|Vägen|Veien)\b[ \t]+\d{{1,5}}[A-Za-z]?)"
         );
         let romance = r"(?:^|[\s,(])((?:\d{1,5},?[ \t]+){0,2}(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo|Avenue|Cours|Quai|Impasse|Travessa|Largo|Praça|Strada|rue|ul\.|Ul\.|C/)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
         // "Bygget 91 street", "Hedemannstasse 15 St.": a street's name and
@@ -642,6 +642,19 @@ mod tests {
             found("Send it to Friedhofstrasse 33 please")
                 .contains(&"Friedhofstrasse 33".to_string())
         );
+        // The street type as a word of its own: "Villacher Strasse 89".
+        for street in [
+            "Villacher Strasse 89",
+            "Berliner Straße 5a",
+            "Lange Laan 12",
+            "Nørre Gade 7",
+        ] {
+            assert!(
+                found(&format!("The bus station is on {street}, they said"))
+                    .contains(&street.to_string()),
+                "{street}"
+            );
+        }
         assert!(
             found("PSC 3294, Box 9168\nAPO AA 61487")
                 .contains(&"PSC 3294, Box 9168\nAPO AA 61487".to_string())
