@@ -141,8 +141,8 @@ const MONTH_WORDS: &[&str] = &[
     "december",
 ];
 
-/// Weekday names (any case, plural allowed).
-const WEEKDAYS: &[&str] = &[
+/// Weekday names (any case, plural allowed), lower case.
+pub(crate) const WEEKDAYS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",

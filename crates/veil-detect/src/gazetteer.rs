@@ -51,6 +51,43 @@ static LEXICON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.bin"))
 static LEXICON_WORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon_words.txt"));
 static PLACES: &str = include_str!("../data/places.txt");
 
+/// Country names the GeoNames list writes another way: ISO 3166 and UN
+/// short forms ("Syrian Arab Republic", "Brunei Darussalam", "Côte
+/// d'Ivoire"), older and other usual names ("Burma", "Swaziland", "Cape
+/// Verde", "Korea").
+const EXTRA_COUNTRIES: &[&str] = &[
+    "brunei darussalam",
+    "burma",
+    "cape verde",
+    "cote d'ivoire",
+    "cote d\u{2019}ivoire",
+    "côte d'ivoire",
+    "côte d\u{2019}ivoire",
+    "curaçao",
+    "holy see",
+    "korea",
+    "kyrgyz republic",
+    "lao people's democratic republic",
+    "lao pdr",
+    "libyan arab jamahiriya",
+    "pitcairn islands",
+    "republic of korea",
+    "republic of moldova",
+    "réunion",
+    "russian federation",
+    "slovak republic",
+    "state of palestine",
+    "swaziland",
+    "syrian arab republic",
+    "timor-leste",
+    "united republic of tanzania",
+    "united states virgin islands",
+    "us virgin islands",
+    "vatican city state",
+    "viet nam",
+    "virgin islands",
+];
+
 /// Extra place names, demonyms excluded, that the city list lacks (common
 /// short forms and regions).
 const EXTRA_PLACES: &[&str] = &[
@@ -271,7 +308,7 @@ impl Gazetteer {
         }
         let lines = |list: &str| memchr::memchr_iter(b'\n', list.as_bytes()).count() + 1;
         let mut places: HashMap<&'static str, PlaceKind> = HashMap::with_capacity_and_hasher(
-            lines(PLACES) + EXTRA_PLACES.len(),
+            lines(PLACES) + EXTRA_PLACES.len() + EXTRA_COUNTRIES.len(),
             Default::default(),
         );
         places.extend(lines_of(PLACES).filter_map(|l| {
@@ -286,6 +323,9 @@ impl Gazetteer {
         }));
         for p in EXTRA_PLACES {
             places.entry(p).or_insert(PlaceKind::State);
+        }
+        for p in EXTRA_COUNTRIES {
+            places.entry(p).or_insert(PlaceKind::Country);
         }
         let max_place_words = places
             .keys()

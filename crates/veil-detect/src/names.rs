@@ -1360,6 +1360,15 @@ fn titled_before_by_chars(text: &str, lowered: &str, start: usize) -> bool {
 /// people ("Chad said hello").
 const COUNTRY_FIRST_NAME_FREQ: f32 = 0.01;
 
+/// A French elided article or preposition before a capitalised word, as
+/// one token: "d'Ivoire" ("Côte d'Ivoire"), "l’Est".
+fn elided_capital(word: &str) -> bool {
+    ["d'", "l'", "d\u{2019}", "l\u{2019}"]
+        .iter()
+        .filter_map(|p| word.strip_prefix(p))
+        .any(|rest| rest.starts_with(char::is_uppercase))
+}
+
 /// A word list's first-name frequency (per cent of people) from which a
 /// word counts as a first name where a rule asks whether a person could be
 /// meant ("Kelly" 0.28: yes; "Davis" 0.01, "Jordan" 0.06: no).
@@ -2056,10 +2065,12 @@ impl NameRecognizer {
                 if !lowercase_text
                     && !span.iter().all(|t| {
                         t.cap
+                            || (n > 1 && elided_capital(t.text))
                             || (n > 1
                                 && matches!(
                                     t.lower.as_ref(),
-                                    "of" | "de"
+                                    "of" | "and"
+                                        | "de"
                                         | "la"
                                         | "upon"
                                         | "on"
@@ -2099,6 +2110,26 @@ impl NameRecognizer {
                         .get(i + n)
                         .is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
                     let all_caps = n == 1 && t0.text.chars().all(|c| !c.is_lowercase());
+                    // "Japan Airlines", "Korea Information Security Agency":
+                    // the place starts a firm's name (capitalised words, one
+                    // space apart, up to a company word), left to the
+                    // organisation pass.
+                    let starts_firm = next_is_cap && {
+                        let mut j = i + n;
+                        let mut firm = false;
+                        while j < tokens.len()
+                            && j < i + n + 4
+                            && tokens[j].cap
+                            && &text[tokens[j - 1].end..tokens[j].start] == " "
+                        {
+                            if tokens[j].lex.is(class::ORG_SUFFIX) {
+                                firm = true;
+                                break;
+                            }
+                            j += 1;
+                        }
+                        firm
+                    };
                     // "Tiszabög Country Club": a place of ordinary words only,
                     // right after a capitalised word that is no ordinary
                     // word ("In United States" is the country), ends a longer name.
@@ -2121,7 +2152,7 @@ impl NameRecognizer {
                         && t0.lex.first().is_none_or(|f| f < COUNTRY_FIRST_NAME_FREQ)
                         && (!t0.sent_start || !t0.lex.is(class::WORD));
                     let score = match kind {
-                        _ if tail_of_name => 0.0,
+                        _ if tail_of_name || starts_firm => 0.0,
                         _ if country => 0.85,
                         _ if word && !place_cue => 0.0,
                         _ if all_caps && !place_cue && !shouting => 0.0,
@@ -2299,6 +2330,11 @@ impl NameRecognizer {
             }
             if lex.is(class::ORG) {
                 return Class::Org;
+            }
+            // "We'll meet Monday at Corelogic": a weekday is the date pattern's.
+            let singular = t.lower.strip_suffix('s').unwrap_or(&t.lower);
+            if crate::builtin::WEEKDAYS.contains(&singular) {
+                return Class::Word;
             }
             let acronym = t.text.chars().count() >= 2 && t.text.chars().all(|c| !c.is_lowercase());
             if lex.is(class::STOP) || (acronym && !weak_case && t.text.chars().count() <= 5) {
@@ -3204,6 +3240,21 @@ mod tests {
     }
 
     #[test]
+    fn weekdays_are_no_names() {
+        for text in [
+            "We'll meet Monday at Corelogic",
+            "Sunday was fun",
+            "Mondays are hard, Anna",
+        ] {
+            let persons = found(text, &EntityType::PERSON, 0.0);
+            assert!(
+                persons.iter().all(|p| !p.contains("day")),
+                "{text}: {persons:?}"
+            );
+        }
+    }
+
+    #[test]
     fn countries_written_with_their_capital() {
         let loc = |t| found(t, &EntityType::LOCATION, 0.5);
         assert_eq!(
@@ -3222,6 +3273,19 @@ mod tests {
         assert_eq!(loc("We flew over India last year"), vec!["India"]);
         assert!(loc("Chad said hello").is_empty());
         assert!(loc("Kenya said hello").is_empty());
+        // Names joined by "and", official forms, French elision.
+        for country in [
+            "Trinidad and Tobago",
+            "Bosnia and Herzegovina",
+            "Saint Kitts and Nevis",
+            "Syrian Arab Republic",
+            "United States Virgin Islands",
+            "Côte d'Ivoire",
+            "Côte d\u{2019}Ivoire",
+        ] {
+            let text = format!("She moved to {country} in May");
+            assert_eq!(found(&text, &EntityType::LOCATION, 0.5), vec![country]);
+        }
         assert_eq!(loc("She moved to Chad"), vec!["Chad"]);
     }
 

@@ -104,3 +104,34 @@ fn a_name_and_sons_is_a_family_firm() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_place_that_starts_a_firms_name_is_part_of_the_firm() {
+    let a = analyzer();
+    for (text, firm) in [
+        ("He worked for Japan Airlines for years.", "Japan Airlines"),
+        (
+            "Copyright 1989 Carnegie Mellon University",
+            "Carnegie Mellon University",
+        ),
+        (
+            "Korea Information Security Agency released it.",
+            "Korea Information Security Agency",
+        ),
+    ] {
+        let found = a.analyze(text);
+        assert_eq!(
+            values(text, &found, &EntityType::ORGANIZATION),
+            [firm],
+            "{text}: {found:?}"
+        );
+        assert!(
+            values(text, &found, &EntityType::LOCATION).is_empty(),
+            "{text}: {found:?}"
+        );
+    }
+    // A place before words that name no firm stays a place.
+    let text = "Send it by Canada Post please.";
+    let found = a.analyze(text);
+    assert_eq!(values(text, &found, &EntityType::LOCATION), ["Canada"]);
+}
