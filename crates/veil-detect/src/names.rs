@@ -1847,11 +1847,16 @@ impl NameRecognizer {
         // as names.
         // Every label ends with a colon: most texts hold none.
         let labels = memchr::memchr(b':', text.as_bytes()).is_some();
-        let name_values = if labels {
+        if labels {
+            self.uncased_name_values(text, lowered, &tokens, &mut used, out);
+        }
+        let mut name_values = if labels {
             name_field_values(text, lowered, &tokens)
         } else {
             Vec::new()
         };
+        // Those found without capitals stay found.
+        name_values.retain(|&k| !used[k]);
         for &k in &name_values {
             used[k] = true;
         }
@@ -1894,6 +1899,85 @@ impl NameRecognizer {
         other_mentions(text, lowercase_text, &tokens, out, &mut more);
         subject_pairs(text, &tokens, lowercase_text, out, &mut more);
         out.append(&mut more);
+    }
+
+    /// The value of a person's name field written without capitals or all
+    /// in capitals ("name: john smith", "NAME: JOHN SMITH", "last name:
+    /// brown"), as PERSON; its tokens are marked `used`. The first word is
+    /// a first name of some frequency (0.05% or more) or one of the
+    /// [`LABELLED_SURNAME_RANK`] commonest surnames; up to two more words
+    /// follow, one space apart, each such a name or a listed surname no
+    /// ordinary word. Words no list holds as a name stay out (`name:
+    /// build`, `name: rust`: code and configuration keep their values).
+    fn uncased_name_values(
+        &self,
+        text: &str,
+        lowered: &str,
+        tokens: &[Token<'_>],
+        used: &mut [bool],
+        out: &mut Vec<Candidate>,
+    ) {
+        let uncased = |t: &Token<'_>| {
+            !t.cap || (t.text.len() > 1 && t.text.chars().all(|c| !c.is_lowercase()))
+        };
+        let common_first = |t: &Token<'_>| t.lex.first().is_some_and(|f| f >= 0.05);
+        let common_last = |t: &Token<'_>| t.lex.last().is_some_and(|r| r <= LABELLED_SURNAME_RANK);
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            // Cheapest first: most words are no common name.
+            let opens = (common_first(t) || common_last(t))
+                && !used[i]
+                && uncased(t)
+                && t.text.chars().all(char::is_alphabetic);
+            let Some(label_end) = opens.then(|| label_end_before(text, tokens, i)).flatten() else {
+                i += 1;
+                continue;
+            };
+            if !text[label_end..t.start]
+                .trim_start_matches([' ', '\t'])
+                .is_empty()
+                || !name_label_before(text, lowered, label_end)
+            {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < tokens.len()
+                && j < i + 3
+                && !used[j]
+                && &text[tokens[j - 1].end..tokens[j].start] == " "
+                && uncased(&tokens[j])
+                && tokens[j].text.chars().all(char::is_alphabetic)
+                && (common_first(&tokens[j])
+                    || common_last(&tokens[j])
+                    || (tokens[j].lex.last().is_some() && !tokens[j].lex.is(class::WORD)))
+            {
+                j += 1;
+            }
+            // The value ends the field: `name: self.name.to_string()` is code.
+            let after = &text[tokens[j - 1].end..];
+            let ends = match after.chars().next() {
+                None => true,
+                Some('.') => after[1..].chars().next().is_none_or(char::is_whitespace),
+                Some(c) => c.is_whitespace() || matches!(c, ',' | ';' | ')' | '"' | '\''),
+            };
+            if !ends {
+                i = j;
+                continue;
+            }
+            out.push(Candidate {
+                entity: EntityType::PERSON,
+                start: t.start,
+                end: tokens[j - 1].end,
+                score: 0.8,
+                recognizer: self.person,
+            });
+            for u in &mut used[i..j] {
+                *u = true;
+            }
+            i = j;
+        }
     }
 
     /// The values of place, organisation and occupation fields ([`field_label_before`]:
@@ -3237,6 +3321,30 @@ mod tests {
         let far = format!("Company{}name: ", " ".repeat(30));
         assert!(!labelled(&far));
         assert!(labelled(&far[30..]));
+    }
+
+    #[test]
+    fn name_fields_without_capitals_or_in_capitals() {
+        for (text, name) in [
+            ("name: john smith", "john smith"),
+            ("NAME: JOHN SMITH", "JOHN SMITH"),
+            ("patient name: mary brown, dob 1980-02-03", "mary brown"),
+            ("Last name: brown", "brown"),
+            ("customer: robert young", "robert young"),
+            ("PATIENT NAME: JOHN SMITH, DOB 1980", "JOHN SMITH"),
+        ] {
+            assert_eq!(found(text, &EntityType::PERSON, 0.5), vec![name], "{text}");
+        }
+        // Values no list holds as a name, code, and labels that name no person.
+        for text in [
+            "name: build",
+            "- name: cargo test",
+            "name: rust",
+            "name: self.name.to_string(),",
+            "filename: john",
+        ] {
+            assert!(found(text, &EntityType::PERSON, 0.0).is_empty(), "{text}");
+        }
     }
 
     #[test]
