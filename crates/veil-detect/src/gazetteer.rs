@@ -88,6 +88,48 @@ const EXTRA_COUNTRIES: &[&str] = &[
     "virgin islands",
 ];
 
+/// Cities' names in their own language (and usual other spellings) where
+/// GeoNames' list carries the English one: "Wien", "München", "København",
+/// "Warszawa", "Den Haag".
+const EXTRA_CITIES: &[&str] = &[
+    "antwerpen",
+    "athína",
+    "beograd",
+    "bruxelles",
+    "brussel",
+    "bucuresti",
+    "bucurești",
+    "chisinau",
+    "chişinău",
+    "den bosch",
+    "den haag",
+    "donostia",
+    "firenze",
+    "genova",
+    "genève",
+    "goteborg",
+    "göteborg",
+    "kiev",
+    "kobenhavn",
+    "krakow",
+    "københavn",
+    "lisboa",
+    "milano",
+    "moskva",
+    "muenchen",
+    "münchen",
+    "napoli",
+    "nürnberg",
+    "praha",
+    "sankt peterburg",
+    "sao paulo",
+    "torino",
+    "venezia",
+    "warszawa",
+    "wien",
+    "zurich",
+];
+
 /// Extra place names, demonyms excluded, that the city list lacks (common
 /// short forms and regions).
 const EXTRA_PLACES: &[&str] = &[
@@ -308,7 +350,7 @@ impl Gazetteer {
         }
         let lines = |list: &str| memchr::memchr_iter(b'\n', list.as_bytes()).count() + 1;
         let mut places: HashMap<&'static str, PlaceKind> = HashMap::with_capacity_and_hasher(
-            lines(PLACES) + EXTRA_PLACES.len() + EXTRA_COUNTRIES.len(),
+            lines(PLACES) + EXTRA_PLACES.len() + EXTRA_COUNTRIES.len() + EXTRA_CITIES.len(),
             Default::default(),
         );
         places.extend(lines_of(PLACES).filter_map(|l| {
@@ -326,6 +368,9 @@ impl Gazetteer {
         }
         for p in EXTRA_COUNTRIES {
             places.entry(p).or_insert(PlaceKind::Country);
+        }
+        for p in EXTRA_CITIES {
+            places.entry(p).or_insert(PlaceKind::City);
         }
         let max_place_words = places
             .keys()

@@ -3348,6 +3348,22 @@ mod tests {
     }
 
     #[test]
+    fn cities_written_in_their_own_language() {
+        for (text, city) in [
+            ("I'm in Den Haag, at the conference", "Den Haag"),
+            ("She flew to Wien last week", "Wien"),
+            ("We moved to København in May", "København"),
+        ] {
+            assert_eq!(
+                found(text, &EntityType::LOCATION, 0.5),
+                vec![city],
+                "{text}"
+            );
+            assert!(found(text, &EntityType::PERSON, 0.0).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
     fn weekdays_are_no_names() {
         for text in [
             "We'll meet Monday at Corelogic",
