@@ -47,7 +47,7 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
         TLDS.join("|")
     );
     let month_only = format!(r"\b(?:{})\b", MONTH_WORDS.join("|"));
-    let weekday = format!(r"\b(?i:{})s?\b", WEEKDAYS.join("|"));
+    let weekday = format!(r"\b(?i:{})s?\b", crate::lexicon::WEEKDAYS.join("|"));
     let specs: Vec<Spec> = vec![
         ("email", E::EMAIL_ADDRESS, r"\b[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b".into(), 0.95, 1.0, None, &["email", "e-mail", "mail"]),
         ("credit_card", E::CREDIT_CARD, r"\b\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{1,7}\b|\b\d{4}[ -]?\d{6}[ -]?\d{4,5}\b|\b\d{12,19}\b".into(), 0.9, 1.0, Some(v::credit_card), card_ctx),
@@ -141,17 +141,6 @@ const MONTH_WORDS: &[&str] = &[
     "december",
 ];
 
-/// Weekday names (any case, plural allowed), lower case.
-pub(crate) const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
 /// What every match of the built-in pattern `name` contains (so the
 /// analyzer may skip text without it), read off the pattern: the e-mail's
 /// `@`, a URL's scheme or `www.`, a domain's dot and top-level domain, a
@@ -166,7 +155,7 @@ fn needs(name: &str) -> Needs {
         "url" => all(&["://", "www."]),
         "domain" => Needs::OneOf(TLDS.iter().map(|t| format!(".{t}")).collect()),
         "date_month_only" => all(MONTH_WORDS),
-        "weekday" => all(WEEKDAYS),
+        "weekday" => all(crate::lexicon::WEEKDAYS),
         _ => Needs::Digit,
     }
 }

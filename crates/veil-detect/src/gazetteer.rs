@@ -130,6 +130,14 @@ const EXTRA_CITIES: &[&str] = &[
     "zurich",
 ];
 
+/// The extra lists with the kind of place each gives its names (a name
+/// the shipped list already holds keeps its kind there).
+const EXTRA: [(&[&str], PlaceKind); 3] = [
+    (EXTRA_PLACES, PlaceKind::State),
+    (EXTRA_COUNTRIES, PlaceKind::Country),
+    (EXTRA_CITIES, PlaceKind::City),
+];
+
 /// Extra place names, demonyms excluded, that the city list lacks (common
 /// short forms and regions).
 const EXTRA_PLACES: &[&str] = &[
@@ -350,7 +358,7 @@ impl Gazetteer {
         }
         let lines = |list: &str| memchr::memchr_iter(b'\n', list.as_bytes()).count() + 1;
         let mut places: HashMap<&'static str, PlaceKind> = HashMap::with_capacity_and_hasher(
-            lines(PLACES) + EXTRA_PLACES.len() + EXTRA_COUNTRIES.len() + EXTRA_CITIES.len(),
+            lines(PLACES) + EXTRA.iter().map(|(list, _)| list.len()).sum::<usize>(),
             Default::default(),
         );
         places.extend(lines_of(PLACES).filter_map(|l| {
@@ -363,14 +371,10 @@ impl Gazetteer {
             };
             Some((n, kind))
         }));
-        for p in EXTRA_PLACES {
-            places.entry(p).or_insert(PlaceKind::State);
-        }
-        for p in EXTRA_COUNTRIES {
-            places.entry(p).or_insert(PlaceKind::Country);
-        }
-        for p in EXTRA_CITIES {
-            places.entry(p).or_insert(PlaceKind::City);
+        for (list, kind) in EXTRA {
+            for p in list {
+                places.entry(p).or_insert(kind);
+            }
         }
         let max_place_words = places
             .keys()

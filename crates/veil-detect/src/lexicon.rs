@@ -43,8 +43,11 @@ pub mod class {
     pub const OCCUPATION: u32 = 1 << 10;
     /// A company or institution word that ends an organisation's name.
     pub const ORG_SUFFIX: u32 = 1 << 11;
-    /// A function word that ends an occupation phrase on the left.
+    /// A function word or pronoun: it ends an occupation phrase on the
+    /// left and starts no organisation.
     pub const QUASI_STOP: u32 = 1 << 12;
+    /// A weekday name, singular or plural: never a person's name.
+    pub const WEEKDAY: u32 = 1 << 13;
 }
 
 /// What the shipped lists say about one lower-cased word (12 bytes, so
@@ -114,6 +117,18 @@ pub const WORD_CLASSES: &[(&[&str], u32)] = &[
 pub fn nrp_words() -> impl Iterator<Item = &'static str> {
     NATIONALITIES.iter().chain(MORE_NRP).copied()
 }
+
+/// Weekday names, lower case (the date pattern reads them in any case,
+/// plural allowed; the lexicon marks both forms [`class::WEEKDAY`]).
+pub const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 /// Titles that introduce a person's name.
 pub const TITLES: &[&str] = &[
@@ -776,6 +791,10 @@ pub fn entries(first: &str, last: &str, words: &str) -> HashMap<String, Lex> {
         for w in *list {
             mark(w, *flag);
         }
+    }
+    for w in WEEKDAYS {
+        mark(w, class::WEEKDAY);
+        mark(&format!("{w}s"), class::WEEKDAY);
     }
     for w in nrp_words() {
         mark(w, class::NRP);

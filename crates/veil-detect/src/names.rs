@@ -2416,8 +2416,7 @@ impl NameRecognizer {
                 return Class::Org;
             }
             // "We'll meet Monday at Corelogic": a weekday is the date pattern's.
-            let singular = t.lower.strip_suffix('s').unwrap_or(&t.lower);
-            if crate::builtin::WEEKDAYS.contains(&singular) {
+            if lex.is(class::WEEKDAY) {
                 return Class::Word;
             }
             let acronym = t.text.chars().count() >= 2 && t.text.chars().all(|c| !c.is_lowercase());

@@ -1172,17 +1172,20 @@ mod tests {
         assert!(out.iter().all(|c| c.score < 0.5));
     }
 
+    /// The phone numbers `r` reports in `t` (scoring 0.5 or more).
+    fn reported(r: &PhoneRecognizer, t: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        r.analyze(t, &mut out);
+        out.into_iter()
+            .filter(|c| c.score >= 0.5)
+            .map(|c| t[c.start..c.end].to_string())
+            .collect()
+    }
+
     #[test]
     fn house_numbers_before_a_street_are_no_phone() {
         let r = PhoneRecognizer::new().unwrap();
-        let found = |t: &str| {
-            let mut out = Vec::new();
-            r.analyze(t, &mut out);
-            out.into_iter()
-                .filter(|c| c.score >= 0.5)
-                .map(|c| t[c.start..c.end].to_string())
-                .collect::<Vec<_>>()
-        };
+        let found = |t: &str| reported(&r, t);
         // Each of these numbers is a valid phone number on its own.
         assert_eq!(found("The restaurant is at 9816 214"), ["9816 214"]);
         assert!(found("The restaurant is at 9816 214 Pavlou Drandaki").is_empty());
@@ -1197,14 +1200,7 @@ mod tests {
     #[test]
     fn french_numbers_in_dotted_pairs_are_phones_and_ip_addresses_are_not() {
         let r = PhoneRecognizer::new().unwrap();
-        let found = |t: &str| {
-            let mut out = Vec::new();
-            r.analyze(t, &mut out);
-            out.into_iter()
-                .filter(|c| c.score >= 0.5)
-                .map(|c| t[c.start..c.end].to_string())
-                .collect::<Vec<_>>()
-        };
+        let found = |t: &str| reported(&r, t);
         assert_eq!(
             found("Can someone call me on 01.84.17.61.18? I have questions"),
             ["01.84.17.61.18"]

@@ -16,6 +16,18 @@ fn values<'a>(text: &'a str, findings: &[Finding], t: &EntityType) -> Vec<&'a st
         .collect()
 }
 
+/// Analyse `text`, assert that its one ORGANIZATION is `firm`, and hand
+/// back the findings.
+fn assert_one_firm(a: &Analyzer, text: &str, firm: &str) -> Vec<Finding> {
+    let found = a.analyze(text);
+    assert_eq!(
+        values(text, &found, &EntityType::ORGANIZATION),
+        [firm],
+        "{text}: {found:?}"
+    );
+    found
+}
+
 #[test]
 fn three_surnames_joined_by_a_comma_and_and_name_one_firm() {
     let a = analyzer();
@@ -37,12 +49,7 @@ fn three_surnames_joined_by_a_comma_and_and_name_one_firm() {
             "Barnett, Melton and Garcia",
         ),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::ORGANIZATION),
-            [firm],
-            "{text}: {found:?}"
-        );
+        let found = assert_one_firm(&a, text, firm);
         // None of the three is also reported as a person.
         let persons = values(text, &found, &EntityType::PERSON);
         assert!(
@@ -85,12 +92,7 @@ fn a_name_and_sons_is_a_family_firm() {
         ("I bought it at Kelly & Sons yesterday.", "Kelly & Sons"),
         ("John Smith and Sons Ltd won.", "John Smith and Sons Ltd"),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::ORGANIZATION),
-            [firm],
-            "{text}: {found:?}"
-        );
+        let found = assert_one_firm(&a, text, firm);
         assert!(
             values(text, &found, &EntityType::PERSON).is_empty(),
             "{text}: {found:?}"
@@ -119,12 +121,7 @@ fn a_place_that_starts_a_firms_name_is_part_of_the_firm() {
             "Korea Information Security Agency",
         ),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::ORGANIZATION),
-            [firm],
-            "{text}: {found:?}"
-        );
+        let found = assert_one_firm(&a, text, firm);
         assert!(
             values(text, &found, &EntityType::LOCATION).is_empty(),
             "{text}: {found:?}"
