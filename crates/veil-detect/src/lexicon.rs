@@ -48,6 +48,9 @@ pub mod class {
     pub const QUASI_STOP: u32 = 1 << 12;
     /// A weekday name, singular or plural: never a person's name.
     pub const WEEKDAY: u32 = 1 << 13;
+    /// An institution that is named by what it is "of" ("University of
+    /// Chicago", "Bank of England", "Ministry of Health").
+    pub const INSTITUTION: u32 = 1 << 14;
 }
 
 /// What the shipped lists say about one lower-cased word (12 bytes, so
@@ -109,6 +112,7 @@ pub const WORD_CLASSES: &[(&[&str], u32)] = &[
     (HONORIFICS, class::HONORIFIC),
     (OCCUPATIONS, class::OCCUPATION),
     (ORG_SUFFIXES, class::ORG_SUFFIX),
+    (INSTITUTIONS, class::INSTITUTION),
     (STOPS, class::QUASI_STOP),
     (COMMON_WORD_NAMES, class::COMMON_WORD_NAME),
 ];
@@ -736,6 +740,40 @@ pub const ORG_SUFFIXES: &[&str] = &[
     "band",
     "choir",
     "ensemble",
+];
+
+/// Institutions named by what they are "of": capitalised and followed by
+/// "of" (or "of the") and a capitalised word, they start an organisation's
+/// name ("University of Chicago", "Royal Bank of Canada", "Department of
+/// Health"). Not "board" ("Board of Directors"), "state", "city",
+/// "republic" or "kingdom" (places: "Republic of Korea").
+pub const INSTITUTIONS: &[&str] = &[
+    "university",
+    "bank",
+    "institute",
+    "college",
+    "school",
+    "academy",
+    "conservatory",
+    "seminary",
+    "department",
+    "ministry",
+    "office",
+    "bureau",
+    "agency",
+    "authority",
+    "commission",
+    "council",
+    "government",
+    "museum",
+    "library",
+    "hospital",
+    "society",
+    "association",
+    "federation",
+    "foundation",
+    "chamber",
+    "church",
 ];
 
 /// Function words and pronouns: they end an occupation phrase on the left,

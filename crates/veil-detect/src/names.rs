@@ -1369,6 +1369,55 @@ fn elided_capital(word: &str) -> bool {
         .any(|rest| rest.starts_with(char::is_uppercase))
 }
 
+/// Whether `tokens[j]` is the "of" of an institution's name: a
+/// capitalised [`class::INSTITUTION`] word right before it, and a
+/// capitalised word right after it or after "the" ("University of
+/// Chicago", "Bank of the West"; one space between each). Such a name is
+/// the organisation pass's: the place or person after "of" is part of it.
+pub(crate) fn institution_of(text: &str, tokens: &[Token<'_>], j: usize) -> bool {
+    let spaced = |a: usize, b: usize| &text[tokens[a].end..tokens[b].start] == " ";
+    if j == 0 || j + 1 >= tokens.len() || tokens[j].text != "of" {
+        return false;
+    }
+    let head = &tokens[j - 1];
+    if !(head.cap && head.lex.is(class::INSTITUTION) && spaced(j - 1, j) && spaced(j, j + 1)) {
+        return false;
+    }
+    let next = &tokens[j + 1];
+    let name = if next.text == "the" {
+        tokens.get(j + 2).filter(|_| spaced(j + 1, j + 2))
+    } else {
+        Some(next)
+    };
+    // "University of VIERHÖF": a word in capitals after a head that is
+    // not is no part of its name.
+    name.is_some_and(|n| n.cap && (!shouted(n) || shouted(head)))
+}
+
+/// A word of two or more letters written in capitals ("LDAP", "MAKES").
+pub(crate) fn shouted(t: &Token<'_>) -> bool {
+    t.text.len() > 1 && !t.text.chars().any(char::is_lowercase)
+}
+
+/// Whether the capitalised word `tokens[i]` is among the capitalised
+/// words (one space apart, up to four) after an institution's "of" or "of
+/// the" ("University of Southern California": see [`institution_of`]).
+fn after_institution_of(text: &str, tokens: &[Token<'_>], i: usize) -> bool {
+    let mut k = i;
+    for _ in 0..4 {
+        if (k >= 1 && institution_of(text, tokens, k - 1))
+            || (k >= 2 && tokens[k - 1].text == "the" && institution_of(text, tokens, k - 2))
+        {
+            return true;
+        }
+        if k == 0 || !tokens[k - 1].cap || &text[tokens[k - 1].end..tokens[k].start] != " " {
+            return false;
+        }
+        k -= 1;
+    }
+    false
+}
+
 /// A word list's first-name frequency (per cent of people) from which a
 /// word counts as a first name where a rule asks whether a person could be
 /// meant ("Kelly" 0.28: yes; "Davis" 0.01, "Jordan" 0.06: no).
@@ -1829,9 +1878,13 @@ impl NameRecognizer {
         if tokens.is_empty() {
             return;
         }
+        // Whether an institution's name may stand in the text ("University
+        // of …"): most texts hold none, and the rules that read one are skipped.
+        let mut institutions = false;
         g.with_recent(|recent| {
             for t in &mut tokens {
                 t.lex = recent.lex(&t.lower);
+                institutions |= t.cap && t.lex.is(class::INSTITUTION);
             }
         });
         let lowercase_text = !text.chars().any(char::is_uppercase);
@@ -1867,6 +1920,7 @@ impl NameRecognizer {
             g,
             lowercase_text,
             shouting,
+            institutions,
             &mut used,
             out,
         );
@@ -1883,6 +1937,7 @@ impl NameRecognizer {
             g,
             lowercase_text,
             shouting,
+            institutions,
             &used,
             out,
         );
@@ -1893,6 +1948,7 @@ impl NameRecognizer {
             &used,
             &blobs,
             lowercase_text || shouting,
+            institutions,
             out,
         );
         let mut more = Vec::new();
@@ -2122,6 +2178,7 @@ impl NameRecognizer {
         g: &Gazetteer,
         lowercase_text: bool,
         shouting: bool,
+        institutions: bool,
         used: &mut [bool],
         out: &mut Vec<Candidate>,
     ) {
@@ -2206,7 +2263,9 @@ impl NameRecognizer {
                             && tokens[j].cap
                             && &text[tokens[j - 1].end..tokens[j].start] == " "
                         {
-                            if tokens[j].lex.is(class::ORG_SUFFIX) {
+                            if tokens[j].lex.is(class::ORG_SUFFIX)
+                                || (institutions && institution_of(text, tokens, j + 1))
+                            {
                                 firm = true;
                                 break;
                             }
@@ -2235,8 +2294,12 @@ impl NameRecognizer {
                         && !all_caps
                         && t0.lex.first().is_none_or(|f| f < COUNTRY_FIRST_NAME_FREQ)
                         && (!t0.sent_start || !t0.lex.is(class::WORD));
+                    // "University of Chicago", "Royal Bank of Canada": the
+                    // end of an institution's name, left to the
+                    // organisation pass.
+                    let of_institution = institutions && after_institution_of(text, tokens, i);
                     let score = match kind {
-                        _ if tail_of_name || starts_firm => 0.0,
+                        _ if tail_of_name || starts_firm || of_institution => 0.0,
                         _ if country => 0.85,
                         _ if word && !place_cue => 0.0,
                         _ if all_caps && !place_cue && !shouting => 0.0,
@@ -2288,6 +2351,7 @@ impl NameRecognizer {
         g: &Gazetteer,
         lowercase_text: bool,
         shouting: bool,
+        institutions: bool,
         used: &[bool],
         out: &mut Vec<Candidate>,
     ) {
@@ -2332,6 +2396,18 @@ impl NameRecognizer {
         while i < tokens.len() {
             if used[i] || !(shaped(&tokens[i]) || cued(i)) || tokens[i].is_particle() {
                 i += 1;
+                continue;
+            }
+            if institutions && tokens[i].cap && after_institution_of(text, tokens, i) {
+                // "Bank of America": the organisation pass's, to its last
+                // capitalised word.
+                i += 1;
+                while i < tokens.len()
+                    && tokens[i].cap
+                    && &text[tokens[i - 1].end..tokens[i].start] == " "
+                {
+                    i += 1;
+                }
                 continue;
             }
             // Grow a run of name-shaped tokens separated by single spaces (or ". " after an initial).

@@ -20,7 +20,7 @@
 use crate::Candidate;
 use crate::context::lower_slice;
 use crate::gazetteer::class;
-use crate::names::Token;
+use crate::names::{self, Token};
 use crate::per_thread::{LocalRegex, PerThread};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -326,6 +326,32 @@ fn push(
     });
 }
 
+/// Whether the capitalised words from `tokens[k]` (one space apart, up to
+/// four) hold an institution's "of" ("Royal Bank of Canada").
+fn starts_institution(text: &str, tokens: &[Token<'_>], k: usize) -> bool {
+    (k..tokens.len().min(k + 4))
+        .take_while(|&n| {
+            tokens[n].cap && (n == k || &text[tokens[n - 1].end..tokens[n].start] == " ")
+        })
+        .any(|n| names::institution_of(text, tokens, n + 1))
+}
+
+/// Company words written short, which take the period after them ("Inc.",
+/// "Ltd."); a full word before a period ends the sentence ("… Human
+/// Services.").
+const ABBREVIATED_SUFFIXES: &[&str] = &["inc", "ltd", "llc", "llp", "corp", "co", "plc", "bros"];
+
+/// The end of the company word `t`, past its period when it is written
+/// short ("Inc.", "Ltd.") and not when the period ends the sentence ("…
+/// Human Services.").
+fn suffix_end(text: &str, t: &Token<'_>) -> usize {
+    if ABBREVIATED_SUFFIXES.contains(&t.lower.as_ref()) {
+        with_period(text, t.end)
+    } else {
+        t.end
+    }
+}
+
 /// The end of a token, past a period that belongs to it ("Dr.", "Inc.").
 fn with_period(text: &str, end: usize) -> usize {
     if text[end..].starts_with('.') {
@@ -339,7 +365,9 @@ impl QuasiRecognizer {
     /// Append AGE, NRP, TITLE and ORGANIZATION candidates in `text` (already
     /// split into `tokens`, their lexicon entries filled) to `out`;
     /// `used[i]` marks tokens a place claimed; `blobs` are the text's
-    /// encoded data ([`crate::names::blob_spans`]), where no age is read.
+    /// encoded data ([`crate::names::blob_spans`]), where no age is read;
+    /// `institutions`: whether a capitalised [`class::INSTITUTION`] word
+    /// stands among the tokens (else no "University of …" name is looked for).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn analyze(
         &self,
@@ -349,12 +377,13 @@ impl QuasiRecognizer {
         used: &[bool],
         blobs: &[(usize, usize)],
         weak_case: bool,
+        institutions: bool,
         out: &mut Vec<Candidate>,
     ) {
         self.ages(text, blobs, out);
         self.nrps(tokens, weak_case, out);
         self.titles(text, lowered, tokens, out);
-        self.organizations(text, lowered, tokens, used, weak_case, out);
+        self.organizations(text, lowered, tokens, used, weak_case, institutions, out);
     }
 
     fn ages(&self, text: &str, blobs: &[(usize, usize)], out: &mut Vec<Candidate>) {
@@ -510,6 +539,7 @@ impl QuasiRecognizer {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn organizations(
         &self,
         text: &str,
@@ -517,6 +547,7 @@ impl QuasiRecognizer {
         tokens: &[Token<'_>],
         used: &[bool],
         weak_case: bool,
+        institutions: bool,
         out: &mut Vec<Candidate>,
     ) {
         let capital = |t: &Token<'_>| {
@@ -550,18 +581,64 @@ impl QuasiRecognizer {
                 i += 1;
                 continue;
             }
-            // A run of capitalised words (lower-case joiners inside), one space apart.
+            // A run of capitalised words (lower-case joiners inside), one
+            // space apart; an institution's "of" (and "the" after it) joins
+            // too ("Royal Bank of Canada", "Bank of the West").
             let mut j = i + 1;
-            while j < tokens.len() && j - i < 6 && !used[j] {
+            let mut of_at = None;
+            while j < tokens.len() && j - i < if of_at.is_some() { 8 } else { 6 } && !used[j] {
+                if institutions && of_at.is_none() && names::institution_of(text, tokens, j) {
+                    of_at = Some(j);
+                    j += 1;
+                    continue;
+                }
+                if of_at == Some(j - 1) && tokens[j].text == "the" {
+                    j += 1; // `institution_of` saw a capital after it
+                    continue;
+                }
+                // "University of Michigan LDAP", "… California MAKES": a
+                // word in capitals after a name that is not ends it.
+                if let Some(m) = of_at
+                    && names::shouted(&tokens[j])
+                    && !names::shouted(&tokens[m - 1])
+                {
+                    break;
+                }
                 let gap = &text[tokens[j - 1].end..tokens[j].start];
+                // "and" before an institution's name ends the run ("Bank of
+                // America and Royal Bank of Canada"); else it may go on
+                // ("Department of Health and Human Services").
                 let joiner = ORG_INNER.contains(&tokens[j].lower.as_ref())
                     && tokens
                         .get(j + 1)
-                        .is_some_and(|n| n.cap && &text[tokens[j].end..n.start] == " ");
+                        .is_some_and(|n| n.cap && &text[tokens[j].end..n.start] == " ")
+                    && !(institutions && starts_institution(text, tokens, j + 1));
                 if !(gap == " " || gap == " & " || gap == "-") || !(capital(&tokens[j]) || joiner) {
                     break;
                 }
                 j += 1;
+            }
+            // A run the length limit cut after a joiner ends before it.
+            while j > i + 1 && !capital(&tokens[j - 1]) {
+                j -= 1;
+            }
+            if let Some(m) = of_at.filter(|&m| m + 1 < j) {
+                // The institution's name, from its first word that is no
+                // function word ("In Bank of America's report").
+                let first = (i..m - 1)
+                    .find(|&k| !tokens[k].lex.is(class::QUASI_STOP) || tokens[k].lower == "new")
+                    .unwrap_or(m - 1);
+                let start = tokens[first].start;
+                let last = &tokens[j - 1];
+                let end = if last.lex.is(class::ORG_SUFFIX) {
+                    suffix_end(text, last)
+                } else {
+                    last.end
+                };
+                push(out, EntityType::ORGANIZATION, start, end, 0.8, self.org);
+                found.push((start, end));
+                i = j;
+                continue;
             }
             // "The Avalara office", "The Garmin Orchestra": the article is not part of the name.
             let lead = usize::from(j - i > 1 && tokens[i].lower == "the");
@@ -579,7 +656,7 @@ impl QuasiRecognizer {
                 let end = if ENSEMBLES.contains(&run[k].lower.as_ref()) {
                     run[k - 1].end
                 } else {
-                    with_period(text, run[k].end)
+                    suffix_end(text, &run[k])
                 };
                 push(out, EntityType::ORGANIZATION, start, end, 0.8, self.org);
                 found.push((start, end));
@@ -938,9 +1015,10 @@ mod tests {
             ),
             ["New Media"]
         );
+        // The sentence's full stop is no part of the name ("Inc." keeps its own).
         assert_eq!(
             found("She joined Impaq International.", &EntityType::ORGANIZATION),
-            ["Impaq International."]
+            ["Impaq International"]
         );
         assert_eq!(
             found(

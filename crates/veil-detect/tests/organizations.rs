@@ -132,3 +132,100 @@ fn a_place_that_starts_a_firms_name_is_part_of_the_firm() {
     let found = a.analyze(text);
     assert_eq!(values(text, &found, &EntityType::LOCATION), ["Canada"]);
 }
+
+#[test]
+fn institutions_named_by_what_they_are_of_are_one_organisation() {
+    let a = analyzer();
+    for (text, firm) in [
+        (
+            "She studied at the University of Chicago last year.",
+            "University of Chicago",
+        ),
+        (
+            "He works at Massachusetts Institute of Technology now.",
+            "Massachusetts Institute of Technology",
+        ),
+        (
+            "Copyright (C) 1994 by the University of Southern California",
+            "University of Southern California",
+        ),
+        (
+            "Rates were set by the Bank of England today.",
+            "Bank of England",
+        ),
+        (
+            "She is a professor at the London School of Economics.",
+            "London School of Economics",
+        ),
+        (
+            "In Bank of America's report the figures were revised.",
+            "Bank of America",
+        ),
+        (
+            "A loan from Bank of the West was refused.",
+            "Bank of the West",
+        ),
+        (
+            "Contact the Department of Health and Human Services.",
+            "Department of Health and Human Services",
+        ),
+        (
+            "Copyright 1998 the University of Michigan LDAP team",
+            "University of Michigan",
+        ),
+    ] {
+        let found = assert_one_firm(&a, text, firm);
+        // The place or name after "of" is not reported on its own.
+        for t in [EntityType::LOCATION, EntityType::PERSON] {
+            let other = values(text, &found, &t);
+            assert!(other.iter().all(|p| !firm.contains(p)), "{text}: {other:?}");
+        }
+    }
+}
+
+#[test]
+fn an_institution_of_a_name_ends_where_another_starts() {
+    let a = analyzer();
+    let text = "I bought shares of Bank of America and Royal Bank of Canada.";
+    let found = a.analyze(text);
+    assert_eq!(
+        values(text, &found, &EntityType::ORGANIZATION),
+        ["Bank of America", "Royal Bank of Canada"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn what_is_no_institution_of_a_place_keeps_its_place() {
+    let a = analyzer();
+    // No institution word before "of"; a board is no organisation.
+    for (text, place) in [
+        ("The city of Chicago is cold.", "Chicago"),
+        ("The Board of Directors met in Chicago.", "Chicago"),
+        // A name in capitals after a head that is not: the place alone.
+        ("She studied at the University of PORVOO.", "PORVOO"),
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::LOCATION).contains(&place),
+            "{text}: {found:?}"
+        );
+        assert!(
+            values(text, &found, &EntityType::ORGANIZATION)
+                .iter()
+                .all(|o| !o.contains(" of ")),
+            "{text}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_company_word_takes_its_period_only_when_written_short() {
+    let a = analyzer();
+    assert_one_firm(&a, "We bought it from Loqate Inc. last week", "Loqate Inc.");
+    assert_one_firm(
+        &a,
+        "Copyright by the Free Software Foundation. All rights reserved.",
+        "Free Software Foundation",
+    );
+}
