@@ -1040,35 +1040,6 @@ fn is_name_label(label: &str, at_text_start: bool) -> bool {
     }
 }
 
-/// The tokens of the values of person's name fields in `tokens`: the
-/// capitalised words right after a colon ending a [`name_label_before`]
-/// label, joined by single spaces, hyphens or an initial's ". ".
-fn name_field_values(text: &str, lowered: &str, tokens: &[Token<'_>]) -> Vec<usize> {
-    let mut out = Vec::new();
-    for i in 0..tokens.len() {
-        let t = &tokens[i];
-        let Some(label_end) = label_end_before(text, tokens, i) else {
-            continue;
-        };
-        if !t.cap
-            || !text[label_end..t.start].trim_start().is_empty()
-            || !name_label_before(text, lowered, label_end)
-        {
-            continue;
-        }
-        out.push(i);
-        let mut j = i + 1;
-        while j < tokens.len()
-            && tokens[j].cap
-            && matches!(&text[tokens[j - 1].end..tokens[j].start], " " | "-" | ". ")
-        {
-            out.push(j);
-            j += 1;
-        }
-    }
-    out
-}
-
 /// Where a label may end before token `i` of `text`: past the last colon
 /// between it and the token before it; `None` where no colon stands there.
 /// Gaps are short (most a space), so they are read byte by byte.
@@ -1376,7 +1347,8 @@ fn elided_capital(word: &str) -> bool {
 /// the organisation pass's: the place or person after "of" is part of it.
 pub(crate) fn institution_of(text: &str, tokens: &[Token<'_>], j: usize) -> bool {
     let spaced = |a: usize, b: usize| &text[tokens[a].end..tokens[b].start] == " ";
-    if j == 0 || j + 1 >= tokens.len() || tokens[j].text != "of" {
+    // "of", or "Of" in a name written in title case ("Ministry Of Agriculture").
+    if j == 0 || j + 1 >= tokens.len() || !matches!(tokens[j].text, "of" | "Of") {
         return false;
     }
     let head = &tokens[j - 1];
@@ -1900,11 +1872,8 @@ impl NameRecognizer {
         // as names.
         // Every label ends with a colon: most texts hold none.
         let labels = memchr::memchr(b':', text.as_bytes()).is_some();
-        if labels {
-            self.uncased_name_values(text, lowered, &tokens, &mut used, out);
-        }
         let mut name_values = if labels {
-            name_field_values(text, lowered, &tokens)
+            self.name_field_values(text, lowered, &tokens, &mut used, out)
         } else {
             Vec::new()
         };
@@ -1957,44 +1926,75 @@ impl NameRecognizer {
         out.append(&mut more);
     }
 
-    /// The value of a person's name field written without capitals or all
-    /// in capitals ("name: john smith", "NAME: JOHN SMITH", "last name:
-    /// brown"), as PERSON; its tokens are marked `used`. The first word is
-    /// a first name of some frequency (0.05% or more) or one of the
-    /// [`LABELLED_SURNAME_RANK`] commonest surnames; up to two more words
-    /// follow, one space apart, each such a name or a listed surname no
-    /// ordinary word. Words no list holds as a name stay out (`name:
-    /// build`, `name: rust`: code and configuration keep their values).
-    fn uncased_name_values(
+    /// The values of person's name fields ([`name_label_before`]: "Name:",
+    /// "Last name:", "Customer:"), each label read once, in one walk of
+    /// the tokens after a colon.
+    ///
+    /// A value written without capitals or all in capitals ("name: john
+    /// smith", "NAME: JOHN SMITH", "last name: brown") is a PERSON here,
+    /// its tokens marked `used`: the first word a first name of some
+    /// frequency (0.05% or more) or one of the [`LABELLED_SURNAME_RANK`]
+    /// commonest surnames, up to two more words one space apart, each such
+    /// a name or a listed surname no ordinary word, and the value ends the
+    /// field. Words no list holds as a name stay out (`name: build`, `name:
+    /// rust`, `name: self.name.to_string()`: code and configuration keep
+    /// their values).
+    ///
+    /// Returned: the tokens of capitalised values (the capitalised words
+    /// right after the label, joined by single spaces, hyphens or an
+    /// initial's ". "), hidden from the gazetteer places and judged as
+    /// names by the caller.
+    fn name_field_values(
         &self,
         text: &str,
         lowered: &str,
         tokens: &[Token<'_>],
         used: &mut [bool],
         out: &mut Vec<Candidate>,
-    ) {
+    ) -> Vec<usize> {
         let uncased = |t: &Token<'_>| {
             !t.cap || (t.text.len() > 1 && t.text.chars().all(|c| !c.is_lowercase()))
         };
         let common_first = |t: &Token<'_>| t.lex.first().is_some_and(|f| f >= 0.05);
         let common_last = |t: &Token<'_>| t.lex.last().is_some_and(|r| r <= LABELLED_SURNAME_RANK);
+        let mut values = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             let t = &tokens[i];
-            // Cheapest first: most words are no common name.
-            let opens = (common_first(t) || common_last(t))
+            // Cheapest first: most words are neither capitalised nor a
+            // common name, and most follow no colon.
+            let opens_uncased = (common_first(t) || common_last(t))
                 && !used[i]
                 && uncased(t)
                 && t.text.chars().all(char::is_alphabetic);
-            let Some(label_end) = opens.then(|| label_end_before(text, tokens, i)).flatten() else {
+            let Some(label_end) = (t.cap || opens_uncased)
+                .then(|| label_end_before(text, tokens, i))
+                .flatten()
+            else {
                 i += 1;
                 continue;
             };
-            if !text[label_end..t.start]
-                .trim_start_matches([' ', '\t'])
-                .is_empty()
-                || !name_label_before(text, lowered, label_end)
-            {
+            let gap = &text[label_end..t.start];
+            // An uncased value stands on the label's line; a capitalised
+            // one may start the next.
+            let uncased_here = opens_uncased && gap.trim_start_matches([' ', '\t']).is_empty();
+            let cased_here = t.cap && gap.trim_start().is_empty();
+            if !(uncased_here || cased_here) || !name_label_before(text, lowered, label_end) {
+                i += 1;
+                continue;
+            }
+            if cased_here {
+                values.push(i);
+                let mut j = i + 1;
+                while j < tokens.len()
+                    && tokens[j].cap
+                    && matches!(&text[tokens[j - 1].end..tokens[j].start], " " | "-" | ". ")
+                {
+                    values.push(j);
+                    j += 1;
+                }
+            }
+            if !uncased_here {
                 i += 1;
                 continue;
             }
@@ -2018,22 +2018,21 @@ impl NameRecognizer {
                 Some('.') => after[1..].chars().next().is_none_or(char::is_whitespace),
                 Some(c) => c.is_whitespace() || matches!(c, ',' | ';' | ')' | '"' | '\''),
             };
-            if !ends {
-                i = j;
-                continue;
-            }
-            out.push(Candidate {
-                entity: EntityType::PERSON,
-                start: t.start,
-                end: tokens[j - 1].end,
-                score: 0.8,
-                recognizer: self.person,
-            });
-            for u in &mut used[i..j] {
-                *u = true;
+            if ends {
+                out.push(Candidate {
+                    entity: EntityType::PERSON,
+                    start: t.start,
+                    end: tokens[j - 1].end,
+                    score: 0.8,
+                    recognizer: self.person,
+                });
+                for u in &mut used[i..j] {
+                    *u = true;
+                }
             }
             i = j;
         }
+        values
     }
 
     /// The values of place, organisation and occupation fields ([`field_label_before`]:

@@ -173,6 +173,11 @@ fn institutions_named_by_what_they_are_of_are_one_organisation() {
             "Copyright 1998 the University of Michigan LDAP team",
             "University of Michigan",
         ),
+        // A name written in title case.
+        (
+            "Laura Gorski\nMinistry Of Agriculture\n07 57 avenue Jules Ferry",
+            "Ministry Of Agriculture",
+        ),
     ] {
         let found = assert_one_firm(&a, text, firm);
         // The place or name after "of" is not reported on its own.
