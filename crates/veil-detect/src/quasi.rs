@@ -675,7 +675,9 @@ impl QuasiRecognizer {
             {
                 push(out, EntityType::ORGANIZATION, start, end, 0.65, self.org);
                 found.push((start, end));
-            } else {
+            } else if !(run.len() == 1 && run[0].lex.is(class::OCCUPATION | class::TITLE)) {
+                // A lone occupation or title is no list partner ("Director,
+                // Office of Technology Licensing").
                 runs.push((start, end));
             }
             i = j;

@@ -234,3 +234,13 @@ fn a_company_word_takes_its_period_only_when_written_short() {
         "Free Software Foundation",
     );
 }
+
+#[test]
+fn a_lone_occupation_beside_an_organisation_is_no_partner_of_it() {
+    let a = analyzer();
+    assert_one_firm(
+        &a,
+        "William Hoskins\nDirector, Office of Technology Licensing\n",
+        "Office of Technology Licensing",
+    );
+}
