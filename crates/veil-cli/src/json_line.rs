@@ -201,8 +201,16 @@ pub fn line(buf: &mut Vec<u8>, fs: &[FindingOut<'_>], line: u64, path: &str) {
 }
 
 /// A table cell's line, `{"column":...,"findings":[...],"path":...,"row":N}`,
-/// with its newline.
+/// with its newline: [`cell_head`] then [`cell_tail`].
 pub fn cell(buf: &mut Vec<u8>, column: &str, fs: &[FindingOut<'_>], path: &str, row: u64) {
+    cell_head(buf, column, fs, path);
+    cell_tail(buf, row);
+}
+
+/// A table cell's line up to its row number, `{"column":...,"findings":
+/// [...],"path":...,"row":` (a worker writes it; the writing thread, which
+/// knows the rows before, ends it with [`cell_tail`]).
+pub fn cell_head(buf: &mut Vec<u8>, column: &str, fs: &[FindingOut<'_>], path: &str) {
     buf.push(b'{');
     key(buf, "column", true);
     string(buf, column);
@@ -211,6 +219,10 @@ pub fn cell(buf: &mut Vec<u8>, column: &str, fs: &[FindingOut<'_>], path: &str, 
     key(buf, "path", false);
     string(buf, path);
     key(buf, "row", false);
+}
+
+/// The end of a [`cell_head`]: the row number, `}` and the newline.
+pub fn cell_tail(buf: &mut Vec<u8>, row: u64) {
     number(buf, row);
     buf.extend_from_slice(b"}\n");
 }

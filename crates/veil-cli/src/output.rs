@@ -230,6 +230,29 @@ impl Sink {
         self.out.write_all(lines)
     }
 
+    /// Take one analysed table cell, row `row` of input `file`: as
+    /// [`Sink::accept`] does, or, where a worker wrote the start of its
+    /// output line (`head`, from [`cell_line_head`]; JSONL output, findings
+    /// made), counted and profiled here and its line ended with the row.
+    pub fn accept_cell(
+        &mut self,
+        (file, row, column): (usize, u64, usize),
+        text: &str,
+        findings: Vec<Finding>,
+        head: Option<&[u8]>,
+    ) -> std::io::Result<()> {
+        let Some(head) = head else {
+            return self.accept(Origin::Cell { file, row, column }, text, findings);
+        };
+        self.stats.bytes += text.len() as u64;
+        self.count(file, column, &findings);
+        self.inputs[file].profiles[column].observe(text, &findings);
+        self.line_buf.clear();
+        json_line::cell_tail(&mut self.line_buf, row);
+        self.out.write_all(head)?;
+        self.out.write_all(&self.line_buf)
+    }
+
     /// Take one analysed text.
     pub fn accept(
         &mut self,
@@ -595,6 +618,22 @@ pub fn record_line(
     let map = OffsetMap::new(text);
     let fs = char_findings_out(text, &map, findings, show_values);
     json_line::record(buf, &fs, id);
+}
+
+/// The start of the JSONL output line of a table cell holding `text`,
+/// up to its row number ([`json_line::cell_head`]; [`Sink::accept_cell`]
+/// ends it).
+pub fn cell_line_head(
+    buf: &mut Vec<u8>,
+    column: &str,
+    text: &str,
+    findings: &[Finding],
+    path: &str,
+    show_values: bool,
+) {
+    let map = OffsetMap::new(text);
+    let fs = char_findings_out(text, &map, findings, show_values);
+    json_line::cell_head(buf, column, &fs, path);
 }
 
 /// The JSONL output line of line `line` of the text input `path` (one

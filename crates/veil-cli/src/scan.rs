@@ -112,8 +112,29 @@ impl RawLines {
 struct RawRows {
     file: usize,
     rows: TableRows,
+    table: std::sync::Arc<TableInput>,
+}
+
+/// What the workers read of a table input besides its rows.
+struct TableInput {
     /// Per column: its header as context for its cells (`Input::contexts`).
-    contexts: std::sync::Arc<[std::sync::Arc<str>]>,
+    contexts: Vec<std::sync::Arc<str>>,
+    /// Per column: its name, and the input's path, which cells' output
+    /// lines carry.
+    columns: Vec<String>,
+    path: String,
+}
+
+impl TableInput {
+    /// The table input `file` of `sink`, as the workers read it.
+    fn of(sink: &Sink, file: usize) -> std::sync::Arc<TableInput> {
+        let input = &sink.inputs[file];
+        std::sync::Arc::new(TableInput {
+            contexts: input.contexts.clone(),
+            columns: input.columns.clone(),
+            path: input.path.clone(),
+        })
+    }
 }
 
 /// The rows of a [`RawRows`].
@@ -137,6 +158,7 @@ impl RawRows {
                 row,
                 column,
                 text: start..cells.len(),
+                head_end: None,
             });
         };
         let rows = match &self.rows {
@@ -163,10 +185,45 @@ impl RawRows {
         placed
             .iter()
             .map(|p| match p {
-                Placed::Cell { column, .. } => self.contexts.get(*column).map_or("", |c| c),
+                Placed::Cell { column, .. } => self.table.contexts.get(*column).map_or("", |c| c),
                 _ => "",
             })
             .collect()
+    }
+
+    /// Write the start of the JSONL output line of each cell with findings
+    /// into `lines` (up to its row number, which the writing thread adds)
+    /// and mark where it ends (`head_end`).
+    fn write_heads(
+        &self,
+        cells: &str,
+        placed: &mut [Placed],
+        findings: &[Vec<veil_core::Finding>],
+        show_values: bool,
+        lines: &mut Vec<u8>,
+    ) {
+        for (p, found) in placed.iter_mut().zip(findings) {
+            if let Placed::Cell {
+                column,
+                text,
+                head_end,
+                ..
+            } = p
+                && !found.is_empty()
+            {
+                let column = self.table.columns.get(*column).map_or("", String::as_str);
+                let text = cells.get(text.clone()).unwrap_or_default();
+                crate::output::cell_line_head(
+                    lines,
+                    column,
+                    text,
+                    found,
+                    &self.table.path,
+                    show_values,
+                );
+                *head_end = Some(lines.len());
+            }
+        }
     }
 }
 
@@ -191,12 +248,15 @@ enum Placed {
     },
     /// A table cell whose text is `text` of its batch's `cells`, in row
     /// `row` of its batch (the rows of the file's batches before are added
-    /// when it is written, in input order).
+    /// when it is written, in input order). `head_end`: where the start of
+    /// its output line ends in the batch's `lines`, where a worker wrote it
+    /// ([`RawRows::write_heads`]; it starts where the one before ends).
     Cell {
         file: usize,
         row: u64,
         column: usize,
         text: std::ops::Range<usize>,
+        head_end: Option<usize>,
     },
     /// A table row that could not be read: what is wrong with it.
     BadRow(String),
@@ -261,7 +321,8 @@ struct Analysed {
     cells: String,
     placed: Vec<Placed>,
     findings: Vec<Vec<veil_core::Finding>>,
-    /// The output lines of its [`Placed::Written`] records, one after another.
+    /// The output lines of its [`Placed::Written`] records, or the starts
+    /// of its cells' output lines, one after another.
     lines: Vec<u8>,
 }
 
@@ -411,14 +472,14 @@ impl Batcher {
         sink: &mut Sink,
         file: usize,
         (rows, bytes): (TableRows, usize),
-        contexts: &std::sync::Arc<[std::sync::Arc<str>]>,
+        table: &std::sync::Arc<TableInput>,
     ) -> Result<()> {
         self.send(sink)?;
         self.current.bytes = bytes;
         self.current.rows = Some(RawRows {
             file,
             rows,
-            contexts: contexts.clone(),
+            table: table.clone(),
         });
         self.send(sink)?;
         self.write_ready(sink)
@@ -481,6 +542,8 @@ impl Batcher {
         // The workers' record lines not yet written: `lines[written..ready]`
         // (written in one go, before any other output of the batch).
         let (mut written, mut ready) = (0, 0);
+        // Where the next cell's output line starts in `lines`.
+        let mut head_start = 0;
         // A batch of table rows has its texts in `cells` (and none in
         // `texts`), any other one in `texts`.
         let texts = batch
@@ -494,11 +557,17 @@ impl Batcher {
                     row,
                     column,
                     text,
+                    head_end,
                 } => {
                     // After the rows of the file's batches before.
                     let row = sink.inputs[file].records + row;
                     let text = batch.cells.get(text).unwrap_or_default();
-                    sink.accept(Origin::Cell { file, row, column }, text, findings)?;
+                    let head = head_end.and_then(|end| {
+                        let head = batch.lines.get(head_start..end);
+                        head_start = end;
+                        head
+                    });
+                    sink.accept_cell((file, row, column), text, findings, head)?;
                     continue;
                 }
                 Placed::BadRow(message) => {
@@ -611,6 +680,7 @@ fn analysis_loop(
                     lines.place(reading, &mut texts, &mut placed);
                 }
                 let mut cells = String::new();
+                let mut out = Vec::new();
                 let findings = match &rows {
                     Some(rows) => {
                         rows.place(&mut cells, &mut placed);
@@ -623,13 +693,17 @@ fn analysis_loop(
                                 _ => "",
                             })
                             .collect();
-                        analyzer.analyze_batch_in_context(&texts, &rows.contexts(&placed))
+                        let findings =
+                            analyzer.analyze_batch_in_context(&texts, &rows.contexts(&placed));
+                        if let Some(RecordLines::Jsonl { show_values }) = record_lines {
+                            rows.write_heads(&cells, &mut placed, &findings, show_values, &mut out);
+                        }
+                        findings
                     }
                     None => analyzer.analyze_batch(&texts),
                 };
                 // …and their output lines written here.
                 let text_of = lines.as_ref().and_then(|l| l.text_of.as_deref());
-                let mut out = Vec::new();
                 if let Some(record_lines) = record_lines {
                     let raw = (raw_bytes, text_of);
                     record_lines.write(&mut placed, &mut texts, &findings, raw, &mut out);
@@ -1026,13 +1100,13 @@ fn scan_table(
     match table {
         Table::Parquet(mut src) => {
             let file = sink.add_input(display, src.columns().to_vec());
-            let contexts = sink.inputs[file].contexts.clone().into();
+            let input = TableInput::of(sink, file);
             loop {
                 match src.next_rows() {
                     Ok(Some(rows)) => {
                         // Its bytes are its cells', counted as they are
                         // taken out.
-                        b.push_rows(sink, file, (TableRows::Parquet(rows), 0), &contexts)?;
+                        b.push_rows(sink, file, (TableRows::Parquet(rows), 0), &input)?;
                     }
                     Ok(None) => break,
                     Err(e) => {
@@ -1068,14 +1142,14 @@ fn feed_csv(
     b: &mut Batcher,
     sink: &mut Sink,
 ) -> Result<()> {
-    let contexts: std::sync::Arc<[std::sync::Arc<str>]> = sink.inputs[file].contexts.clone().into();
+    let input = TableInput::of(sink, file);
     let table = std::sync::Arc::new(table);
     for block in blocks {
         match block {
             Ok(block) => {
                 let bytes = block.bytes.len();
                 let rows = TableRows::Csv(block, table.clone());
-                b.push_rows(sink, file, (rows, bytes), &contexts)?
+                b.push_rows(sink, file, (rows, bytes), &input)?
             }
             Err(e) => {
                 problem(sink, e.to_string(), false);

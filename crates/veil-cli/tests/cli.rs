@@ -394,6 +394,53 @@ fn csv_rows_are_numbered_across_blocks_and_bad_rows_placed_on_their_line() {
 }
 
 #[test]
+fn csv_cell_lines_keep_their_order_row_and_column_across_blocks() {
+    // The workers write each cell line up to its row number; the writer
+    // ends it with the row counted over the blocks before.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("from,to\n");
+    let mut want = Vec::new();
+    for i in 1..=40_000u64 {
+        let (from, to) = match i % 7_001 {
+            0 => {
+                want.push((i, "from"));
+                want.push((i, "to"));
+                (format!("a{i}@example.com"), format!("b{i}@example.com"))
+            }
+            5 => {
+                want.push((i, "to"));
+                ("nobody".to_owned(), format!("c{i}@example.com"))
+            }
+            _ => ("plain words here".to_owned(), "more plain words in it".to_owned()),
+        };
+        csv.push_str(&format!("{from},{to}\n"));
+    }
+    assert!(csv.len() > 1 << 20);
+    let p = write(dir.path(), "mail.csv", &csv);
+    for threads in ["1", "2"] {
+        let out = veil()
+            .args(["scan", "--entities", "EMAIL_ADDRESS", "--format", "jsonl"])
+            .args(["--threads", threads])
+            .arg(&p)
+            .output()
+            .unwrap();
+        let got: Vec<(u64, String)> = jsonl(&out.stdout)
+            .iter()
+            .map(|l| {
+                assert_eq!(l["findings"][0]["entity_type"], "EMAIL_ADDRESS");
+                assert_eq!(l["path"], p.to_str().unwrap());
+                (
+                    l["row"].as_u64().unwrap(),
+                    l["column"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let want: Vec<(u64, String)> = want.iter().map(|&(r, c)| (r, c.to_owned())).collect();
+        assert_eq!(got, want, "--threads {threads}");
+    }
+}
+
+#[test]
 fn parquet_string_columns_are_scanned() {
     use arrow_array::{Int64Array, RecordBatch, StringArray};
     use arrow_schema::{DataType, Field, Schema};
