@@ -411,7 +411,10 @@ fn csv_cell_lines_keep_their_order_row_and_column_across_blocks() {
                 want.push((i, "to"));
                 ("nobody".to_owned(), format!("c{i}@example.com"))
             }
-            _ => ("plain words here".to_owned(), "more plain words in it".to_owned()),
+            _ => (
+                "plain words here".to_owned(),
+                "more plain words in it".to_owned(),
+            ),
         };
         csv.push_str(&format!("{from},{to}\n"));
     }

@@ -2223,6 +2223,15 @@ impl NameRecognizer {
                                         | "der"
                                         | "sur"
                                         | "en"
+                                        | "di"
+                                        | "nad"
+                                        | "pod"
+                                        | "na"
+                                        | "bei"
+                                        | "im"
+                                        | "op"
+                                        | "aan"
+                                        | "les"
                                 ))
                     })
                 {
@@ -3427,6 +3436,9 @@ mod tests {
             ("I'm in Den Haag, at the conference", "Den Haag"),
             ("She flew to Wien last week", "Wien"),
             ("We moved to København in May", "København"),
+            // Listed names with their own language's lower-case words.
+            ("Her office is in Ústí nad Labem now", "Ústí nad Labem"),
+            ("We drove to Ústí nad Orlicí in May", "Ústí nad Orlicí"),
         ] {
             assert_eq!(
                 found(text, &EntityType::LOCATION, 0.5),
