@@ -258,6 +258,41 @@ fn org_cue_after(after: &str) -> bool {
     ORG_NOUNS.contains(&first) || ORG_NOUNS.iter().any(|n| second.starts_with(n))
 }
 
+/// Whether `after` (lower case, what follows a capitalised run) says the
+/// run *is* a company, which no person is: "… is the brainchild", "… is a
+/// design agency based in", "… is a German multinational." — the company
+/// noun ends the phrase (not "… is a bank manager").
+fn said_to_be_a_firm(after: &str) -> bool {
+    if after.starts_with(" is the brainchild") {
+        return true;
+    }
+    let Some(rest) = after
+        .strip_prefix(" is an ")
+        .or_else(|| after.strip_prefix(" is a "))
+    else {
+        return false;
+    };
+    let words: Vec<&str> = rest.split(' ').take(3).collect();
+    (0..words.len().min(2)).any(|k| {
+        let noun = words[k].trim_end_matches(['.', ',', ';', '!']);
+        ORG_NOUNS.contains(&noun)
+            && (noun.len() < words[k].len()
+                || words.get(k + 1).is_none_or(|next| {
+                    [
+                        "based",
+                        "that",
+                        "in",
+                        "which",
+                        "founded",
+                        "headquartered",
+                        "with",
+                        "from",
+                    ]
+                    .contains(next)
+                }))
+    })
+}
+
 /// Lower-case words that may stand inside an organisation's name.
 const ORG_INNER: &[&str] = &["and", "&"];
 
@@ -673,7 +708,15 @@ impl QuasiRecognizer {
                 && !stop_first
                 && self.org_cued(text, lowered, run, start, end, &people_starts, &people_ends)
             {
-                push(out, EntityType::ORGANIZATION, start, end, 0.65, self.org);
+                // Said to be a company: it, not a person the lists name
+                // ("Berkshire Hathaway is a design agency based in …").
+                let after_hi = crate::context::floor_char(text, (end + 48).min(text.len()));
+                let score = if said_to_be_a_firm(&lower_slice(text, lowered, end, after_hi)) {
+                    0.95
+                } else {
+                    0.65
+                };
+                push(out, EntityType::ORGANIZATION, start, end, score, self.org);
                 found.push((start, end));
             } else if !(run.len() == 1 && run[0].lex.is(class::OCCUPATION | class::TITLE)) {
                 // A lone occupation or title is no list partner ("Director,

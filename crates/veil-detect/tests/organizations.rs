@@ -244,3 +244,30 @@ fn a_lone_occupation_beside_an_organisation_is_no_partner_of_it() {
         "Office of Technology Licensing",
     );
 }
+
+#[test]
+fn a_name_said_to_be_a_company_is_the_company_not_a_person() {
+    let a = analyzer();
+    for (text, firm) in [
+        (
+            "Berkshire Hathaway is a design agency based in Pelhrimov.",
+            "Berkshire Hathaway",
+        ),
+        ("Coden is a design agency based in Naantali.", "Coden"),
+        (
+            "Standard And Poors is a German multinational.",
+            "Standard And Poors",
+        ),
+    ] {
+        let found = assert_one_firm(&a, text, firm);
+        assert!(
+            values(text, &found, &EntityType::PERSON).is_empty(),
+            "{text}: {found:?}"
+        );
+    }
+    // A person said to work at a bank stays a person.
+    let text = "Kelly Smith is a bank manager in Leeds.";
+    let found = a.analyze(text);
+    assert_eq!(values(text, &found, &EntityType::PERSON), ["Kelly Smith"]);
+    assert!(values(text, &found, &EntityType::ORGANIZATION).is_empty());
+}
