@@ -110,7 +110,7 @@ impl AddressRecognizer {
         let continuation = compile(
             RECOGNIZER,
             &latin_letters(&format!(
-                r"^(?:[ \t]*,[ \t]*\n?[ \t]*|{BLOCK_BREAK}|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|la|le|am|an|upon|on|sur|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
+                r"^(?:[ \t]*,[ \t]*\n?[ \t]*|{BLOCK_BREAK}|[ \t]+)({UNIT}|\p{{Lu}}[\p{{L}}'.∆-]*(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'.∆-]*|de|del|di|la|le|am|an|im|bei|upon|on|sur|u|nad|pod|na|pri|\(\p{{Lu}}\p{{L}}*\)))*(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
             )),
         )?;
         let continuation_lower = compile(
@@ -169,6 +169,20 @@ impl AddressRecognizer {
                 })
                 .unwrap_or(part_end);
             if hay[..sep].contains(['\n', '>', '?', '•', '|']) {
+                // A line of its own in an address block (a town, a
+                // region) goes on with no lower-case word after a space:
+                // "I live here." after a street is prose ("ASKER nan 1386",
+                // a table's empty cell, and a part with its postcode stay).
+                let after = &hay[part_end..];
+                let rest = after.trim_start_matches([' ', '\t']);
+                if !lower
+                    && rest.len() < after.len()
+                    && rest.starts_with(char::is_lowercase)
+                    && !rest.starts_with("nan")
+                    && !hay[sep..part_end].bytes().any(|b| b.is_ascii_digit())
+                {
+                    break;
+                }
                 ranges.push((at + sep, at + part_end));
             } else if let Some(last) = ranges.last_mut() {
                 last.1 = at + part_end;
@@ -525,6 +539,42 @@ mod tests {
         assert_eq!(
             found("Send it to 12 Main Street, Springfield, IL 62704 please"),
             vec!["12 Main Street, Springfield, IL 62704"]
+        );
+    }
+
+    #[test]
+    fn a_line_of_prose_after_a_street_is_no_part_of_it() {
+        for text in [
+            "Send it to 12 Main Street\nWe live here.",
+            "Send it to 12 Main Street, Boston.\nI live here.",
+        ] {
+            assert_eq!(found(text).len(), 1, "{text}: {:?}", found(text));
+        }
+        // A town's line with its postcode, or a table's empty cell, stays.
+        assert_eq!(
+            found("12 Main Street\nTAVELSJÖ\nIsrael 74749 for this card"),
+            vec!["12 Main Street", "TAVELSJÖ", "Israel 74749"]
+        );
+        assert_eq!(
+            found("5720 Skoanveien 226\nFAUSKE nan 8200"),
+            vec!["5720 Skoanveien 226", "FAUSKE nan 8200"]
+        );
+    }
+
+    #[test]
+    fn towns_named_with_lower_case_words_of_their_language() {
+        assert_eq!(
+            found("55 Školní 645\nSuite 992\nKámen u Pacova\nMyanmar 02386"),
+            vec![
+                "55 Školní 645",
+                "Suite 992",
+                "Kámen u Pacova",
+                "Myanmar 02386"
+            ]
+        );
+        assert_eq!(
+            found("Lori lives at 06 Slovenčeva 51, Črni Vrh nad Idrijo"),
+            vec!["06 Slovenčeva 51, Črni Vrh nad Idrijo"]
         );
     }
 
