@@ -73,7 +73,14 @@ impl AddressRecognizer {
         let euro_spaced = format!(
             r"(?:^|[\s,(])(\p{{Lu}}[\p{{L}}'-]+[ \t]+(?i:{STREET_TYPES}|Rue|Via|Calle|Avenida|Rua|Viale|Piazza|Plaza|Carrer|Strasse|Straße|Gasse|Weg|Platz|Allee|Straat|Laan|Gracht|Plein|Vej|Gade|Gata|Gatan|Vägen|Veien)\b[ \t]+\d{{1,5}}[A-Za-z]?)"
         );
-        let romance = r"(?:^|[\s,(])((?:\d{1,5},?[ \t]+){0,2}(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo|Avenue|Cours|Quai|Impasse|Travessa|Largo|Praça|Strada|rue|ul\.|Ul\.|C/)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
+        // The street type in lower case only after a house number ("33
+        // avenue de Provence", "119, chemin Françoise Rey"; not "took place
+        // Monday").
+        let romance = r"(?:^|[\s,(])((?:(?:\d{1,5},?[ \t]+){0,2}(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo|Avenue|Cours|Quai|Impasse|Travessa|Largo|Praça|Strada|rue|ul\.|Ul\.|C/)|(?:\d{1,5},?[ \t]+){1,2}(?:avenue|boulevard|chemin|place|allée|impasse|quai|cours|via|viale|calle|avenida|rua|corso|piazza|strada|largo|travessa|praça|paseo|carrer))[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
+        // Italian and Spanish street types that are also ordinary words or
+        // names ("Borgo", "Ronda", "Camino"): only with the house number
+        // after the name ("Borgo Bocca, 66", "Callejón de Carmen Guillén 97").
+        let romance_numbered = r"(?:^|[\s,(])((?:Borgo|Canale|Contrada|Incrocio|Rotonda|Stretto|Vicolo|Piazzale|Lungomare|Callejón|Alameda|Cuesta|Camino|Pasaje|Ronda|Cañada|Glorieta|Travesía|Rambla|Urbanización|Carretera|Pasadizo|Acceso|Vial)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|las|los|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3},?[ \t]+\d{1,5}[A-Za-z]?)\b";
         // "Bygget 91 street", "Hedemannstasse 15 St.": a street's name and
         // number, then the word street.
         let name_number_street = r"(?:^|[\s,(])(\p{Lu}[\p{L}'-]*(?:[ \t]+\p{L}[\p{L}'-]*){0,2}[ \t]+\d{1,5}[A-Za-z]?\.?[ \t]+(?:street|St\.))";
@@ -95,6 +102,7 @@ impl AddressRecognizer {
             (euro, 0.7),
             (euro_spaced, 0.65),
             (romance.to_string(), 0.65),
+            (romance_numbered.to_string(), 0.65),
             (military.to_string(), 0.8),
             (unit, 0.6),
             (state_zip.to_string(), 0.55),
@@ -715,6 +723,28 @@ mod tests {
             found("lives at 08 251 Charilaou Trikoupi Str. now")
                 .contains(&"08 251 Charilaou Trikoupi Str.".to_string())
         );
+        // Romance street types in lower case after a house number; Italian
+        // and Spanish types that are also words or names, with a number.
+        for street in [
+            "33 avenue de Provence",
+            "119, chemin Françoise Rey",
+            "Borgo Bocca, 66",
+            "Callejón de Carmen Guillén 97",
+            "Acceso Fortunato Boix 96",
+        ] {
+            assert_eq!(
+                found(&format!("Please send it to {street} tomorrow.")),
+                vec![street],
+                "{street}"
+            );
+        }
+        for text in [
+            "The meeting took place Monday in the hall",
+            "Ronda Rousey won the fight",
+            "We walked the Camino Real last May",
+        ] {
+            assert_eq!(found(text), Vec::<String>::new(), "{text}");
+        }
     }
 
     /// `reported_part` of each match is exactly the span the rule's capture
