@@ -76,7 +76,7 @@ impl AddressRecognizer {
         // The street type in lower case only after a house number ("33
         // avenue de Provence", "119, chemin Françoise Rey"; not "took place
         // Monday").
-        let romance = r"(?:^|[\s,(])((?:(?:\d{1,5},?[ \t]+){0,2}(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo|Avenue|Cours|Quai|Impasse|Travessa|Largo|Praça|Strada|rue|ul\.|Ul\.|C/)|(?:\d{1,5},?[ \t]+){1,2}(?:avenue|boulevard|chemin|place|allée|impasse|quai|cours|via|viale|calle|avenida|rua|corso|piazza|strada|largo|travessa|praça|paseo|carrer))[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
+        let romance = r"(?:^|[\s,(])((?:(?:\d{1,5},?[ \t]+){0,2}(?:Rue|Via|Viale|Piazza|Calle|Avenida|Av\.|Rua|Carrer|Corso|Boulevard|Chemin|Place|Allée|Plaza|Paseo|Avenue|Cours|Quai|Impasse|Travessa|Largo|Praça|Strada|rue|ul\.|Ul\.|C/)|(?:\d{1,5},?[ \t]+){1,2}(?:avenue|boulevard|chemin|place|allée|impasse|quai|cours|via|viale|calle|avenida|rua|corso|piazza|strada|largo|travessa|praça|paseo|carrer))[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Lu}[\p{L}'-]*(?:[ \t]+(?:(?:de|da|do|dos|das|di|del)[ \t]+)?\p{Lu}[\p{L}'-]*){0,3}(?:,?[ \t]+\d{1,5}[A-Za-z]?)?)";
         // Italian and Spanish street types that are also ordinary words or
         // names ("Borgo", "Ronda", "Camino"): only with the house number
         // after the name ("Borgo Bocca, 66", "Callejón de Carmen Guillén 97").
@@ -89,7 +89,7 @@ impl AddressRecognizer {
         // words, a street type written in full).
         let romance_lower = r"(?:^|[\s,(])((?:rue|via|viale|calle|avenida|rua|rúa|ul\.|al\.|cours|corso|piazza)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Ll}[\p{L}'-]*(?:[ \t]+\p{Ll}[\p{L}'-]*){0,3}[ \t]+\d{1,5}[a-z]?|\d{1,6}[ \t]+\p{Ll}[\p{L}'-]*(?:[ \t]+\p{Ll}[\p{L}'-]*){0,2}[ \t]+(?:street|road|avenue|lane|drive|boulevard))\b";
         let unit = format!(r"\b({UNIT})\b");
-        let military = r"(?i)\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+[A-Z][a-z]+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
+        let military = r"(?i)\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+\p{Lu}\p{Ll}+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
         let state_zip = r",[ \t]*([A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)\b";
         let po_box = r"(?i)\b(P\.?[ \t]?O\.?[ \t]+Box[ \t]+\d{1,6})\b";
         let num_words_num = r"\b(?:\d{1,6}[ \t]+)?\d{1,6}[ \t]+\p{Lu}[\p{L}'.-]*(?:[ \t]+[\p{L}'.-]+){0,3}[ \t]+\d{1,5}[A-RT-Za-rt-z]?\b\.?";
@@ -718,6 +718,11 @@ mod tests {
                 .contains(&"PSC 3294, Box 9168\nAPO AA 61487".to_string())
         );
         assert!(found("room at Suite 464 now").contains(&"Suite 464".to_string()));
+        // A ship named with letters beyond ASCII.
+        assert!(
+            found("sent to USS Sörös\nFPO AE 18956")
+                .contains(&"USS Sörös\nFPO AE 18956".to_string())
+        );
         // "Str." as a street type.
         assert!(
             found("lives at 08 251 Charilaou Trikoupi Str. now")
@@ -731,6 +736,8 @@ mod tests {
             "Borgo Bocca, 66",
             "Callejón de Carmen Guillén 97",
             "Acceso Fortunato Boix 96",
+            // A name with its particles inside.
+            "52 Rua Joaquim de Oliveira Cruz 1615",
         ] {
             assert_eq!(
                 found(&format!("Please send it to {street} tomorrow.")),
