@@ -20,6 +20,9 @@ const EURO_SUFFIX: &str = "strasse|straße|str\\.|gasse|weg|platz|allee|ring|dam
 /// block separator (`>`, `???`, `•`, `|`), with the spaces around them.
 const BLOCK_BREAK: &str = r"[ \t]*\n?[ \t]*(?:>|\?\?\?|•|\|)[ \t]*|[ \t]*\n[ \t\n]*";
 const UNIT: &str = r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Room|Rm|Bldg|Building|#)\.?\s*#?\d{1,5}[A-Za-z]?";
+/// [`UNIT`] named by a word ("Apt 5", "Suite #12"), not a bare "#5".
+const UNIT_WORD: &str =
+    r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Fl|Floor|Room|Rm|Bldg|Building)\.?\s*#?\d{1,5}[A-Za-z]?";
 
 /// The name the street-address recognizer reports its findings under.
 pub const RECOGNIZER: &str = "street_address";
@@ -88,7 +91,11 @@ impl AddressRecognizer {
         // conforti 74", and "97 guildry street" (a number, one to three
         // words, a street type written in full).
         let romance_lower = r"(?:^|[\s,(])((?:rue|via|viale|calle|avenida|rua|rúa|ul\.|al\.|cours|corso|piazza)[ \t]+(?:(?:de|del|della|di|da|do|dos|la|le|les|du|des)[ \t]+)*\p{Ll}[\p{L}'-]*(?:[ \t]+\p{Ll}[\p{L}'-]*){0,3}[ \t]+\d{1,5}[a-z]?|\d{1,6}[ \t]+\p{Ll}[\p{L}'-]*(?:[ \t]+\p{Ll}[\p{L}'-]*){0,2}[ \t]+(?:street|road|avenue|lane|drive|boulevard))\b";
-        let unit = format!(r"\b({UNIT})\b");
+        // A unit alone: named by its word ("Suite 464"); a bare "#5" glued to
+        // a word is an issue, a fragment or a standard ("node#1389",
+        // "PKCS#1", "CHANGELOG.md#0"), and after a street it is read as a
+        // part of the address (`continuation`).
+        let unit = format!(r"\b({UNIT_WORD})\b");
         let military = r"(?i)\b(?:(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:USNS|USNV|USS|USCGC)[ \t]+\p{Lu}\p{Ll}+(?:[ \t]*\n?[ \t]*FPO[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?|(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})\b";
         let state_zip = r",[ \t]*([A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)\b";
         let po_box = r"(?i)\b(P\.?[ \t]?O\.?[ \t]+Box[ \t]+\d{1,6})\b";
@@ -718,6 +725,18 @@ mod tests {
                 .contains(&"PSC 3294, Box 9168\nAPO AA 61487".to_string())
         );
         assert!(found("room at Suite 464 now").contains(&"Suite 464".to_string()));
+        // A bare "#" number is a unit only after a street.
+        assert_eq!(
+            found("Ship to 123 Main Street #5 today"),
+            vec!["123 Main Street #5"]
+        );
+        for text in [
+            "fixed in nodejs/node#1389 last week",
+            "the PKCS#1 padding scheme",
+            "see CHANGELOG_V012.md#0.12.14 for more",
+        ] {
+            assert_eq!(found(text), Vec::<String>::new(), "{text}");
+        }
         // A ship named with letters beyond ASCII.
         assert!(
             found("sent to USS Sörös\nFPO AE 18956")
