@@ -1340,6 +1340,19 @@ fn elided_capital(word: &str) -> bool {
         .any(|rest| rest.starts_with(char::is_uppercase))
 }
 
+/// Whether `word` is hyphenated and each of its parts an ordinary word
+/// that no list names a person by ("Upstream-Name", "Documentation-only";
+/// not "Jean-Pierre", "Baker-Smith", "Rose-Marie").
+fn hyphenated_words(word: &str, g: &Gazetteer) -> bool {
+    word.contains('-')
+        && word.split('-').all(|part| {
+            let lex = g.lex(&part.to_lowercase());
+            lex.is(class::WORD)
+                && lex.first().is_none_or(|f| f < 0.01)
+                && lex.last().is_none_or(|r| r > 5000)
+        })
+}
+
 /// Whether `tokens[j]` is the "of" of an institution's name: a
 /// capitalised [`class::INSTITUTION`] word right before it, and a
 /// capitalised word right after it or after "the" ("University of
@@ -2382,7 +2395,10 @@ impl NameRecognizer {
                                 &PLACE_PHRASE_SET,
                             )))
             } else {
-                (t.cap || t.initial) && !camel_case(t.text) && !written_as_code(text, t)
+                (t.cap || t.initial)
+                    && !camel_case(t.text)
+                    && !written_as_code(text, t)
+                    && !(t.lex.is_unlisted() && hyphenated_words(t.text, g))
             }
         };
         // In text without case, a word right after a title ("mr. martin"),
@@ -3070,6 +3086,30 @@ mod tests {
             }
             proptest::prop_assert_eq!(blob_spans(&text), runs);
         }
+    }
+
+    #[test]
+    fn hyphenated_ordinary_words_are_no_names() {
+        for text in [
+            "Upstream-Name: libfoo",
+            "This is a Documentation-only change.",
+            "See the Command-line options below.",
+        ] {
+            assert!(found(text, &EntityType::PERSON, 0.0).is_empty(), "{text}");
+        }
+        // Names with a hyphen stay names.
+        assert_eq!(
+            found("We met Jean-Pierre yesterday.", &EntityType::PERSON, 0.5),
+            vec!["Jean-Pierre"]
+        );
+        assert_eq!(
+            found(
+                "He talked to Mary Lloyd-Jones today.",
+                &EntityType::PERSON,
+                0.5
+            ),
+            vec!["Mary Lloyd-Jones"]
+        );
     }
 
     #[test]
