@@ -628,6 +628,13 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     {
         return true;
     }
+    // A path's component after its first: "libs/geometry/doc/Jamfile",
+    // "GNU/Linux" (the word before a slash may end a name: "CN=Aleksey
+    // Sanin/emailAddress=…").
+    if matches!(before, [.., c, b'/'] if c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'))
+    {
+        return true;
+    }
     // A block opened on the word's line: spaces or tabs, then `{`.
     if matches!(after.first(), Some(b' ' | b'\t' | b'{'))
         && after
@@ -3086,6 +3093,25 @@ mod tests {
             }
             proptest::prop_assert_eq!(blob_spans(&text), runs);
         }
+    }
+
+    #[test]
+    fn a_path_component_is_no_name() {
+        for text in [
+            "libs/geometry/doc/index/Jamfile",
+            "On Debian GNU/Linux systems",
+        ] {
+            let persons = found(text, &EntityType::PERSON, 0.0);
+            assert!(
+                persons.iter().all(|p| p != "Jamfile" && p != "Linux"),
+                "{text}: {persons:?}"
+            );
+        }
+        // The word before a slash may end a name.
+        assert_eq!(
+            found("CN=Aleksey Sanin/emailAddress=x", &EntityType::PERSON, 0.5),
+            vec!["Aleksey Sanin"]
+        );
     }
 
     #[test]
