@@ -200,16 +200,10 @@ pub fn line(buf: &mut Vec<u8>, fs: &[FindingOut<'_>], line: u64, path: &str) {
     buf.extend_from_slice(b"}\n");
 }
 
-/// A table cell's line, `{"column":...,"findings":[...],"path":...,"row":N}`,
-/// with its newline: [`cell_head`] then [`cell_tail`].
-pub fn cell(buf: &mut Vec<u8>, column: &str, fs: &[FindingOut<'_>], path: &str, row: u64) {
-    cell_head(buf, column, fs, path);
-    cell_tail(buf, row);
-}
-
-/// A table cell's line up to its row number, `{"column":...,"findings":
-/// [...],"path":...,"row":` (a worker writes it; the writing thread, which
-/// knows the rows before, ends it with [`cell_tail`]).
+/// A table cell's line, `{"column":...,"findings":[...],"path":...,"row":N}`
+/// with its newline, up to its row number (a worker writes it; the
+/// writing thread, which knows the rows before, ends it with
+/// [`cell_tail`]).
 pub fn cell_head(buf: &mut Vec<u8>, column: &str, fs: &[FindingOut<'_>], path: &str) {
     buf.push(b'{');
     key(buf, "column", true);
@@ -370,7 +364,8 @@ mod tests {
                 prop_assert_eq!(&buf, &want);
             }
             buf.clear();
-            cell(&mut buf, &id_text, &fs, &path, n);
+            cell_head(&mut buf, &id_text, &fs, &path);
+            cell_tail(&mut buf, n);
             prop_assert_eq!(
                 &buf,
                 &by_serde(&CellOut { column: &id_text, findings: &fs, path: &path, row: n })

@@ -384,22 +384,24 @@ impl Sink {
                 if findings.is_empty() {
                     return Ok(());
                 }
-                let map = OffsetMap::new(text);
                 let col_name = self.inputs[file].columns[column].clone();
                 match self.format {
                     Format::Jsonl => {
-                        let fs = char_findings_out(text, &map, &findings, self.show_values);
+                        // Where no worker wrote its start (`accept_cell`).
                         self.line_buf.clear();
-                        json_line::cell(
+                        cell_line_head(
                             &mut self.line_buf,
                             &col_name,
-                            &fs,
+                            text,
+                            &findings,
                             &self.inputs[file].path,
-                            row,
+                            self.show_values,
                         );
+                        json_line::cell_tail(&mut self.line_buf, row);
                         self.out.write_all(&self.line_buf)?
                     }
                     Format::Sarif => {
+                        let map = OffsetMap::new(text);
                         for f in &findings {
                             let region = json!({"charOffset": map.char_offset(f.start), "charLength": map.char_offset(f.end) - map.char_offset(f.start)});
                             self.sarif_results.push(sarif_result(

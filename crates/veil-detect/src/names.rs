@@ -1972,9 +1972,7 @@ impl NameRecognizer {
         used: &mut [bool],
         out: &mut Vec<Candidate>,
     ) -> Vec<usize> {
-        let uncased = |t: &Token<'_>| {
-            !t.cap || (t.text.len() > 1 && t.text.chars().all(|c| !c.is_lowercase()))
-        };
+        let uncased = |t: &Token<'_>| !t.cap || shouted(t);
         let common_first = |t: &Token<'_>| t.lex.first().is_some_and(|f| f >= 0.05);
         let common_last = |t: &Token<'_>| t.lex.last().is_some_and(|r| r <= LABELLED_SURNAME_RANK);
         let mut values = Vec::new();

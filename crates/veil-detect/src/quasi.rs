@@ -178,9 +178,12 @@ const ORG_CUES: &[&str] = &[
     "address of",
 ];
 
+/// What a company is said to be and no person is ("… is the brainchild of").
+const BRAINCHILD: &str = " is the brainchild";
+
 /// Phrases after a capitalised word that make it an organisation.
 const ORG_CUES_AFTER: &[&str] = &[
-    " is the brainchild",
+    BRAINCHILD,
     " office",
     " headquarters",
     " website",
@@ -246,10 +249,7 @@ fn org_cue_after(after: &str) -> bool {
     if ORG_CUES_AFTER.iter().any(|c| after.starts_with(c)) {
         return true;
     }
-    let Some(rest) = after
-        .strip_prefix(" is an ")
-        .or_else(|| after.strip_prefix(" is a "))
-    else {
+    let Some(rest) = said_to_be_a(after) else {
         return false;
     };
     let mut words = rest.split_whitespace();
@@ -258,18 +258,23 @@ fn org_cue_after(after: &str) -> bool {
     ORG_NOUNS.contains(&first) || ORG_NOUNS.iter().any(|n| second.starts_with(n))
 }
 
+/// What `after` (lower case, what follows a capitalised run) says the run
+/// is, after " is a " or " is an ".
+fn said_to_be_a(after: &str) -> Option<&str> {
+    after
+        .strip_prefix(" is an ")
+        .or_else(|| after.strip_prefix(" is a "))
+}
+
 /// Whether `after` (lower case, what follows a capitalised run) says the
 /// run *is* a company, which no person is: "… is the brainchild", "… is a
 /// design agency based in", "… is a German multinational." — the company
 /// noun ends the phrase (not "… is a bank manager").
 fn said_to_be_a_firm(after: &str) -> bool {
-    if after.starts_with(" is the brainchild") {
+    if after.starts_with(BRAINCHILD) {
         return true;
     }
-    let Some(rest) = after
-        .strip_prefix(" is an ")
-        .or_else(|| after.strip_prefix(" is a "))
-    else {
+    let Some(rest) = said_to_be_a(after) else {
         return false;
     };
     let words: Vec<&str> = rest.split(' ').take(3).collect();
