@@ -336,7 +336,7 @@ impl AddressRecognizer {
             }
             let start = lo + m.end() - part.len();
             let end = start + part.trim_end_matches([',', ' ', '\n', '\t']).len();
-            if end <= start {
+            if end <= start || copyright_year(text, start) {
                 continue;
             }
             let ranges = if *score >= 0.6 {
@@ -356,6 +356,28 @@ impl AddressRecognizer {
             }
         }
     }
+}
+
+/// Whether the address part at `start` opens with a year of a copyright
+/// notice ("Copyright:\n 2009 Neil Groves", "(C) 2022 Anthony Green"): a
+/// number from 1970 to 2039 with "copyright", "(c)" or "©" in the 300
+/// bytes before it.
+fn copyright_year(text: &str, start: usize) -> bool {
+    let b = &text.as_bytes()[start..];
+    let year = b.len() > 4
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && matches!(b[4], b' ' | b'\t')
+        && (b"1970".as_slice()..=b"2039".as_slice()).contains(&&b[..4]);
+    if !year {
+        return false;
+    }
+    let before =
+        &text.as_bytes()[crate::context::floor_char(text, start.saturating_sub(300))..start];
+    before
+        .windows(9)
+        .any(|w| w.eq_ignore_ascii_case(b"copyright"))
+        || before.windows(3).any(|w| w.eq_ignore_ascii_case(b"(c)"))
+        || before.windows(2).any(|w| w == "©".as_bytes())
 }
 
 /// Every match is an address part.

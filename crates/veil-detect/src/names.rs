@@ -608,6 +608,207 @@ fn camel_case(word: &str) -> bool {
     })
 }
 
+/// Whether `word` names one of a source tree's conventional files.
+fn conventional_file(word: &str) -> bool {
+    matches!(
+        word,
+        "README"
+            | "CHANGELOG"
+            | "CHANGES"
+            | "LICENSE"
+            | "LICENCE"
+            | "COPYING"
+            | "AUTHORS"
+            | "CONTRIBUTORS"
+            | "CONTRIBUTING"
+            | "MAINTAINERS"
+            | "CODEOWNERS"
+            | "INSTALL"
+            | "NEWS"
+            | "NOTICE"
+            | "TODO"
+            | "Makefile"
+            | "Dockerfile"
+            | "Jamfile"
+            | "Jamroot"
+            | "Rakefile"
+            | "Gemfile"
+            | "Vagrantfile"
+            | "Procfile"
+    )
+}
+
+/// Whether the words in capitals ending at `end` are an acronym naming
+/// what follows or a word cut at the line's end rather than a place ("in
+/// HTTP parser", "in UTF-8", "HTTP/2", "in CONNEC-\nTION"): glued to `-`
+/// or `/` before a digit or a line break, or followed by one space and an
+/// ordinary lower-case word that no place is followed by ("I am in ISE
+/// for a business trip", "arrived at HART this morning" stay places).
+fn acronym_before(text: &str, end: usize, g: &Gazetteer) -> bool {
+    let after = &text[end..];
+    if let [b'-' | b'/', c, ..] = after.as_bytes()
+        && (c.is_ascii_digit() || *c == b'\n')
+    {
+        return true;
+    }
+    let Some(rest) = after.strip_prefix(' ') else {
+        return false;
+    };
+    let n = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+    if n < 3
+        || rest
+            .as_bytes()
+            .get(n)
+            .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let word = &rest[..n];
+    let lex = g.lex(word);
+    lex.is(class::WORD)
+        && !lex.is(class::QUASI_STOP | class::STOP)
+        && !AFTER_A_PLACE.contains(&word)
+}
+
+/// Lower-case words that follow a place's name in a sentence ("in Oslo
+/// today", "from Bergen and", "in Oslo where").
+const AFTER_A_PLACE: &[&str] = &[
+    "and",
+    "but",
+    "nor",
+    "yet",
+    "so",
+    "then",
+    "today",
+    "tonight",
+    "tomorrow",
+    "yesterday",
+    "now",
+    "soon",
+    "again",
+    "last",
+    "next",
+    "since",
+    "until",
+    "till",
+    "when",
+    "where",
+    "while",
+    "because",
+    "after",
+    "before",
+    "during",
+    "since",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "are",
+    "were",
+    "has",
+    "had",
+    "have",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "did",
+    "does",
+    "right",
+    "area",
+    "city",
+    "town",
+    "region",
+    "province",
+    "county",
+    "state",
+    "country",
+    "all",
+    "alone",
+    "too",
+    "also",
+    "though",
+    "although",
+    "once",
+    "every",
+    "each",
+    "some",
+    "many",
+    "most",
+    "recently",
+    "already",
+    "still",
+    "yet",
+    "early",
+    "late",
+    "later",
+    "earlier",
+    "over",
+    "near",
+    "into",
+    "onto",
+    "up",
+    "down",
+    "out",
+    "off",
+    "about",
+    "around",
+    "through",
+    "via",
+    "per",
+    "than",
+    "like",
+    "unlike",
+    "until",
+    "unless",
+    "whereas",
+    "whenever",
+    "wherever",
+];
+
+/// Whether the one-word town `tokens[i]` is part of a person's name
+/// written beside it (one space apart): after a first name when the town
+/// is a surname too ("Ruben Bridgewater"), or before a surname ("Chengzhong
+/// Wu"). Ordinary words, places and stop words beside it make no name
+/// ("Houston Rockets", "Paris Texas").
+fn beside_a_name(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> bool {
+    let adjacent = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
+    let plain =
+        |t: &Token<'_>| t.cap && !t.initial && !t.lex.is(class::WORD | class::STOP | class::TITLE);
+    let t = &tokens[i];
+    let first_before = i > 0
+        && adjacent(&tokens[i - 1], t)
+        && plain(&tokens[i - 1])
+        && tokens[i - 1].lex.first().is_some_and(|f| f >= 0.01)
+        && t.lex.last().is_some();
+    let surname_after = tokens.get(i + 1).is_some_and(|n| {
+        adjacent(t, n)
+            && plain(n)
+            && n.lex.first().is_none()
+            && n.lex.last().is_some_and(|r| r <= 20000)
+            && !t.lex.is(class::WORD)
+            && !shouted(n)
+            && !g.places.contains_key(n.lower.as_ref())
+    });
+    first_before || surname_after
+}
+
+/// Whether `t` is a weekday's abbreviation before a date ("Mon, 10 Oct
+/// 2011"): no town.
+fn weekday_before_date(text: &str, t: &Token<'_>) -> bool {
+    matches!(
+        t.text,
+        "Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun"
+    ) && text[t.end..]
+        .strip_prefix(", ")
+        .or_else(|| text[t.end..].strip_prefix(' '))
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+}
+
 /// Whether token `t` of `text` is written as code: in Markdown's inline
 /// code (a backtick beside it: "[`Regex`]"); beside code punctuation — a
 /// path's `::`, a generic's `<`, an `_` or a `&` before it, a `(`, a
@@ -634,6 +835,17 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     if matches!(before, [.., c, b'/'] if c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'))
     {
         return true;
+    }
+    // A project's conventional files, named bare ("see README", "in Makefile").
+    if conventional_file(t.text) {
+        return true;
+    }
+    // A file's name: "README.md", "Makefile.am", "Node.js".
+    if let [b'.', ext @ ..] = after {
+        let n = ext.iter().take_while(|c| c.is_ascii_lowercase()).count();
+        if (1..=5).contains(&n) && ext.get(n).is_none_or(|c| !c.is_ascii_alphanumeric()) {
+            return true;
+        }
     }
     // A block opened on the word's line: spaces or tabs, then `{`.
     if matches!(after.first(), Some(b' ' | b'\t' | b'{'))
@@ -2326,6 +2538,8 @@ impl NameRecognizer {
                     let of_institution = institutions && after_institution_of(text, tokens, i);
                     let score = match kind {
                         _ if tail_of_name || starts_firm || of_institution => 0.0,
+                        _ if n == 1 && !place_cue && beside_a_name(text, tokens, i, g) => 0.0,
+                        _ if n == 1 && weekday_before_date(text, t0) => 0.0,
                         _ if country => 0.85,
                         _ if word && !place_cue => 0.0,
                         _ if all_caps && !place_cue && !shouting => 0.0,
@@ -2401,9 +2615,10 @@ impl NameRecognizer {
                             )))
             } else {
                 (t.cap || t.initial)
-                    && !camel_case(t.text)
-                    && !written_as_code(text, t)
-                    && !(t.lex.is_unlisted() && hyphenated_words(t.text, g))
+                    && !(camel_case(t.text)
+                        || written_as_code(text, t)
+                        || weekday_before_date(text, t)
+                        || (t.lex.is_unlisted() && hyphenated_words(t.text, g)))
             }
         };
         // In text without case, a word right after a title ("mr. martin"),
@@ -2571,6 +2786,8 @@ impl NameRecognizer {
                     .take_while(|t| PLACE_TAILS.contains(&t.lower.as_ref()))
                     .count();
                 if run[k + tail..].iter().all(|t| t.lex.is(class::ORG))
+                    && !(run[..k].iter().all(shouted)
+                        && acronym_before(text, run[run.len() - 1].end, g))
                     && ends_with_cue(
                         &lower_window(text, lowered, run[0].start, 24),
                         &PLACE_STRONG_SET,

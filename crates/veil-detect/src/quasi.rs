@@ -381,6 +381,51 @@ fn starts_institution(text: &str, tokens: &[Token<'_>], k: usize) -> bool {
 /// Services.").
 const ABBREVIATED_SUFFIXES: &[&str] = &["inc", "ltd", "llc", "llp", "corp", "co", "plc", "bros"];
 
+/// Legal forms written after a comma at a company name's end ("Acme
+/// Widgets, Inc.", "Initech, LLC").
+const LEGAL_FORMS: &[&str] = &[
+    "inc",
+    "incorporated",
+    "ltd",
+    "llc",
+    "llp",
+    "plc",
+    "corp",
+    "gmbh",
+];
+
+/// Where a company name that opens a line at `tokens[first]` begins when
+/// the line before was wrapped inside it ("write to the Free Software\n
+/// Foundation, Inc."): the capitalised words (up to three) ending that
+/// line, when a lower-case word stands before them there; else `first`
+/// (a name alone on its line, "Jane Doe\nAcme, Inc.", is no part of it).
+fn wrapped_name_start(text: &str, tokens: &[Token<'_>], used: &[bool], first: usize) -> usize {
+    let gap = |k: usize| &text[tokens[k - 1].end..tokens[k].start];
+    if first == 0 || gap(first).trim_matches([' ', '\t']) != "\n" {
+        return first;
+    }
+    let mut k = first;
+    while k > 0 && first - k < 3 {
+        let p = &tokens[k - 1];
+        if (k < first && gap(k) != " ") || !p.cap || used[k - 1] || p.lex.is(class::QUASI_STOP) {
+            break;
+        }
+        k -= 1;
+    }
+    let prose_before =
+        k < first && k > 0 && gap(k) == " " && tokens[k - 1].text.chars().all(char::is_lowercase);
+    if prose_before { k } else { first }
+}
+
+/// Whether `t` is a function word written in capitals ("BUT", "NOT",
+/// "WITH"), other than those inside organisations' names ("AND", "OF",
+/// "THE", "FOR", "NEW").
+fn shouted_function_word(t: &Token<'_>) -> bool {
+    t.lex.is(class::QUASI_STOP)
+        && !matches!(t.lower.as_ref(), "and" | "of" | "the" | "for" | "new")
+        && names::shouted(t)
+}
+
 /// The end of the company word `t`, past its period when it is written
 /// short ("Inc.", "Ltd.") and not when the period ends the sentence ("…
 /// Human Services.").
@@ -644,6 +689,12 @@ impl QuasiRecognizer {
                 {
                     break;
                 }
+                // "INCLUDING BUT NOT LIMITED", "IN CONNECTION WITH THE
+                // SOFTWARE": a function word in capitals is shouted prose,
+                // which no name goes on through ("BANK OF THE WEST" does).
+                if shouted_function_word(&tokens[j]) {
+                    break;
+                }
                 let gap = &text[tokens[j - 1].end..tokens[j].start];
                 // "and" before an institution's name ends the run ("Bank of
                 // America and Royal Bank of Canada"); else it may go on
@@ -652,7 +703,9 @@ impl QuasiRecognizer {
                     && tokens
                         .get(j + 1)
                         .is_some_and(|n| n.cap && &text[tokens[j].end..n.start] == " ")
-                    && !(institutions && starts_institution(text, tokens, j + 1));
+                    && !(institutions && starts_institution(text, tokens, j + 1))
+                    // "Anthony Green and Red Hat, Inc.": a person before "and".
+                    && people_ends.binary_search(&tokens[j - 1].end).is_err();
                 if !(gap == " " || gap == " & " || gap == "-") || !(capital(&tokens[j]) || joiner) {
                     break;
                 }
@@ -688,6 +741,22 @@ impl QuasiRecognizer {
             // Suffix: the run's last word is a company word.
             // "The X" or "Our X" is no name; "New Media Parents" is.
             let stop_first = run[0].lex.is(class::QUASI_STOP) && run[0].lower != "new";
+            // "Free Software Foundation, Inc.", "Acme Widgets, Inc.": a legal
+            // form after a comma is the name's end.
+            if let Some(form) = tokens.get(j).filter(|n| {
+                !used[j]
+                    && n.cap
+                    && LEGAL_FORMS.contains(&n.lower.as_ref())
+                    && &text[end..n.start] == ", "
+            }) && !stop_first
+            {
+                let start = tokens[wrapped_name_start(text, tokens, used, i + lead)].start;
+                let end = suffix_end(text, form);
+                push(out, EntityType::ORGANIZATION, start, end, 0.8, self.org);
+                found.push((start, end));
+                i = j + 1;
+                continue;
+            }
             if let Some(k) = run.iter().rposition(|t| t.lex.is(class::ORG_SUFFIX))
                 && k > 0
                 && !stop_first

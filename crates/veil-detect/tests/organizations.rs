@@ -271,3 +271,65 @@ fn a_name_said_to_be_a_company_is_the_company_not_a_person() {
     assert_eq!(values(text, &found, &EntityType::PERSON), ["Kelly Smith"]);
     assert!(values(text, &found, &EntityType::ORGANIZATION).is_empty());
 }
+
+#[test]
+fn a_legal_form_after_a_comma_ends_the_firms_name() {
+    let a = analyzer();
+    for (text, firm) in [
+        (
+            "Copyright (C) 1991-2015 Free Software Foundation, Inc.",
+            "Free Software Foundation, Inc.",
+        ),
+        (
+            "Copyright 2004 Acme Widgets, Inc. All rights reserved.",
+            "Acme Widgets, Inc.",
+        ),
+        ("The code is owned by Initech, LLC today.", "Initech, LLC"),
+        // A name wrapped at the end of a line of prose.
+        (
+            "if not, write to the Free Software\n  Foundation, Inc., 51 Franklin Street",
+            "Free Software\n  Foundation, Inc.",
+        ),
+    ] {
+        assert_one_firm(&a, text, firm);
+    }
+    // A person before "and" is no part of the firm.
+    let text = "Copyright (C) 2022 Anthony Green and Red Hat, Inc.";
+    let found = assert_one_firm(&a, text, "Red Hat, Inc.");
+    assert_eq!(values(text, &found, &EntityType::PERSON), ["Anthony Green"]);
+    // A name alone on the line before is no part of it, nor are the
+    // shouted words before a line break.
+    let text = "Jane Doe\nAcme, Inc.";
+    let found = a.analyze(text);
+    assert!(
+        values(text, &found, &EntityType::ORGANIZATION).contains(&"Acme, Inc."),
+        "{found:?}"
+    );
+    assert_one_firm(
+        &a,
+        "AND NONINFRINGEMENT. IN NO EVENT SHALL\n SILICON GRAPHICS, INC. BE LIABLE FOR ANY CLAIM",
+        "SILICON GRAPHICS, INC.",
+    );
+}
+
+#[test]
+fn a_licences_shouted_disclaimer_names_no_firm() {
+    let a = analyzer();
+    for text in [
+        "THIS SOFTWARE IS PROVIDED BY THE AUTHOR \"AS IS\" AND ANY EXPRESS OR\n IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES\n OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED.",
+        "Permission is hereby granted.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\nIMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY.",
+        "Permission is hereby granted.\n\nWHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN\nCONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.",
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::ORGANIZATION).is_empty(),
+            "{text}: {found:?}"
+        );
+    }
+    // A firm in capitals still is one.
+    assert_one_firm(
+        &a,
+        "Copyright 1999 FUJITSU LIMITED. All rights reserved.",
+        "FUJITSU LIMITED",
+    );
+}

@@ -1,0 +1,133 @@
+//! Names, places and addresses in the text that ships with software
+//! (changelogs, copyright files, READMEs): what is and is not personal
+//! data there, through the whole analyzer.
+
+use veil_core::{EntityType, Finding};
+use veil_detect::{Analyzer, AnalyzerConfig};
+
+fn analyzer() -> Analyzer {
+    Analyzer::new(AnalyzerConfig::default()).expect("built-ins compile")
+}
+
+fn values<'a>(text: &'a str, findings: &[Finding], t: &EntityType) -> Vec<&'a str> {
+    findings
+        .iter()
+        .filter(|f| &f.entity_type == t)
+        .map(|f| &text[f.start..f.end])
+        .collect()
+}
+
+#[test]
+fn a_town_beside_a_name_is_part_of_it() {
+    let a = analyzer();
+    for (text, person) in [
+        (
+            "* util: escape lone surrogates (Ruben Bridgewater) [#41001]",
+            "Ruben Bridgewater",
+        ),
+        ("* doc: fix typo (Chengzhong Wu) [#1234]", "Chengzhong Wu"),
+    ] {
+        let found = a.analyze(text);
+        assert_eq!(
+            values(text, &found, &EntityType::PERSON),
+            [person],
+            "{found:?}"
+        );
+        assert!(
+            values(text, &found, &EntityType::LOCATION).is_empty(),
+            "{found:?}"
+        );
+    }
+    // A town beside an ordinary word or another place stays a town.
+    let text = "She moved from Bridgewater to Paris last year.";
+    let found = a.analyze(text);
+    assert_eq!(
+        values(text, &found, &EntityType::LOCATION),
+        ["Bridgewater", "Paris"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_weekday_before_a_date_is_neither_town_nor_name() {
+    let a = analyzer();
+    for text in [
+        " -- Torsten Werner <twerner@debian.org>  Mon, 25 Apr 2011 15:18:22 +0200",
+        "  mtime: Thu, 10 Oct 2011 23:24:11 GMT,",
+    ] {
+        let found = a.analyze(text);
+        for t in [EntityType::LOCATION, EntityType::PERSON] {
+            let v = values(text, &found, &t);
+            assert!(
+                !v.contains(&"Mon") && !v.contains(&"Thu"),
+                "{text}: {found:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn files_and_acronyms_after_in_or_from_are_no_places() {
+    let a = analyzer();
+    for text in [
+        "doc: remove Gitter badge from README (Rich Trott)",
+        "doc: move the collaborator to the emeriti list in README.md.",
+        "src: inform callback scopes about exceptions in HTTP parser",
+        "fixed in REPL mode",
+        "strings are stored in UTF-8 internally",
+        "the change is documented in Makefile and CHANGELOG",
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::LOCATION).is_empty(),
+            "{text}: {found:?}"
+        );
+    }
+    // Places written in capitals after a cue stay places.
+    for (text, place) in [
+        ("I am in ISE for a business trip.", "ISE"),
+        ("Alva flew to LEPPEN on Tuesday.", "LEPPEN"),
+    ] {
+        let found = a.analyze(text);
+        assert_eq!(
+            values(text, &found, &EntityType::LOCATION),
+            [place],
+            "{found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_copyright_years_holder_is_no_street() {
+    let a = analyzer();
+    let text = "Copyright:\n 2010 Ilya Muravjov\n 2014 Neil Groves\nLicense: BSL-1.0\n";
+    let found = a.analyze(text);
+    assert!(
+        values(text, &found, &EntityType::LOCATION).is_empty(),
+        "{found:?}"
+    );
+    assert_eq!(
+        values(text, &found, &EntityType::PERSON),
+        ["Ilya Muravjov", "Neil Groves"]
+    );
+    // A house number that is no year, or a year outside a copyright
+    // notice, still opens an address.
+    for (text, street) in [
+        (
+            "Copyright 2001 Acme. Send mail to 51 Franklin Street, Boston.",
+            "51 Franklin Street",
+        ),
+        (
+            "Please send it to 2014 Elm Street tomorrow.",
+            "2014 Elm Street",
+        ),
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::LOCATION)
+                .iter()
+                .any(|v| v.starts_with(street)),
+            "{text}: {found:?}"
+        );
+    }
+}
