@@ -836,6 +836,10 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     {
         return true;
     }
+    // Glued to a digit: a version or a standard ("IPv6", "GPLv3", "Win32").
+    if after.first().is_some_and(u8::is_ascii_digit) {
+        return true;
+    }
     // A project's conventional files, named bare ("see README", "in Makefile").
     if conventional_file(t.text) {
         return true;
@@ -1572,6 +1576,17 @@ fn hyphenated_words(word: &str, g: &Gazetteer) -> bool {
         })
 }
 
+/// Whether `word` is hyphenated with an acronym beside a word that is not
+/// in capitals ("Node-API", "Wi-Fi-SSID", "Two-Way-TLS"): a product's or a
+/// standard's name, not a person's ("Jean-Pierre"; a name written all in
+/// capitals, "JEAN-PIERRE", "SAINT-DIÉ", holds no lower-case part).
+fn hyphenated_acronym(word: &str) -> bool {
+    let shouted = |p: &str| p.len() >= 2 && p.bytes().all(|c| c.is_ascii_uppercase());
+    word.as_bytes().contains(&b'-')
+        && word.split('-').any(shouted)
+        && word.split('-').any(|p| p.chars().any(char::is_lowercase))
+}
+
 /// Whether `tokens[j]` is the "of" of an institution's name: a
 /// capitalised [`class::INSTITUTION`] word right before it, and a
 /// capitalised word right after it or after "the" ("University of
@@ -1824,6 +1839,53 @@ fn lower_window<'a>(text: &'a str, lowered: &'a str, start: usize, back: usize) 
     lower_slice(text, lowered, lo, start)
 }
 
+/// The words no list holds that `text` writes right after "the" (or
+/// "The"), capitalised ("the Valgrind gdbserver", "The Licensor", "the
+/// Unicode standard"): in that text a product's or a defined term's name,
+/// no person's — unless a work or a family named after a person follows
+/// ("the Takuda novel", "the Okafor family"). At most a few per text.
+fn things_after_the<'a>(text: &str, tokens: &[Token<'a>]) -> Vec<&'a str> {
+    let mut things = Vec::new();
+    for w in tokens.windows(2) {
+        let [the, t] = w else { continue };
+        if t.cap
+            && matches!(the.text, "the" | "The")
+            && t.lex.is_unlisted()
+            && &text[the.end..t.start] == " "
+            && !things.contains(&t.text)
+        {
+            let noun = text[t.end..].strip_prefix(' ').map(|r| {
+                r.split(|c: char| !c.is_ascii_lowercase())
+                    .next()
+                    .unwrap_or("")
+            });
+            if !noun.is_some_and(|n| WORK_NOUNS.contains(&n) || PERSONAL_NOUNS.contains(&n)) {
+                things.push(t.text);
+            }
+        }
+    }
+    things
+}
+
+/// Nouns after a surname that make "the X …" a person's ("the Okafor family").
+const PERSONAL_NOUNS: &[&str] = &[
+    "family",
+    "families",
+    "household",
+    "brothers",
+    "sisters",
+    "twins",
+    "couple",
+    "case",
+    "estate",
+    "trial",
+    "murder",
+    "affair",
+    "administration",
+    "era",
+    "years",
+];
+
 /// Other mentions of a name already found in the same text ("directed by
 /// Philip Latourelle and starring Latourelle", "Mr. Spears … Spears said"):
 /// each capitalised word of at least three letters of a PERSON candidate in
@@ -1835,6 +1897,7 @@ pub(crate) fn other_mentions(
     text: &str,
     lowercase_text: bool,
     tokens: &[Token<'_>],
+    things: &[&str],
     found: &[Candidate],
     out: &mut Vec<Candidate>,
 ) {
@@ -1866,6 +1929,7 @@ pub(crate) fn other_mentions(
                 if t.cap
                     && t.text.chars().count() >= 3
                     && !t.lex.is(class::WORD | class::TITLE | class::STOP)
+                    && !things.contains(&t.text)
                 {
                     words
                         .entry(t.text)
@@ -2153,7 +2217,18 @@ impl NameRecognizer {
             out,
         );
         let mut more = Vec::new();
-        other_mentions(text, lowercase_text, &tokens, out, &mut more);
+        // "the Valgrind gdbserver", "the Licensor": a word no list holds
+        // that the text writes after "the" names a thing there, neither a
+        // person nor (after "from", "in") an unlisted place.
+        let things = things_after_the(text, &tokens);
+        if !things.is_empty() {
+            out.retain(|c| {
+                !((c.recognizer == self.person || c.recognizer == self.location)
+                    && c.score < 0.8
+                    && things.contains(&&text[c.start..c.end]))
+            });
+        }
+        other_mentions(text, lowercase_text, &tokens, &things, out, &mut more);
         subject_pairs(text, &tokens, lowercase_text, out, &mut more);
         out.append(&mut more);
     }
@@ -2618,7 +2693,8 @@ impl NameRecognizer {
                     && !(camel_case(t.text)
                         || written_as_code(text, t)
                         || weekday_before_date(text, t)
-                        || (t.lex.is_unlisted() && hyphenated_words(t.text, g)))
+                        || (t.lex.is_unlisted() && hyphenated_words(t.text, g))
+                        || hyphenated_acronym(t.text))
             }
         };
         // In text without case, a word right after a title ("mr. martin"),

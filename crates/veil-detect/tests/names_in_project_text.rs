@@ -131,3 +131,51 @@ fn a_copyright_years_holder_is_no_street() {
         );
     }
 }
+
+#[test]
+fn a_word_the_text_writes_after_the_names_a_thing() {
+    let a = analyzer();
+    for text in [
+        "Unless agreed to in writing, Licensor provides the Work on an \"AS IS\" basis. \
+         In no event shall the Licensor be liable; contact Licensor by mail.",
+        "To use this tool, run it with Valgrind. Hardware watchpoints are supported \
+         by the Valgrind gdbserver, and Valgrind will report them.",
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::PERSON).is_empty(),
+            "{text}: {found:?}"
+        );
+    }
+    // A person's name before a work or a family stays a person's; so do
+    // other people in the same text.
+    let text = "Unlike the Takuda novel, this one was written by Zekyrozo Takuda.";
+    let found = a.analyze(text);
+    assert_eq!(
+        values(text, &found, &EntityType::PERSON),
+        ["Takuda", "Zekyrozo Takuda"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn versions_and_acronyms_joined_to_a_word_are_no_names() {
+    let a = analyzer();
+    for text in [
+        "The maximum size of an IPv4/v6 datagram depends on the MTU.",
+        "Licensed under GPLv3 or later; TLSv1.2 is required.",
+        "The Node-API version is 9. Ask Jean-Pierre Dupont about it.",
+    ] {
+        let found = a.analyze(text);
+        let persons = values(text, &found, &EntityType::PERSON);
+        assert!(
+            persons.iter().all(|p| p.starts_with("Jean-Pierre")),
+            "{text}: {found:?}"
+        );
+    }
+    let text = "Ask Jean-Pierre Dupont about it.";
+    assert_eq!(
+        values(text, &a.analyze(text), &EntityType::PERSON),
+        ["Jean-Pierre Dupont"]
+    );
+}
