@@ -51,6 +51,11 @@ pub mod class {
     /// An institution that is named by what it is "of" ("University of
     /// Chicago", "Bank of England", "Ministry of Health").
     pub const INSTITUTION: u32 = 1 << 14;
+    /// A piece of software, a language, a standard or a typeface that the
+    /// name lists also hold as a rare name ("perl", "arial") or that no
+    /// English word list holds ("debian", "valgrind"): never a person's
+    /// or a place's name on its own.
+    pub const PRODUCT: u32 = 1 << 15;
 }
 
 /// What the shipped lists say about one lower-cased word (12 bytes, so
@@ -80,6 +85,15 @@ impl Lex {
     /// Whether the word is in any of the classes in `flags`.
     pub fn is(&self, flags: u32) -> bool {
         self.flags & flags != 0
+    }
+
+    /// An ordinary word that no list holds itself: the plural of one
+    /// ("redistributions"; see `names::inflected_stem`).
+    pub fn inflected_word() -> Lex {
+        Lex {
+            flags: class::WORD,
+            ..Lex::default()
+        }
     }
 
     /// Whether no list holds the word.
@@ -115,6 +129,124 @@ pub const WORD_CLASSES: &[(&[&str], u32)] = &[
     (INSTITUTIONS, class::INSTITUTION),
     (STOPS, class::QUASI_STOP),
     (COMMON_WORD_NAMES, class::COMMON_WORD_NAME),
+    (PRODUCTS, class::PRODUCT),
+];
+
+/// Software, languages, formats and typefaces that read as a name in the
+/// text software ships with (lower case; see [`class::PRODUCT`]). Words
+/// that are also names of people ("ruby", "julia", "pascal", "haskell",
+/// "lua") are left out.
+pub const PRODUCTS: &[&str] = &[
+    "perl",
+    "python",
+    "java",
+    "javascript",
+    "typescript",
+    "ecmascript",
+    "golang",
+    "kotlin",
+    "fortran",
+    "cobol",
+    "lisp",
+    "scheme",
+    "erlang",
+    "elixir",
+    "clojure",
+    "tcl",
+    "php",
+    "linux",
+    "unix",
+    "solaris",
+    "debian",
+    "ubuntu",
+    "fedora",
+    "gentoo",
+    "centos",
+    "alpine",
+    "android",
+    "macos",
+    "freebsd",
+    "openbsd",
+    "netbsd",
+    "minix",
+    "git",
+    "github",
+    "gitlab",
+    "bitbucket",
+    "valgrind",
+    "memcheck",
+    "cachegrind",
+    "callgrind",
+    "helgrind",
+    "massif",
+    "expat",
+    "autoconf",
+    "automake",
+    "libtool",
+    "cmake",
+    "doxygen",
+    "kerberos",
+    "openssl",
+    "gnutls",
+    "libressl",
+    "unicode",
+    "utf",
+    "ascii",
+    "arial",
+    "helvetica",
+    "verdana",
+    "tahoma",
+    "calibri",
+    "garamond",
+    "nodejs",
+    "npm",
+    "webkit",
+    "chromium",
+    "firefox",
+    "mozilla",
+    "nginx",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "sqlite",
+    "redis",
+    "docker",
+    "kubernetes",
+    "xcode",
+    "gnome",
+    "wayland",
+    "systemd",
+    "busybox",
+    "glibc",
+    "llvm",
+    "clang",
+    "emacs",
+    "vim",
+    "bash",
+    "zsh",
+    "jquery",
+    "libxml",
+    "libxslt",
+    "zlib",
+    "brotli",
+    "corepack",
+    "serde",
+    "tokio",
+    "regex",
+    "json",
+    "yaml",
+    "toml",
+    "xpath",
+    "xslt",
+    "docbook",
+    "texinfo",
+    "latex",
+    "markdown",
+    "wikipedia",
+    "youtube",
+    "twitter",
+    "facebook",
+    "slack",
 ];
 
 /// Every NRP word (nationalities, religions, parties), singular.

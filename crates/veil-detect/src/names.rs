@@ -608,6 +608,17 @@ fn camel_case(word: &str) -> bool {
     })
 }
 
+/// The word `lower` is the plural of, when it ends like one:
+/// "redistributions" → "redistribution" (words of five letters or more;
+/// not "-ss": "Voss"). Agent nouns are not read so: "Lankester" and
+/// "Pallinger" are surnames, though "lankest" and "palling" are words.
+fn inflected_stem(lower: &str) -> Option<&str> {
+    if lower.len() < 5 || !lower.is_ascii() {
+        return None;
+    }
+    lower.strip_suffix('s').filter(|stem| !stem.ends_with('s'))
+}
+
 /// Whether `word` names one of a source tree's conventional files.
 fn conventional_file(word: &str) -> bool {
     matches!(
@@ -2152,6 +2163,12 @@ impl NameRecognizer {
         g.with_recent(|recent| {
             for t in &mut tokens {
                 t.lex = recent.lex(&t.lower);
+                // "Redistributions": the plural of an ordinary word is one.
+                if t.lex.is_unlisted()
+                    && inflected_stem(&t.lower).is_some_and(|s| recent.lex(s).is(class::WORD))
+                {
+                    t.lex = Lex::inflected_word();
+                }
                 institutions |= t.cap && t.lex.is(class::INSTITUTION);
             }
         });
@@ -2675,7 +2692,7 @@ impl NameRecognizer {
                 // A listed name, unless written as code ("fn main() {
                 // json!(…)": a file of code may have no capitals at all).
                 (t.lex.first().is_some() || t.lex.last().is_some())
-                    && !t.lex.is(class::WORD)
+                    && !t.lex.is(class::WORD | class::PRODUCT)
                     && !written_as_code(text, t)
                     || t.cap && !shouting
                     // In text without capitals, a word no list holds that
@@ -2690,7 +2707,8 @@ impl NameRecognizer {
                             )))
             } else {
                 (t.cap || t.initial)
-                    && !(camel_case(t.text)
+                    && !(t.lex.is(class::PRODUCT)
+                        || camel_case(t.text)
                         || written_as_code(text, t)
                         || weekday_before_date(text, t)
                         || (t.lex.is_unlisted() && hyphenated_words(t.text, g))
@@ -2702,7 +2720,9 @@ impl NameRecognizer {
         // mieszko"), starts a name.
         let cued = |k: usize| -> bool {
             (lowercase_text || shouting)
-                && !tokens[k].lex.is(class::STOP | class::TITLE)
+                && !tokens[k]
+                    .lex
+                    .is(class::STOP | class::TITLE | class::PRODUCT)
                 && k > 0
                 && ((tokens[k - 1].lex.is(class::TITLE)
                     && matches!(&text[tokens[k - 1].end..tokens[k].start], " " | ". "))
@@ -2811,6 +2831,9 @@ impl NameRecognizer {
             if lex.is(class::ORG) {
                 return Class::Org;
             }
+            if lex.is(class::PRODUCT) {
+                return Class::Word;
+            }
             // "We'll meet Monday at Corelogic": a weekday is the date pattern's.
             if lex.is(class::WEEKDAY) {
                 return Class::Word;
@@ -2847,7 +2870,7 @@ impl NameRecognizer {
             let unknown = |t: &Token<'_>| {
                 t.lex.first().is_none()
                     && t.lex.last().is_none_or(|r| r > 20000)
-                    && !t.lex.is(class::WORD | class::TITLE)
+                    && !t.lex.is(class::WORD | class::TITLE | class::PRODUCT)
             };
             // "Where: Tiszabög Country Club": the place, then the venue's words.
             let k = run

@@ -179,3 +179,37 @@ fn versions_and_acronyms_joined_to_a_word_are_no_names() {
         ["Jean-Pierre Dupont"]
     );
 }
+
+#[test]
+fn software_and_plurals_of_words_are_no_names() {
+    let a = analyzer();
+    for text in [
+        "It may be used, redistributed and/or modified under the same terms as Perl itself.",
+        "H1 {font-family: Verdana,Arial,Helvetica}",
+        "This package was put together by Dirk Eddelbuettel from the previous Debian package.",
+        "Contributions are welcome on GitHub; see the Git history.",
+        "notice, this list of conditions.\n2. Redistributions in binary form must reproduce it.",
+    ] {
+        let found = a.analyze(text);
+        let persons = values(text, &found, &EntityType::PERSON);
+        assert!(
+            persons.iter().all(|p| *p == "Dirk Eddelbuettel"),
+            "{text}: {found:?}"
+        );
+    }
+    // Surnames shaped like an agent noun or a plural stay names.
+    for (text, person) in [
+        (
+            "1993 Branko Lankester <branko@example.nl>",
+            "Branko Lankester",
+        ),
+        ("Thanks to Peter Pallinger for the fix.", "Peter Pallinger"),
+    ] {
+        let found = a.analyze(text);
+        assert_eq!(
+            values(text, &found, &EntityType::PERSON),
+            [person],
+            "{found:?}"
+        );
+    }
+}
