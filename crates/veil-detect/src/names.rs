@@ -851,8 +851,9 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     if after.first().is_some_and(u8::is_ascii_digit) {
         return true;
     }
-    // A project's conventional files, named bare ("see README", "in Makefile").
-    if conventional_file(t.text) {
+    // A project's conventional files, named bare ("see README", "in
+    // Makefile"), and the floating-point literal "NaN".
+    if conventional_file(t.text) || t.text == "NaN" {
         return true;
     }
     // A file's name: "README.md", "Makefile.am", "Node.js".
@@ -1878,6 +1879,51 @@ fn things_after_the<'a>(text: &str, tokens: &[Token<'a>]) -> Vec<&'a str> {
     things
 }
 
+/// The terms `text` defines in straight quotes, as licences and contracts
+/// do: up to four capitalised words, then "means", "shall mean" or "refers
+/// to" after spaces or a line break ("\"Covered Software\" means",
+/// "\"Licensor\" shall mean"), or alone in a parenthesis of prose ("(the
+/// \"Affirmer\")", " (\"Licensee\")"; not a call: `escape("Moe")`).
+fn defined_terms(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let mut terms = Vec::new();
+    let mut at = 0;
+    while let Some(open) = memchr::memchr(b'"', &b[at..]).map(|k| at + k) {
+        let Some(close) = memchr::memchr(b'"', &b[open + 1..]).map(|k| open + 1 + k) else {
+            break;
+        };
+        at = close + 1;
+        let term = &text[open + 1..close];
+        let words = || term.split(' ');
+        if term.is_empty()
+            || term.len() > 48
+            || words().count() > 4
+            || !words().all(|w| {
+                w.starts_with(|c: char| c.is_uppercase())
+                    && w.chars().all(|c| c.is_alphabetic() || c == '-')
+            })
+        {
+            continue;
+        }
+        let (before, after) = (&text[..open], &text[close + 1..]);
+        let spaced = after.trim_start_matches([' ', '\t', '\n', '\r']);
+        let defined = (spaced.len() < after.len()
+            && ["means", "shall mean", "refers to"]
+                .iter()
+                .any(|d| spaced.starts_with(d)))
+            // A parenthesis of prose, not a call: `escape("Moe")`.
+            || (after.starts_with(')')
+                && ["(", "(the ", "(the\n", "(hereinafter ", "(hereafter "]
+                    .iter()
+                    .filter_map(|p| before.strip_suffix(p))
+                    .any(|b| b.is_empty() || b.ends_with([' ', '\n', '\t'])));
+        if defined && !terms.contains(&term) {
+            terms.push(term);
+        }
+    }
+    terms
+}
+
 /// Nouns after a surname that make "the X …" a person's ("the Okafor family").
 const PERSONAL_NOUNS: &[&str] = &[
     "family",
@@ -2237,14 +2283,22 @@ impl NameRecognizer {
         // "the Valgrind gdbserver", "the Licensor": a word no list holds
         // that the text writes after "the" names a thing there, neither a
         // person nor (after "from", "in") an unlisted place.
-        let things = things_after_the(text, &tokens);
-        if !things.is_empty() {
+        // So does a term a legal text defines in quotes ("Covered
+        // Software" means …, (the "Affirmer")), as no firm either.
+        // ("The Avalara office" stays a firm: only a defined term is none.)
+        let mut things = things_after_the(text, &tokens);
+        let terms = defined_terms(text);
+        if !things.is_empty() || !terms.is_empty() {
             out.retain(|c| {
-                !((c.recognizer == self.person || c.recognizer == self.location)
-                    && c.score < 0.8
-                    && things.contains(&&text[c.start..c.end]))
+                let value = &&text[c.start..c.end];
+                let named =
+                    (c.recognizer == self.person || c.recognizer == self.location) && c.score < 0.8;
+                let firm = c.recognizer == self.quasi.org && c.score < 0.9;
+                !((named && (things.contains(value) || terms.contains(value)))
+                    || (firm && terms.contains(value)))
             });
         }
+        things.extend(terms);
         other_mentions(text, lowercase_text, &tokens, &things, out, &mut more);
         subject_pairs(text, &tokens, lowercase_text, out, &mut more);
         out.append(&mut more);

@@ -213,3 +213,40 @@ fn software_and_plurals_of_words_are_no_names() {
         );
     }
 }
+
+#[test]
+fn a_term_a_licence_defines_in_quotes_is_no_name_nor_firm() {
+    let a = analyzer();
+    for (text, term, entity) in [
+        (
+            "1.5. \"Covered Software\"\n    means Source Code Form. Covered Software is provided as is.",
+            "Covered Software",
+            EntityType::ORGANIZATION,
+        ),
+        (
+            "the person associating CC0 with a Work (the \"Affirmer\"), to the extent. \
+             Affirmer makes the Waiver for the benefit of the public.",
+            "Affirmer",
+            EntityType::PERSON,
+        ),
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            !values(text, &found, &entity).contains(&term),
+            "{text}: {found:?}"
+        );
+    }
+    // A name passed to a function in quotes is no defined term, and a
+    // person named in quotes stays a person.
+    let text = "_.escape(\"Moe\") returns the name; greet Curly, Larry and Moe Howard.";
+    let found = a.analyze(text);
+    assert!(
+        values(text, &found, &EntityType::PERSON).contains(&"Moe Howard"),
+        "{found:?}"
+    );
+    let text = "x = 0.0 / 0.0 gives NaN, as Samantha Reyes noted.";
+    assert_eq!(
+        values(text, &a.analyze(text), &EntityType::PERSON),
+        ["Samantha Reyes"]
+    );
+}
