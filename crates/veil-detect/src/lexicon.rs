@@ -56,6 +56,9 @@ pub mod class {
     /// English word list holds ("debian", "valgrind"): never a person's
     /// or a place's name on its own.
     pub const PRODUCT: u32 = 1 << 15;
+    /// One of a source tree's conventional files ("readme", "makefile":
+    /// see `names::written_as_code` for the forms it is read in).
+    pub const FILE_NAME: u32 = 1 << 16;
 }
 
 /// What the shipped lists say about one lower-cased word (12 bytes, so
@@ -130,6 +133,34 @@ pub const WORD_CLASSES: &[(&[&str], u32)] = &[
     (STOPS, class::QUASI_STOP),
     (COMMON_WORD_NAMES, class::COMMON_WORD_NAME),
     (PRODUCTS, class::PRODUCT),
+    (CONVENTIONAL_FILES, class::FILE_NAME),
+];
+
+/// A source tree's conventional files, lower case (see [`class::FILE_NAME`]).
+pub const CONVENTIONAL_FILES: &[&str] = &[
+    "readme",
+    "changelog",
+    "changes",
+    "license",
+    "licence",
+    "copying",
+    "authors",
+    "contributors",
+    "contributing",
+    "maintainers",
+    "codeowners",
+    "install",
+    "news",
+    "notice",
+    "todo",
+    "makefile",
+    "dockerfile",
+    "jamfile",
+    "jamroot",
+    "rakefile",
+    "gemfile",
+    "vagrantfile",
+    "procfile",
 ];
 
 /// Software, languages, formats and typefaces that read as a name in the

@@ -619,36 +619,6 @@ fn inflected_stem(lower: &str) -> Option<&str> {
     lower.strip_suffix('s').filter(|stem| !stem.ends_with('s'))
 }
 
-/// Whether `word` names one of a source tree's conventional files.
-fn conventional_file(word: &str) -> bool {
-    matches!(
-        word,
-        "README"
-            | "CHANGELOG"
-            | "CHANGES"
-            | "LICENSE"
-            | "LICENCE"
-            | "COPYING"
-            | "AUTHORS"
-            | "CONTRIBUTORS"
-            | "CONTRIBUTING"
-            | "MAINTAINERS"
-            | "CODEOWNERS"
-            | "INSTALL"
-            | "NEWS"
-            | "NOTICE"
-            | "TODO"
-            | "Makefile"
-            | "Dockerfile"
-            | "Jamfile"
-            | "Jamroot"
-            | "Rakefile"
-            | "Gemfile"
-            | "Vagrantfile"
-            | "Procfile"
-    )
-}
-
 /// Whether the words in capitals ending at `end` are an acronym naming
 /// what follows or a word cut at the line's end rather than a place ("in
 /// HTTP parser", "in UTF-8", "HTTP/2", "in CONNEC-\nTION"): glued to `-`
@@ -811,13 +781,15 @@ fn beside_a_name(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> b
 /// Whether `t` is a weekday's abbreviation before a date ("Mon, 10 Oct
 /// 2011"): no town.
 fn weekday_before_date(text: &str, t: &Token<'_>) -> bool {
-    matches!(
-        t.text,
-        "Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun"
-    ) && text[t.end..]
-        .strip_prefix(", ")
-        .or_else(|| text[t.end..].strip_prefix(' '))
-        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    t.text.len() == 3
+        && matches!(
+            t.text,
+            "Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun"
+        )
+        && text[t.end..]
+            .strip_prefix(", ")
+            .or_else(|| text[t.end..].strip_prefix(' '))
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Whether token `t` of `text` is written as code: in Markdown's inline
@@ -851,9 +823,12 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     if after.first().is_some_and(u8::is_ascii_digit) {
         return true;
     }
-    // A project's conventional files, named bare ("see README", "in
-    // Makefile"), and the floating-point literal "NaN".
-    if conventional_file(t.text) || t.text == "NaN" {
+    // A project's conventional files, named bare: in capitals ("see
+    // README", "NEWS"; not "News", nor the surname "Todo") or the build
+    // files written capitalised ("in Makefile", "Jamroot"); and the
+    // floating-point literal "NaN".
+    let build_file = |l: &str| l.ends_with("file") || l == "jamroot";
+    if (t.lex.is(class::FILE_NAME) && (shouted(t) || build_file(&t.lower))) || t.text == "NaN" {
         return true;
     }
     // A file's name: "README.md", "Makefile.am", "Node.js".
@@ -2290,12 +2265,14 @@ impl NameRecognizer {
         let terms = defined_terms(text);
         if !things.is_empty() || !terms.is_empty() {
             out.retain(|c| {
-                let value = &&text[c.start..c.end];
                 let named =
-                    (c.recognizer == self.person || c.recognizer == self.location) && c.score < 0.8;
-                let firm = c.recognizer == self.quasi.org && c.score < 0.9;
-                !((named && (things.contains(value) || terms.contains(value)))
-                    || (firm && terms.contains(value)))
+                    c.score < 0.8 && (c.recognizer == self.person || c.recognizer == self.location);
+                let firm = !named && c.score < 0.9 && c.recognizer == self.quasi.org;
+                if !(named || firm) {
+                    return true;
+                }
+                let value = &&text[c.start..c.end];
+                !(terms.contains(value) || (named && things.contains(value)))
             });
         }
         things.extend(terms);
@@ -2765,8 +2742,8 @@ impl NameRecognizer {
                         || camel_case(t.text)
                         || written_as_code(text, t)
                         || weekday_before_date(text, t)
-                        || (t.lex.is_unlisted() && hyphenated_words(t.text, g))
-                        || hyphenated_acronym(t.text))
+                        || (t.lex.is_unlisted()
+                            && (hyphenated_words(t.text, g) || hyphenated_acronym(t.text))))
             }
         };
         // In text without case, a word right after a title ("mr. martin"),

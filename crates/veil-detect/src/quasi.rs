@@ -744,10 +744,10 @@ impl QuasiRecognizer {
             // "Free Software Foundation, Inc.", "Acme Widgets, Inc.": a legal
             // form after a comma is the name's end.
             if let Some(form) = tokens.get(j).filter(|n| {
-                !used[j]
+                &text[end..n.start] == ", "
                     && n.cap
+                    && !used[j]
                     && LEGAL_FORMS.contains(&n.lower.as_ref())
-                    && &text[end..n.start] == ", "
             }) && !stop_first
             {
                 let start = tokens[wrapped_name_start(text, tokens, used, i + lead)].start;
