@@ -679,7 +679,6 @@ const AFTER_A_PLACE: &[&str] = &[
     "after",
     "before",
     "during",
-    "since",
     "which",
     "who",
     "whom",
@@ -723,7 +722,6 @@ const AFTER_A_PLACE: &[&str] = &[
     "recently",
     "already",
     "still",
-    "yet",
     "early",
     "late",
     "later",
@@ -744,7 +742,6 @@ const AFTER_A_PLACE: &[&str] = &[
     "than",
     "like",
     "unlike",
-    "until",
     "unless",
     "whereas",
     "whenever",
@@ -1830,7 +1827,8 @@ fn lower_window<'a>(text: &'a str, lowered: &'a str, start: usize, back: usize) 
 /// "The"), capitalised ("the Valgrind gdbserver", "The Licensor", "the
 /// Unicode standard"): in that text a product's or a defined term's name,
 /// no person's — unless a work or a family named after a person follows
-/// ("the Takuda novel", "the Okafor family"). At most a few per text.
+/// ("the Takuda novel", "the Okafor family"). Sorted, each once (looked
+/// up by binary search: a long document may hold thousands).
 fn things_after_the<'a>(text: &str, tokens: &[Token<'a>]) -> Vec<&'a str> {
     let mut things = Vec::new();
     for w in tokens.windows(2) {
@@ -1839,7 +1837,6 @@ fn things_after_the<'a>(text: &str, tokens: &[Token<'a>]) -> Vec<&'a str> {
             && matches!(the.text, "the" | "The")
             && t.lex.is_unlisted()
             && &text[the.end..t.start] == " "
-            && !things.contains(&t.text)
         {
             let noun = text[t.end..].strip_prefix(' ').map(|r| {
                 r.split(|c: char| !c.is_ascii_lowercase())
@@ -1851,6 +1848,8 @@ fn things_after_the<'a>(text: &str, tokens: &[Token<'a>]) -> Vec<&'a str> {
             }
         }
     }
+    things.sort_unstable();
+    things.dedup();
     things
 }
 
@@ -1858,7 +1857,8 @@ fn things_after_the<'a>(text: &str, tokens: &[Token<'a>]) -> Vec<&'a str> {
 /// do: up to four capitalised words, then "means", "shall mean" or "refers
 /// to" after spaces or a line break ("\"Covered Software\" means",
 /// "\"Licensor\" shall mean"), or alone in a parenthesis of prose ("(the
-/// \"Affirmer\")", " (\"Licensee\")"; not a call: `escape("Moe")`).
+/// \"Affirmer\")", " (\"Licensee\")"; not a call: `escape("Moe")`). Sorted,
+/// each once.
 fn defined_terms(text: &str) -> Vec<&str> {
     let b = text.as_bytes();
     let mut terms = Vec::new();
@@ -1892,10 +1892,12 @@ fn defined_terms(text: &str) -> Vec<&str> {
                     .iter()
                     .filter_map(|p| before.strip_suffix(p))
                     .any(|b| b.is_empty() || b.ends_with([' ', '\n', '\t'])));
-        if defined && !terms.contains(&term) {
+        if defined {
             terms.push(term);
         }
     }
+    terms.sort_unstable();
+    terms.dedup();
     terms
 }
 
@@ -1924,7 +1926,8 @@ const PERSONAL_NOUNS: &[&str] = &[
 /// `found` that is not an ordinary word or a title, where it stands again
 /// outside any PERSON candidate, becomes a PERSON candidate (score 0.7,
 /// never above the mention it copies). Appended to `out`. `lowercase_text`:
-/// `text` holds no capital letter.
+/// `text` holds no capital letter; `things` (sorted): words that name a
+/// thing in this text ([`things_after_the`], [`defined_terms`]), never copied.
 pub(crate) fn other_mentions(
     text: &str,
     lowercase_text: bool,
@@ -1961,7 +1964,7 @@ pub(crate) fn other_mentions(
                 if t.cap
                     && t.text.chars().count() >= 3
                     && !t.lex.is(class::WORD | class::TITLE | class::STOP)
-                    && !things.contains(&t.text)
+                    && things.binary_search(&t.text).is_err()
                 {
                     words
                         .entry(t.text)
@@ -2257,12 +2260,12 @@ impl NameRecognizer {
         let mut more = Vec::new();
         // "the Valgrind gdbserver", "the Licensor": a word no list holds
         // that the text writes after "the" names a thing there, neither a
-        // person nor (after "from", "in") an unlisted place.
-        // So does a term a legal text defines in quotes ("Covered
-        // Software" means …, (the "Affirmer")), as no firm either.
-        // ("The Avalara office" stays a firm: only a defined term is none.)
+        // person nor (after "from", "in") an unlisted place; a term a legal
+        // text defines in quotes ("Covered Software" means …, (the
+        // "Affirmer")) is no firm either ("The Avalara office" stays one).
         let mut things = things_after_the(text, &tokens);
         let terms = defined_terms(text);
+        let holds = |list: &[&str], v: &str| list.binary_search(&v).is_ok();
         if !things.is_empty() || !terms.is_empty() {
             out.retain(|c| {
                 let named =
@@ -2271,11 +2274,12 @@ impl NameRecognizer {
                 if !(named || firm) {
                     return true;
                 }
-                let value = &&text[c.start..c.end];
-                !(terms.contains(value) || (named && things.contains(value)))
+                let value = &text[c.start..c.end];
+                !(holds(&terms, value) || (named && holds(&things, value)))
             });
         }
         things.extend(terms);
+        things.sort_unstable();
         other_mentions(text, lowercase_text, &tokens, &things, out, &mut more);
         subject_pairs(text, &tokens, lowercase_text, out, &mut more);
         out.append(&mut more);
