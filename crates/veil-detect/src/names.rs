@@ -3221,7 +3221,27 @@ impl NameRecognizer {
                 0.6
             }
         } else if first == 1 {
-            if *cue { 0.9 } else { 0.75 }
+            // "2. Grant of Copyright License", "3. License Grant.": a first
+            // name that is an ordinary word, capitalised by a heading's
+            // title case (after a capitalised word, before its end; or
+            // opening a sentence before "of" and a capital), is the word
+            // ("John wrote", "Ani Peter <…>" stay names).
+            let heading_of = || {
+                text[end..]
+                    .strip_prefix(" of ")
+                    .is_some_and(|r| r.starts_with(|c: char| c.is_uppercase()))
+            };
+            let heading_end = || text[end..].starts_with(['.', ':']) || heading_of();
+            let word_by_position = toks.len() == 1
+                && toks[0].lex.is(class::WORD)
+                && ((lo > 0 && heading_end()) || (toks[0].sent_start && heading_of()));
+            if *cue {
+                0.9
+            } else if word_by_position {
+                0.45
+            } else {
+                0.75
+            }
         } else if last == 1 {
             if *cue {
                 0.85

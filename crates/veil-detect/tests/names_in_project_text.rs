@@ -250,3 +250,31 @@ fn a_term_a_licence_defines_in_quotes_is_no_name_nor_firm() {
         ["Samantha Reyes"]
     );
 }
+
+#[test]
+fn a_first_name_that_is_a_word_in_a_heading_is_the_word() {
+    let a = analyzer();
+    for text in [
+        "2. Grant of Copyright License. Subject to the terms of this License,",
+        "3. License Grant. Subject to the terms and conditions of this License,",
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::PERSON).is_empty(),
+            "{text}: {found:?}"
+        );
+    }
+    // A first name that is a word stays a name in a sentence.
+    for (text, person) in [
+        ("Grant wrote the first version in 2004.", "Grant"),
+        ("Copyright (C) 2006 Ani Peter <apeter@example.com>", "Peter"),
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::PERSON)
+                .iter()
+                .any(|p| p.contains(person)),
+            "{text}: {found:?}"
+        );
+    }
+}
