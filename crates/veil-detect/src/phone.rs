@@ -175,7 +175,7 @@ impl PhoneRecognizer {
                 continue;
             }
             let ctx = self.context.near(text, lowered, start, end, found);
-            if !ctx && house_numbers_before_a_street(s, &text[end..]) {
+            if year_range(s) || (!ctx && house_numbers_before_a_street(s, &text[end..])) {
                 continue;
             }
             // Unformatted digit strings that are not 10–12 digits long are
@@ -247,6 +247,24 @@ fn phone_runs(hay: &[u8]) -> Vec<(usize, usize)> {
         out.push((start, hay.len()));
     }
     out
+}
+
+/// Whether `s` is a range of years, "2014-2015" (1900–2099, the second
+/// after the first): a copyright's years, never read as a phone, context
+/// or not (context words are matched at word starts, so "Ph" of "Philip
+/// Withnall" after the years would count; an eight-digit number written
+/// so, which a year range also reads as, is given up).
+fn year_range(s: &str) -> bool {
+    let year = |p: &str| -> Option<u16> {
+        if p.len() != 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        p.parse::<u16>().ok().filter(|y| (1900..=2099).contains(y))
+    };
+    match s.split_once('-') {
+        Some((a, b)) => matches!((year(a), year(b)), (Some(x), Some(y)) if y > x),
+        None => false,
+    }
 }
 
 /// Whether the phone-shaped `s`, digits in groups split by single spaces,

@@ -278,3 +278,24 @@ fn a_first_name_that_is_a_word_in_a_heading_is_the_word() {
         );
     }
 }
+
+#[test]
+fn a_range_of_years_is_no_phone_number() {
+    let a = analyzer();
+    let text =
+        "Copyright:\t2011 Rhys Ulerich\n \t\t2014-2015 Philip Withnall\nLicense: public-domain";
+    let found = a.analyze(text);
+    assert!(
+        values(text, &found, &EntityType::PHONE_NUMBER).is_empty(),
+        "{found:?}"
+    );
+    assert!(
+        values(text, &found, &EntityType::DATE_TIME).contains(&"2015"),
+        "{found:?}"
+    );
+    let text = "Call me at 212-555-0143 after six.";
+    assert_eq!(
+        values(text, &a.analyze(text), &EntityType::PHONE_NUMBER),
+        ["212-555-0143"]
+    );
+}
