@@ -749,9 +749,10 @@ const AFTER_A_PLACE: &[&str] = &[
 ];
 
 /// Whether the one-word town `tokens[i]` is part of a person's name
-/// written beside it (one space apart): after a first name when the town
-/// is a surname too ("Ruben Bridgewater"), or before a surname ("Chengzhong
-/// Wu"). Ordinary words, places and stop words beside it make no name
+/// written beside it (one space apart): after a listed first name (a rare
+/// one only when it is no place or product itself) when the town is a
+/// surname too ("Ruben Bridgewater", "Barry Warsaw", "Kohei Takahashi"), or
+/// before a surname ("Chengzhong Wu"). Ordinary words, places and stop words beside it make no name
 /// ("Houston Rockets", "Paris Texas").
 fn beside_a_name(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> bool {
     let adjacent = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
@@ -761,7 +762,11 @@ fn beside_a_name(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> b
     let first_before = i > 0
         && adjacent(&tokens[i - 1], t)
         && plain(&tokens[i - 1])
-        && tokens[i - 1].lex.first().is_some_and(|f| f >= 0.01)
+        && tokens[i - 1].lex.first().is_some_and(|f| {
+            f >= 0.01
+                || !(tokens[i - 1].lex.is(class::PRODUCT)
+                    || g.places.contains_key(tokens[i - 1].lower.as_ref()))
+        })
         && t.lex.last().is_some();
     let surname_after = tokens.get(i + 1).is_some_and(|n| {
         adjacent(t, n)

@@ -26,6 +26,11 @@ fn a_town_beside_a_name_is_part_of_it() {
             "Ruben Bridgewater",
         ),
         ("* doc: fix typo (Chengzhong Wu) [#1234]", "Chengzhong Wu"),
+        (
+            "Copyright:\n 2017-2019 Kohei Takahashi\n",
+            "Kohei Takahashi",
+        ),
+        ("Thanks to Barry Warsaw for the patch.", "Barry Warsaw"),
     ] {
         let found = a.analyze(text);
         assert_eq!(
