@@ -2,20 +2,10 @@
 //! (changelogs, copyright files, READMEs): what is and is not personal
 //! data there, through the whole analyzer.
 
-use veil_core::{EntityType, Finding};
-use veil_detect::{Analyzer, AnalyzerConfig};
+mod common;
 
-fn analyzer() -> Analyzer {
-    Analyzer::new(AnalyzerConfig::default()).expect("built-ins compile")
-}
-
-fn values<'a>(text: &'a str, findings: &[Finding], t: &EntityType) -> Vec<&'a str> {
-    findings
-        .iter()
-        .filter(|f| &f.entity_type == t)
-        .map(|f| &text[f.start..f.end])
-        .collect()
-}
+use common::{analyzer, values};
+use veil_core::EntityType;
 
 #[test]
 fn a_town_beside_a_name_is_part_of_it() {

@@ -1,20 +1,11 @@
 //! Organisations the name pass reads from the shape of a name, through the
 //! whole analyzer (overlaps resolved, as a scan reports them).
 
+mod common;
+
+use common::{analyzer, values};
 use veil_core::{EntityType, Finding};
-use veil_detect::{Analyzer, AnalyzerConfig};
-
-fn analyzer() -> Analyzer {
-    Analyzer::new(AnalyzerConfig::default()).expect("built-ins compile")
-}
-
-fn values<'a>(text: &'a str, findings: &[Finding], t: &EntityType) -> Vec<&'a str> {
-    findings
-        .iter()
-        .filter(|f| &f.entity_type == t)
-        .map(|f| &text[f.start..f.end])
-        .collect()
-}
+use veil_detect::Analyzer;
 
 /// Analyse `text`, assert that its one ORGANIZATION is `firm`, and hand
 /// back the findings.
