@@ -2982,6 +2982,24 @@ impl NameRecognizer {
                 classes[k] = Class::WordName;
             }
         }
+        // "Christian Dywan", "Christian Kastner": a nationality or faith
+        // word that is also a common first name is the first name before a
+        // surname or a word no list holds (not before an ordinary word:
+        // "Christian Church", "Christian Science"; nor before another NRP
+        // word: "Christian Arabs").
+        for k in 0..run.len().saturating_sub(1) {
+            if classes[k] == Class::Word
+                && run[k].cap
+                && run[k].lex.is(class::NATIONALITY)
+                && run[k].lex.first().is_some_and(|f| f >= 0.03)
+                && matches!(classes[k + 1], Class::Last | Class::Unknown | Class::First)
+                && run[k + 1].cap
+                && !run[k + 1].lex.is(class::NRP | class::NRP_PLURAL)
+                && &text[run[k].end..run[k + 1].start] == " "
+            {
+                classes[k] = Class::First;
+            }
+        }
         // Whether a title stands before the run (looked up at most once).
         let titled_run = std::cell::LazyCell::new(|| titled_before(text, lowered, run[0].start));
         // "Marshall, Hernandez and Simpson": three surnames (no first name)

@@ -511,6 +511,13 @@ impl QuasiRecognizer {
                 }
                 continue;
             }
+            // "Christian Dywan": the first name of a person the name pass found.
+            if out
+                .iter()
+                .any(|c| c.entity == EntityType::PERSON && c.start == t.start && c.end > t.end)
+            {
+                continue;
+            }
             let l = t.lower.as_ref();
             let ambiguous = NRP_AMBIGUOUS.contains(&l);
             let prev = i.checked_sub(1).map(|k| tokens[k].lower.as_ref());

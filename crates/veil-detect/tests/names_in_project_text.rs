@@ -294,3 +294,47 @@ fn a_range_of_years_is_no_phone_number() {
         ["212-555-0143"]
     );
 }
+
+#[test]
+fn a_faith_word_that_is_a_first_name_starts_a_name_before_a_surname() {
+    let a = analyzer();
+    for (text, person) in [
+        ("Copyright: 2010 Christian Dywan", "Christian Dywan"),
+        (
+            "2010-2012 Christian Perrier <bubulle@debian.org>",
+            "Christian Perrier",
+        ),
+        ("Christian Kastner wrote the patch.", "Christian Kastner"),
+    ] {
+        let found = a.analyze(text);
+        assert_eq!(
+            values(text, &found, &EntityType::PERSON),
+            [person],
+            "{found:?}"
+        );
+        assert!(
+            values(text, &found, &EntityType::NRP).is_empty(),
+            "{found:?}"
+        );
+    }
+    // The faith itself stays NRP: alone, before an ordinary word or
+    // another group's name.
+    for text in [
+        "He is a devout Christian and lives in Ohio.",
+        "She reads the Christian Science Monitor.",
+        "Christian Arabs live there.",
+    ] {
+        let found = a.analyze(text);
+        assert_eq!(
+            values(text, &found, &EntityType::NRP).first(),
+            Some(&"Christian"),
+            "{text}: {found:?}"
+        );
+        assert!(
+            !values(text, &found, &EntityType::PERSON)
+                .iter()
+                .any(|p| p.contains("Christian")),
+            "{text}: {found:?}"
+        );
+    }
+}
