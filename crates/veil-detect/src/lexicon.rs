@@ -59,6 +59,11 @@ pub mod class {
     /// One of a source tree's conventional files ("readme", "makefile":
     /// see `names::written_as_code` for the forms it is read in).
     pub const FILE_NAME: u32 = 1 << 16;
+    /// A word the name lists hold only when written without its
+    /// diacritics ("muñoz" as "munoz"): set when a word is looked up, never
+    /// by a list; after a place cue such a word may still be a place
+    /// ("home city ROSSÖN", "Where: Castelló de Rugat").
+    pub const FOLDED: u32 = 1 << 17;
 }
 
 /// What the shipped lists say about one lower-cased word (12 bytes, so
@@ -96,6 +101,24 @@ impl Lex {
         Lex {
             flags: class::WORD,
             ..Lex::default()
+        }
+    }
+
+    /// This entry with the first-name share and surname rank of `other`,
+    /// its own classes kept ([`class::FOLDED`] added when `other` names
+    /// one): `other` is the entry of the same word written
+    /// without its diacritics (the name lists are ASCII: "muñoz" ranks as
+    /// "munoz").
+    pub fn with_names_of(self, other: Lex) -> Lex {
+        let named = other.first().is_some() || other.last().is_some();
+        Lex {
+            first: other.first,
+            last: other.last,
+            flags: if named {
+                self.flags | class::FOLDED
+            } else {
+                self.flags
+            },
         }
     }
 

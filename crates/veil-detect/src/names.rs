@@ -588,6 +588,50 @@ pub(crate) fn tokenize<'a>(text: &'a str, lowered: &'a str) -> Vec<Token<'a>> {
     tokens
 }
 
+/// `lower` (a lower-case word) with the diacritics of its Latin letters
+/// taken off ("muñoz" → "munoz", "françois" → "francois", "łukasz" →
+/// "lukasz", "jürgen" → "jurgen"); `None` when it holds another
+/// non-ASCII character (another script: no list spells it) or none.
+fn without_diacritics(lower: &str) -> Option<String> {
+    let mut out = String::with_capacity(lower.len());
+    let mut changed = false;
+    for c in lower.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let plain = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+            'æ' => "ae",
+            'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+            'ð' | 'ď' | 'đ' => "d",
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+            'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+            'ĥ' | 'ħ' => "h",
+            'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+            'ĵ' => "j",
+            'ķ' => "k",
+            'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+            'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+            'œ' => "oe",
+            'ŕ' | 'ŗ' | 'ř' => "r",
+            'ß' => "ss",
+            'ś' | 'ŝ' | 'ş' | 'š' => "s",
+            'ţ' | 'ť' | 'ŧ' => "t",
+            'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+            'ŵ' => "w",
+            'ý' | 'ÿ' | 'ŷ' => "y",
+            'ź' | 'ż' | 'ž' => "z",
+            '’' => "'",
+            _ => return None,
+        };
+        out.push_str(plain);
+        changed = true;
+    }
+    changed.then_some(out)
+}
+
 /// Whether `word` is an identifier written in camel case ("HashMap",
 /// "StateID", "DeserializeError": a capital right after a lower-case
 /// letter, with four letters or more before it — names joined that way
@@ -2192,6 +2236,16 @@ impl NameRecognizer {
         g.with_recent(|recent| {
             for t in &mut tokens {
                 t.lex = recent.lex(&t.lower);
+                // "Muñoz", "José": the name lists spell names without
+                // diacritics (not UTF-8 read as Latin-1: "TomÃ©").
+                if !t.lower.is_ascii()
+                    && t.lex.first().is_none()
+                    && t.lex.last().is_none()
+                    && !t.text.contains(['Ã', 'Â'])
+                    && let Some(plain) = without_diacritics(&t.lower)
+                {
+                    t.lex = t.lex.with_names_of(recent.lex(&plain));
+                }
                 // "Redistributions": the plural of an ordinary word is one.
                 if t.lex.is_unlisted()
                     && inflected_stem(&t.lower).is_some_and(|s| recent.lex(s).is(class::WORD))
@@ -2908,8 +2962,8 @@ impl NameRecognizer {
         // Words no list knows, after a place cue ("flew to Loeches", "grew up in SUND"), are places.
         {
             let unknown = |t: &Token<'_>| {
-                t.lex.first().is_none()
-                    && t.lex.last().is_none_or(|r| r > 20000)
+                ((t.lex.first().is_none() && t.lex.last().is_none_or(|r| r > 20000))
+                    || t.lex.is(class::FOLDED))
                     && !t.lex.is(class::WORD | class::TITLE | class::PRODUCT)
             };
             // "Where: Tiszabög Country Club": the place, then the venue's words.
@@ -3324,6 +3378,18 @@ impl NameRecognizer {
 mod tests {
     use super::*;
     use crate::lexicon::TITLES;
+
+    #[test]
+    fn diacritics_come_off_latin_letters_only() {
+        assert_eq!(without_diacritics("muñoz").as_deref(), Some("munoz"));
+        assert_eq!(without_diacritics("łukasz").as_deref(), Some("lukasz"));
+        assert_eq!(without_diacritics("straße").as_deref(), Some("strasse"));
+        assert_eq!(without_diacritics("d’arcy").as_deref(), Some("d'arcy"));
+        // Nothing to take off; another script, which no list spells.
+        assert_eq!(without_diacritics("smith"), None);
+        assert_eq!(without_diacritics("соколов"), None);
+        assert_eq!(without_diacritics("josé山"), None);
+    }
 
     fn found(text: &str, entity: &EntityType, min: f32) -> Vec<String> {
         let mut out = Vec::new();

@@ -338,3 +338,35 @@ fn a_faith_word_that_is_a_first_name_starts_a_name_before_a_surname() {
         );
     }
 }
+
+#[test]
+fn names_written_with_diacritics_are_the_listed_names() {
+    let a = analyzer();
+    for (text, person) in [
+        (
+            "Copyright:\n Joaquín M López Muñoz\n",
+            "Joaquín M López Muñoz",
+        ),
+        ("Thanks to James Marín for the review.", "James Marín"),
+        ("* fix the parser (Kat Marchán)", "Kat Marchán"),
+    ] {
+        let found = a.analyze(text);
+        assert_eq!(
+            values(text, &found, &EntityType::PERSON),
+            [person],
+            "{found:?}"
+        );
+        assert!(
+            values(text, &found, &EntityType::LOCATION).is_empty()
+                && values(text, &found, &EntityType::DATE_TIME).is_empty(),
+            "{found:?}"
+        );
+    }
+    // After a place cue, such a word is still the place.
+    let text = "When: 1988-05-19\nWhere: Castelló de Rugat Country Club.";
+    let found = a.analyze(text);
+    assert!(
+        values(text, &found, &EntityType::LOCATION).contains(&"Castelló de Rugat"),
+        "{found:?}"
+    );
+}
