@@ -811,7 +811,8 @@ fn beside_a_name(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> b
                 || !(tokens[i - 1].lex.is(class::PRODUCT)
                     || g.places.contains_key(tokens[i - 1].lower.as_ref()))
         })
-        && t.lex.last().is_some();
+        && (t.lex.last().is_some()
+            || (t.lex.is_unlisted() && !shouted(t) && crate::spelling::spelt_like_a_name(t.text)));
     let surname_after = tokens.get(i + 1).is_some_and(|n| {
         adjacent(t, n)
             && plain(n)

@@ -21,6 +21,9 @@ fn a_town_beside_a_name_is_part_of_it() {
             "Kohei Takahashi",
         ),
         ("Thanks to Barry Warsaw for the patch.", "Barry Warsaw"),
+        // A town no surname list holds, spelt like a name.
+        ("Copyright:\n 2006 Ilya Sokolov\n", "Ilya Sokolov"),
+        ("Thanks to Gordon Irlam for the patch.", "Gordon Irlam"),
     ] {
         let found = a.analyze(text);
         assert_eq!(
