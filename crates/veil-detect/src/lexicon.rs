@@ -186,8 +186,8 @@ pub const CONVENTIONAL_FILES: &[&str] = &[
     "procfile",
 ];
 
-/// Software, languages, formats and typefaces that read as a name in the
-/// text software ships with (lower case; see [`class::PRODUCT`]). Words
+/// Software, languages, formats, typefaces and binary units that read as
+/// a name in the text software ships with (lower case; see [`class::PRODUCT`]). Words
 /// that are also names of people ("ruby", "julia", "pascal", "haskell",
 /// "lua") are left out.
 pub const PRODUCTS: &[&str] = &[
@@ -301,6 +301,22 @@ pub const PRODUCTS: &[&str] = &[
     "twitter",
     "facebook",
     "slack",
+    "jsdoc",
+    "eslint",
+    "webassembly",
+    "wget",
+    "tex",
+    "setuptools",
+    "pango",
+    "cygwin",
+    "readline",
+    "coverity",
+    "gdkpixbuf",
+    // IEC binary units ("1.5 GiB")
+    "kib",
+    "mib",
+    "gib",
+    "tib",
 ];
 
 /// Every NRP word (nationalities, religions, parties), singular.
