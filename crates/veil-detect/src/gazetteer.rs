@@ -54,8 +54,10 @@ static PLACES: &str = include_str!("../data/places.txt");
 /// Country names the GeoNames list writes another way: ISO 3166 and UN
 /// short forms ("Syrian Arab Republic", "Brunei Darussalam", "Côte
 /// d'Ivoire"), older and other usual names ("Burma", "Swaziland", "Cape
-/// Verde", "Korea").
+/// Verde", "Korea"), and the countries of the United Kingdom, which it
+/// does not list ("England", "Scotland", "Wales", "Northern Ireland").
 const EXTRA_COUNTRIES: &[&str] = &[
+    "britain",
     "brunei darussalam",
     "burma",
     "cape verde",
@@ -64,17 +66,21 @@ const EXTRA_COUNTRIES: &[&str] = &[
     "côte d'ivoire",
     "côte d\u{2019}ivoire",
     "curaçao",
+    "england",
+    "great britain",
     "holy see",
     "korea",
     "kyrgyz republic",
     "lao people's democratic republic",
     "lao pdr",
+    "northern ireland",
     "libyan arab jamahiriya",
     "pitcairn islands",
     "republic of korea",
     "republic of moldova",
     "réunion",
     "russian federation",
+    "scotland",
     "slovak republic",
     "state of palestine",
     "swaziland",
@@ -86,6 +92,7 @@ const EXTRA_COUNTRIES: &[&str] = &[
     "vatican city state",
     "viet nam",
     "virgin islands",
+    "wales",
 ];
 
 /// Cities' names in their own language (and usual other spellings) where
@@ -146,12 +153,6 @@ const EXTRA_PLACES: &[&str] = &[
     "u.s.a.",
     "uk",
     "u.k.",
-    "england",
-    "scotland",
-    "wales",
-    "northern ireland",
-    "great britain",
-    "britain",
     "holland",
     "the netherlands",
     "netherlands",

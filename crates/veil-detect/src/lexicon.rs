@@ -382,7 +382,7 @@ pub const STOP_WORDS: &[&str] = &[
     "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it",
     "its", "they", "them", "their", "the", "a", "an", "this", "that", "these", "those", "hi",
     "hello", "hey", "dear", "yes", "no", "not", "e-mail", "email", "iban", "ssn", "dob", "fax",
-    "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin",
+    "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin", "all",
 ];
 
 /// Chat words and abbreviations no English word list holds, some spelt

@@ -825,6 +825,47 @@ fn beside_a_name(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> b
     first_before || surname_after
 }
 
+/// Whether the one-word place `tokens[i]` of `text` stands beside its
+/// region, one comma apart: a US state's abbreviation after it ("Boston,
+/// MA 02110", "Austin, TX."), a country or a state named after it
+/// ("Boston, Massachusetts", "Berkeley, California") or before it
+/// ("University of California, Berkeley"); or, being a country or a state
+/// itself, after a town ("Cambridge, England"): a place, not a person,
+/// though its name is one too.
+fn region_beside(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> bool {
+    let region = |t: &Token<'_>| {
+        t.cap
+            && matches!(
+                g.places.get(t.lower.as_ref()),
+                Some(PlaceKind::Country | PlaceKind::State)
+            )
+    };
+    let t = &tokens[i];
+    let own = g.places.get(t.lower.as_ref());
+    if let Some(after) = text[t.end..].strip_prefix(", ") {
+        let b = after.as_bytes();
+        let abbreviation = b.len() >= 2
+            && b[0].is_ascii_uppercase()
+            && b[1].is_ascii_uppercase()
+            && b.get(2).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if abbreviation
+            || tokens
+                .get(i + 1)
+                .is_some_and(|n| n.start == t.end + 2 && region(n))
+        {
+            return true;
+        }
+    }
+    i > 0 && {
+        let p = &tokens[i - 1];
+        &text[p.end..t.start] == ", "
+            && (region(p)
+                || (matches!(own, Some(PlaceKind::Country | PlaceKind::State))
+                    && p.cap
+                    && g.places.contains_key(p.lower.as_ref())))
+    }
+}
+
 /// Whether `t` is a weekday's abbreviation before a date ("Mon, 10 Oct
 /// 2011"): no town.
 fn weekday_before_date(text: &str, t: &Token<'_>) -> bool {
@@ -2671,7 +2712,8 @@ impl NameRecognizer {
                             || t0.lex.last().is_some_and(|r| r < 5000));
                     let place_cue = ends_with_cue(&before, &PLACE_CUE_SET)
                         || (!name_like && before.trim_end().ends_with(','))
-                        || field_label_before(text, lowered, t0.start) == Some(Field::Place);
+                        || field_label_before(text, lowered, t0.start) == Some(Field::Place)
+                        || (n == 1 && name_like && region_beside(text, tokens, i, g));
                     let next_is_cap = tokens
                         .get(i + n)
                         .is_some_and(|t| t.cap && &text[span[n - 1].end..t.start] == " ");
@@ -3022,6 +3064,11 @@ impl NameRecognizer {
             return;
         }
         let mut classes: Vec<Class> = run.iter().map(classify).collect();
+        // "Charles E. Campbell, Jr.": a generational suffix opening a run
+        // is no name of its own.
+        if matches!(run[0].lower.as_ref(), "jr" | "sr") {
+            classes[0] = Class::Word;
+        }
         // "Ronald Wright", "Jane Hunt": a common surname that is also a word
         // is the surname after a first name.
         for k in 1..run.len() {

@@ -175,7 +175,10 @@ impl PhoneRecognizer {
                 continue;
             }
             let ctx = self.context.near(text, lowered, start, end, found);
-            if year_range(s) || (!ctx && house_numbers_before_a_street(s, &text[end..])) {
+            if year_range(s)
+                || zip_plus_four_after_a_state(s, &text[..start])
+                || (!ctx && house_numbers_before_a_street(s, &text[end..]))
+            {
                 continue;
             }
             // Unformatted digit strings that are not 10–12 digits long are
@@ -265,6 +268,23 @@ fn year_range(s: &str) -> bool {
         Some((a, b)) => matches!((year(a), year(b)), (Some(x), Some(y)) if y > x),
         None => false,
     }
+}
+
+/// Whether `s` is a US ZIP+4 code ("02110-1301": five digits, a dash,
+/// four) after a state's two-letter abbreviation (`before`: the text
+/// before it, "Boston, MA "): a postcode, never a phone, context or not.
+fn zip_plus_four_after_a_state(s: &str, before: &str) -> bool {
+    let b = s.as_bytes();
+    let zip = b.len() == 10 && b[5] == b'-' && b[..5].iter().chain(&b[6..]).all(u8::is_ascii_digit);
+    let state = before.trim_end_matches([' ', '\t']);
+    let sb = state.as_bytes();
+    zip && state.len() < before.len()
+        && sb.len() >= 2
+        && sb[sb.len() - 2..].iter().all(u8::is_ascii_uppercase)
+        && sb
+            .len()
+            .checked_sub(3)
+            .is_none_or(|k| !sb[k].is_ascii_alphanumeric())
 }
 
 /// Whether the phone-shaped `s`, digits in groups split by single spaces,
@@ -993,6 +1013,17 @@ fn parse_national(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zip_plus_four_after_a_state_is_no_phone() {
+        assert!(zip_plus_four_after_a_state("02110-1301", "Boston, MA "));
+        assert!(zip_plus_four_after_a_state("02110-1301", "MA  "));
+        // Not after a state's abbreviation, or not a ZIP+4.
+        assert!(!zip_plus_four_after_a_state("02110-1301", "call "));
+        assert!(!zip_plus_four_after_a_state("02110-1301", "CALL "));
+        assert!(!zip_plus_four_after_a_state("02110-1301", "MA"));
+        assert!(!zip_plus_four_after_a_state("617-555-0143", "MA "));
+    }
 
     #[test]
     fn every_region_of_the_database_has_a_slot() {

@@ -384,3 +384,70 @@ fn software_and_binary_units_are_no_people() {
         assert!(values(text, &found, &t).is_empty(), "{found:?}");
     }
 }
+
+#[test]
+fn a_town_beside_its_region_is_a_place_though_also_a_name() {
+    let a = analyzer();
+    for (text, places) in [
+        (
+            "51 Franklin Street, Fifth Floor, Boston, MA 02110-1301, USA.",
+            &["Boston", "USA"][..],
+        ),
+        (
+            "developed by the University of California, Berkeley.",
+            &["Berkeley"][..],
+        ),
+        (
+            "copyright by the University of Cambridge, England.",
+            &["England"][..],
+        ),
+    ] {
+        let found = a.analyze(text);
+        let located = values(text, &found, &EntityType::LOCATION);
+        for p in places {
+            assert!(
+                located.iter().any(|l| l.contains(p)),
+                "{p} in {text}: {found:?}"
+            );
+        }
+        assert!(
+            values(text, &found, &EntityType::PERSON).is_empty(),
+            "{found:?}"
+        );
+        // A ZIP+4 after a state is a postcode, not a phone.
+        assert!(
+            values(text, &found, &EntityType::PHONE_NUMBER).is_empty(),
+            "{found:?}"
+        );
+    }
+    // The same names as people, without a region beside them.
+    let text = "Thanks to Tom Boston for the patch.";
+    let found = a.analyze(text);
+    assert_eq!(
+        values(text, &found, &EntityType::PERSON),
+        ["Tom Boston"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_suffix_or_a_notice_after_a_name_is_no_name() {
+    let a = analyzer();
+    for (text, person) in [
+        (
+            "1999-2021 Charles E. Campbell, Jr. <drchip@example.org>",
+            "Charles E. Campbell",
+        ),
+        (
+            "Copyright: 2011-2012 Howard Chu, All rights reserved.",
+            "Howard Chu",
+        ),
+    ] {
+        let found = a.analyze(text);
+        assert_eq!(
+            values(text, &found, &EntityType::PERSON),
+            [person],
+            "{found:?}"
+        );
+    }
+}
