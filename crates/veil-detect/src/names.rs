@@ -803,16 +803,22 @@ fn beside_a_name(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> b
     let plain =
         |t: &Token<'_>| t.cap && !t.initial && !t.lex.is(class::WORD | class::STOP | class::TITLE);
     let t = &tokens[i];
+    let name_spelt = |t: &Token<'_>| {
+        t.lex.is_unlisted() && !shouted(t) && crate::spelling::spelt_like_a_name(t.text)
+    };
     let first_before = i > 0
         && adjacent(&tokens[i - 1], t)
         && plain(&tokens[i - 1])
-        && tokens[i - 1].lex.first().is_some_and(|f| {
+        && ((tokens[i - 1].lex.first().is_some_and(|f| {
             f >= 0.01
                 || !(tokens[i - 1].lex.is(class::PRODUCT)
                     || g.places.contains_key(tokens[i - 1].lower.as_ref()))
-        })
-        && (t.lex.last().is_some()
-            || (t.lex.is_unlisted() && !shouted(t) && crate::spelling::spelt_like_a_name(t.text)));
+        }) && (t.lex.last().is_some() || name_spelt(t)))
+            // "Yosuke Furukawa": a first name no list holds before a town
+            // that is a listed surname.
+            || (name_spelt(&tokens[i - 1])
+                && !g.places.contains_key(tokens[i - 1].lower.as_ref())
+                && t.lex.last().is_some()));
     let surname_after = tokens.get(i + 1).is_some_and(|n| {
         adjacent(t, n)
             && plain(n)
@@ -824,6 +830,10 @@ fn beside_a_name(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> b
     });
     first_before || surname_after
 }
+
+/// Generational suffixes and degrees written after a name ("Jr.",
+/// "PhD"), lower case: part of the name they follow, never a name alone.
+const POSTNOMINALS: &[&str] = &["jr", "sr", "phd", "dds", "esq"];
 
 /// Whether the one-word place `tokens[i]` of `text` stands beside its
 /// region, one comma apart: a US state's abbreviation after it ("Boston,
@@ -2208,9 +2218,10 @@ fn is_partner(
             best
         };
         // Every outcome needs a found name coordinated with this word: where
-        // there is none, the word's own shape need not be looked at.
+        // there is none, the word's own shape need not be looked at. A
+        // suffix after a name is none ("Filemonsen DDS, Yuito Hirai").
         let p = partner_score();
-        if p == 0.0 {
+        if p == 0.0 || POSTNOMINALS.contains(&t.lower.as_ref()) {
             return false;
         }
         // "Usamov and Bowers were…": a capitalised word no list knows,
@@ -3064,9 +3075,10 @@ impl NameRecognizer {
             return;
         }
         let mut classes: Vec<Class> = run.iter().map(classify).collect();
-        // "Charles E. Campbell, Jr.": a generational suffix opening a run
-        // is no name of its own.
-        if matches!(run[0].lower.as_ref(), "jr" | "sr") {
+        // "Charles E. Campbell, Jr.": a suffix opening a run is no name of
+        // its own (after a name, in its run, it is part of it: "Terry
+        // Cardoso PhD").
+        if POSTNOMINALS.contains(&run[0].lower.as_ref()) {
             classes[0] = Class::Word;
         }
         // "Ronald Wright", "Jane Hunt": a common surname that is also a word

@@ -417,13 +417,21 @@ fn wrapped_name_start(text: &str, tokens: &[Token<'_>], used: &[bool], first: us
     if prose_before { k } else { first }
 }
 
-/// Whether `t` is a function word written in capitals ("BUT", "NOT",
-/// "WITH"), other than those inside organisations' names ("AND", "OF",
-/// "THE", "FOR", "NEW").
+/// Whether `t` is a function word or a modal of obligation written in
+/// capitals ("BUT", "NOT", "WITH", "SHALL"), other than those inside
+/// organisations' names ("AND", "OF", "THE", "FOR", "NEW").
 fn shouted_function_word(t: &Token<'_>) -> bool {
-    t.lex.is(class::QUASI_STOP)
+    (t.lex.is(class::QUASI_STOP)
         && !matches!(t.lower.as_ref(), "and" | "of" | "the" | "for" | "new")
-        && names::shouted(t)
+        && names::shouted(t))
+        || shouted_modal(t)
+}
+
+/// Whether `t` is "SHALL", "MUST" or "SHOULD" in capitals: a licence's
+/// shouted prose ("IN NO EVENT SHALL THE FOUNDATION BE LIABLE"), which
+/// neither starts nor continues a name.
+fn shouted_modal(t: &Token<'_>) -> bool {
+    matches!(t.lower.as_ref(), "shall" | "must" | "should") && names::shouted(t)
 }
 
 /// The end of the company word `t`, past its period when it is written
@@ -669,7 +677,7 @@ impl QuasiRecognizer {
         let mut i = 0;
         while i < tokens.len() {
             let t = &tokens[i];
-            if used[i] || !capital(t) {
+            if used[i] || !capital(t) || shouted_modal(t) {
                 i += 1;
                 continue;
             }
@@ -764,9 +772,18 @@ impl QuasiRecognizer {
                 i = j + 1;
                 continue;
             }
+            // "THE FONT SOFTWARE IS PROVIDED", "THE DATA FILES AND
+            // SOFTWARE": a licence's shouted subject, ordinary words before
+            // "SOFTWARE" after "THE", is no firm ("THE OPEN GROUP" is one).
+            let shouted_subject = lead == 1
+                && run[run.len() - 1].lower == "software"
+                && run
+                    .iter()
+                    .all(|t| names::shouted(t) && (t.lex.is(class::WORD) || t.lower == "and"));
             if let Some(k) = run.iter().rposition(|t| t.lex.is(class::ORG_SUFFIX))
                 && k > 0
                 && !stop_first
+                && !shouted_subject
                 && (!weak_case || STRONG_ORG_SUFFIXES.contains(&run[k].lower.as_ref()))
             {
                 let end = if ENSEMBLES.contains(&run[k].lower.as_ref()) {

@@ -451,3 +451,52 @@ fn a_suffix_or_a_notice_after_a_name_is_no_name() {
         );
     }
 }
+
+#[test]
+fn a_licence_shouted_subject_is_no_firm() {
+    let a = analyzer();
+    for text in [
+        "THE FONT SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND.",
+        "THE DATA FILES AND SOFTWARE ARE PROVIDED \"AS IS\".",
+        "PURPOSE ARE DISCLAIMED.  IN NO EVENT SHALL THE FOUNDATION OR CONTRIBUTORS BE LIABLE",
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::ORGANIZATION).is_empty(),
+            "{text}: {found:?}"
+        );
+    }
+    // A firm named in the same shouted prose stays one.
+    let text = "Permission to use, copy and modify this software for any purpose is hereby \
+                granted, provided that the notice above appears in all copies of it. \
+                IN NO EVENT SHALL SONY CORPORATION BE LIABLE.";
+    let found = a.analyze(text);
+    assert_eq!(
+        values(text, &found, &EntityType::ORGANIZATION),
+        ["SONY CORPORATION"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_unlisted_first_name_before_a_town_that_is_a_surname_is_a_name() {
+    let a = analyzer();
+    for (text, person) in [
+        (
+            "net: check close callback is function (Yosuke Furukawa)",
+            "Yosuke Furukawa",
+        ),
+        ("* doc: fix typo (Yoshiki Kurihara)", "Yoshiki Kurihara"),
+    ] {
+        let found = a.analyze(text);
+        assert_eq!(
+            values(text, &found, &EntityType::PERSON),
+            [person],
+            "{found:?}"
+        );
+        assert!(
+            values(text, &found, &EntityType::LOCATION).is_empty(),
+            "{found:?}"
+        );
+    }
+}
