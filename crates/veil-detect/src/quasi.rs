@@ -317,7 +317,8 @@ const STRONG_ORG_SUFFIXES: &[&str] = &[
 /// institution, not a person's group: "studying English", "European Union".
 const LANGUAGE_BEFORE: &[&str] = &[
     "speak", "speaks", "spoke", "speaking", "study", "studies", "studying", "studied", "learn",
-    "learning", "learned", "teach", "teaches", "taught", "fluent", "in",
+    "learning", "learned", "teach", "teaches", "taught", "fluent", "in", "than", "into", "plain",
+    "us",
 ];
 const LANGUAGE_AFTER: &[&str] = &[
     "union",
@@ -328,6 +329,15 @@ const LANGUAGE_AFTER: &[&str] = &[
     "lessons",
     "course",
     "translation",
+    "translations",
+    "word",
+    "words",
+    "text",
+    "texts",
+    "only",
+    "version",
+    "locale",
+    "documentation",
 ];
 
 /// The AGE, NRP, TITLE and ORGANIZATION recognizer.
@@ -474,7 +484,7 @@ impl QuasiRecognizer {
         out: &mut Vec<Candidate>,
     ) {
         self.ages(text, blobs, out);
-        self.nrps(tokens, weak_case, out);
+        self.nrps(text, tokens, weak_case, out);
         self.titles(text, lowered, tokens, out);
         self.organizations(text, lowered, tokens, used, weak_case, institutions, out);
     }
@@ -511,7 +521,7 @@ impl QuasiRecognizer {
         }
     }
 
-    fn nrps(&self, tokens: &[Token<'_>], weak_case: bool, out: &mut Vec<Candidate>) {
+    fn nrps(&self, text: &str, tokens: &[Token<'_>], weak_case: bool, out: &mut Vec<Candidate>) {
         for (i, t) in tokens.iter().enumerate() {
             if !t.lex.is(class::NRP | class::NRP_PLURAL) {
                 if demonym_after_identity(tokens, i) {
@@ -532,6 +542,22 @@ impl QuasiRecognizer {
             let next = tokens.get(i + 1).map(|n| n.lower.as_ref());
             if prev.is_some_and(|p| LANGUAGE_BEFORE.contains(&p))
                 || next.is_some_and(|n| LANGUAGE_AFTER.contains(&n))
+            {
+                continue;
+            }
+            // "strategies/agnostic/": a path's component; "engine agnostic":
+            // independent of the noun before it, no belief.
+            let b = text.as_bytes();
+            if (t.start > 0 && b[t.start - 1] == b'/') || b.get(t.end) == Some(&b'/') {
+                continue;
+            }
+            if l == "agnostic"
+                && i.checked_sub(1).is_some_and(|k| {
+                    let p = &tokens[k];
+                    &text[p.end..t.start] == " "
+                        && !p.text.chars().any(char::is_uppercase)
+                        && !p.lex.is(class::QUASI_STOP)
+                })
             {
                 continue;
             }

@@ -500,3 +500,32 @@ fn an_unlisted_first_name_before_a_town_that_is_a_surname_is_a_name() {
         );
     }
 }
+
+#[test]
+fn a_language_or_a_path_is_no_nationality_or_belief() {
+    let a = analyzer();
+    for text in [
+        "* test: make test-tls-external-accessor agnostic (Rich Trott)",
+        " libs/geometry/include/boost/geometry/strategies/agnostic/simplify.hpp",
+        "doc: use US English for consistency",
+        "In plain English: we don't promise that this software works.",
+        "the character that translates into the English word 'example'",
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::NRP).is_empty(),
+            "{text}: {found:?}"
+        );
+    }
+    // A belief or a nationality stated stays one.
+    for (text, nrp) in [
+        ("I am agnostic and my wife is Catholic.", "agnostic"),
+        ("She is English and lives in Leeds.", "English"),
+    ] {
+        let found = a.analyze(text);
+        assert!(
+            values(text, &found, &EntityType::NRP).contains(&nrp),
+            "{text}: {found:?}"
+        );
+    }
+}
