@@ -890,10 +890,26 @@ fn weekday_before_date(text: &str, t: &Token<'_>) -> bool {
             .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
 }
 
+/// Whether `before` ends with a capitalised word and one space ("…>Daniel "):
+/// the word after it may be the second of a name.
+fn after_a_capitalised_word(before: &[u8]) -> bool {
+    let Some(rest) = before.strip_suffix(b" ") else {
+        return false;
+    };
+    let word_start = rest
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |k| k + 1);
+    let word = &rest[word_start..];
+    word.len() >= 2 && word[0].is_ascii_uppercase() && word[1..].iter().all(u8::is_ascii_lowercase)
+}
+
 /// Whether token `t` of `text` is written as code: in Markdown's inline
 /// code (a backtick beside it: "[`Regex`]"); beside code punctuation — a
 /// path's `::`, a generic's `<`, an `_` or a `&` before it, a `(`, a
-/// generic's closing `>`, a macro's `!(` or (after spaces) a block's `{`
+/// generic's opening `<` (or an HTML closing tag's `</`, unless a
+/// capitalised word stands before: "Daniel Veillard</a>") or closing `>`,
+/// a macro's `!(` or (after spaces) a block's `{`
 /// after it ("Regex::new", "Vec<Config>", "&Regex", "Teddy(",
 /// "E: Endian>", "Json![", "impl Memchr {"); or named by a declaration
 /// keyword ("struct Teddy", "enum KeyType", "fn Build", "def Parse"). The
@@ -904,7 +920,11 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     let after = &b[t.end..];
     if matches!(before.last(), Some(b'`' | b'<' | b'_' | b'&'))
         || before.ends_with(b"::")
-        || matches!(after.first(), Some(b'`' | b'<' | b'_' | b'(' | b'>'))
+        || matches!(after.first(), Some(b'`' | b'_' | b'(' | b'>'))
+        // A generic's `<`; an HTML closing tag's only after a lone word
+        // ("<h3>Hmac</h3>"; not "Daniel Veillard</a>").
+        || (after.first() == Some(&b'<')
+            && (after.get(1) != Some(&b'/') || !after_a_capitalised_word(before)))
         || after.starts_with(b"::")
         || matches!(after, [b'!', b'(' | b'[' | b'{', ..])
     {

@@ -529,3 +529,22 @@ fn a_language_or_a_path_is_no_nationality_or_belief() {
         );
     }
 }
+
+#[test]
+fn a_name_before_an_html_closing_tag_is_whole() {
+    let a = analyzer();
+    let text = "<p><a href=\"bugs.html\">Daniel Veillard</a></p>";
+    let found = a.analyze(text);
+    assert_eq!(
+        values(text, &found, &EntityType::PERSON),
+        ["Daniel Veillard"],
+        "{found:?}"
+    );
+    // A lone word in a tag is a heading or an identifier, no name.
+    let text = "<h3>Hmac</h3><p>Vec<Config> holds the settings.</p>";
+    let found = a.analyze(text);
+    assert!(
+        values(text, &found, &EntityType::PERSON).is_empty(),
+        "{found:?}"
+    );
+}
