@@ -122,6 +122,15 @@ impl Lex {
         }
     }
 
+    /// This entry with the classes `flags` added (what its place in a
+    /// text says of the word: "Mac" before "OS" is a product).
+    pub fn with_classes(self, flags: u32) -> Lex {
+        Lex {
+            flags: self.flags | flags,
+            ..self
+        }
+    }
+
     /// Whether no list holds the word.
     pub fn is_unlisted(&self) -> bool {
         self.flags == 0 && self.first().is_none() && self.last().is_none()

@@ -2328,6 +2328,18 @@ impl NameRecognizer {
                 institutions |= t.cap && t.lex.is(class::INSTITUTION);
             }
         });
+        // "Mac OS X", "Palm OS": the word before "OS" names an operating
+        // system, a product.
+        for k in 1..tokens.len() {
+            if tokens[k].text == "OS"
+                && text[tokens[k - 1].end..tokens[k].start]
+                    .chars()
+                    .all(char::is_whitespace)
+                && tokens[k - 1].end < tokens[k].start
+            {
+                tokens[k - 1].lex = tokens[k - 1].lex.with_classes(class::PRODUCT);
+            }
+        }
         let lowercase_text = !text.chars().any(char::is_uppercase);
         let caps_share = tokens
             .iter()

@@ -377,8 +377,7 @@ fn names_written_with_diacritics_are_the_listed_names() {
 #[test]
 fn software_and_binary_units_are_no_people() {
     let a = analyzer();
-    let text =
-        "Documented with JSDoc, built to WebAssembly, fetched with Wget; it needs 1.5 GiB and TeX.";
+    let text = "Documented with JSDoc, built to WebAssembly, fetched with Wget; it needs 1.5 GiB and TeX. It runs on Mac OS X.";
     let found = a.analyze(text);
     for t in [EntityType::PERSON, EntityType::LOCATION] {
         assert!(values(text, &found, &t).is_empty(), "{found:?}");
