@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{analyzer, values};
+use common::{analyzer, assert_finds, values};
 use veil_core::EntityType;
 
 #[test]
@@ -25,15 +25,12 @@ fn a_town_beside_a_name_is_part_of_it() {
         ("Copyright:\n 2006 Ilya Sokolov\n", "Ilya Sokolov"),
         ("Thanks to Gordon Irlam for the patch.", "Gordon Irlam"),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::PERSON),
-            [person],
-            "{found:?}"
-        );
-        assert!(
-            values(text, &found, &EntityType::LOCATION).is_empty(),
-            "{found:?}"
+        assert_finds(
+            &a,
+            text,
+            &EntityType::PERSON,
+            &[person],
+            &[EntityType::LOCATION],
         );
     }
     // A town beside an ordinary word or another place stays a town.
@@ -75,11 +72,7 @@ fn files_and_acronyms_after_in_or_from_are_no_places() {
         "strings are stored in UTF-8 internally",
         "the change is documented in Makefile and CHANGELOG",
     ] {
-        let found = a.analyze(text);
-        assert!(
-            values(text, &found, &EntityType::LOCATION).is_empty(),
-            "{text}: {found:?}"
-        );
+        assert_finds(&a, text, &EntityType::LOCATION, &[], &[]);
     }
     // Places written in capitals after a cue stay places.
     for (text, place) in [
@@ -139,11 +132,7 @@ fn a_word_the_text_writes_after_the_names_a_thing() {
         "To use this tool, run it with Valgrind. Hardware watchpoints are supported \
          by the Valgrind gdbserver, and Valgrind will report them.",
     ] {
-        let found = a.analyze(text);
-        assert!(
-            values(text, &found, &EntityType::PERSON).is_empty(),
-            "{text}: {found:?}"
-        );
+        assert_finds(&a, text, &EntityType::PERSON, &[], &[]);
     }
     // A person's name before a work or a family stays a person's; so do
     // other people in the same text.
@@ -203,12 +192,7 @@ fn software_and_plurals_of_words_are_no_names() {
         ),
         ("Thanks to Peter Pallinger for the fix.", "Peter Pallinger"),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::PERSON),
-            [person],
-            "{found:?}"
-        );
+        assert_finds(&a, text, &EntityType::PERSON, &[person], &[]);
     }
 }
 
@@ -256,11 +240,7 @@ fn a_first_name_that_is_a_word_in_a_heading_is_the_word() {
         "2. Grant of Copyright License. Subject to the terms of this License,",
         "3. License Grant. Subject to the terms and conditions of this License,",
     ] {
-        let found = a.analyze(text);
-        assert!(
-            values(text, &found, &EntityType::PERSON).is_empty(),
-            "{text}: {found:?}"
-        );
+        assert_finds(&a, text, &EntityType::PERSON, &[], &[]);
     }
     // A first name that is a word stays a name in a sentence.
     for (text, person) in [
@@ -309,16 +289,7 @@ fn a_faith_word_that_is_a_first_name_starts_a_name_before_a_surname() {
         ),
         ("Christian Kastner wrote the patch.", "Christian Kastner"),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::PERSON),
-            [person],
-            "{found:?}"
-        );
-        assert!(
-            values(text, &found, &EntityType::NRP).is_empty(),
-            "{found:?}"
-        );
+        assert_finds(&a, text, &EntityType::PERSON, &[person], &[EntityType::NRP]);
     }
     // The faith itself stays NRP: alone, before an ordinary word or
     // another group's name.
@@ -353,16 +324,12 @@ fn names_written_with_diacritics_are_the_listed_names() {
         ("Thanks to James Marín for the review.", "James Marín"),
         ("* fix the parser (Kat Marchán)", "Kat Marchán"),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::PERSON),
-            [person],
-            "{found:?}"
-        );
-        assert!(
-            values(text, &found, &EntityType::LOCATION).is_empty()
-                && values(text, &found, &EntityType::DATE_TIME).is_empty(),
-            "{found:?}"
+        assert_finds(
+            &a,
+            text,
+            &EntityType::PERSON,
+            &[person],
+            &[EntityType::LOCATION, EntityType::DATE_TIME],
         );
     }
     // After a place cue, such a word is still the place.
@@ -378,10 +345,7 @@ fn names_written_with_diacritics_are_the_listed_names() {
 fn software_and_binary_units_are_no_people() {
     let a = analyzer();
     let text = "Documented with JSDoc, built to WebAssembly, fetched with Wget; it needs 1.5 GiB and TeX. It runs on Mac OS X.";
-    let found = a.analyze(text);
-    for t in [EntityType::PERSON, EntityType::LOCATION] {
-        assert!(values(text, &found, &t).is_empty(), "{found:?}");
-    }
+    assert_finds(&a, text, &EntityType::PERSON, &[], &[EntityType::LOCATION]);
 }
 
 #[test]
@@ -442,12 +406,7 @@ fn a_suffix_or_a_notice_after_a_name_is_no_name() {
             "Howard Chu",
         ),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::PERSON),
-            [person],
-            "{found:?}"
-        );
+        assert_finds(&a, text, &EntityType::PERSON, &[person], &[]);
     }
 }
 
@@ -459,11 +418,7 @@ fn a_licence_shouted_subject_is_no_firm() {
         "THE DATA FILES AND SOFTWARE ARE PROVIDED \"AS IS\".",
         "PURPOSE ARE DISCLAIMED.  IN NO EVENT SHALL THE FOUNDATION OR CONTRIBUTORS BE LIABLE",
     ] {
-        let found = a.analyze(text);
-        assert!(
-            values(text, &found, &EntityType::ORGANIZATION).is_empty(),
-            "{text}: {found:?}"
-        );
+        assert_finds(&a, text, &EntityType::ORGANIZATION, &[], &[]);
     }
     // A firm named in the same shouted prose stays one.
     let text = "Permission to use, copy and modify this software for any purpose is hereby \
@@ -487,15 +442,12 @@ fn an_unlisted_first_name_before_a_town_that_is_a_surname_is_a_name() {
         ),
         ("* doc: fix typo (Yoshiki Kurihara)", "Yoshiki Kurihara"),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::PERSON),
-            [person],
-            "{found:?}"
-        );
-        assert!(
-            values(text, &found, &EntityType::LOCATION).is_empty(),
-            "{found:?}"
+        assert_finds(
+            &a,
+            text,
+            &EntityType::PERSON,
+            &[person],
+            &[EntityType::LOCATION],
         );
     }
 }
@@ -510,11 +462,7 @@ fn a_language_or_a_path_is_no_nationality_or_belief() {
         "In plain English: we don't promise that this software works.",
         "the character that translates into the English word 'example'",
     ] {
-        let found = a.analyze(text);
-        assert!(
-            values(text, &found, &EntityType::NRP).is_empty(),
-            "{text}: {found:?}"
-        );
+        assert_finds(&a, text, &EntityType::NRP, &[], &[]);
     }
     // A belief or a nationality stated stays one.
     for (text, nrp) in [
@@ -533,17 +481,8 @@ fn a_language_or_a_path_is_no_nationality_or_belief() {
 fn a_name_before_an_html_closing_tag_is_whole() {
     let a = analyzer();
     let text = "<p><a href=\"bugs.html\">Daniel Veillard</a></p>";
-    let found = a.analyze(text);
-    assert_eq!(
-        values(text, &found, &EntityType::PERSON),
-        ["Daniel Veillard"],
-        "{found:?}"
-    );
+    assert_finds(&a, text, &EntityType::PERSON, &["Daniel Veillard"], &[]);
     // A lone word in a tag is a heading or an identifier, no name.
     let text = "<h3>Hmac</h3><p>Vec<Config> holds the settings.</p>";
-    let found = a.analyze(text);
-    assert!(
-        values(text, &found, &EntityType::PERSON).is_empty(),
-        "{found:?}"
-    );
+    assert_finds(&a, text, &EntityType::PERSON, &[], &[]);
 }

@@ -3,20 +3,14 @@
 
 mod common;
 
-use common::{analyzer, values};
+use common::{analyzer, assert_finds, values};
 use veil_core::{EntityType, Finding};
 use veil_detect::Analyzer;
 
 /// Analyse `text`, assert that its one ORGANIZATION is `firm`, and hand
 /// back the findings.
 fn assert_one_firm(a: &Analyzer, text: &str, firm: &str) -> Vec<Finding> {
-    let found = a.analyze(text);
-    assert_eq!(
-        values(text, &found, &EntityType::ORGANIZATION),
-        [firm],
-        "{text}: {found:?}"
-    );
-    found
+    assert_finds(a, text, &EntityType::ORGANIZATION, &[firm], &[])
 }
 
 #[test]
@@ -83,10 +77,12 @@ fn a_name_and_sons_is_a_family_firm() {
         ("I bought it at Kelly & Sons yesterday.", "Kelly & Sons"),
         ("John Smith and Sons Ltd won.", "John Smith and Sons Ltd"),
     ] {
-        let found = assert_one_firm(&a, text, firm);
-        assert!(
-            values(text, &found, &EntityType::PERSON).is_empty(),
-            "{text}: {found:?}"
+        assert_finds(
+            &a,
+            text,
+            &EntityType::ORGANIZATION,
+            &[firm],
+            &[EntityType::PERSON],
         );
     }
     // A word no name list holds: a title, not a firm.
@@ -112,10 +108,12 @@ fn a_place_that_starts_a_firms_name_is_part_of_the_firm() {
             "Korea Information Security Agency",
         ),
     ] {
-        let found = assert_one_firm(&a, text, firm);
-        assert!(
-            values(text, &found, &EntityType::LOCATION).is_empty(),
-            "{text}: {found:?}"
+        assert_finds(
+            &a,
+            text,
+            &EntityType::ORGANIZATION,
+            &[firm],
+            &[EntityType::LOCATION],
         );
     }
     // A place before words that name no firm stays a place.
@@ -250,10 +248,12 @@ fn a_name_said_to_be_a_company_is_the_company_not_a_person() {
             "Standard And Poors",
         ),
     ] {
-        let found = assert_one_firm(&a, text, firm);
-        assert!(
-            values(text, &found, &EntityType::PERSON).is_empty(),
-            "{text}: {found:?}"
+        assert_finds(
+            &a,
+            text,
+            &EntityType::ORGANIZATION,
+            &[firm],
+            &[EntityType::PERSON],
         );
     }
     // A person said to work at a bank stays a person.

@@ -17,3 +17,24 @@ pub fn values<'a>(text: &'a str, findings: &[Finding], t: &EntityType) -> Vec<&'
         .map(|f| &text[f.start..f.end])
         .collect()
 }
+
+/// Analyses `text` with `a`, asserts that its findings of type `t` are
+/// exactly `expected` (in text order) and that none is of a type in
+/// `absent`, and hands back the findings.
+pub fn assert_finds(
+    a: &Analyzer,
+    text: &str,
+    t: &EntityType,
+    expected: &[&str],
+    absent: &[EntityType],
+) -> Vec<Finding> {
+    let found = a.analyze(text);
+    assert_eq!(values(text, &found, t), expected, "{text}: {found:?}");
+    for other in absent {
+        assert!(
+            values(text, &found, other).is_empty(),
+            "{other:?} in {text}: {found:?}"
+        );
+    }
+    found
+}
