@@ -114,12 +114,9 @@ impl Lex {
         Lex {
             first: other.first,
             last: other.last,
-            flags: if named {
-                self.flags | class::FOLDED
-            } else {
-                self.flags
-            },
+            ..self
         }
+        .with_classes(if named { class::FOLDED } else { 0 })
     }
 
     /// This entry with the classes `flags` added (what its place in a
