@@ -2,10 +2,11 @@
 //! (English and common European forms), unit designators (Apt., Suite),
 //! military addresses (PSC … Box …, APO/FPO), and "City, ST 12345" tails.
 
-use crate::pattern::{Rewrite, compile, rewrite_escapes};
-use crate::pattern_set::PatternSet;
-use crate::per_thread::LocalRegex as Regex;
+use crate::pattern::{Rewrite, ascii_pattern, compile, compile_searcher, rewrite_escapes};
+use crate::pattern_set::{Ends, MAX_PATTERNS, NO_BOUND, PatternSet, search_end};
+use crate::per_thread::{LocalRegex as Regex, PerThread};
 use crate::{Candidate, Error};
+use regex_automata::{Input, meta};
 use veil_core::EntityType;
 
 /// Street types: the common abbreviations and long forms.
@@ -27,10 +28,15 @@ const UNIT_WORD: &str =
 /// The name the street-address recognizer reports its findings under.
 pub const RECOGNIZER: &str = "street_address";
 
+/// A rule: its searcher (a meta regex, which a search can stop short of
+/// the haystack's end while reading the bytes after it for look-ahead)
+/// and the score of its matches.
+type Rule = (PerThread<meta::Regex>, f32);
+
 /// The street-address recognizer.
 pub struct AddressRecognizer {
     name: &'static str,
-    rules: Vec<(Regex, f32)>,
+    rules: Vec<Rule>,
     /// The rules after [`CORNER_RULE`] in one set (index `i` is rule
     /// `CORNER_RULE + 1 + i`): a window is searched once by it, then only
     /// by the rules it says match there.
@@ -45,10 +51,10 @@ pub struct AddressRecognizer {
     /// A romance street in text without capitals ("rue de genville 178"),
     /// looked for in such text only ("via email 24" in ordinary text is no
     /// street), outside the rule set.
-    romance_lower: (Regex, f32),
+    romance_lower: Rule,
     /// "Bygget 91 street": looked for, outside the rule set, in windows that
     /// hold " street" or " St." only.
-    name_number_street: (Regex, f32),
+    name_number_street: Rule,
 }
 
 /// Index of the "the corner of A and B" rule in the rule list.
@@ -134,21 +140,29 @@ impl AddressRecognizer {
                 r"^(?:{BLOCK_BREAK})((?i:{UNIT})|\p{{Ll}}[\p{{Ll}}'.-]*(?:[ \t]+\p{{Ll}}[\p{{Ll}}'.-]*){{0,3}}(?:[ \t]+\d{{4,6}})?|\d{{4,6}}|nan)(?:[^\p{{L}}\d]|$)"
             )),
         )?;
-        let romance_lower = (compile(RECOGNIZER, &latin_letters(romance_lower))?, 0.65);
-        let name_number_street = (
-            compile(RECOGNIZER, &latin_letters(name_number_street))?,
+        let romance_lower = (
+            compile_searcher(RECOGNIZER, &latin_letters(romance_lower))?,
             0.65,
         );
-        let rules: Vec<(Regex, f32)> = specs
+        let name_number_street = (
+            compile_searcher(RECOGNIZER, &latin_letters(name_number_street))?,
+            0.65,
+        );
+        let patterns: Vec<(String, f32)> = specs
             .into_iter()
-            .map(|(p, s)| compile(RECOGNIZER, &latin_letters(&p)).map(|r| (r, s)))
+            .map(|(p, s)| (latin_letters(&p), s))
+            .collect();
+        let rules: Vec<Rule> = patterns
+            .iter()
+            .map(|(p, s)| compile_searcher(RECOGNIZER, p).map(|r| (r, *s)))
             .collect::<Result<_, _>>()?;
         // The rules after the corner rule, which reads the whole text on
         // its own: its lazy `[^\n,;!?]{3,60}?` multiplied the set's states.
-        let rule_set = PatternSet::new(
-            RECOGNIZER,
-            rules[CORNER_RULE + 1..].iter().map(|(r, _)| r.as_str()),
-        )?;
+        let ascii: Vec<String> = patterns[CORNER_RULE + 1..]
+            .iter()
+            .map(|(p, _)| ascii_pattern(p))
+            .collect();
+        let rule_set = PatternSet::new(RECOGNIZER, ascii.iter().map(String::as_str))?;
         Ok(AddressRecognizer {
             name: RECOGNIZER,
             rules,
@@ -283,20 +297,25 @@ impl AddressRecognizer {
                 text,
                 &self.rules[CORNER_RULE],
                 (0, text.len()),
+                text.len(),
                 lower,
                 any_part,
                 out,
             );
         }
+        let mut ends: Ends = [NO_BOUND; MAX_PATTERNS];
         for &w in windows {
-            for i in self.rule_set.matches(&text[w.0..w.1]).iter() {
-                let rule = &self.rules[CORNER_RULE + 1 + i];
-                self.rule_in(text, rule, w, lower, any_part, out);
-            }
             let hay = &text[w.0..w.1];
+            // Each rule the set finds is searched up to the end of its
+            // last match there, which the set's walk saw.
+            for i in self.rule_set.matches_ending(hay, &mut ends).iter() {
+                let rule = &self.rules[CORNER_RULE + 1 + i];
+                let until = w.0 + search_end(&ends, i, hay.len());
+                self.rule_in(text, rule, w, until, lower, any_part, out);
+            }
             if hay.contains(" street") || hay.contains(" St.") {
                 let from = out.len();
-                self.rule_in(text, &self.name_number_street, w, lower, any_part, out);
+                self.rule_in(text, &self.name_number_street, w, w.1, lower, any_part, out);
                 // The word street is the rule's anchor, not part of the street's name.
                 for c in &mut out[from..] {
                     let part = &text[c.start..c.end];
@@ -309,28 +328,42 @@ impl AddressRecognizer {
                 }
             }
             if *lower.get_or_init(|| !text.chars().any(char::is_uppercase)) {
-                self.rule_in(text, &self.romance_lower, w, lower, names_a_street, out);
+                self.rule_in(
+                    text,
+                    &self.romance_lower,
+                    w,
+                    w.1,
+                    lower,
+                    names_a_street,
+                    out,
+                );
             }
         }
     }
 
     /// The matches of the rule `re` (reported with `score`) inside `window`
     /// of `text` that `accept` takes, grown over the block parts that
-    /// follow them.
+    /// follow them. Every match of the rule in the window ends at `until`
+    /// or before: the search stops there (reading the bytes after it for
+    /// look-ahead), so it finds the matches a search of the whole window
+    /// finds.
     #[allow(clippy::too_many_arguments)]
     fn rule_in(
         &self,
         text: &str,
-        (re, score): &(Regex, f32),
+        (re, score): &Rule,
         (lo, hi): (usize, usize),
+        until: usize,
         lower: &std::cell::OnceCell<bool>,
         accept: fn(&str) -> bool,
         out: &mut Vec<Candidate>,
     ) {
-        for m in re.find_iter(&text[lo..hi]) {
+        let window = &text[lo..hi];
+        let input = Input::new(window).range(..until.clamp(lo, hi) - lo);
+        for m in re.find_iter(input) {
             // The reported part: without the separator some rules match
             // before it (see `reported_part`); no capture engine needed.
-            let part = reported_part(m.as_str());
+            let part = reported_part(&window[m.range()]);
             if !accept(part) {
                 continue;
             }
@@ -531,6 +564,45 @@ mod tests {
                 part_end_by_captures(&A.continuation_lower, &hay),
                 "{:?}", hay
             );
+        }
+    }
+
+    /// The parts of `text`'s windows with every rule the set finds
+    /// searched to the window's end (the search before it was bounded).
+    fn parts_unbounded(a: &AddressRecognizer, text: &str) -> Vec<(usize, usize, u32)> {
+        let lower = std::cell::OnceCell::new();
+        let mut out = Vec::new();
+        let w = (0, text.len());
+        for i in a.rule_set.matches(text).iter() {
+            let rule = &a.rules[CORNER_RULE + 1 + i];
+            a.rule_in(text, rule, w, w.1, &lower, any_part, &mut out);
+        }
+        out.iter()
+            .map(|c| (c.start, c.end, c.score.to_bits()))
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// A rule's search stopped at the end of its last match the set
+        /// saw finds what a search of the whole window finds.
+        #[test]
+        fn bounded_rule_searches_find_what_whole_windows_do(
+            text in "([ ,\n]|[0-9]{1,5}|Main|Street|St\\.|Rue|de|la|Paix|Hauptstraße|Apt|Suite|#|PSC|Box|APO|AA|IL|MA|Springfield|P\\.O\\.|x){0,14}"
+        ) {
+            static A: std::sync::LazyLock<AddressRecognizer> =
+                std::sync::LazyLock::new(|| AddressRecognizer::new().unwrap());
+            let lower = std::cell::OnceCell::new();
+            let mut out = Vec::new();
+            // The corner rule and the rules outside the set are searched
+            // whole either way: only the set's rules are compared.
+            let mut ends: Ends = [NO_BOUND; MAX_PATTERNS];
+            for i in A.rule_set.matches_ending(&text, &mut ends).iter() {
+                let until = search_end(&ends, i, text.len());
+                A.rule_in(&text, &A.rules[CORNER_RULE + 1 + i], (0, text.len()), until, &lower, any_part, &mut out);
+            }
+            let bounded: Vec<(usize, usize, u32)> =
+                out.iter().map(|c| (c.start, c.end, c.score.to_bits())).collect();
+            proptest::prop_assert_eq!(bounded, parts_unbounded(&A, &text), "{:?}", text);
         }
     }
 
@@ -816,13 +888,13 @@ mod tests {
             for t in texts {
                 let by_caps: Vec<(usize, usize)> = re
                     .captures_iter(t)
-                    .filter_map(|c| c.get(1).or_else(|| c.get(0)))
-                    .map(|m| (m.start(), m.end()))
+                    .filter_map(|c| c.get_group(1).or_else(|| c.get_group(0)))
+                    .map(|m| (m.start, m.end))
                     .collect();
                 let by_find: Vec<(usize, usize)> = re
                     .find_iter(t)
                     .map(|m| {
-                        let part = reported_part(m.as_str());
+                        let part = reported_part(&t[m.range()]);
                         (m.end() - part.len(), m.end())
                     })
                     .collect();

@@ -87,6 +87,26 @@ pub fn compile(name: &str, pattern: &str) -> Result<LocalRegex, Error> {
         })
 }
 
+/// As [`compile`], as a meta regex (the engine `regex` runs on, with the
+/// same configuration): it finds the same matches, and a search of it can
+/// stop before the haystack's end ([`regex_automata::Input::range`]) while
+/// still reading the bytes after that end for look-ahead (`\b`).
+pub fn compile_searcher(
+    name: &str,
+    pattern: &str,
+) -> Result<PerThread<regex_automata::meta::Regex>, Error> {
+    regex_automata::meta::Regex::builder()
+        .configure(regex_automata::meta::Config::new().nfa_size_limit(Some(1 << 24)))
+        .build(&ascii_pattern(pattern))
+        .map(PerThread::new)
+        .map_err(|e| Error::BadPattern {
+            recognizer: name.to_string(),
+            message: e
+                .syntax_error()
+                .map_or_else(|| e.to_string(), ToString::to_string),
+        })
+}
+
 /// As [`compile`], as a meta regex (the engine `regex` runs on) that
 /// searches without a literal prefilter: the digit patterns start with a
 /// digit, so a prefilter stopped at nearly every digit of a window, and how
