@@ -198,28 +198,43 @@ impl Analyzer {
 
     /// Every candidate from every recognizer, before thresholding.
     pub fn candidates(&self, text: &str) -> Vec<Candidate> {
-        // Room for a short text's candidates at once (not grown 4, 8, 16).
-        let mut out = Vec::with_capacity(16);
+        let mut p = Pending::new(text);
+        self.pattern_stage(&mut p);
+        self.name_stage(&mut p);
+        self.last_stage(&mut p);
+        p.out
+    }
+
+    /// The first stage of [`Analyzer::candidates`]: the keyword pass, the
+    /// digit windows and the patterns (digit, text, phone) in them.
+    fn pattern_stage(&self, p: &mut Pending<'_>) {
+        let text = p.text;
         if text.is_empty() {
-            return out;
+            return;
         }
-        let windows = crate::pattern::digit_windows(text);
-        let mut found = self.keywords.as_ref().map(|k| k.scan(text));
+        p.windows = crate::pattern::digit_windows(text);
+        p.found = self.keywords.as_ref().map(|k| k.scan(text));
         // None found without the pass: every context list searches.
-        let occurrences = &found
-            .as_mut()
-            .map(|f| std::mem::take(&mut f.context))
-            .unwrap_or_default();
+        if let Some(f) = p.found.as_mut() {
+            p.occurrences = std::mem::take(&mut f.context);
+        }
+        let Pending {
+            out,
+            windows,
+            found,
+            occurrences,
+            lowered: lowered_cell,
+            ..
+        } = p;
         // The text with its ASCII capitals lowered, once: the context-word
         // and cue windows of every recognizer are borrowed from it.
         // Made at first use: a scan for secrets alone never needs it.
-        let lowered_cell = std::cell::OnceCell::new();
         let lowered =
             || -> &str { lowered_cell.get_or_init(|| crate::context::ascii_lowered(text)) };
         // Each pattern's search in a window stops where its last match
         // there ends, which the set's walk saw.
         let mut ends = [crate::pattern_set::NO_BOUND; crate::pattern_set::MAX_PATTERNS];
-        for &w in &windows {
+        for &w in windows.iter() {
             let hay = &text[w.0..w.1];
             for k in self.digit_set.matches_ending(hay, &mut ends).iter() {
                 let until = w.0 + crate::pattern_set::search_end(&ends, k, hay.len());
@@ -229,7 +244,7 @@ impl Analyzer {
                     occurrences,
                     w,
                     until,
-                    &mut out,
+                    out,
                 );
             }
         }
@@ -237,7 +252,7 @@ impl Analyzer {
             // The words holding a trigger (the whole text when a pattern
             // declares none); each searched once by the set. Candidates are
             // appended pattern by pattern, each in text order.
-            let words = match &mut found {
+            let words = match found {
                 _ if self.text_everywhere => vec![(0, text.len())],
                 Some(f) => std::mem::take(&mut f.words),
                 // Text patterns declaring no strings at all: none can match.
@@ -248,15 +263,15 @@ impl Analyzer {
                 .map(|w| (w, self.text_set.matches(&text[w.0..w.1])))
                 .filter(|(_, m)| !m.is_empty())
                 .collect();
-            for (k, &p) in self.text_patterns.iter().enumerate() {
+            for (k, &i) in self.text_patterns.iter().enumerate() {
                 for (w, m) in &hits {
                     if m.contains(k) {
-                        self.patterns[p].analyze_window(text, lowered(), occurrences, *w, &mut out);
+                        self.patterns[i].analyze_window(text, lowered(), occurrences, *w, out);
                     }
                 }
             }
         }
-        if let Some(p) = &self.phone {
+        if let Some(ph) = &self.phone {
             // Spans already claimed by a validated identifier (card, IBAN,
             // SSN, date…) need no costly phone validation.
             let mut strong: Vec<(usize, usize)> = out
@@ -265,33 +280,55 @@ impl Analyzer {
                 .map(|c| (c.start, c.end))
                 .collect();
             strong.sort_unstable();
-            for &w in &windows {
-                p.analyze_window_skipping(text, lowered(), occurrences, w, &strong, &mut out);
+            for &w in windows.iter() {
+                ph.analyze_window_skipping(text, lowered(), occurrences, w, &strong, out);
             }
         }
-        if let Some(n) = &self.names {
-            n.analyze_lowered(text, lowered(), &mut out);
+    }
+
+    /// The second stage of [`Analyzer::candidates`]: the name pass.
+    fn name_stage(&self, p: &mut Pending<'_>) {
+        if let Some(n) = &self.names
+            && !p.text.is_empty()
+        {
+            let text = p.text;
+            let lowered = p
+                .lowered
+                .get_or_init(|| crate::context::ascii_lowered(text));
+            n.analyze_lowered(text, lowered, &mut p.out);
         }
-        if !windows.is_empty()
+    }
+
+    /// The last stage of [`Analyzer::candidates`]: street addresses in the
+    /// digit windows, secrets, custom rules.
+    fn last_stage(&self, p: &mut Pending<'_>) {
+        let text = p.text;
+        if text.is_empty() {
+            return;
+        }
+        if !p.windows.is_empty()
             && let Some(a) = &self.address
         {
-            a.analyze_windows(text, &windows, &mut out);
+            a.analyze_windows(text, &p.windows, &mut p.out);
         }
         if let Some(s) = &self.secrets {
             // Secrets on: their keywords are in the pass.
-            if let Some(f) = &found {
-                s.analyze_active(text, &f.active, &mut out);
+            if let Some(f) = &p.found {
+                s.analyze_active(text, &f.active, &mut p.out);
             }
         }
-        self.custom.analyze(text, &mut out);
-        out
+        self.custom.analyze(text, &mut p.out);
     }
 
     /// Findings in `text`: at or above the threshold, not allow-listed, of a
     /// wanted type, non-overlapping (higher score wins, then longer span),
     /// sorted by start offset.
     pub fn analyze(&self, text: &str) -> Vec<Finding> {
-        let all = self.candidates(text);
+        self.findings_of(text, self.candidates(text))
+    }
+
+    /// The findings of `text` among `all`, its candidates ([`Analyzer::analyze`]).
+    fn findings_of(&self, text: &str, all: Vec<Candidate>) -> Vec<Finding> {
         // An allow-listed value silences every candidate inside it too (the
         // domain inside an allowed e-mail address).
         let allowed: Vec<(usize, usize)> = all
@@ -329,41 +366,142 @@ impl Analyzer {
     /// "phone") stood before it: context words in it count, findings in it
     /// are not reported. Offsets are relative to `text`.
     pub fn analyze_in_context(&self, text: &str, context: &str) -> Vec<Finding> {
-        if context.is_empty() {
-            return self.analyze(text);
-        }
-        let prefix = format!("{context}: ");
-        let joined = format!("{prefix}{text}");
-        let shift = prefix.len();
-        self.analyze(&joined)
-            .into_iter()
-            .filter(|f| f.start >= shift)
-            .map(|mut f| {
-                f.start -= shift;
-                f.end -= shift;
-                f
-            })
-            .collect()
+        let (joined, shift) = in_context(text, context);
+        unshifted(self.analyze(&joined), shift)
     }
 
     /// [`Analyzer::analyze_in_context`] over many (context, text) pairs in
-    /// parallel (rayon); results in input order.
+    /// parallel (rayon); results in input order, through the stages as
+    /// [`Analyzer::analyze_batch`] takes its texts.
     pub fn analyze_batch_in_context<S: AsRef<str> + Sync, C: AsRef<str> + Sync>(
         &self,
         texts: &[S],
         contexts: &[C],
     ) -> Vec<Vec<Finding>> {
+        if self.names.is_none() {
+            return texts
+                .par_iter()
+                .zip(contexts.par_iter())
+                .map(|(t, c)| self.analyze_in_context(t.as_ref(), c.as_ref()))
+                .collect();
+        }
         texts
-            .par_iter()
-            .zip(contexts.par_iter())
-            .map(|(t, c)| self.analyze_in_context(t.as_ref(), c.as_ref()))
+            .par_chunks(STAGE_RUN)
+            .zip(contexts.par_chunks(STAGE_RUN))
+            .flat_map_iter(|(run, contexts)| {
+                let joined: Vec<(std::borrow::Cow<'_, str>, usize)> = run
+                    .iter()
+                    .zip(contexts)
+                    .map(|(t, c)| in_context(t.as_ref(), c.as_ref()))
+                    .collect();
+                let found = self.analyze_run(joined.iter().map(|(j, _)| j.as_ref()));
+                found
+                    .into_iter()
+                    .zip(&joined)
+                    .map(|(f, &(_, shift))| unshifted(f, shift))
+                    .collect::<Vec<_>>()
+            })
             .collect()
     }
 
-    /// [`Analyzer::analyze`] over many texts in parallel (rayon); results in input order.
+    /// [`Analyzer::analyze`] over many texts in parallel (rayon); results in
+    /// input order, each text's the same as [`Analyzer::analyze`]'s.
+    ///
+    /// Without the name pass (most of the code) the stages are not worth
+    /// keeping each text's state between them: the texts go one by one.
     pub fn analyze_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Vec<Finding>> {
-        texts.par_iter().map(|t| self.analyze(t.as_ref())).collect()
+        if self.names.is_none() {
+            return texts.par_iter().map(|t| self.analyze(t.as_ref())).collect();
+        }
+        texts
+            .par_chunks(STAGE_RUN)
+            .flat_map_iter(|run| self.analyze_run(run.iter().map(AsRef::as_ref)))
+            .collect()
     }
+
+    /// [`Analyzer::analyze`] of each of a few texts ([`STAGE_RUN`]), taken
+    /// through the analysis one stage at a time (the patterns of every
+    /// text, then the name pass of every text, …), not one text through
+    /// every stage: a stage's code then stays in the core's instruction
+    /// cache from one text to the next, where one short text's walk
+    /// through all the recognizers touched more code than that cache holds.
+    fn analyze_run<'t>(&self, texts: impl Iterator<Item = &'t str>) -> Vec<Vec<Finding>> {
+        let mut pending: Vec<Pending<'t>> = texts.map(Pending::new).collect();
+        for p in &mut pending {
+            self.pattern_stage(p);
+        }
+        for p in &mut pending {
+            self.name_stage(p);
+        }
+        for p in &mut pending {
+            self.last_stage(p);
+        }
+        pending
+            .into_iter()
+            .map(|p| self.findings_of(p.text, p.out))
+            .collect()
+    }
+}
+
+/// `text` with `context` and ": " before it (`text` itself when `context`
+/// is empty), and the length of what was put before it.
+fn in_context<'t>(text: &'t str, context: &str) -> (std::borrow::Cow<'t, str>, usize) {
+    if context.is_empty() {
+        return (std::borrow::Cow::Borrowed(text), 0);
+    }
+    let joined = format!("{context}: {text}");
+    let shift = joined.len() - text.len();
+    (std::borrow::Cow::Owned(joined), shift)
+}
+
+/// The findings of a text found with `shift` bytes put before it
+/// ([`in_context`]): those inside the text, with its offsets.
+fn unshifted(findings: Vec<Finding>, shift: usize) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|f| f.start >= shift)
+        .map(|mut f| {
+            f.start -= shift;
+            f.end -= shift;
+            f
+        })
+        .collect()
+}
+
+impl<'t> Pending<'t> {
+    /// `text` before the first stage.
+    fn new(text: &'t str) -> Pending<'t> {
+        Pending {
+            text,
+            // Room for a short text's candidates at once (not grown 4, 8, 16).
+            out: Vec::with_capacity(16),
+            windows: Vec::new(),
+            found: None,
+            occurrences: crate::context::Occurrences::default(),
+            lowered: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+/// How many texts [`Analyzer::analyze_batch`] takes through its stages
+/// together.
+const STAGE_RUN: usize = 32;
+
+/// A text part-way through [`Analyzer::candidates`]'s stages: what the
+/// later stages read.
+struct Pending<'t> {
+    /// The text.
+    text: &'t str,
+    /// Its candidates so far, in the order the stages found them.
+    out: Vec<Candidate>,
+    /// Its digit windows ([`crate::pattern::digit_windows`]).
+    windows: Vec<(usize, usize)>,
+    /// The keyword pass's answer (its context occurrences moved out).
+    found: Option<crate::keywords::Found>,
+    /// Where the context lists' words occur.
+    occurrences: crate::context::Occurrences,
+    /// The text with its ASCII capitals lowered, made at first use.
+    lowered: std::cell::OnceCell<std::borrow::Cow<'t, str>>,
 }
 
 /// The keyword pass (text-pattern triggers, secret-rule keywords and
