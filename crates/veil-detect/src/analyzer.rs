@@ -430,8 +430,35 @@ impl Analyzer {
         for p in &mut pending {
             self.pattern_stage(p);
         }
-        for p in &mut pending {
-            self.name_stage(p);
+        if let Some(n) = &self.names {
+            // The name pass in its own stages: its code alone is more than
+            // the instruction cache holds. The candidates are taken out of
+            // the texts' states while the passes read those texts.
+            let mut outs: Vec<Vec<Candidate>> = (pending.iter_mut())
+                .map(|p| std::mem::take(&mut p.out))
+                .collect();
+            let mut passes: Vec<_> = (pending.iter().zip(&mut outs))
+                .filter(|(p, _)| !p.text.is_empty())
+                .map(|(p, out)| {
+                    let lowered = p
+                        .lowered
+                        .get_or_init(|| crate::context::ascii_lowered(p.text));
+                    (n.start_pass(p.text, lowered, out), out)
+                })
+                .collect();
+            for (pass, out) in &mut passes {
+                n.persons_stage(pass, out);
+            }
+            for (pass, out) in &mut passes {
+                n.quasi_stage(pass, out);
+            }
+            for (pass, out) in &mut passes {
+                n.last_stage(pass, out);
+            }
+            drop(passes);
+            for (p, out) in pending.iter_mut().zip(outs) {
+                p.out = out;
+            }
         }
         for p in &mut pending {
             self.last_stage(p);
@@ -485,7 +512,7 @@ impl<'t> Pending<'t> {
 
 /// How many texts [`Analyzer::analyze_batch`] takes through its stages
 /// together.
-const STAGE_RUN: usize = 32;
+const STAGE_RUN: usize = 64;
 
 /// A text part-way through [`Analyzer::candidates`]'s stages: what the
 /// later stages read.

@@ -470,6 +470,25 @@ const PLACE_CUES_STRONG: &[&str] = &[
     "university of",
 ];
 
+/// A text part-way through the name pass's stages
+/// ([`NameRecognizer::start_pass`]): its words and what the later stages
+/// read.
+pub(crate) struct NamePass<'a> {
+    text: &'a str,
+    lowered: &'a str,
+    /// The words outside blobs and attributes; none when the pass has
+    /// nothing more to do.
+    tokens: Vec<Token<'a>>,
+    /// Blobs (encoded data, hashes) in the text.
+    blobs: Vec<(usize, usize)>,
+    /// The words a finding has taken.
+    used: Vec<bool>,
+    lowercase_text: bool,
+    shouting: bool,
+    /// Whether an institution's name may stand in the text.
+    institutions: bool,
+}
+
 /// The PERSON and LOCATION recognizer.
 pub struct NameRecognizer {
     person: &'static str,
@@ -2295,13 +2314,39 @@ impl NameRecognizer {
     /// As [`NameRecognizer::analyze`], with `lowered` =
     /// [`ascii_lowered`]`(text)` computed by the caller.
     pub fn analyze_lowered(&self, text: &str, lowered: &str, out: &mut Vec<Candidate>) {
+        let mut pass = self.start_pass(text, lowered, out);
+        self.persons_stage(&mut pass, out);
+        self.quasi_stage(&mut pass, out);
+        self.last_stage(&mut pass, out);
+    }
+
+    /// The first stage of [`NameRecognizer::analyze_lowered`], whose
+    /// stages a caller may run over several texts in turn (each text's
+    /// stages in order, on its own `out`): the words and what the lists
+    /// say of them, the values of name fields, the places.
+    pub(crate) fn start_pass<'a>(
+        &self,
+        text: &'a str,
+        lowered: &'a str,
+        out: &mut Vec<Candidate>,
+    ) -> NamePass<'a> {
         let g = Gazetteer::get();
         let mut tokens = tokenize(text, lowered);
         let blobs = blob_spans(text);
         drop_blob_tokens(&blobs, &mut tokens);
         drop_blob_tokens(&attribute_spans(text), &mut tokens);
+        let mut pass = NamePass {
+            text,
+            lowered,
+            tokens: Vec::new(),
+            blobs,
+            used: Vec::new(),
+            lowercase_text: false,
+            shouting: false,
+            institutions: false,
+        };
         if tokens.is_empty() {
-            return;
+            return pass;
         }
         // Whether an institution's name may stand in the text ("University
         // of …"): most texts hold none, and the rules that read one are skipped.
@@ -2380,34 +2425,64 @@ impl NameRecognizer {
         if labels && !lowercase_text && !shouting {
             self.field_values(text, lowered, &tokens, &mut used, out);
         }
+        pass.tokens = tokens;
+        pass.used = used;
+        pass.lowercase_text = lowercase_text;
+        pass.shouting = shouting;
+        pass.institutions = institutions;
+        pass
+    }
+
+    /// The second stage: the people.
+    pub(crate) fn persons_stage(&self, pass: &mut NamePass<'_>, out: &mut Vec<Candidate>) {
+        if pass.tokens.is_empty() {
+            return;
+        }
         self.persons(
-            text,
-            lowered,
-            &tokens,
-            g,
-            lowercase_text,
-            shouting,
-            institutions,
-            &used,
+            pass.text,
+            pass.lowered,
+            &pass.tokens,
+            Gazetteer::get(),
+            pass.lowercase_text,
+            pass.shouting,
+            pass.institutions,
+            &pass.used,
             out,
         );
+    }
+
+    /// The third stage: the quasi-identifiers (ages, NRP, titles,
+    /// organisations).
+    pub(crate) fn quasi_stage(&self, pass: &mut NamePass<'_>, out: &mut Vec<Candidate>) {
+        if pass.tokens.is_empty() {
+            return;
+        }
         self.quasi.analyze(
-            text,
-            lowered,
-            &tokens,
-            &used,
-            &blobs,
-            lowercase_text || shouting,
-            institutions,
+            pass.text,
+            pass.lowered,
+            &pass.tokens,
+            &pass.used,
+            &pass.blobs,
+            pass.lowercase_text || pass.shouting,
+            pass.institutions,
             out,
         );
+    }
+
+    /// The last stage: things named after "the" and defined terms taken
+    /// out, other mentions of found names, pairs of subjects.
+    pub(crate) fn last_stage(&self, pass: &mut NamePass<'_>, out: &mut Vec<Candidate>) {
+        if pass.tokens.is_empty() {
+            return;
+        }
+        let (text, tokens, lowercase_text) = (pass.text, &pass.tokens, pass.lowercase_text);
         let mut more = Vec::new();
         // "the Valgrind gdbserver", "the Licensor": a word no list holds
         // that the text writes after "the" names a thing there, neither a
         // person nor (after "from", "in") an unlisted place; a term a legal
         // text defines in quotes ("Covered Software" means …, (the
         // "Affirmer")) is no firm either ("The Avalara office" stays one).
-        let mut things = things_after_the(text, &tokens);
+        let mut things = things_after_the(text, tokens);
         let terms = defined_terms(text);
         let holds = |list: &[&str], v: &str| list.binary_search(&v).is_ok();
         if !things.is_empty() || !terms.is_empty() {
@@ -2424,8 +2499,8 @@ impl NameRecognizer {
         }
         things.extend(terms);
         things.sort_unstable();
-        other_mentions(text, lowercase_text, &tokens, &things, out, &mut more);
-        subject_pairs(text, &tokens, lowercase_text, out, &mut more);
+        other_mentions(text, lowercase_text, tokens, &things, out, &mut more);
+        subject_pairs(text, tokens, lowercase_text, out, &mut more);
         out.append(&mut more);
     }
 
