@@ -903,28 +903,72 @@ pub fn drop_names_inside_places(cands: &mut Vec<Candidate>) {
 /// then position); a candidate overlapping one already kept is dropped.
 /// O(n log n) in the number of candidates.
 pub fn resolve_overlaps(cands: &mut [Candidate]) -> Vec<Finding> {
+    let kept = if cands.len() <= FEW_CANDIDATES {
+        Kept::Few(Vec::with_capacity(cands.len()))
+    } else {
+        Kept::Many(std::collections::BTreeMap::new())
+    };
+    resolve_overlaps_keeping(cands, kept)
+}
+
+/// Up to how many candidates [`resolve_overlaps`] keeps its spans in a
+/// sorted vector (a short text's few: faster than a map), past which in an
+/// ordered map (a long text's thousands: an insertion into the vector
+/// moved all the spans after it, quadratic in the text's length).
+const FEW_CANDIDATES: usize = 256;
+
+/// The spans [`resolve_overlaps`] has kept, by start, one per start (a
+/// later one replaces an earlier one of the same start).
+enum Kept {
+    /// A sorted vector.
+    Few(Vec<(usize, usize)>),
+    /// An ordered map from start to end.
+    Many(std::collections::BTreeMap<usize, usize>),
+}
+
+impl Kept {
+    /// Whether a kept span starting before `end` ends after `start`.
+    fn clashes(&self, start: usize, end: usize) -> bool {
+        match self {
+            Kept::Few(v) => {
+                let before = v.partition_point(|&(s, _)| s < end);
+                before > 0 && v[before - 1].1 > start
+            }
+            Kept::Many(m) => m.range(..end).next_back().is_some_and(|(_, &e)| e > start),
+        }
+    }
+
+    /// Keep `start..end`.
+    fn keep(&mut self, start: usize, end: usize) {
+        match self {
+            Kept::Few(v) => {
+                let at = v.partition_point(|&(s, _)| s < start);
+                match v.get_mut(at) {
+                    Some(k) if k.0 == start => k.1 = end,
+                    _ => v.insert(at, (start, end)),
+                }
+            }
+            Kept::Many(m) => {
+                m.insert(start, end);
+            }
+        }
+    }
+}
+
+/// [`resolve_overlaps`] with its kept spans in `kept` (empty).
+fn resolve_overlaps_keeping(cands: &mut [Candidate], mut kept: Kept) -> Vec<Finding> {
     cands.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
     });
-    // The kept spans by start, one per start (a later one replaces an
-    // earlier one of the same start, as a map would): a sorted vector, as
-    // a text keeps few.
-    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(cands.len());
     let mut out = Vec::with_capacity(cands.len());
     for c in cands.iter() {
-        let before = kept.partition_point(|&(s, _)| s < c.end);
-        let clash_before = before > 0 && kept[before - 1].1 > c.start;
-        if clash_before {
+        if kept.clashes(c.start, c.end) {
             continue;
         }
-        let at = kept.partition_point(|&(s, _)| s < c.start);
-        match kept.get_mut(at) {
-            Some(k) if k.0 == c.start => k.1 = c.end,
-            _ => kept.insert(at, (c.start, c.end)),
-        }
+        kept.keep(c.start, c.end);
         out.push(Finding {
             entity_type: c.entity.clone(),
             start: c.start,
@@ -1068,9 +1112,12 @@ pub(crate) mod tests {
         ) {
             let types = [EntityType::PERSON, EntityType::LOCATION, EntityType::URL];
             let cands = candidates_of(&spans, &types, &["t"; 3]);
-            let (mut a, mut b) = (cands.clone(), cands);
+            let (mut a, mut b, mut c) = (cands.clone(), cands.clone(), cands);
             let (a, b) = (resolve_overlaps(&mut a), resolve_overlaps_with_a_map(&mut b));
             proptest::prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+            // The map a long text's candidates are kept in, on the same.
+            let c = resolve_overlaps_keeping(&mut c, Kept::Many(std::collections::BTreeMap::new()));
+            proptest::prop_assert_eq!(format!("{c:?}"), format!("{b:?}"));
         }
     }
 

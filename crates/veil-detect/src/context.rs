@@ -32,7 +32,8 @@ pub struct Context {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Occurrences {
     /// Per occurrence of a registered word: its byte span and the lists
-    /// (bits of [`Context::register`]ed ids) it is a word of.
+    /// (bits of [`Context::register`]ed ids) it is a word of, sorted by
+    /// start.
     found: Vec<(usize, usize, u64)>,
     /// Whether `found` stands for the text: false when nothing was looked
     /// for, or when the text holds `İ` or the Kelvin sign (which lower-case
@@ -49,7 +50,9 @@ impl Occurrences {
     /// The occurrences found in `text` (`found`: span and list mask, as the
     /// keyword automaton, ASCII case aside, reports every occurrence of
     /// every registered word).
-    pub fn of(text: &str, found: Vec<(usize, usize, u64)>) -> Occurrences {
+    pub fn of(text: &str, mut found: Vec<(usize, usize, u64)>) -> Occurrences {
+        // Reported by end; a window's are then found by binary search.
+        found.sort_unstable_by_key(|&(s, _, _)| s);
         Occurrences {
             found,
             exact: !lowers_to_ascii(text.as_bytes()),
@@ -67,11 +70,18 @@ impl Occurrences {
         (end, hi): (usize, usize),
     ) -> bool {
         let word_start = |s: usize, from: usize| s == from || ends_outside_word(&text[..s]);
-        self.found.iter().any(|&(s, e, lists)| {
-            lists >> id & 1 == 1
-                && ((lo <= s && e <= start && word_start(s, lo))
-                    || (end <= s && e <= hi && word_start(s, end)))
-        })
+        // Only the occurrences starting inside `lo..hi` can lie in either
+        // window: found by binary search, so a long text's candidates do
+        // not each walk all its occurrences.
+        let first = self.found.partition_point(|&(s, _, _)| s < lo);
+        self.found[first..]
+            .iter()
+            .take_while(|&&(s, _, _)| s < hi)
+            .any(|&(s, e, lists)| {
+                lists >> id & 1 == 1
+                    && ((lo <= s && e <= start && word_start(s, lo))
+                        || (end <= s && e <= hi && word_start(s, end)))
+            })
     }
 }
 

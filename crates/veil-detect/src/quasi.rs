@@ -522,6 +522,10 @@ impl QuasiRecognizer {
     }
 
     fn nrps(&self, text: &str, tokens: &[Token<'_>], weak_case: bool, out: &mut Vec<Candidate>) {
+        // The people the name pass found, by start (sorted at the first
+        // NRP word: a long text's candidates are not each compared with
+        // every such word).
+        let mut people: Option<Vec<(usize, usize)>> = None;
         for (i, t) in tokens.iter().enumerate() {
             if !t.lex.is(class::NRP | class::NRP_PLURAL) {
                 if demonym_after_identity(tokens, i) {
@@ -530,9 +534,20 @@ impl QuasiRecognizer {
                 continue;
             }
             // "Christian Dywan": the first name of a person the name pass found.
-            if out
+            let people = people.get_or_insert_with(|| {
+                let mut p: Vec<(usize, usize)> = out
+                    .iter()
+                    .filter(|c| c.entity == EntityType::PERSON)
+                    .map(|c| (c.start, c.end))
+                    .collect();
+                p.sort_unstable();
+                p
+            });
+            let from = people.partition_point(|&(s, _)| s < t.start);
+            if people[from..]
                 .iter()
-                .any(|c| c.entity == EntityType::PERSON && c.start == t.start && c.end > t.end)
+                .take_while(|&&(s, _)| s == t.start)
+                .any(|&(_, e)| e > t.end)
             {
                 continue;
             }
