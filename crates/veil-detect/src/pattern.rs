@@ -95,16 +95,7 @@ pub fn compile_searcher(
     name: &str,
     pattern: &str,
 ) -> Result<PerThread<regex_automata::meta::Regex>, Error> {
-    regex_automata::meta::Regex::builder()
-        .configure(regex_automata::meta::Config::new().nfa_size_limit(Some(1 << 24)))
-        .build(&ascii_pattern(pattern))
-        .map(PerThread::new)
-        .map_err(|e| Error::BadPattern {
-            recognizer: name.to_string(),
-            message: e
-                .syntax_error()
-                .map_or_else(|| e.to_string(), ToString::to_string),
-        })
+    compile_meta(name, pattern, regex_automata::meta::Config::new())
 }
 
 /// As [`compile`], as a meta regex (the engine `regex` runs on) that
@@ -120,13 +111,24 @@ pub fn compile_unfiltered(
     name: &str,
     pattern: &str,
 ) -> Result<PerThread<regex_automata::meta::Regex>, Error> {
+    compile_meta(
+        name,
+        pattern,
+        regex_automata::meta::Config::new()
+            .auto_prefilter(false)
+            .dfa(false),
+    )
+}
+
+/// `pattern` with [`ascii_pattern`] as a meta regex configured by `config`
+/// with [`compile`]'s size limit, naming the recognizer `name` on error.
+fn compile_meta(
+    name: &str,
+    pattern: &str,
+    config: regex_automata::meta::Config,
+) -> Result<PerThread<regex_automata::meta::Regex>, Error> {
     regex_automata::meta::Regex::builder()
-        .configure(
-            regex_automata::meta::Config::new()
-                .auto_prefilter(false)
-                .dfa(false)
-                .nfa_size_limit(Some(1 << 24)),
-        )
+        .configure(config.nfa_size_limit(Some(1 << 24)))
         .build(&ascii_pattern(pattern))
         .map(PerThread::new)
         .map_err(|e| Error::BadPattern {

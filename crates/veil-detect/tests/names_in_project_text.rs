@@ -35,11 +35,12 @@ fn a_town_beside_a_name_is_part_of_it() {
     }
     // A town beside an ordinary word or another place stays a town.
     let text = "She moved from Bridgewater to Paris last year.";
-    let found = a.analyze(text);
-    assert_eq!(
-        values(text, &found, &EntityType::LOCATION),
-        ["Bridgewater", "Paris"],
-        "{found:?}"
+    assert_finds(
+        &a,
+        text,
+        &EntityType::LOCATION,
+        &["Bridgewater", "Paris"],
+        &[],
     );
 }
 
@@ -79,12 +80,7 @@ fn files_and_acronyms_after_in_or_from_are_no_places() {
         ("I am in ISE for a business trip.", "ISE"),
         ("Alva flew to LEPPEN on Tuesday.", "LEPPEN"),
     ] {
-        let found = a.analyze(text);
-        assert_eq!(
-            values(text, &found, &EntityType::LOCATION),
-            [place],
-            "{found:?}"
-        );
+        assert_finds(&a, text, &EntityType::LOCATION, &[place], &[]);
     }
 }
 
@@ -137,11 +133,12 @@ fn a_word_the_text_writes_after_the_names_a_thing() {
     // A person's name before a work or a family stays a person's; so do
     // other people in the same text.
     let text = "Unlike the Takuda novel, this one was written by Zekyrozo Takuda.";
-    let found = a.analyze(text);
-    assert_eq!(
-        values(text, &found, &EntityType::PERSON),
-        ["Takuda", "Zekyrozo Takuda"],
-        "{found:?}"
+    assert_finds(
+        &a,
+        text,
+        &EntityType::PERSON,
+        &["Takuda", "Zekyrozo Takuda"],
+        &[],
     );
 }
 
@@ -385,12 +382,7 @@ fn a_town_beside_its_region_is_a_place_though_also_a_name() {
     }
     // The same names as people, without a region beside them.
     let text = "Thanks to Tom Boston for the patch.";
-    let found = a.analyze(text);
-    assert_eq!(
-        values(text, &found, &EntityType::PERSON),
-        ["Tom Boston"],
-        "{found:?}"
-    );
+    assert_finds(&a, text, &EntityType::PERSON, &["Tom Boston"], &[]);
 }
 
 #[test]
@@ -424,11 +416,12 @@ fn a_licence_shouted_subject_is_no_firm() {
     let text = "Permission to use, copy and modify this software for any purpose is hereby \
                 granted, provided that the notice above appears in all copies of it. \
                 IN NO EVENT SHALL SONY CORPORATION BE LIABLE.";
-    let found = a.analyze(text);
-    assert_eq!(
-        values(text, &found, &EntityType::ORGANIZATION),
-        ["SONY CORPORATION"],
-        "{found:?}"
+    assert_finds(
+        &a,
+        text,
+        &EntityType::ORGANIZATION,
+        &["SONY CORPORATION"],
+        &[],
     );
 }
 
