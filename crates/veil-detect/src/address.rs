@@ -364,7 +364,7 @@ impl AddressRecognizer {
             // The reported part: without the separator some rules match
             // before it (see `reported_part`); no capture engine needed.
             let part = reported_part(&window[m.range()]);
-            if !accept(part) {
+            if !accept(part) || a_date(part) || cut_from_a_number(window, m.end()) {
                 continue;
             }
             let start = lo + m.end() - part.len();
@@ -411,6 +411,59 @@ fn copyright_year(text: &str, start: usize) -> bool {
         .any(|w| w.eq_ignore_ascii_case(b"copyright"))
         || before.windows(3).any(|w| w.eq_ignore_ascii_case(b"(c)"))
         || before.windows(2).any(|w| w == "©".as_bytes())
+}
+
+/// Whether `part` is a day, a month's name and a year ("1 April 1989",
+/// "29 June 2007", "3 Nov. 2008"): a date, not a house number, a street
+/// and a flat.
+fn a_date(part: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ];
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let digits = |w: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&w.len()) && w.bytes().all(|c| c.is_ascii_digit())
+    };
+    match words.as_slice() {
+        [day, month, year] => {
+            let month = month.trim_end_matches('.').to_ascii_lowercase();
+            digits(day, 1..=2)
+                && digits(year.trim_end_matches('.'), 4..=4)
+                && MONTHS.contains(&month.as_str())
+        }
+        _ => false,
+    }
+}
+
+/// Whether the match ending at `end` of `window` ends inside a number:
+/// its last number's point is followed by more digits ("48 C.F.R. 2.101",
+/// a section of a code of regulations, is no house number).
+fn cut_from_a_number(window: &str, end: usize) -> bool {
+    let b = window.as_bytes();
+    end > 0 && b[end - 1] == b'.' && b.get(end).is_some_and(u8::is_ascii_digit)
 }
 
 /// Every match is an address part.

@@ -1914,6 +1914,23 @@ fn and_sons(text: &str, start: usize, end: usize, g: &Gazetteer) -> Option<(usiz
     None
 }
 
+/// A gap inside a place's name as the place list spells it: one space, a
+/// hyphen or ". " as written, and a line break with the spaces and tabs
+/// around it (a name wrapped onto the next line: "the United⏎    States
+/// of America") as one space; `None` for any other gap.
+fn place_gap(gap: &str) -> Option<&str> {
+    match gap {
+        " " | "-" | ". " => Some(gap),
+        _ => {
+            let wrapped = gap.matches('\n').count() == 1
+                && gap
+                    .bytes()
+                    .all(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+            wrapped.then_some(" ")
+        }
+    }
+}
+
 /// Whether `before` (lower case) ends with one of the cue phrases (one to
 /// three words), ignoring trailing spaces and `,:-.` (a cue that ends with
 /// a colon, such as "where:", matches with its colon).
@@ -2772,10 +2789,10 @@ impl NameRecognizer {
             let mut matched = 0;
             for n in (1..=g.max_place_words.min(longest).min(tokens.len() - i)).rev() {
                 let span = &tokens[i..i + n];
-                if span.windows(2).any(|w| {
-                    let gap = &text[w[0].end..w[1].start];
-                    !(gap == " " || gap == "-" || gap == ". ")
-                }) {
+                if span
+                    .windows(2)
+                    .any(|w| place_gap(&text[w[0].end..w[1].start]).is_none())
+                {
                     continue;
                 }
                 if !lowercase_text
@@ -2816,7 +2833,8 @@ impl NameRecognizer {
                 key.clear();
                 for (k, t) in span.iter().enumerate() {
                     if k > 0 {
-                        key.push_str(&text[span[k - 1].end..t.start]);
+                        let gap = &text[span[k - 1].end..t.start];
+                        key.push_str(place_gap(gap).unwrap_or(gap));
                     }
                     key.push_str(t.lower.as_ref());
                 }

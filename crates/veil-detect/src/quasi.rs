@@ -624,12 +624,17 @@ impl QuasiRecognizer {
         head: usize,
         out: &mut Vec<Candidate>,
     ) {
-        // Grow left over content words on the same line, one space apart.
+        // Grow left over content words on the same line, one space apart;
+        // a capitalised title over capitalised words only ("As between
+        // Initial Developer and the Contributors": not "between").
         let mut lo = head;
         while lo > 0 && head - lo < 4 {
             let p = &tokens[lo - 1];
             let gap = &text[p.end..tokens[lo].start];
-            if !(gap == " " || gap == ", ") || p.lex.is(class::QUASI_STOP) {
+            if !(gap == " " || gap == ", ")
+                || p.lex.is(class::QUASI_STOP)
+                || (tokens[head].cap && !p.cap)
+            {
                 break;
             }
             if gap == ", " && !p.lower.ends_with("ing") {

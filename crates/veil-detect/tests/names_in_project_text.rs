@@ -479,3 +479,43 @@ fn a_name_before_an_html_closing_tag_is_whole() {
     let text = "<h3>Hmac</h3><p>Vec<Config> holds the settings.</p>";
     assert_finds(&a, text, &EntityType::PERSON, &[], &[]);
 }
+
+#[test]
+fn licence_texts_wrapped_places_dates_and_sections_are_read_as_written() {
+    let a = analyzer();
+    // A country's name wrapped onto the next line is the country, not a
+    // person's first name ("America").
+    let text = "registered to do business in the United\n     States of America, any litigation";
+    assert_finds(
+        &a,
+        text,
+        &EntityType::LOCATION,
+        &["United\n     States of America"],
+        &[EntityType::PERSON],
+    );
+    // A day, a month and a year are a date, not a house number and a
+    // street (nor is the signature line under it an address).
+    let text = "written by James Hacker.\n\n  <signature of Ty Coon>, 1 April 1989\n  Ty Coon, President of Vice\n";
+    let found = assert_finds(&a, text, &EntityType::LOCATION, &[], &[]);
+    assert_eq!(
+        values(text, &found, &EntityType::DATE_TIME),
+        ["1 April 1989"]
+    );
+    // A section of a code of regulations is no house number and street.
+    let text = "as that term is defined in 48 C.F.R. 2.101 (Oct. 1995), consisting of";
+    assert_finds(&a, text, &EntityType::LOCATION, &[], &[]);
+    // A capitalised title does not take the lower-case word before it.
+    let text = "As between Initial Developer and the Contributors, each party is responsible";
+    assert_finds(&a, text, &EntityType::TITLE, &[], &[]);
+    // Addresses and titles these rules leave alone.
+    let text = "Send it to 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301, USA.";
+    let found = a.analyze(text);
+    assert!(
+        values(text, &found, &EntityType::LOCATION)
+            .iter()
+            .any(|v| v.starts_with("51 Franklin Street")),
+        "{found:?}"
+    );
+    let text = "She works as Senior Developer at the bank.";
+    assert_finds(&a, text, &EntityType::TITLE, &["Senior Developer"], &[]);
+}
