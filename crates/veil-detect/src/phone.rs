@@ -167,7 +167,7 @@ impl PhoneRecognizer {
             {
                 continue; // IP addresses and decimals
             }
-            if is_ssn_shaped(s) {
+            if is_ssn_shaped(s) || date_shaped(s) || byte_dump(s, &text[..start], &text[end..]) {
                 continue;
             }
             let i = claimed.partition_point(|&(a, _)| a <= start);
@@ -265,7 +265,9 @@ fn year_range(s: &str) -> bool {
         p.parse::<u16>().ok().filter(|y| (1900..=2099).contains(y))
     };
     match s.split_once('-') {
-        Some((a, b)) => matches!((year(a), year(b)), (Some(x), Some(y)) if y > x),
+        // Also a range written backwards or of one year ("2014-2011",
+        // "2015-2015" in copyright lists).
+        Some((a, b)) => year(a).is_some() && year(b).is_some(),
         None => false,
     }
 }
@@ -305,6 +307,67 @@ fn house_numbers_before_a_street(s: &str, after: &str) -> bool {
     // A label after a number in a contact block: "96 228011 office".
     const LABELS_AFTER: &[&str] = &["office", "home", "work", "direct", "main", "desk"];
     !word.is_empty() && !LABELS_AFTER.iter().any(|l| l.eq_ignore_ascii_case(word))
+}
+
+/// Whether `s` is a calendar date written with one separator (`-`, `.`
+/// or `/`), the year first ("2014.05.01", "2013-08-21") or last
+/// ("23-08-2020", "08/23/2020"): a year from 1900 to 2099, a month from 1
+/// to 12 and a day from 1 to 31, each of one or two digits.
+fn date_shaped(s: &str) -> bool {
+    let Some(sep) = s.chars().find(|c| !c.is_ascii_digit()) else {
+        return false;
+    };
+    if !matches!(sep, '-' | '.' | '/') {
+        return false;
+    }
+    let parts: Vec<&str> = s.split(sep).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return false;
+    };
+    let number =
+        |p: &str, len: std::ops::RangeInclusive<usize>, range: std::ops::RangeInclusive<u16>| {
+            len.contains(&p.len())
+                && p.bytes().all(|c| c.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|n| range.contains(&n))
+        };
+    let year = |p: &str| number(p, 4..=4, 1900..=2099);
+    let month = |p: &str| number(p, 1..=2, 1..=12);
+    let day = |p: &str| number(p, 1..=2, 1..=31);
+    (year(a) && month(b) && day(c)) || (year(c) && ((day(a) && month(b)) || (month(a) && day(b))))
+}
+
+/// Whether `s`, groups of exactly two digits one space apart, is part of a
+/// dump of bytes rather than a phone number: another two-character hex
+/// group stands one space before or after it ("<Buffer 74 68 69 73 20 69
+/// 73 20 61>": the pattern takes at most 15 digits of it), or its four or
+/// more groups repeat one value or count up or down by one ("<Buffer 61
+/// 61 61 61 61>", "01 02 03 04").
+fn byte_dump(s: &str, before: &str, after: &str) -> bool {
+    let groups: Vec<&str> = s.split(' ').collect();
+    if groups.len() < 3
+        || !groups
+            .iter()
+            .all(|g| g.len() == 2 && g.bytes().all(|c| c.is_ascii_digit()))
+    {
+        return false;
+    }
+    let hex_pair = |p: &[u8]| p.len() == 2 && p.iter().all(u8::is_ascii_hexdigit);
+    let (a, b) = (after.as_bytes(), before.as_bytes());
+    let glued_after = a.len() >= 3
+        && a[0] == b' '
+        && hex_pair(&a[1..3])
+        && a.get(3).is_none_or(|c| !c.is_ascii_alphanumeric());
+    let n = b.len();
+    let glued_before = n >= 3
+        && b[n - 1] == b' '
+        && hex_pair(&b[n - 3..n - 1])
+        && (n == 3 || !b[n - 4].is_ascii_alphanumeric());
+    let values: Vec<i16> = groups.iter().filter_map(|g| g.parse().ok()).collect();
+    let step = values.get(1).zip(values.first()).map(|(y, x)| y - x);
+    let counted = groups.len() >= 4
+        && step.is_some_and(|d| (-1..=1).contains(&d))
+        && values.windows(2).all(|w| Some(w[1] - w[0]) == step);
+    glued_after || glued_before || counted
 }
 
 /// `ddd-dd-dddd`: the US SSN layout, never written for phone numbers.
@@ -1023,6 +1086,44 @@ mod tests {
         assert!(!zip_plus_four_after_a_state("02110-1301", "CALL "));
         assert!(!zip_plus_four_after_a_state("02110-1301", "MA"));
         assert!(!zip_plus_four_after_a_state("617-555-0143", "MA "));
+    }
+
+    #[test]
+    fn dates_year_ranges_and_byte_dumps_are_no_phones() {
+        for d in [
+            "2014.05.01",
+            "2013-08-21",
+            "23-08-2020",
+            "08/23/2020",
+            "1.5.1999",
+        ] {
+            assert!(date_shaped(d), "{d}");
+        }
+        // Not a date: a month or day out of range, a phone's groups.
+        for p in [
+            "2014.13.01",
+            "23-08-2200",
+            "555.123.4567",
+            "202-555-1999",
+            "06-12-3456",
+        ] {
+            assert!(!date_shaped(p), "{p}");
+        }
+        for r in ["2011-2014", "2014-2011", "2015-2015"] {
+            assert!(year_range(r), "{r}");
+        }
+        assert!(!year_range("2345-6789"));
+        // Bytes: another hex group beside them, or a count.
+        assert!(byte_dump("74 68 69 73 20 69 73", "<Buffer ", " 20 61>"));
+        assert!(byte_dump("20 61 20 74", "<Buffer 6a ", ">"));
+        assert!(byte_dump("61 61 61 61 61", "<Buffer ", ">"));
+        assert!(byte_dump("01 02 03 04", "<Buffer ", ">"));
+        assert!(byte_dump("08 07 06 05 04 03 02", "", ""));
+        // A French number, and groups beside words that are no hex.
+        assert!(!byte_dump("01 23 45 67 89", "appelez le ", " ou"));
+        assert!(!byte_dump("06 12 34 56 78", "tel: ", " et 10h"));
+        assert!(!byte_dump("22 33 44 55", "ring ", "."));
+        assert!(!byte_dump("617-555-0143", " ", " 20"));
     }
 
     #[test]

@@ -519,3 +519,24 @@ fn licence_texts_wrapped_places_dates_and_sections_are_read_as_written() {
     let text = "She works as Senior Developer at the bank.";
     assert_finds(&a, text, &EntityType::TITLE, &["Senior Developer"], &[]);
 }
+
+#[test]
+fn dates_year_ranges_and_byte_dumps_in_docs_are_no_phones() {
+    let a = analyzer();
+    for text in [
+        "// Prints: <Buffer 74 68 69 73 20 69 73 20 61 20 74 65 73 74>",
+        "// Prints: <Buffer 61 61 61 61 61>",
+        "## 2014.05.01, Version 0.11.13 (Unstable)",
+        "Copyright (C) 2005-2020 by H.Merijn Brand (m)'20 [23-08-2020]",
+        " 2014-2011, Helmut Grohne <helmutg@debian.org>",
+    ] {
+        assert_finds(&a, text, &EntityType::PHONE_NUMBER, &[], &[]);
+    }
+    assert_finds(
+        &a,
+        "Call me at 06 12 34 56 78 tomorrow.",
+        &EntityType::PHONE_NUMBER,
+        &["06 12 34 56 78"],
+        &[],
+    );
+}
