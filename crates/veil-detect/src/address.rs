@@ -395,7 +395,7 @@ impl AddressRecognizer {
 /// notice ("Copyright:\n 2009 Neil Groves", "(C) 2022 Anthony Green"): a
 /// number from 1970 to 2039 with "copyright", "(c)" or "©" in the 300
 /// bytes before it.
-fn copyright_year(text: &str, start: usize) -> bool {
+pub(crate) fn copyright_year(text: &str, start: usize) -> bool {
     let b = &text.as_bytes()[start..];
     let year = b.len() > 4
         && b[..4].iter().all(u8::is_ascii_digit)

@@ -816,7 +816,8 @@ pub fn block_organizations(
 /// address: a LOCATION candidate (score 0.6 or more) grows over a number of
 /// 3 to 6 digits (or "340 12", "7412 SL") that follows it after one space
 /// ("Germany 10069", "Acquapendente 1021"), and over the house numbers just
-/// before it ("255 hersnapvej 18"; [`crate::address::house_number_before`]).
+/// before it ("255 hersnapvej 18"; [`crate::address::house_number_before`]),
+/// unless that number is a copyright notice's year.
 pub fn extend_places_over_numbers(text: &str, cands: &mut [Candidate]) {
     static AFTER: std::sync::LazyLock<LocalRegex> = std::sync::LazyLock::new(|| {
         PerThread::new(
@@ -838,7 +839,11 @@ pub fn extend_places_over_numbers(text: &str, cands: &mut [Candidate]) {
                 c.end += m.end();
             }
         }
-        c.start = crate::address::house_number_before(text, c.start);
+        // Not a copyright notice's year ("Copyright:⏎ 2008 Hailin Jin").
+        let start = crate::address::house_number_before(text, c.start);
+        if !crate::address::copyright_year(text, start) {
+            c.start = start;
+        }
     }
 }
 

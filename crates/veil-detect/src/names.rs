@@ -896,8 +896,19 @@ fn region_beside(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> b
 }
 
 /// Whether `t` is a weekday's abbreviation before a date ("Mon, 10 Oct
-/// 2011"): no town.
+/// 2011", and the C library's "Mon Oct 31 22:13:04 1996"): no town.
 fn weekday_before_date(text: &str, t: &Token<'_>) -> bool {
+    const MONTHS: &[&str] = &[
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month_day = |r: &str| {
+        MONTHS.iter().any(|m| {
+            r.strip_prefix(m)
+                .and_then(|r| r.trim_start_matches(' ').chars().next())
+                .is_some_and(|c| c.is_ascii_digit())
+                && r.as_bytes().get(3) == Some(&b' ')
+        })
+    };
     t.text.len() == 3
         && matches!(
             t.text,
@@ -906,7 +917,7 @@ fn weekday_before_date(text: &str, t: &Token<'_>) -> bool {
         && text[t.end..]
             .strip_prefix(", ")
             .or_else(|| text[t.end..].strip_prefix(' '))
-            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()) || month_day(r))
 }
 
 /// Whether `before` ends with a capitalised word and one space ("…>Daniel "):

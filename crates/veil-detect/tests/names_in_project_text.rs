@@ -50,6 +50,9 @@ fn a_weekday_before_a_date_is_neither_town_nor_name() {
     for text in [
         " -- Torsten Werner <twerner@debian.org>  Mon, 25 Apr 2011 15:18:22 +0200",
         "  mtime: Thu, 10 Oct 2011 23:24:11 GMT,",
+        // The C library's date: weekday, month, day.
+        "(c) 1996 Andries Brouwer <aeb@cwi.nl>, Mon Oct 31 22:13:04 1996",
+        "\t\tif (/^From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001$/) {",
     ] {
         let found = a.analyze(text);
         for t in [EntityType::LOCATION, EntityType::PERSON] {
@@ -539,4 +542,18 @@ fn dates_year_ranges_and_byte_dumps_in_docs_are_no_phones() {
         &["06 12 34 56 78"],
         &[],
     );
+}
+
+#[test]
+fn a_copyright_year_is_no_house_number_of_a_place_after_it() {
+    let a = analyzer();
+    let text = "Files:\n libs/gil/test/legacy/error_if.cpp\nCopyright:\n 2008 Hailin Jin\n";
+    let found = a.analyze(text);
+    let places = values(text, &found, &EntityType::LOCATION);
+    assert!(places.iter().all(|p| !p.contains("2008")), "{found:?}");
+    // A house number before a place still belongs to it.
+    let text = "Our office: 255 Hersnapvej 18, 8000 Aarhus";
+    let found = a.analyze(text);
+    let places = values(text, &found, &EntityType::LOCATION);
+    assert!(places.iter().any(|p| p.starts_with("255")), "{found:?}");
 }
