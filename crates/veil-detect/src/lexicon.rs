@@ -193,10 +193,17 @@ pub const CONVENTIONAL_FILES: &[&str] = &[
 ];
 
 /// Software, languages, formats, typefaces and binary units that read as
-/// a name in the text software ships with (lower case; see [`class::PRODUCT`]). Words
-/// that are also names of people ("ruby", "julia", "pascal", "haskell",
-/// "lua") are left out.
+/// a name in the text software ships with, and programming languages'
+/// literals and docstring words ("if name is None", "Args:") (lower case;
+/// see [`class::PRODUCT`]). Words that are also names of people ("ruby",
+/// "julia", "pascal", "haskell", "lua", "nan") are left out.
 pub const PRODUCTS: &[&str] = &[
+    "none",
+    "null",
+    "nil",
+    "args",
+    "kwargs",
+    "tuple",
     "perl",
     "python",
     "java",

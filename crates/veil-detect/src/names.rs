@@ -1087,6 +1087,56 @@ fn drop_blob_tokens(blobs: &[(usize, usize)], tokens: &mut Vec<Token<'_>>) {
     });
 }
 
+/// Drops the words of Unicode characters' names written in capitals, as
+/// code-page tables and character databases write them ("LATIN CAPITAL
+/// LETTER S WITH CARON", "CYRILLIC SMALL LETTER KA", "THAI CHARACTER KO
+/// KAI"): a run of three or more words of capitals and hyphens, one space
+/// apart, holding CAPITAL LETTER or SMALL LETTER, or holding LETTER,
+/// CHARACTER, LIGATURE or SYLLABLE after a table's `->`, `;` or `\N{`.
+/// Their words are no names, places, nationalities or organisations.
+fn drop_character_names(text: &str, tokens: &mut Vec<Token<'_>>) {
+    let capitals = |t: &Token<'_>| t.text.bytes().all(|c| c.is_ascii_uppercase() || c == b'-');
+    let key = |t: &Token<'_>| matches!(t.text, "LETTER" | "CHARACTER" | "LIGATURE" | "SYLLABLE");
+    let joined = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
+    let mut drop = vec![false; tokens.len()];
+    let mut any = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        if !key(&tokens[i]) {
+            i += 1;
+            continue;
+        }
+        let mut lo = i;
+        while lo > 0 && capitals(&tokens[lo - 1]) && joined(&tokens[lo - 1], &tokens[lo]) {
+            lo -= 1;
+        }
+        let mut hi = i + 1;
+        while hi < tokens.len() && capitals(&tokens[hi]) && joined(&tokens[hi - 1], &tokens[hi]) {
+            hi += 1;
+        }
+        // "… CAPITAL LETTER …", or a name where tables put one ("0xA1 ->
+        // THAI CHARACTER KO KAI", "\N{…}", "0E01;THAI CHARACTER KO KAI"):
+        // not "THIS LETTER FROM FRANCE" in shouted prose.
+        let case_letter = tokens[i].text == "LETTER"
+            && i > lo
+            && matches!(tokens[i - 1].text, "CAPITAL" | "SMALL");
+        let before = text[..tokens[lo].start].trim_end_matches(' ');
+        let framed = before.ends_with("->") || before.ends_with("N{") || before.ends_with(';');
+        if hi - lo >= 3 && (case_letter || framed) {
+            drop[lo..hi].iter_mut().for_each(|d| *d = true);
+            any = true;
+        }
+        i = hi;
+    }
+    if any {
+        let mut k = 0;
+        tokens.retain(|_| {
+            k += 1;
+            !drop[k - 1]
+        });
+    }
+}
+
 /// [`tokenize`]'s byte classes: an ASCII letter and its case, a byte of a
 /// non-ASCII character, or (0) any other ASCII byte.
 const LETTER: u8 = 1;
@@ -2363,6 +2413,7 @@ impl NameRecognizer {
         let blobs = blob_spans(text);
         drop_blob_tokens(&blobs, &mut tokens);
         drop_blob_tokens(&attribute_spans(text), &mut tokens);
+        drop_character_names(text, &mut tokens);
         let mut pass = NamePass {
             text,
             lowered,

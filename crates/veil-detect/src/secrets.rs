@@ -139,6 +139,14 @@ fn generic_value_ok(v: &str) -> bool {
     if matches!(first, '$' | '%' | '&' | '@' | '(' | '[' | '{' | '!' | '#') || v.contains('(') {
         return false;
     }
+    // An index into a name: "line[pos:", "self.passwd[realm".
+    let name_len = v
+        .bytes()
+        .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        .count();
+    if name_len > 0 && first.is_ascii_alphabetic() && v.as_bytes().get(name_len) == Some(&b'[') {
+        return false;
+    }
     if v.bytes()
         .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-')
     {
@@ -547,6 +555,8 @@ mod tests {
             "\"integrity\": \"sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==\"",
             "id = 123e4567-e89b-12d3-a456-426614174000",
             "password = get_password()",
+            "comment_token = line[pos:].rstrip('\\r\\n')",
+            "secret_key = self.keys[realm_name] or default",
             "token: ${{ secrets.GITHUB_TOKEN }}",
             "DATABASE_URL=postgres://user:password@localhost/db",
         ] {

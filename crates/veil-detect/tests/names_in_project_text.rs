@@ -557,3 +557,38 @@ fn a_copyright_year_is_no_house_number_of_a_place_after_it() {
     let places = values(text, &found, &EntityType::LOCATION);
     assert!(places.iter().any(|p| p.starts_with("255")), "{found:?}");
 }
+
+#[test]
+fn unicode_character_names_in_code_page_tables_are_no_names_nor_groups() {
+    let a = analyzer();
+    let text = "decoding_table = (\n    '\\u0160'   #  0x8A -> LATIN CAPITAL LETTER S WITH CARON\n    '\\u043a'   #  0xEA -> CYRILLIC SMALL LETTER KA\n    '\\u0e01'   #  0xA1 -> THAI CHARACTER KO KAI\n)\n";
+    let found = a.analyze(text);
+    for t in [
+        EntityType::PERSON,
+        EntityType::LOCATION,
+        EntityType::NRP,
+        EntityType::ORGANIZATION,
+    ] {
+        assert!(values(text, &found, &t).is_empty(), "{t:?}: {found:?}");
+    }
+    // Shouted prose that names no character keeps its places.
+    let text = "I SENT THIS LETTER FROM FRANCE";
+    let found = a.analyze(text);
+    assert_eq!(
+        values(text, &found, &EntityType::LOCATION),
+        ["FRANCE"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn code_literals_and_docstring_words_are_no_names() {
+    let a = analyzer();
+    for text in [
+        "def visit(self, node):\n        name = node.name\n        if name is None:\n            name = \"_\"\n",
+        "Run a function.\n\n    Args:\n        coro_fns: an iterable of coroutine functions.\n",
+        "currently only used by Tuple and Callable. All subscripted types",
+    ] {
+        assert_finds(&a, text, &EntityType::PERSON, &[], &[]);
+    }
+}
