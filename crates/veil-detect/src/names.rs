@@ -652,21 +652,45 @@ fn without_diacritics(lower: &str) -> Option<String> {
 }
 
 /// Whether `word` is an identifier written in camel case ("HashMap",
-/// "StateID", "DeserializeError": a capital right after a lower-case
-/// letter, with four letters or more before it — names joined that way
-/// have a shorter first part: "McDonald", "MacArthur", "DeShawn",
-/// "LaToya", "DiCaprio", "VanDyke"; "FitzGerald" is let through too) or an
-/// acronym's plural ("DFAs", "APIs"). Neither is a name.
+/// "StateID", "DeserializeError", "KeyError", "ZipFile": a capital right
+/// after a lower-case letter, with three letters or more before it —
+/// names joined that way have a shorter first part or one of a few
+/// three-letter ones: "McDonald", "DeShawn", "LaToya", "DiCaprio",
+/// "MacArthur", "VanDyke", "LeeAnn"; "FitzGerald" is let through too),
+/// one that opens with two capitals or more before a lower-case letter
+/// ("OSError", "CPython", "ABCMeta", "SSLSocket"; not "ONeill", "DSouza"),
+/// or an acronym's plural
+/// ("DFAs", "APIs"). None is a name.
 fn camel_case(word: &str) -> bool {
+    /// The three-letter first parts of names joined in camel case.
+    const NAME_HEADS: &[&[u8]] = &[
+        b"mac", b"van", b"von", b"des", b"del", b"dal", b"den", b"der", b"ten", b"ter", b"lee",
+        b"rae", b"kay", b"dee", b"jay", b"ann", b"may", b"sue", b"lou", b"mae", b"joy", b"lyn",
+        b"ver",
+    ];
     let b = word.as_bytes();
     if b.len() >= 3 && b[b.len() - 1] == b's' && b[..b.len() - 1].iter().all(u8::is_ascii_uppercase)
     {
         return true;
     }
+    // Two capitals or more before a lower-case letter, but for an Irish or
+    // Indian surname without its apostrophe ("ONeill", "DSouza").
+    let caps = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    if caps >= 2
+        && b.get(caps).is_some_and(u8::is_ascii_lowercase)
+        && !(caps == 2 && matches!(b[0], b'O' | b'D'))
+    {
+        return true;
+    }
+    // A three-letter first part counts before a word ("KeyError",
+    // "RawIOBase"), not a last capital ("GmbH").
     (1..b.len()).any(|i| {
         b[i].is_ascii_uppercase()
             && b[i - 1].is_ascii_lowercase()
-            && i >= 4
+            && (i >= 4
+                || (i == 3
+                    && b.len() > 4
+                    && !NAME_HEADS.iter().any(|h| b[..3].eq_ignore_ascii_case(h))))
             && !b[..i].eq_ignore_ascii_case(b"fitz")
     })
 }
@@ -3852,6 +3876,13 @@ mod tests {
             "PikeVM",
             "BTreeSet",
             "MatchError",
+            "KeyError",
+            "ZipFile",
+            "RawIOBase",
+            "OSError",
+            "CPython",
+            "ABCMeta",
+            "SSLSocket",
         ] {
             assert!(camel_case(w), "{w}");
         }
@@ -3867,6 +3898,14 @@ mod tests {
             "Ross",
             "Smith",
             "JoAnn",
+            "LeeAnn",
+            "VonTrapp",
+            "DesJardins",
+            "RaeLynn",
+            "VerWeire",
+            "ONeill",
+            "DSouza",
+            "GmbH",
         ] {
             assert!(!camel_case(w), "{w}");
         }

@@ -464,6 +464,27 @@ fn with_period(text: &str, end: usize) -> usize {
     }
 }
 
+/// Keywords that open a line of code ("await waiter", "return maker",
+/// "import operator"): no part of a job title.
+const CODE_KEYWORDS: &[&str] = &[
+    "await",
+    "return",
+    "import",
+    "yield",
+    "raise",
+    "throw",
+    "assert",
+    "del",
+    "def",
+    "async",
+    "const",
+    "let",
+    "var",
+    "new",
+    "typeof",
+    "instanceof",
+];
+
 impl QuasiRecognizer {
     /// Append AGE, NRP, TITLE and ORGANIZATION candidates in `text` (already
     /// split into `tokens`, their lexicon entries filled) to `out`;
@@ -634,6 +655,7 @@ impl QuasiRecognizer {
             if !(gap == " " || gap == ", ")
                 || p.lex.is(class::QUASI_STOP)
                 || (tokens[head].cap && !p.cap)
+                || CODE_KEYWORDS.contains(&p.text)
             {
                 break;
             }

@@ -592,3 +592,39 @@ fn code_literals_and_docstring_words_are_no_names() {
         assert_finds(&a, text, &EntityType::PERSON, &[], &[]);
     }
 }
+
+#[test]
+fn identifiers_and_lines_of_code_are_no_names_nor_titles() {
+    let a = analyzer();
+    let text = "    def remove(self, value):\n        \"\"\"Remove an element. If not a member, raise a KeyError.\"\"\"\n        if value not in self:\n            raise KeyError(value)\n        self.discard(value)\n\n    def pop(self):\n        \"\"\"Return the popped value.  Raise KeyError if empty.\"\"\"\n        it = iter(self)\n        try:\n            value = next(it)\n        except StopIteration:\n            raise KeyError from None\n";
+    assert_finds(&a, text, &EntityType::PERSON, &[], &[]);
+    let text = "class Waiters:\n    async def wait(self):\n        waiter = self.create_future()\n        self._waiters.append(waiter)\n        await waiter\n";
+    assert_finds(&a, text, &EntityType::TITLE, &[], &[]);
+    // Names joined in camel case stay names.
+    assert_finds(
+        &a,
+        "Thanks to LeeAnn Jones and Ronald MacArthur for the review.",
+        &EntityType::PERSON,
+        &["LeeAnn Jones", "Ronald MacArthur"],
+        &[],
+    );
+}
+
+#[test]
+fn firms_and_surnames_written_in_camel_case_keep_their_type() {
+    let a = analyzer();
+    assert_finds(
+        &a,
+        "# /O=Deutscher Sparkassen Verlag GmbH/L=Stuttgart/C=DE",
+        &EntityType::ORGANIZATION,
+        &["Deutscher Sparkassen Verlag GmbH"],
+        &[EntityType::PERSON],
+    );
+    assert_finds(
+        &a,
+        "* fs: add an example (Conor ONeill) [#31552]",
+        &EntityType::PERSON,
+        &["Conor ONeill"],
+        &[],
+    );
+}
