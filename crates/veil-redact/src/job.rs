@@ -253,16 +253,29 @@ fn redact_lines(
                 continue;
             }
         }
-        let done: Vec<(Parsed, Option<Result<Outcome>>)> = batch
+        // Parsed on all cores, then redacted as one batch (the analysis
+        // runs stage by stage over the batch's texts).
+        let parsed: Vec<(Parsed, String)> = batch
             .par_iter()
-            .map(|(n, raw)| {
-                let parsed = parse(raw, jsonl, fields, *n);
-                let o = match &parsed {
-                    Parsed::Json(_, t, id) => Some(redactor.redact(t, id)),
-                    Parsed::Line(l) => Some(redactor.redact(l, &n.to_string())),
+            .map(|(n, raw)| (parse(raw, jsonl, fields, *n), n.to_string()))
+            .collect();
+        let items: Vec<(&str, &str)> = parsed
+            .iter()
+            .filter_map(|(p, n)| match p {
+                Parsed::Json(_, t, id) => Some((t.as_str(), id.as_str())),
+                Parsed::Line(l) => Some((l.as_str(), n.as_str())),
+                Parsed::Bad(_) => None,
+            })
+            .collect();
+        let mut outcomes = redactor.redact_batch(&items).into_iter();
+        let done: Vec<(Parsed, Option<Result<Outcome>>)> = parsed
+            .into_iter()
+            .map(|(p, _)| {
+                let o = match p {
                     Parsed::Bad(_) => None,
+                    _ => outcomes.next(),
                 };
-                (parsed, o)
+                (p, o)
             })
             .collect();
         for ((n, raw), (parsed, o)) in batch.drain(..).zip(done) {

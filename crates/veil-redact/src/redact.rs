@@ -6,6 +6,7 @@
 use crate::error::Result;
 use crate::keys::Key;
 use crate::policy::Policy;
+use rayon::prelude::*;
 use serde::Serialize;
 use veil_core::{EntityType, Finding};
 use veil_detect::Analyzer;
@@ -97,17 +98,59 @@ impl<'a> Redactor<'a> {
 
     /// The findings the policy acts on in `text` (at or above its `min_score`).
     pub fn findings_of(&self, text: &str) -> Vec<Finding> {
-        let min = self.policy.min_score.unwrap_or(0.0);
+        self.acted_on(self.analyzer.analyze(text))
+    }
+
+    /// [`Redactor::findings_of`] of many texts, in input order, analysed as
+    /// one batch ([`Analyzer::analyze_batch`]).
+    pub fn findings_batch(&self, texts: &[&str]) -> Vec<Vec<Finding>> {
         self.analyzer
-            .analyze(text)
+            .analyze_batch(texts)
             .into_iter()
-            .filter(|f| f.score >= min)
+            .map(|f| self.acted_on(f))
             .collect()
+    }
+
+    /// Of `found`, the findings at or above the policy's `min_score`.
+    fn acted_on(&self, found: Vec<Finding>) -> Vec<Finding> {
+        let min = self.policy.min_score.unwrap_or(0.0);
+        found.into_iter().filter(|f| f.score >= min).collect()
     }
 
     /// Redacts `text`; `record` (the record's id) keys per-record date shifts.
     pub fn redact(&self, text: &str, record: &str) -> Result<Outcome> {
-        let found = non_overlapping(self.findings_of(text));
+        let rewritten = self.rewrite(text, record, self.findings_of(text))?;
+        let residual = self.findings_of(&rewritten.text);
+        Ok(rewritten.with_residual(residual))
+    }
+
+    /// [`Redactor::redact`] of many (text, record id) pairs, in input order,
+    /// each outcome the same as [`Redactor::redact`]'s: the texts and then
+    /// their rewrites are analysed as one batch each
+    /// ([`Analyzer::analyze_batch`], all cores, stage by stage).
+    pub fn redact_batch(&self, items: &[(&str, &str)]) -> Vec<Result<Outcome>> {
+        let texts: Vec<&str> = items.iter().map(|&(t, _)| t).collect();
+        let found = self.analyzer.analyze_batch(&texts);
+        let rewritten: Vec<Result<Rewritten>> = items
+            .par_iter()
+            .zip(found)
+            .map(|(&(text, record), found)| self.rewrite(text, record, self.acted_on(found)))
+            .collect();
+        let outs: Vec<&str> = rewritten
+            .iter()
+            .map(|r| r.as_ref().map_or("", |r| r.text.as_str()))
+            .collect();
+        let residuals = self.analyzer.analyze_batch(&outs);
+        rewritten
+            .into_iter()
+            .zip(residuals)
+            .map(|(r, residual)| r.map(|r| r.with_residual(self.acted_on(residual))))
+            .collect()
+    }
+
+    /// `text` rewritten by the policy from its findings `found`.
+    fn rewrite(&self, text: &str, record: &str, found: Vec<Finding>) -> Result<Rewritten> {
+        let found = non_overlapping(found);
         let quarantine = found
             .iter()
             .filter(|f| self.policy.quarantines(&f.entity_type, f.score))
@@ -130,8 +173,30 @@ impl<'a> Redactor<'a> {
             at = f.end;
         }
         out.push_str(&text[at..]);
-        let residual = self
-            .findings_of(&out)
+        Ok(Rewritten {
+            text: out,
+            applied,
+            quarantine,
+            written,
+        })
+    }
+}
+
+/// A text rewritten by the policy, before the residual scan of its output.
+struct Rewritten {
+    text: String,
+    applied: Vec<(Span, &'static str)>,
+    quarantine: Vec<Span>,
+    /// The output's spans Veil wrote (replacements, not kept values).
+    written: Vec<(usize, usize)>,
+}
+
+impl Rewritten {
+    /// The outcome, given the findings the policy acts on in the output:
+    /// those that touch no span Veil wrote are residual.
+    fn with_residual(self, found: Vec<Finding>) -> Outcome {
+        let written = &self.written;
+        let residual = found
             .iter()
             .filter(|r| {
                 !written
@@ -140,11 +205,11 @@ impl<'a> Redactor<'a> {
             })
             .map(Span::from)
             .collect();
-        Ok(Outcome {
-            text: out,
-            applied,
-            quarantine,
+        Outcome {
+            text: self.text,
+            applied: self.applied,
+            quarantine: self.quarantine,
             residual,
-        })
+        }
     }
 }

@@ -14,6 +14,7 @@ use crate::policy::{ColumnAction, Policy};
 use crate::redact::{Redactor, Span};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -165,6 +166,74 @@ struct RowWork {
     unreadable: Option<String>,
 }
 
+/// One kept cell of a row before the batch's analysis.
+struct CellPlan<'v> {
+    /// The cell's column.
+    column: usize,
+    /// The output text; `None` for a `scan` cell, which the batch redacts.
+    out: Option<String>,
+    /// The text whose findings are left in the output (kept values,
+    /// generalised values), or the `scan` cell's text to redact.
+    probe: Option<Cow<'v, str>>,
+    /// What the column's action applied.
+    applied: Vec<(usize, Span, &'static str)>,
+    /// Why the row is quarantined, from the column's action.
+    reasons: Vec<Span>,
+}
+
+/// One row's cells before the batch's analysis.
+struct RowPlan<'v> {
+    /// The row's id (its line), which keys per-record date shifts.
+    id: String,
+    cells: Vec<CellPlan<'v>>,
+    unreadable: Option<String>,
+}
+
+impl RowPlan<'_> {
+    /// The row's work, given the batch's answers in row and column order:
+    /// the findings of each probe, the outcome of each `scan` cell.
+    fn finish(
+        self,
+        probed: &mut impl Iterator<Item = Vec<veil_core::Finding>>,
+        scanned: &mut impl Iterator<Item = Result<crate::redact::Outcome>>,
+    ) -> Result<RowWork> {
+        let mut w = RowWork {
+            cells: Vec::with_capacity(self.cells.len()),
+            reasons: Vec::new(),
+            applied: Vec::new(),
+            leftover: Vec::new(),
+            unreadable: self.unreadable,
+        };
+        for cell in self.cells {
+            w.reasons.extend(cell.reasons);
+            match (cell.out, cell.probe) {
+                (Some(out), probe) => {
+                    if probe.is_some() {
+                        let found = probed.next().unwrap_or_default();
+                        w.leftover.extend(found.iter().map(Span::from));
+                    }
+                    w.cells.push(out);
+                }
+                (None, _) => {
+                    // `rows` redacts one text per scan cell, in this order.
+                    let Some(o) = scanned.next() else {
+                        unreachable!("one outcome per scan cell");
+                    };
+                    let o = o?;
+                    w.reasons.extend(o.quarantine);
+                    let c = cell.column;
+                    w.applied
+                        .extend(o.applied.into_iter().map(|(s, op)| (c, s, op)));
+                    w.leftover.extend(o.residual);
+                    w.cells.push(o.text);
+                }
+            }
+            w.applied.extend(cell.applied);
+        }
+        Ok(w)
+    }
+}
+
 /// Rows per parallel batch of a CSV table.
 const BATCH_ROWS: usize = 2048;
 
@@ -218,13 +287,32 @@ impl<'a, 'r> Engine<'a, 'r> {
     }
 
     /// The output cells of each row (None when it was quarantined): the rows
-    /// are rewritten on all cores, then counted, quarantined and returned in
-    /// input order.
+    /// are planned on all cores, their cells analysed and redacted as one
+    /// batch (stage by stage: [`Redactor::redact_batch`]), then counted,
+    /// quarantined and returned in input order.
     fn rows(&mut self, batch: &[(u64, Vec<&str>)]) -> Result<Vec<Option<Vec<String>>>> {
-        let work: Vec<Result<RowWork>> = batch
+        let plans: Vec<Result<RowPlan<'_>>> = batch
             .par_iter()
-            .map(|(line, rec)| self.compute(*line, rec))
+            .map(|(line, rec)| self.plan(*line, rec))
             .collect();
+        // Every text the rows need analysed, in row and column order.
+        let mut probes: Vec<&str> = Vec::new();
+        let mut scans: Vec<(&str, &str)> = Vec::new();
+        for plan in plans.iter().flatten() {
+            for cell in &plan.cells {
+                match (&cell.out, &cell.probe) {
+                    (Some(_), Some(p)) => probes.push(p.as_ref()),
+                    (None, Some(p)) => scans.push((p.as_ref(), plan.id.as_str())),
+                    _ => {}
+                }
+            }
+        }
+        let mut probed = self.redactor.findings_batch(&probes).into_iter();
+        let mut scanned = self.redactor.redact_batch(&scans).into_iter();
+        let mut work: Vec<Result<RowWork>> = Vec::with_capacity(batch.len());
+        for plan in plans {
+            work.push(plan.and_then(|plan| plan.finish(&mut probed, &mut scanned)));
+        }
         let mut out = Vec::with_capacity(batch.len());
         for ((line, rec), w) in batch.iter().zip(work) {
             out.push(self.commit(*line, rec, w?)?);
@@ -232,91 +320,88 @@ impl<'a, 'r> Engine<'a, 'r> {
         Ok(out)
     }
 
-    /// One row's rewrite, without touching the run's counts.
-    fn compute(&self, line: u64, rec: &[&str]) -> Result<RowWork> {
+    /// One row's rewrite up to the analysis its cells need, without
+    /// touching the run's counts.
+    fn plan<'v>(&self, line: u64, rec: &[&'v str]) -> Result<RowPlan<'v>> {
         let id = line.to_string();
         let mut cells = Vec::with_capacity(self.kept.len());
-        let mut reasons: Vec<Span> = Vec::new();
-        let mut applied: Vec<(usize, Span, &'static str)> = Vec::new();
-        let mut leftover: Vec<Span> = Vec::new();
         let mut unreadable: Option<String> = None;
         for &c in &self.kept {
-            let v = rec.get(c).copied().unwrap_or_default();
+            let v: &'v str = rec.get(c).copied().unwrap_or_default();
             let col = &self.columns[c];
+            let mut cell = CellPlan {
+                column: c,
+                out: None,
+                probe: None,
+                applied: Vec::new(),
+                reasons: Vec::new(),
+            };
             match col.action {
-                ColumnAction::Drop => {}
+                ColumnAction::Drop => continue,
                 ColumnAction::Keep => {
-                    leftover.extend(self.redactor.findings_of(v).iter().map(Span::from));
-                    cells.push(v.to_string());
+                    cell.out = Some(v.to_string());
+                    cell.probe = Some(Cow::Borrowed(v));
                 }
-                ColumnAction::Scan => {
-                    let o = self.redactor.redact(v, &id)?;
-                    reasons.extend(o.quarantine);
-                    applied.extend(o.applied.into_iter().map(|(s, op)| (c, s, op)));
-                    leftover.extend(o.residual);
-                    cells.push(o.text);
-                }
+                ColumnAction::Scan => cell.probe = Some(Cow::Borrowed(v)),
                 ColumnAction::Generalize => {
                     if v.trim().is_empty() {
-                        cells.push(v.to_string());
-                        continue;
-                    }
-                    let rule = col.generalize.as_ref();
-                    match rule.map(|g| g.apply(v)) {
-                        Some(Ok(out)) => {
-                            leftover.extend(self.redactor.findings_of(&out).iter().map(Span::from));
-                            let whole = Span {
-                                entity: EntityType::new(GENERALIZED),
-                                start: 0,
-                                end: v.len(),
-                                score: 1.0,
-                            };
-                            applied.push((c, whole, "generalize"));
-                            cells.push(out);
-                        }
-                        Some(Err(why)) => {
-                            unreadable.get_or_insert(format!("column `{}`: {why}", col.column));
-                            cells.push(String::new());
-                        }
-                        None => {
-                            unreadable.get_or_insert(format!(
-                                "column `{}`: no generalize rule",
-                                col.column
-                            ));
-                            cells.push(String::new());
+                        cell.out = Some(v.to_string());
+                    } else {
+                        match col.generalize.as_ref().map(|g| g.apply(v)) {
+                            Some(Ok(out)) => {
+                                let whole = Span {
+                                    entity: EntityType::new(GENERALIZED),
+                                    start: 0,
+                                    end: v.len(),
+                                    score: 1.0,
+                                };
+                                cell.applied.push((c, whole, "generalize"));
+                                cell.probe = Some(Cow::Owned(out.clone()));
+                                cell.out = Some(out);
+                            }
+                            Some(Err(why)) => {
+                                unreadable.get_or_insert(format!("column `{}`: {why}", col.column));
+                                cell.out = Some(String::new());
+                            }
+                            None => {
+                                unreadable.get_or_insert(format!(
+                                    "column `{}`: no generalize rule",
+                                    col.column
+                                ));
+                                cell.out = Some(String::new());
+                            }
                         }
                     }
                 }
                 ColumnAction::Entity | ColumnAction::Hash | ColumnAction::Encrypt => {
                     if v.trim().is_empty() {
-                        cells.push(v.to_string());
-                        continue;
+                        cell.out = Some(v.to_string());
+                    } else {
+                        let e = EntityType::new(col.entity.as_deref().unwrap_or("UNKNOWN"));
+                        let cell_op = col.action.cell_operator();
+                        let op = cell_op.as_ref().unwrap_or_else(|| self.policy.operator(&e));
+                        let whole = Span {
+                            entity: e.clone(),
+                            start: 0,
+                            end: v.len(),
+                            score: 1.0,
+                        };
+                        if self.policy.quarantines(&e, 1.0) {
+                            cell.reasons.push(whole.clone());
+                        }
+                        cell.out = Some(op.apply(&e, v, self.key, &id)?);
+                        if matches!(op, crate::operator::Operator::Keep) {
+                            cell.probe = Some(Cow::Borrowed(v));
+                        }
+                        cell.applied.push((c, whole, op.name()));
                     }
-                    let e = EntityType::new(col.entity.as_deref().unwrap_or("UNKNOWN"));
-                    let cell_op = col.action.cell_operator();
-                    let op = cell_op.as_ref().unwrap_or_else(|| self.policy.operator(&e));
-                    let whole = Span {
-                        entity: e.clone(),
-                        start: 0,
-                        end: v.len(),
-                        score: 1.0,
-                    };
-                    if self.policy.quarantines(&e, 1.0) {
-                        reasons.push(whole.clone());
-                    }
-                    cells.push(op.apply(&e, v, self.key, &id)?);
-                    if matches!(op, crate::operator::Operator::Keep) {
-                        leftover.extend(self.redactor.findings_of(v).iter().map(Span::from));
-                    }
-                    applied.push((c, whole, op.name()));
                 }
             }
+            cells.push(cell);
         }
-        Ok(RowWork {
+        Ok(RowPlan {
+            id,
             cells,
-            reasons,
-            applied,
-            leftover,
             unreadable,
         })
     }

@@ -224,3 +224,39 @@ proptest! {
         prop_assert_eq!(got["text"].as_str().unwrap(), text.as_str());
     }
 }
+
+#[test]
+fn a_batch_is_redacted_as_each_text_alone() {
+    let p = policy(
+        "[entities.PERSON]\noperator = \"pseudonymize\"\n[entities.EMAIL_ADDRESS]\noperator = \"hash\"\n[entities.PHONE_NUMBER]\noperator = \"mask\"\n[entities.US_SSN]\noperator = \"keep\"\n[quarantine]\nentities = [\"CREDIT_CARD\"]\nmin_score = 0.5\n",
+    );
+    let k = key(7);
+    let r = Redactor::new(&ANALYZER, &p, Some(&k)).unwrap();
+    // More texts than one stage run, kept values (the SSN) left as residue.
+    let mut texts: Vec<String> = Vec::new();
+    for i in 0..150 {
+        texts.push(format!(
+            "{} (ticket {i}); my SSN is 536-22-8712",
+            TEXTS[i % TEXTS.len()]
+        ));
+    }
+    let items: Vec<(&str, String)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), format!("r{i}")))
+        .collect();
+    let pairs: Vec<(&str, &str)> = items.iter().map(|(t, id)| (*t, id.as_str())).collect();
+    let batch = r.redact_batch(&pairs);
+    assert_eq!(batch.len(), pairs.len());
+    let mut residual = 0;
+    for (&(t, id), got) in pairs.iter().zip(batch) {
+        let got = got.unwrap();
+        let alone = r.redact(t, id).unwrap();
+        assert_eq!(got.text, alone.text, "{t}");
+        assert_eq!(got.applied, alone.applied, "{t}");
+        assert_eq!(got.quarantine, alone.quarantine, "{t}");
+        assert_eq!(got.residual, alone.residual, "{t}");
+        residual += got.residual.len();
+    }
+    assert!(residual >= pairs.len(), "the kept SSNs are residual");
+}
