@@ -139,6 +139,36 @@ fn generic_value_ok(v: &str) -> bool {
     if matches!(first, '$' | '%' | '&' | '@' | '(' | '[' | '{' | '!' | '#') || v.contains('(') {
         return false;
     }
+    // A path, the rest of one, a macro: "windows_sys::core::PCWSTR" (a
+    // field's type), ":take_while" (after "key:"), "Token![=".
+    if first == ':' || v.contains("::") || v.contains("![") || v.ends_with('!') {
+        return false;
+    }
+    // A comparison or a closure's bar: "token==TK_SPACE", "|tokens:".
+    if matches!(first, '=' | '|') {
+        return false;
+    }
+    // Member access: "node.colon2_token", "self.passwd" (not a password
+    // of dotted words, "c0rrect.h0rse.b4ttery").
+    let segments: Vec<&str> = v.split('.').collect();
+    let member = segments.len() >= 2
+        && segments.iter().all(|seg| {
+            seg.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && seg
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+        && (matches!(segments[0], "self" | "this" | "cls")
+            || segments.iter().any(|seg| seg.contains('_')));
+    if member {
+        return false;
+    }
+    // A constant's or a generated item's name: "WIN32_ERROR", "_bindgen_ty_7".
+    let word = v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let screaming = v.contains('_') && !v.bytes().any(|b| b.is_ascii_lowercase());
+    if word && (first == '_' || (screaming && first.is_ascii_uppercase())) {
+        return false;
+    }
     // An index into a name: "line[pos:", "self.passwd[realm".
     let name_len = v
         .bytes()
@@ -535,6 +565,10 @@ mod tests {
                 "DATABASE_URL=postgres://app:S3cr3tPw9@db.internal:5432/prod",
             ),
             ("GENERIC_SECRET", "db_password = \"hT7kq9Lz2Rw4\""),
+            // Values the code shapes leave alone.
+            ("GENERIC_SECRET", "password: c0rrect.h0rse.b4ttery"),
+            ("GENERIC_SECRET", "api_key = Xk_9fP2mQ7vR4tZ8"),
+            ("GENERIC_SECRET", "SMTP_PASSWORD=Tr0ub4dor&3x"),
         ];
         for (entity, text) in positives {
             let found = scan(text);
@@ -556,6 +590,15 @@ mod tests {
             "id = 123e4567-e89b-12d3-a456-426614174000",
             "password = get_password()",
             "comment_token = line[pos:].rstrip('\\r\\n')",
+            "    pub token: windows_sys::core::PCWSTR,",
+            "    key: super::super::Foundation::HANDLE,",
+            "    secret_key::take_while(|c| c.is_alphanumeric())",
+            "    let token: Token![=] = input.parse()?;",
+            "pub const PASSWORD_ERROR: u32 = WIN32_ERROR_BASE;",
+            "    pub _token: _bindgen_ty_7,",
+            "    if( tokenType==TK_SPACE ){",
+            "    let secret_token = node.colon2_token;",
+            "    let tokens = quote_spanned!(span=> #ident);",
             "secret_key = self.keys[realm_name] or default",
             "token: ${{ secrets.GITHUB_TOKEN }}",
             "DATABASE_URL=postgres://user:password@localhost/db",
