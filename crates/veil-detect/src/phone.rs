@@ -141,8 +141,10 @@ impl PhoneRecognizer {
             if end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'/') {
                 continue;
             }
-            if crate::validators::in_number_table(text, start, end) {
-                continue; // a constant in a table of numbers
+            if crate::validators::in_number_table(text, start, end)
+                || crate::validators::machine_constant(text, start, end)
+            {
+                continue; // a constant in a table of numbers, or a mask
             }
             let s = m.as_str();
             let main = s.split(['x', 'e']).next().unwrap_or(s);

@@ -673,6 +673,26 @@ pub fn member_access(text: &str, start: usize, end: usize) -> bool {
         || matches!(after, [b';', b'\n', ..] | [b';', b'\r', ..] | [b';'])
 }
 
+/// Whether `start..end` of `text` is a bare number of eight digits or more
+/// that a program wrote rather than a person's identifier: a multiple of
+/// 65,536 (a mask or an address: 3221225472 = 0xC0000000, 939524096 =
+/// 0x38000000, 2147483648 = 2^31), one less than a power of two
+/// (2147483647, 4294967295), or one digit repeated ("999999999"). A random
+/// identifier is a multiple of 65,536 once in 65,536 draws.
+pub fn machine_constant(text: &str, start: usize, end: usize) -> bool {
+    let digits = &text.as_bytes()[start..end];
+    if digits.len() < 8 || digits.len() > 38 || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    if digits.iter().all(|&d| d == digits[0]) {
+        return true;
+    }
+    let Ok(n) = text[start..end].parse::<u128>() else {
+        return false;
+    };
+    n != 0 && (n % 65_536 == 0 || n.checked_add(1).is_some_and(u128::is_power_of_two))
+}
+
 /// How many neighbours on each side [`in_number_table`] looks at.
 const TABLE_REACH: usize = 8;
 
@@ -839,6 +859,30 @@ mod tests {
     fn refutes(refute: crate::pattern::RefuteFn, t: &str, m: &str) -> bool {
         let start = t.find(m).unwrap();
         refute(t, start, start + m.len())
+    }
+
+    #[test]
+    fn machine_constants_are_no_identifiers() {
+        let constant = |t, m| refutes(machine_constant, t, m);
+        for (t, m) in [
+            ("if (x > 2147483648) {", "2147483648"),
+            ("mask = 3221225472", "3221225472"),
+            ("const MAX: u32 = 4294967295;", "4294967295"),
+            ("flags: 939524096,", "939524096"),
+            ("ssn: 999999999", "999999999"),
+            ("1 << 34 == 17179869184", "17179869184"),
+        ] {
+            assert!(constant(t, m), "{m}");
+        }
+        // Identifiers, formatted numbers and short numbers stay.
+        for (t, m) in [
+            ("call 4155550132 now", "4155550132"),
+            ("card 4111111111111111", "4111111111111111"),
+            ("call 415-555-0132", "415-555-0132"),
+            ("port 65536", "65536"),
+        ] {
+            assert!(!constant(t, m), "{m}");
+        }
     }
 
     #[test]
