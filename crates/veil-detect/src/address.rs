@@ -443,19 +443,23 @@ fn a_date(part: &str) -> bool {
         "nov",
         "dec",
     ];
-    let words: Vec<&str> = part.split_whitespace().collect();
+    // "31 September 2019." is the longest.
+    if part.len() > 20 || !part.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut words = part.split_whitespace();
+    let (Some(day), Some(month), Some(year), None) =
+        (words.next(), words.next(), words.next(), words.next())
+    else {
+        return false;
+    };
     let digits = |w: &str, n: std::ops::RangeInclusive<usize>| {
         n.contains(&w.len()) && w.bytes().all(|c| c.is_ascii_digit())
     };
-    match words.as_slice() {
-        [day, month, year] => {
-            let month = month.trim_end_matches('.').to_ascii_lowercase();
-            digits(day, 1..=2)
-                && digits(year.trim_end_matches('.'), 4..=4)
-                && MONTHS.contains(&month.as_str())
-        }
-        _ => false,
-    }
+    let month = month.trim_end_matches('.');
+    digits(day, 1..=2)
+        && digits(year.trim_end_matches('.'), 4..=4)
+        && MONTHS.iter().any(|m| m.eq_ignore_ascii_case(month))
 }
 
 /// Whether the match ending at `end` of `window` ends inside a number:

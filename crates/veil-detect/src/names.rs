@@ -675,12 +675,13 @@ fn camel_case(word: &str) -> bool {
     }
     // Two capitals or more before a lower-case letter, but for an Irish or
     // Indian surname without its apostrophe ("ONeill", "DSouza").
-    let caps = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
-    if caps >= 2
-        && b.get(caps).is_some_and(u8::is_ascii_lowercase)
-        && !(caps == 2 && matches!(b[0], b'O' | b'D'))
-    {
-        return true;
+    if b.len() > 2 && b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase() {
+        let caps = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+        if b.get(caps).is_some_and(u8::is_ascii_lowercase)
+            && !(caps == 2 && matches!(b[0], b'O' | b'D'))
+        {
+            return true;
+        }
     }
     // A three-letter first part counts before a word ("KeyError",
     // "RawIOBase"), not a last capital ("GmbH").
@@ -1122,9 +1123,12 @@ fn drop_character_names(text: &str, tokens: &mut Vec<Token<'_>>) {
     let capitals = |t: &Token<'_>| t.text.bytes().all(|c| c.is_ascii_uppercase() || c == b'-');
     let key = |t: &Token<'_>| matches!(t.text, "LETTER" | "CHARACTER" | "LIGATURE" | "SYLLABLE");
     let joined = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
+    let Some(first) = tokens.iter().position(key) else {
+        return;
+    };
     let mut drop = vec![false; tokens.len()];
     let mut any = false;
-    let mut i = 0;
+    let mut i = first;
     while i < tokens.len() {
         if !key(&tokens[i]) {
             i += 1;

@@ -316,14 +316,20 @@ fn house_numbers_before_a_street(s: &str, after: &str) -> bool {
 /// ("23-08-2020", "08/23/2020"): a year from 1900 to 2099, a month from 1
 /// to 12 and a day from 1 to 31, each of one or two digits.
 fn date_shaped(s: &str) -> bool {
+    // "1.5.1999" to "2014.05.01".
+    if !(8..=10).contains(&s.len()) {
+        return false;
+    }
     let Some(sep) = s.chars().find(|c| !c.is_ascii_digit()) else {
         return false;
     };
     if !matches!(sep, '-' | '.' | '/') {
         return false;
     }
-    let parts: Vec<&str> = s.split(sep).collect();
-    let [a, b, c] = parts.as_slice() else {
+    let mut parts = s.split(sep);
+    let (Some(a), Some(b), Some(c), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     let number =
@@ -345,12 +351,22 @@ fn date_shaped(s: &str) -> bool {
 /// more groups repeat one value or count up or down by one ("<Buffer 61
 /// 61 61 61 61>", "01 02 03 04").
 fn byte_dump(s: &str, before: &str, after: &str) -> bool {
-    let groups: Vec<&str> = s.split(' ').collect();
-    if groups.len() < 3
-        || !groups
-            .iter()
-            .all(|g| g.len() == 2 && g.bytes().all(|c| c.is_ascii_digit()))
-    {
+    // "dd dd dd…": three groups or more of two digits, one space apart.
+    let g = s.as_bytes();
+    if g.get(2) != Some(&b' ') {
+        return false;
+    }
+    let groups = (g.len() + 1) / 3;
+    let shaped = g.len() >= 8
+        && g.len() % 3 == 2
+        && g.iter().enumerate().all(|(i, &c)| {
+            if i % 3 == 2 {
+                c == b' '
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shaped {
         return false;
     }
     let hex_pair = |p: &[u8]| p.len() == 2 && p.iter().all(u8::is_ascii_hexdigit);
@@ -364,11 +380,11 @@ fn byte_dump(s: &str, before: &str, after: &str) -> bool {
         && b[n - 1] == b' '
         && hex_pair(&b[n - 3..n - 1])
         && (n == 3 || !b[n - 4].is_ascii_alphanumeric());
-    let values: Vec<i16> = groups.iter().filter_map(|g| g.parse().ok()).collect();
-    let step = values.get(1).zip(values.first()).map(|(y, x)| y - x);
-    let counted = groups.len() >= 4
-        && step.is_some_and(|d| (-1..=1).contains(&d))
-        && values.windows(2).all(|w| Some(w[1] - w[0]) == step);
+    let value = |k: usize| i16::from(g[3 * k] - b'0') * 10 + i16::from(g[3 * k + 1] - b'0');
+    let step = value(1) - value(0);
+    let counted = groups >= 4
+        && (-1..=1).contains(&step)
+        && (1..groups).all(|k| value(k) - value(k - 1) == step);
     glued_after || glued_before || counted
 }
 
