@@ -101,6 +101,12 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
                 "date_slash" => &[v::in_uuid, v::version_number],
                 "ipv6" => &[v::in_uuid, v::in_identifier],
                 "domain" => &[v::in_uuid, v::member_access],
+                "us_driver_license" => &[
+                    v::in_uuid,
+                    v::in_number_table,
+                    v::machine_constant,
+                    v::in_file_name,
+                ],
                 _ => &[v::in_uuid, v::in_number_table, v::machine_constant],
             }))
         })

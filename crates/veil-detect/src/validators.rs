@@ -635,6 +635,19 @@ pub fn in_identifier(text: &str, start: usize, end: usize) -> bool {
     (start > 0 && word(b[start - 1])) || b.get(end).is_some_and(|&c| word(c))
 }
 
+/// Whether `start..end` of `text` is part of a file or path name: joined by
+/// `-`, `_`, `.` or `/` to a letter on either side ("gdb/common/i386-gcc-
+/// cpuid.h", "x509-duplicate-ext.sh", "t0032-reftable"), where a licence's
+/// number stands apart (or is joined to more digits: "S123-456-78").
+pub fn in_file_name(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let joiner = |c: u8| matches!(c, b'-' | b'_' | b'.' | b'/');
+    let before = start >= 2 && joiner(b[start - 1]) && b[start - 2].is_ascii_alphabetic();
+    let after = b.get(end).is_some_and(|&c| joiner(c))
+        && b.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
+    before || after
+}
+
 /// Whether the dotted words at `start..end` of `text` are a member access
 /// of code rather than a bare domain: their first word is `self` or `this`
 /// ("self.it", "this.de"); a call or a longer member chain follows them
@@ -859,6 +872,17 @@ mod tests {
     fn refutes(refute: crate::pattern::RefuteFn, t: &str, m: &str) -> bool {
         let start = t.find(m).unwrap();
         refute(t, start, start + m.len())
+    }
+
+    #[test]
+    fn numbers_in_file_names_are_no_licences() {
+        let file = |t, m| refutes(in_file_name, t, m);
+        assert!(file("Files: gdb/common/i386-gcc-cpuid.h", "i386"));
+        assert!(file(" tests/cert-tests/x509-duplicate-ext.sh", "x509"));
+        assert!(file("t/t0032-reftable-unittest.sh", "t0032"));
+        assert!(!file("Intel (i960) and others", "i960"));
+        assert!(!file("driver license D1234567.", "D1234567"));
+        assert!(!file("licence S123-456-78-901-0", "S123"));
     }
 
     #[test]
