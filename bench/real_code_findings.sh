@@ -18,15 +18,4 @@ crates=(regex-automata-0.4.19 serde_json-1.0.154 aho-corasick-1.1.5 memchr-2.8.3
 paths=()
 for c in "${crates[@]}"; do paths+=("$registry$c"); done
 "$bin" scan --threads 2 --format jsonl --show-values --no-progress "${paths[@]}" 2>/dev/null |
-  python3 -c '
-import json, sys
-from collections import Counter
-types, values = Counter(), {}
-for line in sys.stdin:
-    for f in json.loads(line)["findings"]:
-        types[f["entity_type"]] += 1
-        values.setdefault(f["entity_type"], Counter())[f["value"]] += 1
-print(f"findings {sum(types.values())}: {dict(types.most_common())}")
-for t in ("PERSON", "URL", "PHONE_NUMBER"):
-    print(f"  {t} most frequent: {values.get(t, Counter()).most_common(8)}")
-'
+  python3 bench/findings_by_type.py PERSON URL PHONE_NUMBER

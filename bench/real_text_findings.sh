@@ -19,16 +19,5 @@ for dir in /usr/share/common-licenses /usr/share/doc ${py:+"$py"}; do
   # Exit status 2 is taken: a system's folders hold files no one may read
   # and links that lead nowhere (the scan goes on and counts them).
   { "$bin" scan --threads 2 --format jsonl --show-values --no-progress "$dir" 2>/dev/null || [ $? -eq 2 ]; } |
-    python3 -c '
-import json, sys
-from collections import Counter
-types, values = Counter(), {}
-for line in sys.stdin:
-    for f in json.loads(line)["findings"]:
-        types[f["entity_type"]] += 1
-        values.setdefault(f["entity_type"], Counter())[f["value"]] += 1
-print(f"{sys.argv[1]}: findings {sum(types.values())}: {dict(types.most_common())}")
-for t in ("PERSON", "LOCATION", "PHONE_NUMBER", "NRP", "ORGANIZATION"):
-    print(f"  {t} most frequent: {values.get(t, Counter()).most_common(8)}")
-' "$dir"
+    python3 bench/findings_by_type.py --label "$dir" PERSON LOCATION PHONE_NUMBER NRP ORGANIZATION
 done

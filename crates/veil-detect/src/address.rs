@@ -417,32 +417,6 @@ pub(crate) fn copyright_year(text: &str, start: usize) -> bool {
 /// "29 June 2007", "3 Nov. 2008"): a date, not a house number, a street
 /// and a flat.
 fn a_date(part: &str) -> bool {
-    const MONTHS: &[&str] = &[
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ];
     // "31 September 2019." is the longest.
     if part.len() > 20 || !part.starts_with(|c: char| c.is_ascii_digit()) {
         return false;
@@ -459,7 +433,7 @@ fn a_date(part: &str) -> bool {
     let month = month.trim_end_matches('.');
     digits(day, 1..=2)
         && digits(year.trim_end_matches('.'), 4..=4)
-        && MONTHS.iter().any(|m| m.eq_ignore_ascii_case(month))
+        && crate::lexicon::is_month(month)
 }
 
 /// Whether the match ending at `end` of `window` ends inside a number:

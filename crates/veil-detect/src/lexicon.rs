@@ -337,6 +337,31 @@ pub fn nrp_words() -> impl Iterator<Item = &'static str> {
     NATIONALITIES.iter().chain(MORE_NRP).copied()
 }
 
+/// Month names, lower case, January first.
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Whether `word` names a month in any case: in full ("April"), by its
+/// first three letters ("Nov", "oct") or as "Sept".
+pub fn is_month(word: &str) -> bool {
+    word.eq_ignore_ascii_case("sept")
+        || MONTHS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(word) || m[..3].eq_ignore_ascii_case(word))
+}
+
 /// Weekday names, lower case (the date pattern reads them in any case,
 /// plural allowed; the lexicon marks both forms [`class::WEEKDAY`]).
 pub const WEEKDAYS: &[&str] = &[

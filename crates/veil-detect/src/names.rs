@@ -923,16 +923,19 @@ fn region_beside(text: &str, tokens: &[Token<'_>], i: usize, g: &Gazetteer) -> b
 /// Whether `t` is a weekday's abbreviation before a date ("Mon, 10 Oct
 /// 2011", and the C library's "Mon Oct 31 22:13:04 1996"): no town.
 fn weekday_before_date(text: &str, t: &Token<'_>) -> bool {
-    const MONTHS: &[&str] = &[
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    // "Oct 31": a month's three letters, capitalised, a space, a day.
     let month_day = |r: &str| {
-        MONTHS.iter().any(|m| {
-            r.strip_prefix(m)
-                .and_then(|r| r.trim_start_matches(' ').chars().next())
-                .is_some_and(|c| c.is_ascii_digit())
-                && r.as_bytes().get(3) == Some(&b' ')
-        })
+        let b = r.as_bytes();
+        b.len() > 4
+            && b[0].is_ascii_uppercase()
+            && b[1..3].iter().all(u8::is_ascii_lowercase)
+            && crate::lexicon::MONTHS
+                .iter()
+                .any(|m| m[..3].eq_ignore_ascii_case(&r[..3]))
+            && b[3] == b' '
+            && r[4..]
+                .trim_start_matches(' ')
+                .starts_with(|c: char| c.is_ascii_digit())
     };
     t.text.len() == 3
         && matches!(

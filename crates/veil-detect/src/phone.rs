@@ -254,8 +254,9 @@ fn phone_runs(hay: &[u8]) -> Vec<(usize, usize)> {
     out
 }
 
-/// Whether `s` is a range of years, "2014-2015" (1900–2099, the second
-/// after the first): a copyright's years, never read as a phone, context
+/// Whether `s` is a range of years, "2014-2015" (1900–2099, in either
+/// order or one year twice: "2014-2011", "2015-2015" stand in copyright
+/// lists too): a copyright's years, never read as a phone, context
 /// or not (context words are matched at word starts, so "Ph" of "Philip
 /// Withnall" after the years would count; an eight-digit number written
 /// so, which a year range also reads as, is given up).
@@ -267,8 +268,6 @@ fn year_range(s: &str) -> bool {
         p.parse::<u16>().ok().filter(|y| (1900..=2099).contains(y))
     };
     match s.split_once('-') {
-        // Also a range written backwards or of one year ("2014-2011",
-        // "2015-2015" in copyright lists).
         Some((a, b)) => year(a).is_some() && year(b).is_some(),
         None => false,
     }

@@ -21,6 +21,7 @@ use crate::keys::Key;
 use std::sync::LazyLock;
 use veil_core::EntityType;
 use veil_detect::gazetteer::Gazetteer;
+use veil_detect::lexicon::MONTHS;
 
 struct Names {
     first: Vec<String>,
@@ -263,21 +264,6 @@ fn generic(key: &Key, entity: &EntityType, value: &str) -> String {
         })
         .collect()
 }
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// Days since 1970-01-01 of a civil date (Hinnant's algorithm).
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {

@@ -14,7 +14,6 @@ use crate::policy::{ColumnAction, Policy};
 use crate::redact::{Redactor, Span};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -174,11 +173,22 @@ struct CellPlan<'v> {
     out: Option<String>,
     /// The text whose findings are left in the output (kept values,
     /// generalised values), or the `scan` cell's text to redact.
-    probe: Option<Cow<'v, str>>,
+    probe: Probe<'v>,
     /// What the column's action applied.
     applied: Vec<(usize, Span, &'static str)>,
     /// Why the row is quarantined, from the column's action.
     reasons: Vec<Span>,
+}
+
+/// Which text of a cell the batch analyses.
+#[derive(Clone, Copy)]
+enum Probe<'v> {
+    /// None.
+    Nothing,
+    /// The input's value (kept, or the `scan` cell's text to redact).
+    Value(&'v str),
+    /// The cell's output (a generalised value).
+    Output,
 }
 
 /// One row's cells before the batch's analysis.
@@ -208,7 +218,7 @@ impl RowPlan<'_> {
             w.reasons.extend(cell.reasons);
             match (cell.out, cell.probe) {
                 (Some(out), probe) => {
-                    if probe.is_some() {
+                    if !matches!(probe, Probe::Nothing) {
                         let found = probed.next().unwrap_or_default();
                         w.leftover.extend(found.iter().map(Span::from));
                     }
@@ -300,9 +310,10 @@ impl<'a, 'r> Engine<'a, 'r> {
         let mut scans: Vec<(&str, &str)> = Vec::new();
         for plan in plans.iter().flatten() {
             for cell in &plan.cells {
-                match (&cell.out, &cell.probe) {
-                    (Some(_), Some(p)) => probes.push(p.as_ref()),
-                    (None, Some(p)) => scans.push((p.as_ref(), plan.id.as_str())),
+                match (&cell.out, cell.probe) {
+                    (Some(out), Probe::Output) => probes.push(out),
+                    (Some(_), Probe::Value(v)) => probes.push(v),
+                    (None, Probe::Value(v)) => scans.push((v, plan.id.as_str())),
                     _ => {}
                 }
             }
@@ -332,7 +343,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             let mut cell = CellPlan {
                 column: c,
                 out: None,
-                probe: None,
+                probe: Probe::Nothing,
                 applied: Vec::new(),
                 reasons: Vec::new(),
             };
@@ -340,9 +351,9 @@ impl<'a, 'r> Engine<'a, 'r> {
                 ColumnAction::Drop => continue,
                 ColumnAction::Keep => {
                     cell.out = Some(v.to_string());
-                    cell.probe = Some(Cow::Borrowed(v));
+                    cell.probe = Probe::Value(v);
                 }
-                ColumnAction::Scan => cell.probe = Some(Cow::Borrowed(v)),
+                ColumnAction::Scan => cell.probe = Probe::Value(v),
                 ColumnAction::Generalize => {
                     if v.trim().is_empty() {
                         cell.out = Some(v.to_string());
@@ -356,7 +367,7 @@ impl<'a, 'r> Engine<'a, 'r> {
                                     score: 1.0,
                                 };
                                 cell.applied.push((c, whole, "generalize"));
-                                cell.probe = Some(Cow::Owned(out.clone()));
+                                cell.probe = Probe::Output;
                                 cell.out = Some(out);
                             }
                             Some(Err(why)) => {
@@ -391,7 +402,7 @@ impl<'a, 'r> Engine<'a, 'r> {
                         }
                         cell.out = Some(op.apply(&e, v, self.key, &id)?);
                         if matches!(op, crate::operator::Operator::Keep) {
-                            cell.probe = Some(Cow::Borrowed(v));
+                            cell.probe = Probe::Value(v);
                         }
                         cell.applied.push((c, whole, op.name()));
                     }
