@@ -769,13 +769,16 @@ pub fn block_organizations(
             named[k].push((c.start, c.end));
         }
     });
-    // Every letter of part `k` lies in a PERSON or TITLE candidate.
+    // Part `k` holds a PERSON or TITLE candidate and every letter of it
+    // lies in one (a part of punctuation alone, the ") -" of code's
+    // "FnMut(Range<u64>) -> Fut", names nobody).
     let covered = |k: usize| {
         let (s, e) = parts[k];
-        text[s..e]
-            .char_indices()
-            .filter(|(_, c)| c.is_alphanumeric())
-            .all(|(i, _)| named[k].iter().any(|&(a, b)| a <= s + i && s + i < b))
+        !named[k].is_empty()
+            && text[s..e]
+                .char_indices()
+                .filter(|(_, c)| c.is_alphanumeric())
+                .all(|(i, _)| named[k].iter().any(|&(a, b)| a <= s + i && s + i < b))
     };
     for k in 0..parts.len() - 1 {
         if touched[k] {

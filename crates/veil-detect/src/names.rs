@@ -970,8 +970,10 @@ fn after_a_capitalised_word(before: &[u8]) -> bool {
 /// a macro's `!(` or (after spaces) a block's `{`
 /// after it ("Regex::new", "Vec<Config>", "&Regex", "Teddy(",
 /// "E: Endian>", "Json![", "impl Memchr {"); or named by a declaration
-/// keyword ("struct Teddy", "enum KeyType", "fn Build", "def Parse"). The
-/// words of a Rust attribute's line never reach it ([`attribute_spans`]).
+/// keyword ("struct Teddy", "enum KeyType", "fn Build", "def Parse"); or
+/// an item of a `use` list or a trait of a bound ([`in_use_list`],
+/// [`in_trait_bound`]). The words of a Rust attribute never reach it
+/// ([`attribute_spans`]).
 fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     let b = text.as_bytes();
     let before = &b[..t.start];
@@ -1023,6 +1025,9 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     {
         return true;
     }
+    if in_use_list(before) || in_trait_bound(before, after) {
+        return true;
+    }
     // The keyword before the word: the word before its one space (read
     // back no further than the longest keyword and one byte).
     if let [head @ .., b' '] = before {
@@ -1034,6 +1039,49 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
         return declaration_keyword(&head[from..]);
     }
     false
+}
+
+/// The line of `before` (the text before a word) up to the word.
+fn line_before(before: &[u8]) -> &[u8] {
+    before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(before, |k| &before[k + 1..])
+}
+
+/// Whether the word after `before` is an item of a `use` list opened on its
+/// line and not yet closed ("use serde::{Deserialize, Serialize};",
+/// "wire::{self, DeserializeError, Endian},").
+fn in_use_list(before: &[u8]) -> bool {
+    let line = line_before(before);
+    memchr::memmem::rfind(line, b"::{").is_some_and(|k| !line[k..].contains(&b'}'))
+}
+
+/// Whether the word between `before` and `after` is a trait of a bound: a
+/// ` + ` joins it to a capitalised word, `?Sized` or a lifetime, on a line
+/// that names what is bound (`T: `, `impl `, `dyn `, `where`): "Q: ?Sized +
+/// Ord + Eq + Hash", "K: Eq + Ord,", "impl Iterator + Send" ("Tom + Jerry"
+/// in prose has no bound before it).
+fn in_trait_bound(before: &[u8], after: &[u8]) -> bool {
+    let operand =
+        |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii_uppercase() || c == b'?' || c == b'\'');
+    let next = after
+        .strip_prefix(b" + ")
+        .is_some_and(|r| operand(r.first()));
+    let previous = before.strip_suffix(b" + ").is_some_and(|r| {
+        let from = r
+            .iter()
+            .rposition(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
+            .map_or(0, |k| k + 1);
+        operand(r.get(from)) || (from > 0 && operand(r.get(from - 1)))
+    });
+    if !(next || previous) {
+        return false;
+    }
+    let line = line_before(before);
+    [&b": "[..], b"impl ", b"dyn ", b"where"]
+        .iter()
+        .any(|w| memchr::memmem::find(line, w).is_some())
 }
 
 /// Whether `word` is a keyword that declares a named item in the common
@@ -1054,10 +1102,13 @@ fn declaration_keyword(word: &[u8]) -> bool {
     )
 }
 
-/// The byte spans of `text` from a Rust attribute's `#[` to the end of its
-/// line ("#[derive(Clone, Debug, PartialOrd, Ord)]"): their words are code,
-/// and their tokens are dropped as those of [`blob_spans`] are. In order,
-/// disjoint; none (one search of the text) in text without `#[`.
+/// The byte spans of `text` from a Rust attribute's `#[` to the end of the
+/// line that closes it ("#[derive(Clone, Debug, PartialOrd, Ord)]", and
+/// the attribute rustfmt wraps over lines: "#[derive(⏎    Clone, Copy,
+/// Ord,⏎)]"): their words are code, and their tokens are dropped as those
+/// of [`blob_spans`] are. An attribute not closed within
+/// [`ATTRIBUTE_REACH`] bytes ends with its first line. In order, disjoint;
+/// none (one search of the text) in text without `#[`.
 fn attribute_spans(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -1068,11 +1119,37 @@ fn attribute_spans(text: &str) -> Vec<(usize, usize)> {
             from = start + 1;
             continue;
         }
-        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |j| start + j);
+        let line_end = |k: usize| memchr::memchr(b'\n', &b[k..]).map_or(b.len(), |j| k + j);
+        let end = line_end(attribute_close(b, start).unwrap_or(start));
         spans.push((start, end));
         from = end;
     }
     spans
+}
+
+/// How far past its `#[` an attribute's closing `]` is looked for.
+const ATTRIBUTE_REACH: usize = 2_000;
+
+/// Where the attribute opened by the `#[` at `start` of `b` closes: the
+/// `]` that balances its `[` (round and square brackets counted, within
+/// [`ATTRIBUTE_REACH`] bytes), or `None`.
+fn attribute_close(b: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let stop = b.len().min(start + ATTRIBUTE_REACH);
+    for (k, &c) in b.iter().enumerate().take(stop).skip(start + 1) {
+        match c {
+            b'[' | b'(' => depth += 1,
+            b')' => depth = depth.checked_sub(1)?,
+            b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The shortest run of bytes [`blob_spans`] takes for encoded data.

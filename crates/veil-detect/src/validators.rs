@@ -655,7 +655,11 @@ pub fn in_file_name(text: &str, start: usize, end: usize) -> bool {
 /// reference's `&` stands before them ("&core.info"); or they are an
 /// operand — an assignment, comparison or sum follows, or a statement's
 /// `;` ends their line ("state.at = 0", "state.at += 1", "state.at {",
-/// "x = progress.at;").
+/// "x = progress.at;"); they index a value ("haystack()[state.at]", not
+/// Markdown's "[crates.io]"), open a range ("state.at..end"), are an
+/// argument of a call ("search_start(state.at);", "new(p, state.at))";
+/// not "(see example.at)") or stand alone on a line of an argument list
+/// ("        state.at,").
 pub fn member_access(text: &str, start: usize, end: usize) -> bool {
     let first = text[start..end].split('.').next().unwrap_or("");
     let b = text.as_bytes();
@@ -684,6 +688,70 @@ pub fn member_access(text: &str, start: usize, end: usize) -> bool {
         || (start > 0 && b[start - 1] == b'&')
         || (gap > 0 && !after[..gap].contains(&b'\n') && operator)
         || matches!(after, [b';', b'\n', ..] | [b';', b'\r', ..] | [b';'])
+        || indexes(b, start, end)
+        || matches!(after, [b'.', b'.', c, ..] if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'='))
+        || call_argument(b, start, after)
+        || argument_line(b, start, after)
+}
+
+/// Whether `start..end` of `b` stands between an index's brackets,
+/// the `[` right after an identifier or a call's `)` ("x[i.at]",
+/// "haystack()[state.at]").
+fn indexes(b: &[u8], start: usize, end: usize) -> bool {
+    start >= 2
+        && b[start - 1] == b'['
+        && (b[start - 2].is_ascii_alphanumeric() || matches!(b[start - 2], b'_' | b')'))
+        && b.get(end) == Some(&b']')
+}
+
+/// Whether the dotted words before `after` (from `start`) are an argument
+/// of a call: a `)` or `,` follows them, and the innermost bracket still
+/// open before them on their line is a `(` right after an identifier
+/// ("search_start(state.at);", "new(pattern, state.at))"), with no
+/// quote between (a string argument's domain stays one:
+/// "resolver('tag:yaml.org,2002:pairs')"); prose's "(see example.at)"
+/// opens its bracket after a space.
+fn call_argument(b: &[u8], start: usize, after: &[u8]) -> bool {
+    if !matches!(after.first(), Some(b')' | b',')) {
+        return false;
+    }
+    let mut depth = 0usize;
+    for k in (0..start).rev() {
+        match b[k] {
+            b'\n' => return false,
+            b')' | b']' => depth += 1,
+            b'[' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            b'(' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => {
+                    let quoted = b[k..start].iter().any(|c| matches!(c, b'"' | b'\'' | b'`'));
+                    return k > 0
+                        && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_')
+                        && !quoted;
+                }
+            },
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether the dotted words from `start` are alone on their line but for
+/// its indentation and a closing comma: one argument of a call written
+/// one per line ("            state.at,").
+fn argument_line(b: &[u8], start: usize, after: &[u8]) -> bool {
+    let line_start = b[..start]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |k| k + 1);
+    start > line_start
+        && b[line_start..start]
+            .iter()
+            .all(|&c| c == b' ' || c == b'\t')
+        && matches!(after, [b',', b'\n', ..] | [b',', b'\r', ..])
 }
 
 /// Whether `start..end` of `text` is a bare number of eight digits or more
@@ -922,6 +990,25 @@ mod tests {
         assert!(member("while i < progress.at {", "progress.at"));
         assert!(member("progress.start = progress.at;\n", "progress.at"));
         assert!(member("ReverseDFA::new(&core.info, &nfarev)", "core.info"));
+        assert!(member("cache.search_finish(state.at);", "state.at"));
+        assert!(member(
+            "Some(HalfMatch::new(pattern, state.at));",
+            "state.at"
+        ));
+        assert!(member("f(g(x), state.at, y)", "state.at"));
+        assert!(member("input.haystack()[state.at],", "state.at"));
+        assert!(member(
+            "let span = Span::from(state.at..input.end());",
+            "state.at"
+        ));
+        assert!(member("for i in state.at..=end {", "state.at"));
+        assert!(member("f(\n            state.at,\n        )", "state.at"));
+        assert!(!member("Read it (see example.at) first.", "example.at"));
+        assert!(!member("resolver(u'tag:yaml.org,2002:pairs')", "yaml.org"));
+        assert!(!member("(see example.at, example.de)", "example.at"));
+        assert!(!member("[example.at] is a shop", "example.at"));
+        assert!(!member("Visit example.at... or not", "example.at"));
+        assert!(!member("- example.at,\n- example.de", "example.at"));
         assert!(!member("Visit example.at - or example.de.", "example.at"));
         assert!(!member("[example.at](https://example.at)", "example.at"));
         assert!(!member("(see example.at)\n= Heading", "example.at"));

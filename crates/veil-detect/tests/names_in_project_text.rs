@@ -628,3 +628,27 @@ fn firms_and_surnames_written_in_camel_case_keep_their_type() {
         &[],
     );
 }
+
+#[test]
+fn traits_in_bounds_use_lists_and_wrapped_attributes_are_no_names() {
+    let a = analyzer();
+    for text in [
+        "#[derive(\n    Clone, Copy, Debug, Default, Eq, Hash, PartialEq, PartialOrd, Ord,\n)]\npub struct Span;\n",
+        "fn get<Q>(&self, k: &Q) -> Option<&V>\nwhere\n    K: Borrow<Q>,\n    Q: ?Sized + Ord + Eq + Hash,\n{\n",
+        "impl<K: Eq + Ord, V> Map<K, V> {}\n",
+        "use crate::{\n    wire::{self, DeserializeError, Endian, SerializeError},\n};\n",
+    ] {
+        assert_finds(&a, text, &EntityType::PERSON, &[], &[]);
+    }
+    // A bound after `->` is no firm of a contact block ("> Fut + Send,").
+    let text = "where\n    F: FnMut(Range<u64>) -> Fut + Send,\n    Fut: Future<Output = Result<()>> + Send,\n{\n";
+    assert_finds(&a, text, &EntityType::ORGANIZATION, &[], &[]);
+    // The same words in prose stay names.
+    assert_finds(
+        &a,
+        "Thanks to Adam Ord for the patch.",
+        &EntityType::PERSON,
+        &["Adam Ord"],
+        &[],
+    );
+}
