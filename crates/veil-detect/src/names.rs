@@ -708,13 +708,23 @@ fn inflected_stem(lower: &str) -> Option<&str> {
 }
 
 /// Whether the words in capitals ending at `end` are an acronym naming
-/// what follows or a word cut at the line's end rather than a place ("in
-/// HTTP parser", "in UTF-8", "HTTP/2", "in CONNEC-\nTION"): glued to `-`
+/// what follows, a constant of code or a word cut at the line's end rather
+/// than a place ("in HTTP parser", "in UTF-8", "HTTP/2", "in CONNEC-\nTION",
+/// "if c in OCTDIGITS:", "(x in WSP)"): before a bracket's close or a
+/// block's `:` ending the line, glued to `-`
 /// or `/` before a digit or a line break, or followed by one space and an
 /// ordinary lower-case word that no place is followed by ("I am in ISE
 /// for a business trip", "arrived at HART this morning" stay places).
 fn acronym_before(text: &str, end: usize, g: &Gazetteer) -> bool {
     let after = &text[end..];
+    // A constant of code: "if c in OCTDIGITS:", "for base in HKEYS:",
+    // "f(x in WSP)".
+    if matches!(
+        after.as_bytes(),
+        [b')' | b']', ..] | [b':'] | [b':', b'\n' | b'\r', ..]
+    ) {
+        return true;
+    }
     if let [b'-' | b'/', c, ..] = after.as_bytes()
         && (c.is_ascii_digit() || *c == b'\n')
     {
@@ -723,6 +733,9 @@ fn acronym_before(text: &str, end: usize, g: &Gazetteer) -> bool {
     let Some(rest) = after.strip_prefix(' ') else {
         return false;
     };
+    if before_a_product(text, end, g) {
+        return true;
+    }
     let n = rest.bytes().take_while(u8::is_ascii_lowercase).count();
     if n < 3
         || rest
@@ -737,6 +750,21 @@ fn acronym_before(text: &str, end: usize, g: &Gazetteer) -> bool {
     lex.is(class::WORD)
         && !lex.is(class::QUASI_STOP | class::STOP)
         && !AFTER_A_PLACE.contains(&word)
+}
+
+/// Whether the words ending at `end` of `text` stand one space before the
+/// name of a piece of software, a protocol or a format
+/// ([`class::PRODUCT`]): they name a kind of it, not a place ("in WHATWG
+/// URL errors", "in CLI REPL", "in Metadata XML database").
+fn before_a_product(text: &str, end: usize, g: &Gazetteer) -> bool {
+    let Some(rest) = text[end..].strip_prefix(' ') else {
+        return false;
+    };
+    let word = rest
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    word.len() >= 2 && g.lex(&word.to_ascii_lowercase()).is(class::PRODUCT)
 }
 
 /// Lower-case words that follow a place's name in a sentence ("in Oslo
@@ -1025,7 +1053,7 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     {
         return true;
     }
-    if in_use_list(before) || in_trait_bound(before, after) {
+    if named_by_code(before, after) {
         return true;
     }
     // The keyword before the word: the word before its one space (read
@@ -1041,20 +1069,147 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     false
 }
 
-/// The line of `before` (the text before a word) up to the word.
+/// How far back [`line_before`] looks for the start of a word's line.
+const LINE_REACH: usize = 256;
+
+/// The line of `before` (the text before a word) up to the word, when it
+/// starts within [`LINE_REACH`] bytes (else empty: a line that long is
+/// read as no statement, and a long line costs no more per word).
 fn line_before(before: &[u8]) -> &[u8] {
-    before
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .map_or(before, |k| &before[k + 1..])
+    let window = &before[before.len().saturating_sub(LINE_REACH)..];
+    match memchr::memrchr(b'\n', window) {
+        Some(k) => &window[k + 1..],
+        None if window.len() == before.len() => before,
+        None => &[],
+    }
 }
 
-/// Whether the word after `before` is an item of a `use` list opened on its
-/// line and not yet closed ("use serde::{Deserialize, Serialize};",
-/// "wire::{self, DeserializeError, Endian},").
-fn in_use_list(before: &[u8]) -> bool {
-    let line = line_before(before);
-    memchr::memmem::rfind(line, b"::{").is_some_and(|k| !line[k..].contains(&b'}'))
+/// Whether the word after `line` (its line up to the word,
+/// [`line_before`]) is an item of a `use` list opened on it and not yet
+/// closed ("use serde::{Deserialize, Serialize};", "wire::{self,
+/// DeserializeError, Endian},").
+fn in_use_list(line: &[u8]) -> bool {
+    memchr::memrchr(b'{', line)
+        .is_some_and(|k| line[..k].ends_with(b"::") && !line[k..].contains(&b'}'))
+}
+
+/// Whether the word between `before` and `after` is named by a statement
+/// or an expression of code: an item of a `use` list or an import line, a
+/// trait of a bound, an attribute or a keyword argument, a quoted item of
+/// a list of identifiers ([`in_use_list`], [`in_import_line`],
+/// [`in_trait_bound`], [`attribute_or_keyword`],
+/// [`quoted_among_identifiers`]). Places are held to it too ("from typing
+/// import Union").
+fn named_by_code(before: &[u8], after: &[u8]) -> bool {
+    attribute_or_keyword(before, after)
+        || quoted_among_identifiers(before, after)
+        || in_trait_bound(before, after)
+        || ((matches!(before.last(), Some(b'{' | b','))
+            || before.ends_with(b", ")
+            || before.ends_with(b"import ")
+            || before.last().is_some_and(u8::is_ascii_digit))
+            && {
+                // An item of a list (or a word glued to a digit in one:
+                // "{sha256sig0, …}"): only then is its line read.
+                let line = line_before(before);
+                in_use_list(line) || in_import_line(line)
+            })
+}
+
+/// Whether the word after `line` (its line up to the word,
+/// [`line_before`]) is one a Python import line names ("from typing import
+/// List, Optional, Union", "import Tkinter").
+fn in_import_line(line: &[u8]) -> bool {
+    let line = line.trim_ascii_start();
+    (line.starts_with(b"from ") && memchr::memmem::find(line, b" import ").is_some())
+        || line.starts_with(b"import ")
+}
+
+/// Whether the word between `before` and `after` is an attribute of a
+/// lower-case name followed by code's punctuation ("pdb.Pdb)",
+/// "context.Emax, Etop]", "abc.Iterable:"; not the run-on "paris.John is")
+/// or a keyword argument's or setting's name ("Emax=999999"; not "==").
+fn attribute_or_keyword(before: &[u8], after: &[u8]) -> bool {
+    if let [b'=', c, ..] = after
+        && *c != b'='
+    {
+        return true;
+    }
+    let Some(owner) = before.strip_suffix(b".") else {
+        return false;
+    };
+    let from = owner
+        .iter()
+        .rposition(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_'))
+        .map_or(0, |k| k + 1);
+    let name = &owner[from..];
+    name.len() >= 2
+        && (name[0].is_ascii_lowercase() || name[0] == b'_')
+        && owner
+            .get(from.wrapping_sub(1))
+            .is_none_or(|c| !c.is_ascii_uppercase())
+        && after
+            .first()
+            .is_none_or(|c| matches!(c, b'.' | b',' | b')' | b']' | b':' | b';' | b'\n' | b'\r'))
+}
+
+/// The longest quoted item [`quoted_among_identifiers`] reads beside a
+/// word, in bytes.
+const ITEM_REACH: usize = 64;
+
+/// Whether the word between `before` and `after` is a quoted item of a
+/// list, between two quoted items of which one is an identifier of code —
+/// letters, digits and `_`, in lower case, with a digit or `_`, or in
+/// camel case — as Python's `__all__` lists and sets of names are
+/// ("'Emin', 'Emax', 'capitals'", "\"PicklingError\", \"Pickler\",
+/// \"Unpickler\""); a list of people's names ("'Alice', 'Bob', 'Carol'")
+/// has none, nor has a record's values ("\"Boston\", \"4628910\"").
+fn quoted_among_identifiers(before: &[u8], after: &[u8]) -> bool {
+    let Some(&q) = before.last().filter(|&&c| c == b'\'' || c == b'"') else {
+        return false;
+    };
+    if after.first() != Some(&q) {
+        return false;
+    }
+    let code = |item: &[u8]| {
+        item.iter().any(u8::is_ascii_alphabetic)
+            && item.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_')
+            && (item[0].is_ascii_lowercase()
+                || item.iter().any(|&c| c.is_ascii_digit() || c == b'_')
+                || item
+                    .windows(2)
+                    .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase()))
+    };
+    // The item after: `, ` or a line break, the quote, the item, the quote
+    // — and no `:` after it, which makes it a dictionary's key ("'name':
+    // 'Ted', 'last': 'Jones'" is a record, not a list).
+    let next = after[1..]
+        .trim_ascii_start()
+        .strip_prefix(b",")
+        .map(<[u8]>::trim_ascii_start)
+        .and_then(|r| r.strip_prefix(&[q][..]))
+        .and_then(|r| {
+            memchr::memchr(q, &r[..r.len().min(ITEM_REACH)]).map(|k| (&r[..k], &r[k + 1..]))
+        })
+        .filter(|(_, rest)| !rest.trim_ascii_start().starts_with(b":"))
+        .map(|(item, _)| item);
+    // The item before, read backwards the same way.
+    let previous = before[..before.len() - 1]
+        .trim_ascii_end()
+        .strip_suffix(b",")
+        .map(<[u8]>::trim_ascii_end)
+        .and_then(|r| r.strip_suffix(&[q][..]))
+        .and_then(|r| {
+            let from = r.len().saturating_sub(ITEM_REACH);
+            memchr::memrchr(q, &r[from..]).map(|k| &r[from + k + 1..])
+        });
+    // Both neighbours quoted items: a pair's second half ("(\"name\",
+    // \"Alice\")", "(\"geor\", \"Georgian\")") and a list's first or
+    // last item are read as they stand.
+    match (next, previous) {
+        (Some(n), Some(p)) => code(n) || code(p),
+        _ => false,
+    }
 }
 
 /// Whether the word between `before` and `after` is a trait of a bound: a
@@ -3075,6 +3230,14 @@ impl NameRecognizer {
                         _ if tail_of_name || starts_firm || of_institution => 0.0,
                         _ if n == 1 && !place_cue && beside_a_name(text, tokens, i, g) => 0.0,
                         _ if n == 1 && weekday_before_date(text, t0) => 0.0,
+                        _ if n == 1
+                            && named_by_code(
+                                &text.as_bytes()[..t0.start],
+                                &text.as_bytes()[t0.end..],
+                            ) =>
+                        {
+                            0.0
+                        }
                         _ if country => 0.85,
                         _ if word && !place_cue => 0.0,
                         _ if all_caps && !place_cue && !shouting => 0.0,
@@ -3330,6 +3493,7 @@ impl NameRecognizer {
                 if run[k + tail..].iter().all(|t| t.lex.is(class::ORG))
                     && !(run[..k].iter().all(shouted)
                         && acronym_before(text, run[run.len() - 1].end, g))
+                    && !before_a_product(text, run[run.len() - 1].end, g)
                     && ends_with_cue(
                         &lower_window(text, lowered, run[0].start, 24),
                         &PLACE_STRONG_SET,
@@ -3704,9 +3868,13 @@ impl NameRecognizer {
             };
             if *cue {
                 0.7
-            } else if toks[0].sent_start || text[end..].starts_with('(') {
+            } else if toks[0].sent_start
+                || text[end..].starts_with('(')
+                || before_a_product(text, end, g)
+            {
                 // A sentence start; or code, a function's name called or
-                // defined ("func Foynvdzy(ctx", "Zekyrozo()").
+                // defined ("func Foynvdzy(ctx", "Zekyrozo()"); or a kind of
+                // a format or protocol ("Metadata XML database").
                 0.0
             } else if spelt() {
                 0.6
@@ -3733,6 +3901,20 @@ impl NameRecognizer {
 mod tests {
     use super::*;
     use crate::lexicon::TITLES;
+
+    #[test]
+    fn a_words_line_is_read_back_a_bounded_way() {
+        assert_eq!(line_before(b"x = 1\nfrom a import "), b"from a import ");
+        assert_eq!(line_before(b"use a::{"), b"use a::{");
+        // A line longer than the reach is no statement: nothing is read.
+        let long = [b"use a::{".as_slice(), &[b'b'; LINE_REACH]].concat();
+        assert_eq!(line_before(&long), b"");
+        assert!(in_use_list(b"    wire::{self, "));
+        assert!(!in_use_list(b"    wire::{self}, "));
+        assert!(!in_use_list(b"let x = {a, "));
+        assert!(in_import_line(b"  from typing import List, "));
+        assert!(!in_import_line(b"I came from Paris, "));
+    }
 
     #[test]
     fn diacritics_come_off_latin_letters_only() {

@@ -694,6 +694,11 @@ pub fn member_access(text: &str, start: usize, end: usize) -> bool {
         || argument_line(b, start, after)
 }
 
+/// How far back [`call_argument`] and [`argument_line`] read a line, in
+/// bytes (a longer line is read as no code: the cost per match stays
+/// bounded on a line of any length).
+const LINE_REACH: usize = 256;
+
 /// Whether `start..end` of `b` stands between an index's brackets,
 /// the `[` right after an identifier or a call's `)` ("x[i.at]",
 /// "haystack()[state.at]").
@@ -716,7 +721,7 @@ fn call_argument(b: &[u8], start: usize, after: &[u8]) -> bool {
         return false;
     }
     let mut depth = 0usize;
-    for k in (0..start).rev() {
+    for k in (start.saturating_sub(LINE_REACH)..start).rev() {
         match b[k] {
             b'\n' => return false,
             b')' | b']' => depth += 1,
@@ -743,15 +748,20 @@ fn call_argument(b: &[u8], start: usize, after: &[u8]) -> bool {
 /// its indentation and a closing comma: one argument of a call written
 /// one per line ("            state.at,").
 fn argument_line(b: &[u8], start: usize, after: &[u8]) -> bool {
-    let line_start = b[..start]
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .map_or(0, |k| k + 1);
+    if !matches!(after, [b',', b'\n', ..] | [b',', b'\r', ..]) {
+        return false;
+    }
+    let from = start.saturating_sub(LINE_REACH);
+    let Some(line_start) = memchr::memrchr(b'\n', &b[from..start])
+        .map(|k| from + k + 1)
+        .or((from == 0).then_some(0))
+    else {
+        return false;
+    };
     start > line_start
         && b[line_start..start]
             .iter()
             .all(|&c| c == b' ' || c == b'\t')
-        && matches!(after, [b',', b'\n', ..] | [b',', b'\r', ..])
 }
 
 /// Whether `start..end` of `text` is a bare number of eight digits or more

@@ -652,3 +652,77 @@ fn traits_in_bounds_use_lists_and_wrapped_attributes_are_no_names() {
         &[],
     );
 }
+
+/// The words of code and standards that
+/// `python_imports_attributes_and_identifier_lists_are_no_names_nor_places`
+/// reads.
+const CODE_WORDS: &[&str] = &[
+    "Union",
+    "Call",
+    "Attr",
+    "Pdb",
+    "Emax",
+    "Emin",
+    "Etop",
+    "Maildir",
+    "Mailbox",
+    "OCTDIGITS",
+    "HKEYS",
+    "RFC",
+    "RFC 3492",
+    "REPL",
+    "WHATWG",
+    "Metadata",
+];
+
+#[test]
+fn python_imports_attributes_and_identifier_lists_are_no_names_nor_places() {
+    let a = analyzer();
+    for text in [
+        "from typing import List, Mapping, Optional, Union\n",
+        "from ..fixer_util import Name, Call, Attr, ArgList, is_tuple\n",
+        "class _OutputRedirectingPdb(pdb.Pdb):\n    pass\n",
+        "exp_max = [context.Emax, context.Etop()][context.clamp]\n",
+        "ctx = Context(prec=28, Emax=999999, Emin=-999999)\n",
+        "__all__ = ['Mailbox', 'Maildir', 'mbox', 'MH', 'Babyl']\n",
+        "_context_attributes = frozenset(['prec', 'Emin', 'Emax', 'capitals'])\n",
+        "        if c in OCTDIGITS:\n            pass\n",
+        "    for base in HKEYS:\n        pass\n",
+        "This file is derived from RFC 3492 written by Adam M. Costello.\n",
+        "* Surrogate pair in REPL can freeze terminal.\n",
+        "* url: preserve null char in WHATWG URL errors\n",
+        "/// Malformed integer in Metadata XML database\n",
+    ] {
+        let found = a.analyze(text);
+        for t in [EntityType::PERSON, EntityType::LOCATION] {
+            let v = values(text, &found, &t);
+            assert!(
+                v.iter().all(|v| !CODE_WORDS.contains(v)),
+                "{t:?} {v:?} in {text:?}"
+            );
+        }
+    }
+    // Records and lists of people keep their names; a place with a cue
+    // stays a place.
+    assert_finds(
+        &a,
+        "rows = [{'id': 2, 'name': 'Ted', 'last': 'White'}]\n",
+        &EntityType::PERSON,
+        &["Ted"],
+        &[],
+    );
+    assert_finds(
+        &a,
+        "names = ['Alice Smith', 'Bob Jones']\n",
+        &EntityType::PERSON,
+        &["Alice Smith", "Bob Jones"],
+        &[],
+    );
+    assert_finds(
+        &a,
+        "She was born in Paris: a lovely city.",
+        &EntityType::LOCATION,
+        &["Paris"],
+        &[],
+    );
+}
