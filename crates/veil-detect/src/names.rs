@@ -1353,17 +1353,49 @@ fn drop_blob_tokens(blobs: &[(usize, usize)], tokens: &mut Vec<Token<'_>>) {
 /// KAI"): a run of three or more words of capitals and hyphens, one space
 /// apart, holding CAPITAL LETTER or SMALL LETTER, or holding LETTER,
 /// CHARACTER, LIGATURE or SYLLABLE after a table's `->`, `;` or `\N{`.
+/// So is any run of words in capitals right after a code point's `->` or
+/// `#` ([`after_code_point`]: "0xA1 -> GREEK TONOS", "0x03b2,  #  GREEK
+/// SMALL BETA"), and a name's qualifier in brackets ("(ICELANDIC)").
 /// Their words are no names, places, nationalities or organisations.
 fn drop_character_names(text: &str, tokens: &mut Vec<Token<'_>>) {
     let capitals = |t: &Token<'_>| t.text.bytes().all(|c| c.is_ascii_uppercase() || c == b'-');
     let key = |t: &Token<'_>| matches!(t.text, "LETTER" | "CHARACTER" | "LIGATURE" | "SYLLABLE");
     let joined = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
-    let Some(first) = tokens.iter().position(key) else {
+    let first = tokens.iter().position(key);
+    let framed_tables = memchr::memchr2(b'>', b'#', text.as_bytes()).is_some();
+    if first.is_none() && !framed_tables {
         return;
-    };
+    }
     let mut drop = vec![false; tokens.len()];
     let mut any = false;
-    let mut i = first;
+    // Any name in capitals right after a code point's `->` or `#`
+    // ("0xA1 -> GREEK TONOS", "0x03b2,  #  GREEK SMALL BETA", "0xDF ->
+    // THAI CURRENCY SYMBOL BAHT"), with a qualifier in brackets after it
+    // ("LATIN SMALL LETTER ETH (ICELANDIC)").
+    if framed_tables {
+        let mut i = 0;
+        while i < tokens.len() {
+            if !(capitals(&tokens[i]) && after_code_point(text, tokens[i].start)) {
+                i += 1;
+                continue;
+            }
+            let mut hi = i + 1;
+            while hi < tokens.len() && capitals(&tokens[hi]) && joined(&tokens[hi - 1], &tokens[hi])
+            {
+                hi += 1;
+            }
+            if hi < tokens.len()
+                && &text[tokens[hi - 1].end..tokens[hi].start] == " ("
+                && text[tokens[hi].end..].starts_with(')')
+            {
+                hi += 1;
+            }
+            drop[i..hi].iter_mut().for_each(|d| *d = true);
+            any = true;
+            i = hi;
+        }
+    }
+    let mut i = first.unwrap_or(tokens.len());
     while i < tokens.len() {
         if !key(&tokens[i]) {
             i += 1;
@@ -1386,6 +1418,13 @@ fn drop_character_names(text: &str, tokens: &mut Vec<Token<'_>>) {
         let before = text[..tokens[lo].start].trim_end_matches(' ');
         let framed = before.ends_with("->") || before.ends_with("N{") || before.ends_with(';');
         if hi - lo >= 3 && (case_letter || framed) {
+            // Its qualifier in brackets too: "(ICELANDIC)", "(Icelandic)".
+            if hi < tokens.len()
+                && &text[tokens[hi - 1].end..tokens[hi].start] == " ("
+                && text[tokens[hi].end..].starts_with(')')
+            {
+                hi += 1;
+            }
             drop[lo..hi].iter_mut().for_each(|d| *d = true);
             any = true;
         }
@@ -1398,6 +1437,28 @@ fn drop_character_names(text: &str, tokens: &mut Vec<Token<'_>>) {
             !drop[k - 1]
         });
     }
+}
+
+/// Whether the word at `start` of `text` follows a code point written in
+/// hexadecimal and a table's `->` or a comment's `#` ("0xA1 -> ", "0x03b2,
+/// #  ", "U+00C6 -> "): a character's name starts there.
+fn after_code_point(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches(' ');
+    let Some(before) = before
+        .strip_suffix("->")
+        .or_else(|| before.strip_suffix('#'))
+    else {
+        return false;
+    };
+    let word = before
+        .trim_end()
+        .rsplit([' ', '\t', '\n'])
+        .next()
+        .unwrap_or("");
+    let word = word.strip_suffix(',').unwrap_or(word);
+    word.strip_prefix("0x")
+        .or_else(|| word.strip_prefix("U+"))
+        .is_some_and(|h| (2..=8).contains(&h.len()) && h.bytes().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// [`tokenize`]'s byte classes: an ASCII letter and its case, a byte of a

@@ -561,16 +561,31 @@ fn a_copyright_year_is_no_house_number_of_a_place_after_it() {
 #[test]
 fn unicode_character_names_in_code_page_tables_are_no_names_nor_groups() {
     let a = analyzer();
-    let text = "decoding_table = (\n    '\\u0160'   #  0x8A -> LATIN CAPITAL LETTER S WITH CARON\n    '\\u043a'   #  0xEA -> CYRILLIC SMALL LETTER KA\n    '\\u0e01'   #  0xA1 -> THAI CHARACTER KO KAI\n)\n";
-    let found = a.analyze(text);
-    for t in [
-        EntityType::PERSON,
-        EntityType::LOCATION,
-        EntityType::NRP,
-        EntityType::ORGANIZATION,
+    for text in [
+        "decoding_table = (\n    '\\u0160'   #  0x8A -> LATIN CAPITAL LETTER S WITH CARON\n    '\\u043a'   #  0xEA -> CYRILLIC SMALL LETTER KA\n    '\\u0e01'   #  0xA1 -> THAI CHARACTER KO KAI\n)\n",
+        // Names of any length after a code point, and their qualifiers.
+        "    '\\u0385'   #  0xA1 -> GREEK DIALYTIKA TONOS\n    '\\u0e3f'   #  0xDF -> THAI CURRENCY SYMBOL BAHT\n",
+        "    0x0090: 0x03b2,     #  GREEK SMALL BETA\n    0x0092: 0x00c6,     #  LATIN CAPITAL LIGATURE AE\n",
+        "    '\\xf0'     #  0x8C -> LATIN SMALL LETTER ETH (ICELANDIC)\n    '\\xdf'     #  0x59 -> LATIN SMALL LETTER SHARP S (German)\n",
     ] {
-        assert!(values(text, &found, &t).is_empty(), "{t:?}: {found:?}");
+        let found = a.analyze(text);
+        for t in [
+            EntityType::PERSON,
+            EntityType::LOCATION,
+            EntityType::NRP,
+            EntityType::ORGANIZATION,
+        ] {
+            assert!(values(text, &found, &t).is_empty(), "{t:?}: {found:?}");
+        }
     }
+    // A nationality in brackets elsewhere stays one.
+    assert_finds(
+        &a,
+        "Our new colleague (German) starts on Monday.",
+        &EntityType::NRP,
+        &["German"],
+        &[],
+    );
     // Shouted prose that names no character keeps its places.
     let text = "I SENT THIS LETTER FROM FRANCE";
     let found = a.analyze(text);
