@@ -324,7 +324,6 @@ const LANGUAGE_AFTER: &[&str] = &[
     "union",
     "language",
     "languages",
-    "class",
     "classes",
     "lessons",
     "course",
@@ -463,6 +462,85 @@ fn with_period(text: &str, end: usize) -> usize {
         end
     }
 }
+
+/// Words that make one of [`COMPONENT_HEADS`] after them a part of a
+/// program ("context manager", "signal handler", "device driver", "modulo
+/// operator", "web server", "type guard"): no job title. Words before a
+/// job of the same name are left out ("network manager", "process server",
+/// "event manager", "state controller", "garbage collector", "test
+/// runner").
+const COMPONENT_MODIFIERS: &[&str] = &[
+    "context",
+    "package",
+    "window",
+    "memory",
+    "task",
+    "file",
+    "display",
+    "session",
+    "password",
+    "connection",
+    "download",
+    "device",
+    "boot",
+    "cache",
+    "lock",
+    "transaction",
+    "signal",
+    "exception",
+    "error",
+    "interrupt",
+    "request",
+    "modulo",
+    "bitwise",
+    "logical",
+    "comparison",
+    "assignment",
+    "unary",
+    "binary",
+    "ternary",
+    "type",
+    "line-oriented",
+    "bytecode",
+    "template",
+    "query",
+    "thread",
+    "socket",
+    "stream",
+    "buffer",
+    "protocol",
+    "dependency",
+    "plugin",
+    "module",
+    "web",
+    "class",
+    "background",
+    "http",
+    "proxy",
+];
+
+/// Occupation words that name a part of a program after one of
+/// [`COMPONENT_MODIFIERS`].
+const COMPONENT_HEADS: &[&str] = &[
+    "manager",
+    "handler",
+    "operator",
+    "interpreter",
+    "guard",
+    "driver",
+    "server",
+    "worker",
+    "runner",
+    "collector",
+    "loader",
+    "scheduler",
+    "dispatcher",
+    "controller",
+    "monitor",
+    "writer",
+    "reader",
+    "builder",
+];
 
 /// Keywords that open a line of code ("await waiter", "return maker",
 /// "import operator"): no part of a job title.
@@ -645,6 +723,14 @@ impl QuasiRecognizer {
         head: usize,
         out: &mut Vec<Candidate>,
     ) {
+        // "a context manager", "the signal handler": a part of a program.
+        if head > 0
+            && matches!(&text[tokens[head - 1].end..tokens[head].start], " " | "-")
+            && COMPONENT_MODIFIERS.contains(&tokens[head - 1].lower.as_ref())
+            && COMPONENT_HEADS.contains(&tokens[head].lower.as_ref())
+        {
+            return;
+        }
         // Grow left over content words on the same line, one space apart;
         // a capitalised title over capitalised words only ("As between
         // Initial Developer and the Contributors": not "between").
@@ -1145,6 +1231,20 @@ mod tests {
         );
         // An occupation word in ordinary prose is not a title.
         assert!(found("The engineer fixed the printer today.", &EntityType::TITLE).is_empty());
+        // Nor is a part of a program named like one; a job of the same
+        // shape stays a title.
+        for text in [
+            "It can be used as a context manager.",
+            "Install it as a signal handler.",
+            "Use % as a modulo operator here.",
+            "This is a line-oriented interpreter.",
+        ] {
+            assert!(found(text, &EntityType::TITLE).is_empty(), "{text}");
+        }
+        assert_eq!(
+            found("She works as a network manager.", &EntityType::TITLE),
+            ["network manager"]
+        );
         // "Miss" as a verb is not an honorific.
         assert!(found("I miss Paris.", &EntityType::TITLE).is_empty());
     }
