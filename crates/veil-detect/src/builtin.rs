@@ -101,6 +101,13 @@ pub fn pii_recognizers() -> Result<Vec<PatternRecognizer>, Error> {
                 "date_slash" => &[v::in_uuid, v::version_number],
                 "ipv6" => &[v::in_uuid, v::in_identifier],
                 "domain" => &[v::in_uuid, v::member_access],
+                "zip_code" => &[
+                    v::in_uuid,
+                    v::in_number_table,
+                    v::machine_constant,
+                    v::in_file_name,
+                    v::not_a_postcode,
+                ],
                 "us_driver_license" => &[
                     v::in_uuid,
                     v::in_number_table,

@@ -764,6 +764,24 @@ fn argument_line(b: &[u8], start: usize, after: &[u8]) -> bool {
             .all(|&c| c == b' ' || c == b'\t')
 }
 
+/// Whether the ZIP-code-shaped number at `start..end` of `text` is no
+/// postcode: an issue or item number after `#` ("[#8069]"), a range of
+/// years ("2006-2008": a postcode is never two years joined), or a
+/// copyright notice's year ("Copyright: 2019 The Meson developers"; the
+/// address rules' reading, [`crate::address::copyright_year`]).
+pub fn not_a_postcode(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let year = |s: &[u8]| {
+        s.len() == 4
+            && s.iter().all(u8::is_ascii_digit)
+            && (b"1900".as_slice()..=b"2099".as_slice()).contains(&s)
+    };
+    let m = &b[start..end];
+    (start > 0 && b[start - 1] == b'#')
+        || (m.len() == 9 && m[4] == b'-' && year(&m[..4]) && year(&m[5..]) && m[..4] <= m[5..])
+        || crate::address::copyright_year(text, start)
+}
+
 /// Whether `start..end` of `text` is a bare number of eight digits or more
 /// that a program wrote rather than a person's identifier: a multiple of
 /// 65,536 (a mask or an address: 3221225472 = 0xC0000000, 939524096 =
@@ -985,6 +1003,26 @@ mod tests {
         ] {
             assert!(!constant(t, m), "{m}");
         }
+    }
+
+    #[test]
+    fn issue_numbers_year_ranges_and_copyright_years_are_no_postcodes() {
+        let postcode = |t, m| !refutes(not_a_postcode, t, m);
+        assert!(!postcode(
+            "add missing files to zip (Richard Lau) [#8069](",
+            "8069"
+        ));
+        assert!(!postcode(
+            "Copyright (c) 2006-2008 The Chromium Authors",
+            "2006-2008"
+        ));
+        assert!(!postcode(
+            "zip.h\nCopyright: 2019 The Meson developers",
+            "2019"
+        ));
+        assert!(postcode("Boston, MA 02110-1301", "02110"));
+        assert!(postcode("Sydney NSW 2000 Australia", "2000"));
+        assert!(postcode("zip 90210-1234", "90210-1234"));
     }
 
     #[test]
