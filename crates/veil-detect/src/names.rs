@@ -999,9 +999,10 @@ fn after_a_capitalised_word(before: &[u8]) -> bool {
 /// after it ("Regex::new", "Vec<Config>", "&Regex", "Teddy(",
 /// "E: Endian>", "Json![", "impl Memchr {"); or named by a declaration
 /// keyword ("struct Teddy", "enum KeyType", "fn Build", "def Parse"); or
-/// an item of a `use` list or a trait of a bound ([`in_use_list`],
-/// [`in_trait_bound`]). The words of a Rust attribute never reach it
-/// ([`attribute_spans`]).
+/// named by a statement or expression of code ([`named_by_code`]: a `use`
+/// list's or an import line's item, a trait of a bound, an attribute, a
+/// keyword argument, a quoted item among identifiers). The words of a
+/// Rust attribute never reach it ([`attribute_spans`]).
 fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     let b = text.as_bytes();
     let before = &b[..t.start];
