@@ -1001,8 +1001,9 @@ fn after_a_capitalised_word(before: &[u8]) -> bool {
 /// keyword ("struct Teddy", "enum KeyType", "fn Build", "def Parse"); or
 /// named by a statement or expression of code ([`named_by_code`]: a `use`
 /// list's or an import line's item, a trait of a bound, an attribute, a
-/// keyword argument, a quoted item among identifiers). The words of a
-/// Rust attribute never reach it ([`attribute_spans`]).
+/// keyword argument, a quoted item among identifiers); or a month's or
+/// weekday's short name in a list of them or a date ([`calendar_word`]).
+/// The words of a Rust attribute never reach it ([`attribute_spans`]).
 fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     let b = text.as_bytes();
     let before = &b[..t.start];
@@ -1054,7 +1055,7 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
     {
         return true;
     }
-    if named_by_code(before, after) {
+    if named_by_code(before, after) || (t.text.len() == 3 && calendar_word(text, t)) {
         return true;
     }
     // The keyword before the word: the word before its one space (read
@@ -1068,6 +1069,100 @@ fn written_as_code(text: &str, t: &Token<'_>) -> bool {
         return declaration_keyword(&head[from..]);
     }
     false
+}
+
+/// Whether token `t` of `text` is joined to an identifier by `_`
+/// ("week_starts_Mon", "Mon_first").
+fn glued_to_identifier(text: &str, t: &Token<'_>) -> bool {
+    let b = text.as_bytes();
+    (t.start > 0 && b[t.start - 1] == b'_') || b.get(t.end) == Some(&b'_')
+}
+
+/// Whether token `t` of `text` is a month's or a weekday's three-letter
+/// name inside a date ("01-Jan-0001") or beside another in a list, quoted
+/// or not (`["Mon", "Tue", "Wed"]`, "'Jan', 'Feb',⏎ 'Mar'"): a date word,
+/// no name nor place.
+fn calendar_word(text: &str, t: &Token<'_>) -> bool {
+    // Three ASCII letters, compared lower-cased in one match (this runs
+    // for every capitalised word: "The", "And" must cost little).
+    let short = |w: &[u8]| {
+        w.len() == 3
+            && w.iter().all(u8::is_ascii_alphabetic)
+            && matches!(
+                [w[0] | 0x20, w[1] | 0x20, w[2] | 0x20],
+                [b'j', b'a', b'n']
+                    | [b'f', b'e', b'b']
+                    | [b'm', b'a', b'r']
+                    | [b'a', b'p', b'r']
+                    | [b'm', b'a', b'y']
+                    | [b'j', b'u', b'n']
+                    | [b'j', b'u', b'l']
+                    | [b'a', b'u', b'g']
+                    | [b's', b'e', b'p']
+                    | [b'o', b'c', b't']
+                    | [b'n', b'o', b'v']
+                    | [b'd', b'e', b'c']
+                    | [b'm', b'o', b'n']
+                    | [b't', b'u', b'e']
+                    | [b'w', b'e', b'd']
+                    | [b't', b'h', b'u']
+                    | [b'f', b'r', b'i']
+                    | [b's', b'a', b't']
+                    | [b's', b'u', b'n']
+            )
+    };
+    let b = text.as_bytes();
+    if !short(t.text.as_bytes()) {
+        return false;
+    }
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    if t.start >= 2
+        && b[t.start - 1] == b'-'
+        && digit(t.start - 2)
+        && b.get(t.end) == Some(&b'-')
+        && digit(t.end + 1)
+    {
+        return true;
+    }
+    let quote = |c: &u8| matches!(c, b'"' | b'\'');
+    // The next item: a closing quote, a comma, spaces or a line break, an
+    // opening quote, three letters and no fourth.
+    let rest = &b[t.end..b.len().min(t.end + 40)];
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let next = rest.strip_prefix(b",").map(|r| {
+        let r = r.trim_ascii_start();
+        let r = r
+            .strip_prefix(b"\"")
+            .or_else(|| r.strip_prefix(b"'"))
+            .unwrap_or(r);
+        &r[..r.iter().take_while(|c| c.is_ascii_alphabetic()).count()]
+    });
+    if next.is_some_and(short) {
+        return true;
+    }
+    // The item before, read backwards the same way.
+    let back = &b[t.start.saturating_sub(40)..t.start];
+    let back = match back.last() {
+        Some(c) if quote(c) => &back[..back.len() - 1],
+        _ => back,
+    };
+    let back = back.trim_ascii_end();
+    let prev = back.strip_suffix(b",").map(|r| {
+        let r = r.trim_ascii_end();
+        let r = match r.last() {
+            Some(c) if quote(c) => &r[..r.len() - 1],
+            _ => r,
+        };
+        &r[r.len()
+            - r.iter()
+                .rev()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count()..]
+    });
+    prev.is_some_and(short)
 }
 
 /// How far back [`line_before`] looks for the start of a word's line.
@@ -3293,10 +3388,11 @@ impl NameRecognizer {
                         _ if n == 1 && !place_cue && beside_a_name(text, tokens, i, g) => 0.0,
                         _ if n == 1 && weekday_before_date(text, t0) => 0.0,
                         _ if n == 1
-                            && named_by_code(
+                            && (named_by_code(
                                 &text.as_bytes()[..t0.start],
                                 &text.as_bytes()[t0.end..],
-                            ) =>
+                            ) || glued_to_identifier(text, t0)
+                                || (t0.text.len() == 3 && calendar_word(text, t0))) =>
                         {
                             0.0
                         }

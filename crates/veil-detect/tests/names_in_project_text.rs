@@ -741,3 +741,31 @@ fn python_imports_attributes_and_identifier_lists_are_no_names_nor_places() {
         &[],
     );
 }
+
+#[test]
+fn month_and_weekday_abbreviations_in_lists_and_dates_are_no_names_nor_places() {
+    let a = analyzer();
+    for text in [
+        "_DAYNAMES = [None, \"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\", \"Sat\", \"Sun\"]\n",
+        "_MONTHNAMES = [None, 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun',\n               'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']\n",
+        "    \"year, month, day -> ordinal, considering 01-Jan-0001 as day 1.\"\n",
+        "# [JNZ] Modified 21-Jun-2013\n",
+        "    if not week_starts_Mon:\n        pass\n",
+    ] {
+        let found = a.analyze(text);
+        for t in [EntityType::PERSON, EntityType::LOCATION] {
+            assert!(
+                values(text, &found, &t).is_empty(),
+                "{t:?} in {text:?}: {found:?}"
+            );
+        }
+    }
+    // The same short words as names in prose stay names.
+    assert_finds(
+        &a,
+        "Thanks to Jan Kowalski for the patch.",
+        &EntityType::PERSON,
+        &["Jan Kowalski"],
+        &[],
+    );
+}
