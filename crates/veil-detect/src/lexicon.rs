@@ -403,6 +403,37 @@ pub const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 
+/// Whether `w` is the first three letters of one of [`MONTHS`] or
+/// [`WEEKDAYS`], in any case ("Jan", "mon", "THU"): one match on the
+/// lower-cased bytes, cheap enough to ask of every capitalised word
+/// ("The", "And"). Tested against the two lists.
+pub fn is_short_month_or_weekday(w: &[u8]) -> bool {
+    w.len() == 3
+        && w.iter().all(u8::is_ascii_alphabetic)
+        && matches!(
+            [w[0] | 0x20, w[1] | 0x20, w[2] | 0x20],
+            [b'j', b'a', b'n']
+                | [b'f', b'e', b'b']
+                | [b'm', b'a', b'r']
+                | [b'a', b'p', b'r']
+                | [b'm', b'a', b'y']
+                | [b'j', b'u', b'n']
+                | [b'j', b'u', b'l']
+                | [b'a', b'u', b'g']
+                | [b's', b'e', b'p']
+                | [b'o', b'c', b't']
+                | [b'n', b'o', b'v']
+                | [b'd', b'e', b'c']
+                | [b'm', b'o', b'n']
+                | [b't', b'u', b'e']
+                | [b'w', b'e', b'd']
+                | [b't', b'h', b'u']
+                | [b'f', b'r', b'i']
+                | [b's', b'a', b't']
+                | [b's', b'u', b'n']
+        )
+}
+
 /// Titles that introduce a person's name.
 pub const TITLES: &[&str] = &[
     "mr",
@@ -1179,4 +1210,27 @@ pub fn records<'a>(text: &'a str, records: &'a [u8]) -> impl Iterator<Item = (&'
         };
         Some((word, lex))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MONTHS, WEEKDAYS, is_short_month_or_weekday};
+
+    #[test]
+    fn short_months_and_weekdays_are_the_lists_first_three_letters() {
+        let short: Vec<&str> = MONTHS.iter().chain(WEEKDAYS).map(|w| &w[..3]).collect();
+        for a in b'a'..=b'z' {
+            for b in b'a'..=b'z' {
+                for c in b'a'..=b'z' {
+                    let w = [a, b, c];
+                    let listed = short.contains(&std::str::from_utf8(&w).unwrap());
+                    assert_eq!(is_short_month_or_weekday(&w), listed, "{w:?}");
+                    let upper = [a.to_ascii_uppercase(), b, c.to_ascii_uppercase()];
+                    assert_eq!(is_short_month_or_weekday(&upper), listed, "{upper:?}");
+                }
+            }
+        }
+        assert!(!is_short_month_or_weekday(b"Ja1"));
+        assert!(!is_short_month_or_weekday(b"June"));
+    }
 }

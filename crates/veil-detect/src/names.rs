@@ -11,6 +11,7 @@
 use crate::Candidate;
 use crate::context::{ascii_lowered, lower_slice};
 use crate::gazetteer::{Gazetteer, Lex, PlaceKind, class};
+use crate::validators::line_before;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -733,9 +734,8 @@ fn acronym_before(text: &str, end: usize, g: &Gazetteer) -> bool {
     let Some(rest) = after.strip_prefix(' ') else {
         return false;
     };
-    if before_a_product(text, end, g) {
-        return true;
-    }
+    // (Before a product's name, "in WHATWG URL", its one caller's
+    // `before_a_product` answers for every run.)
     let n = rest.bytes().take_while(u8::is_ascii_lowercase).count();
     if n < 3
         || rest
@@ -1083,34 +1083,7 @@ fn glued_to_identifier(text: &str, t: &Token<'_>) -> bool {
 /// or not (`["Mon", "Tue", "Wed"]`, "'Jan', 'Feb',⏎ 'Mar'"): a date word,
 /// no name nor place.
 fn calendar_word(text: &str, t: &Token<'_>) -> bool {
-    // Three ASCII letters, compared lower-cased in one match (this runs
-    // for every capitalised word: "The", "And" must cost little).
-    let short = |w: &[u8]| {
-        w.len() == 3
-            && w.iter().all(u8::is_ascii_alphabetic)
-            && matches!(
-                [w[0] | 0x20, w[1] | 0x20, w[2] | 0x20],
-                [b'j', b'a', b'n']
-                    | [b'f', b'e', b'b']
-                    | [b'm', b'a', b'r']
-                    | [b'a', b'p', b'r']
-                    | [b'm', b'a', b'y']
-                    | [b'j', b'u', b'n']
-                    | [b'j', b'u', b'l']
-                    | [b'a', b'u', b'g']
-                    | [b's', b'e', b'p']
-                    | [b'o', b'c', b't']
-                    | [b'n', b'o', b'v']
-                    | [b'd', b'e', b'c']
-                    | [b'm', b'o', b'n']
-                    | [b't', b'u', b'e']
-                    | [b'w', b'e', b'd']
-                    | [b't', b'h', b'u']
-                    | [b'f', b'r', b'i']
-                    | [b's', b'a', b't']
-                    | [b's', b'u', b'n']
-            )
-    };
+    let short = crate::lexicon::is_short_month_or_weekday;
     let b = text.as_bytes();
     if !short(t.text.as_bytes()) {
         return false;
@@ -1163,21 +1136,6 @@ fn calendar_word(text: &str, t: &Token<'_>) -> bool {
                 .count()..]
     });
     prev.is_some_and(short)
-}
-
-/// How far back [`line_before`] looks for the start of a word's line.
-const LINE_REACH: usize = 256;
-
-/// The line of `before` (the text before a word) up to the word, when it
-/// starts within [`LINE_REACH`] bytes (else empty: a line that long is
-/// read as no statement, and a long line costs no more per word).
-fn line_before(before: &[u8]) -> &[u8] {
-    let window = &before[before.len().saturating_sub(LINE_REACH)..];
-    match memchr::memrchr(b'\n', window) {
-        Some(k) => &window[k + 1..],
-        None if window.len() == before.len() => before,
-        None => &[],
-    }
 }
 
 /// Whether the word after `line` (its line up to the word,
@@ -1457,6 +1415,22 @@ fn drop_character_names(text: &str, tokens: &mut Vec<Token<'_>>) {
     let capitals = |t: &Token<'_>| t.text.bytes().all(|c| c.is_ascii_uppercase() || c == b'-');
     let key = |t: &Token<'_>| matches!(t.text, "LETTER" | "CHARACTER" | "LIGATURE" | "SYLLABLE");
     let joined = |a: &Token<'_>, b: &Token<'_>| &text[a.end..b.start] == " ";
+    // The end of the run of words in capitals, one space apart, from `i`.
+    let run_end = |i: usize| {
+        let mut hi = i + 1;
+        while hi < tokens.len() && capitals(&tokens[hi]) && joined(&tokens[hi - 1], &tokens[hi]) {
+            hi += 1;
+        }
+        hi
+    };
+    // A name ending before `hi`, with its qualifier in brackets after it
+    // ("(ICELANDIC)", "(Icelandic)") if one follows.
+    let qualified = |hi: usize| {
+        let bracketed = hi < tokens.len()
+            && &text[tokens[hi - 1].end..tokens[hi].start] == " ("
+            && text[tokens[hi].end..].starts_with(')');
+        hi + usize::from(bracketed)
+    };
     let first = tokens.iter().position(key);
     let framed_tables = memchr::memchr2(b'>', b'#', text.as_bytes()).is_some();
     if first.is_none() && !framed_tables {
@@ -1475,17 +1449,7 @@ fn drop_character_names(text: &str, tokens: &mut Vec<Token<'_>>) {
                 i += 1;
                 continue;
             }
-            let mut hi = i + 1;
-            while hi < tokens.len() && capitals(&tokens[hi]) && joined(&tokens[hi - 1], &tokens[hi])
-            {
-                hi += 1;
-            }
-            if hi < tokens.len()
-                && &text[tokens[hi - 1].end..tokens[hi].start] == " ("
-                && text[tokens[hi].end..].starts_with(')')
-            {
-                hi += 1;
-            }
+            let hi = qualified(run_end(i));
             drop[i..hi].iter_mut().for_each(|d| *d = true);
             any = true;
             i = hi;
@@ -1501,10 +1465,7 @@ fn drop_character_names(text: &str, tokens: &mut Vec<Token<'_>>) {
         while lo > 0 && capitals(&tokens[lo - 1]) && joined(&tokens[lo - 1], &tokens[lo]) {
             lo -= 1;
         }
-        let mut hi = i + 1;
-        while hi < tokens.len() && capitals(&tokens[hi]) && joined(&tokens[hi - 1], &tokens[hi]) {
-            hi += 1;
-        }
+        let hi = run_end(i);
         // "… CAPITAL LETTER …", or a name where tables put one ("0xA1 ->
         // THAI CHARACTER KO KAI", "\N{…}", "0E01;THAI CHARACTER KO KAI"):
         // not "THIS LETTER FROM FRANCE" in shouted prose.
@@ -1514,17 +1475,13 @@ fn drop_character_names(text: &str, tokens: &mut Vec<Token<'_>>) {
         let before = text[..tokens[lo].start].trim_end_matches(' ');
         let framed = before.ends_with("->") || before.ends_with("N{") || before.ends_with(';');
         if hi - lo >= 3 && (case_letter || framed) {
-            // Its qualifier in brackets too: "(ICELANDIC)", "(Icelandic)".
-            if hi < tokens.len()
-                && &text[tokens[hi - 1].end..tokens[hi].start] == " ("
-                && text[tokens[hi].end..].starts_with(')')
-            {
-                hi += 1;
-            }
+            let hi = qualified(hi);
             drop[lo..hi].iter_mut().for_each(|d| *d = true);
             any = true;
+            i = hi;
+        } else {
+            i = hi;
         }
-        i = hi;
     }
     if any {
         let mut k = 0;
@@ -4061,12 +4018,7 @@ mod tests {
     use crate::lexicon::TITLES;
 
     #[test]
-    fn a_words_line_is_read_back_a_bounded_way() {
-        assert_eq!(line_before(b"x = 1\nfrom a import "), b"from a import ");
-        assert_eq!(line_before(b"use a::{"), b"use a::{");
-        // A line longer than the reach is no statement: nothing is read.
-        let long = [b"use a::{".as_slice(), &[b'b'; LINE_REACH]].concat();
-        assert_eq!(line_before(&long), b"");
+    fn use_lists_and_import_lines_are_read_off_a_words_line() {
         assert!(in_use_list(b"    wire::{self, "));
         assert!(!in_use_list(b"    wire::{self}, "));
         assert!(!in_use_list(b"let x = {a, "));

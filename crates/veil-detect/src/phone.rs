@@ -177,7 +177,11 @@ impl PhoneRecognizer {
                 continue;
             }
             let ctx = self.context.near(text, lowered, start, end, found);
-            if year_range(s)
+            // A copyright's years ("2014-2011", "2015-2015") are no phone,
+            // context or not (context words are matched at word starts, so
+            // "Ph" of "Philip Withnall" after the years would count; an
+            // eight-digit number written so is given up).
+            if crate::validators::year_range(s)
                 || zip_plus_four_after_a_state(s, &text[..start])
                 || (!ctx && house_numbers_before_a_street(s, &text[end..]))
             {
@@ -252,25 +256,6 @@ fn phone_runs(hay: &[u8]) -> Vec<(usize, usize)> {
         out.push((start, hay.len()));
     }
     out
-}
-
-/// Whether `s` is a range of years, "2014-2015" (1900–2099, in either
-/// order or one year twice: "2014-2011", "2015-2015" stand in copyright
-/// lists too): a copyright's years, never read as a phone, context
-/// or not (context words are matched at word starts, so "Ph" of "Philip
-/// Withnall" after the years would count; an eight-digit number written
-/// so, which a year range also reads as, is given up).
-fn year_range(s: &str) -> bool {
-    let year = |p: &str| -> Option<u16> {
-        if p.len() != 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        p.parse::<u16>().ok().filter(|y| (1900..=2099).contains(y))
-    };
-    match s.split_once('-') {
-        Some((a, b)) => year(a).is_some() && year(b).is_some(),
-        None => false,
-    }
 }
 
 /// Whether `s` is a US ZIP+4 code ("02110-1301": five digits, a dash,
@@ -1127,9 +1112,9 @@ mod tests {
             assert!(!date_shaped(p), "{p}");
         }
         for r in ["2011-2014", "2014-2011", "2015-2015"] {
-            assert!(year_range(r), "{r}");
+            assert!(crate::validators::year_range(r), "{r}");
         }
-        assert!(!year_range("2345-6789"));
+        assert!(!crate::validators::year_range("2345-6789"));
         // Bytes: another hex group beside them, or a count.
         assert!(byte_dump("74 68 69 73 20 69 73", "<Buffer ", " 20 61>"));
         assert!(byte_dump("20 61 20 74", "<Buffer 6a ", ">"));

@@ -694,10 +694,32 @@ pub fn member_access(text: &str, start: usize, end: usize) -> bool {
         || argument_line(b, start, after)
 }
 
-/// How far back [`call_argument`] and [`argument_line`] read a line, in
-/// bytes (a longer line is read as no code: the cost per match stays
-/// bounded on a line of any length).
-const LINE_REACH: usize = 256;
+/// How far back a line of code is read before a match or a word, in bytes
+/// ([`line_before`], [`call_argument`]; the names pass's import and `use`
+/// lines): a longer line is read as no statement, so the cost per match
+/// stays bounded on a line of any length.
+pub(crate) const LINE_REACH: usize = 256;
+
+/// The line of `before` (the text before a match or a word) up to its end,
+/// when the line starts within [`LINE_REACH`] bytes; else empty.
+pub(crate) fn line_before(before: &[u8]) -> &[u8] {
+    let window = &before[before.len().saturating_sub(LINE_REACH)..];
+    match memchr::memrchr(b'\n', window) {
+        Some(k) => &window[k + 1..],
+        None if window.len() == before.len() => before,
+        None => &[],
+    }
+}
+
+/// Whether `s` is a range of years, "2014-2015" (two four-digit years from
+/// 1900 to 2099, in either order, joined by `-`): copyright lists write
+/// them, and neither a phone number nor a postcode is one.
+pub(crate) fn year_range(s: &str) -> bool {
+    let year = |p: &str| {
+        p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()) && ("1900"..="2099").contains(&p)
+    };
+    s.split_once('-').is_some_and(|(a, b)| year(a) && year(b))
+}
 
 /// Whether `start..end` of `b` stands between an index's brackets,
 /// the `[` right after an identifier or a call's `)` ("x[i.at]",
@@ -751,17 +773,8 @@ fn argument_line(b: &[u8], start: usize, after: &[u8]) -> bool {
     if !matches!(after, [b',', b'\n', ..] | [b',', b'\r', ..]) {
         return false;
     }
-    let from = start.saturating_sub(LINE_REACH);
-    let Some(line_start) = memchr::memrchr(b'\n', &b[from..start])
-        .map(|k| from + k + 1)
-        .or((from == 0).then_some(0))
-    else {
-        return false;
-    };
-    start > line_start
-        && b[line_start..start]
-            .iter()
-            .all(|&c| c == b' ' || c == b'\t')
+    let line = line_before(&b[..start]);
+    !line.is_empty() && line.iter().all(|&c| c == b' ' || c == b'\t')
 }
 
 /// Whether the ZIP-code-shaped number at `start..end` of `text` is no
@@ -771,14 +784,10 @@ fn argument_line(b: &[u8], start: usize, after: &[u8]) -> bool {
 /// address rules' reading, [`crate::address::copyright_year`]).
 pub fn not_a_postcode(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
-    let year = |s: &[u8]| {
-        s.len() == 4
-            && s.iter().all(u8::is_ascii_digit)
-            && (b"1900".as_slice()..=b"2099".as_slice()).contains(&s)
-    };
-    let m = &b[start..end];
+    let m = &text[start..end];
     (start > 0 && b[start - 1] == b'#')
-        || (m.len() == 9 && m[4] == b'-' && year(&m[..4]) && year(&m[5..]) && m[..4] <= m[5..])
+        // Earlier year first (a range `year_range` reads in either order).
+        || (year_range(m) && m[..4] <= m[5..])
         || crate::address::copyright_year(text, start)
 }
 
@@ -1003,6 +1012,15 @@ mod tests {
         ] {
             assert!(!constant(t, m), "{m}");
         }
+    }
+
+    #[test]
+    fn a_line_is_read_back_a_bounded_way() {
+        assert_eq!(line_before(b"x = 1\nfrom a import "), b"from a import ");
+        assert_eq!(line_before(b"use a::{"), b"use a::{");
+        // A line longer than the reach is no statement: nothing is read.
+        let long = [b"use a::{".as_slice(), &[b'b'; LINE_REACH]].concat();
+        assert_eq!(line_before(&long), b"");
     }
 
     #[test]

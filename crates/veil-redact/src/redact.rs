@@ -130,21 +130,21 @@ impl<'a> Redactor<'a> {
     /// ([`Analyzer::analyze_batch`], all cores, stage by stage).
     pub fn redact_batch(&self, items: &[(&str, &str)]) -> Vec<Result<Outcome>> {
         let texts: Vec<&str> = items.iter().map(|&(t, _)| t).collect();
-        let found = self.analyzer.analyze_batch(&texts);
+        let found = self.findings_batch(&texts);
         let rewritten: Vec<Result<Rewritten>> = items
             .par_iter()
             .zip(found)
-            .map(|(&(text, record), found)| self.rewrite(text, record, self.acted_on(found)))
+            .map(|(&(text, record), found)| self.rewrite(text, record, found))
             .collect();
         let outs: Vec<&str> = rewritten
             .iter()
             .map(|r| r.as_ref().map_or("", |r| r.text.as_str()))
             .collect();
-        let residuals = self.analyzer.analyze_batch(&outs);
+        let residuals = self.findings_batch(&outs);
         rewritten
             .into_iter()
             .zip(residuals)
-            .map(|(r, residual)| r.map(|r| r.with_residual(self.acted_on(residual))))
+            .map(|(r, residual)| r.map(|r| r.with_residual(residual)))
             .collect()
     }
 
