@@ -591,6 +591,72 @@ fn parquet_files_in_a_directory_are_read_as_tables() {
 }
 
 #[test]
+fn parquet_exports_compressed_with_any_standard_codec_are_scanned() {
+    // Written by pyarrow (testdata/make_compressed.py): gzip (Hive, older
+    // Spark), zstd (polars' default), lz4 and brotli; snappy is tested
+    // above (the parquet crate's and pyarrow's default).
+    let mut seen = Vec::new();
+    for codec in ["gzip", "zstd", "lz4", "brotli"] {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../veil-core/testdata/customers_{codec}.parquet"));
+        let out = veil()
+            .args([
+                "scan",
+                "--format",
+                "jsonl",
+                "--entities",
+                "EMAIL_ADDRESS,PERSON",
+            ])
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{codec}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let found: Vec<(String, String)> = jsonl(&out.stdout)
+            .iter()
+            .flat_map(|r| {
+                let column = r["column"].as_str().unwrap_or_default().to_string();
+                r["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(move |f| {
+                        (
+                            column.clone(),
+                            f["entity_type"].as_str().unwrap().to_string(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        seen.push((codec, found));
+    }
+    let (_, first) = &seen[0];
+    assert_eq!(
+        first
+            .iter()
+            .filter(|(c, e)| c == "email" && e == "EMAIL_ADDRESS")
+            .count(),
+        3,
+        "{first:?}"
+    );
+    assert_eq!(
+        first
+            .iter()
+            .filter(|(c, e)| c == "name" && e == "PERSON")
+            .count(),
+        3,
+        "{first:?}"
+    );
+    for (codec, found) in &seen {
+        assert_eq!(found, first, "{codec} reads as gzip does");
+    }
+}
+
+#[test]
 fn malformed_parquet_is_an_error_naming_the_file_without_a_panic_report() {
     // A file the parquet_table fuzz target found: the arrow crates panic
     // while decoding its pages; Veil reports it and exits 2.

@@ -355,6 +355,39 @@ fn strict_residue_fails_and_writes_nothing_and_bad_policies_are_named() {
 }
 
 #[test]
+fn a_compressed_parquet_export_is_redacted_into_one_compressed_the_same_way() {
+    use arrow_array::RecordBatch;
+    use arrow_array::cast::AsArray;
+    let dir = tempfile::tempdir().unwrap();
+    for codec in ["zstd", "gzip"] {
+        let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../veil-core/testdata/customers_{codec}.parquet"));
+        let out = dir.path().join(format!("out_{codec}.parquet"));
+        veil()
+            .arg("redact")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            std::fs::File::open(&out).unwrap(),
+        )
+        .unwrap();
+        let compression = builder.metadata().row_group(0).column(1).compression();
+        assert_eq!(
+            format!("{compression:?}").to_lowercase().split('(').next(),
+            Some(codec),
+            "{compression:?}"
+        );
+        let batches: Vec<RecordBatch> = builder.build().unwrap().map(Result::unwrap).collect();
+        let email = batches[0].column(2).as_string::<i32>();
+        assert_eq!(email.value(0), "<EMAIL_ADDRESS>");
+        assert_eq!(batches[0].column(1).as_string::<i32>().value(1), "<PERSON>");
+    }
+}
+
+#[test]
 fn parquet_tables_are_redacted_into_parquet() {
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Float64Type, Int64Type};

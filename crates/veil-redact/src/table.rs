@@ -617,9 +617,13 @@ pub fn redact_parquet(
         line: 0,
         message: format!("writing Parquet: {e}"),
     };
+    // The output is compressed as the input is (snappy, zstd, gzip, …).
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_compression(veil_core::io::batches::parquet_compression(input)?)
+        .build();
     {
-        let mut w =
-            parquet::arrow::ArrowWriter::try_new(&mut out, schema.clone(), None).map_err(perr)?;
+        let mut w = parquet::arrow::ArrowWriter::try_new(&mut out, schema.clone(), Some(props))
+            .map_err(perr)?;
         for_each_chunk(
             input,
             &CsvLayout::default(),

@@ -47,6 +47,21 @@ pub fn parquet_schema(path: &Path) -> Result<arrow_schema::SchemaRef> {
     Ok(super::table::parquet_builder(path)?.schema().clone())
 }
 
+/// The compression codec of a Parquet file's data (that of its first
+/// column chunk; uncompressed for a file with no row group), for writing a
+/// file derived from it the same way: a zstd export stays zstd.
+pub fn parquet_compression(path: &Path) -> Result<parquet::basic::Compression> {
+    let builder = super::table::parquet_builder(path)?;
+    let meta = builder.metadata();
+    Ok(meta
+        .row_groups()
+        .first()
+        .and_then(|g| g.columns().first())
+        .map_or(parquet::basic::Compression::UNCOMPRESSED, |c| {
+            c.compression()
+        }))
+}
+
 fn missing(path: &Path, column: &str, all: &[String]) -> Error {
     Error::MissingColumn {
         path: path.to_path_buf(),
