@@ -960,7 +960,8 @@ fn scan_path(path: &Path, args: &ScanArgs, b: &mut Batcher, sink: &mut Sink) -> 
 /// `.parquet` or `.pq` extension) as a table, as when it is named on its own (its
 /// bytes are binary and would otherwise be skipped, its tables unread);
 /// every other file as whole-file text, whatever its extension, so that
-/// findings carry byte offsets and lines within the file.
+/// findings carry byte offsets and lines within the file (a `.gz` or
+/// `.zst` file: within its decompressed content).
 fn dir_entry_kind(path: &Path) -> InputKind {
     match InputKind::from_path(path) {
         InputKind::Parquet => InputKind::Parquet,
@@ -991,10 +992,11 @@ fn scan_file(
                 sink.stats.binary_skipped += 1;
                 return Ok(());
             }
-            let file = match std::fs::File::open(path) {
+            // A compressed file (`.gz`, `.zst`) is read through its decoder.
+            let file = match veil_core::io::compressed::open(path) {
                 Ok(f) => f,
                 Err(e) => {
-                    problem(sink, format!("{display}: {e}"), false);
+                    problem(sink, e.to_string(), false);
                     return Ok(());
                 }
             };
@@ -1024,7 +1026,14 @@ fn scan_reader(
             // Blocks of lines are read here; the analysis workers split,
             // check and parse them.
             for block in LineBlocks::new(reader, path, BATCH_BYTES) {
-                b.push_lines(sink, file, block?, None)?;
+                match block {
+                    Ok(block) => b.push_lines(sink, file, block, None)?,
+                    Err(e) if e.is_corrupt_data() => {
+                        problem(sink, e.to_string(), false);
+                        break;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         }
         InputKind::Csv | InputKind::Parquet => {
@@ -1039,7 +1048,14 @@ fn scan_reader(
             // their output lines written) by the analysis workers.
             let name: std::sync::Arc<str> = sink.inputs[file].path.as_str().into();
             for block in LineBlocks::new(reader, path, BATCH_BYTES) {
-                b.push_lines(sink, file, block?, Some(&name))?;
+                match block {
+                    Ok(block) => b.push_lines(sink, file, block, Some(&name))?,
+                    Err(e) if e.is_corrupt_data() => {
+                        problem(sink, e.to_string(), false);
+                        break;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         }
         InputKind::Text => {
@@ -1055,7 +1071,7 @@ fn scan_reader(
                         },
                         s.text,
                     )?,
-                    Err(e) if e.is_record_error() => {
+                    Err(e) if e.is_record_error() || e.is_corrupt_data() => {
                         problem(sink, e.to_string(), false);
                         break;
                     }
@@ -1080,11 +1096,7 @@ fn scan_table(
     let columns = args.columns.as_deref();
     let opened = match kind {
         InputKind::Parquet => ParquetSource::open(path, columns, 8192).map(Table::Parquet),
-        _ => std::fs::File::open(path)
-            .map_err(|e| veil_core::Error::Io {
-                path: path.to_path_buf(),
-                source: e,
-            })
+        _ => veil_core::io::compressed::open(path)
             .and_then(|f| CsvTable::open(f, path, columns, args.lossy, BATCH_BYTES))
             .map(|(table, blocks)| Table::Csv(table, Box::new(blocks))),
     };

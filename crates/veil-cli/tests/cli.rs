@@ -656,6 +656,109 @@ fn parquet_exports_compressed_with_any_standard_codec_are_scanned() {
     }
 }
 
+/// `content` written to `dir/name`, compressed as the name says.
+fn write_compressed(dir: &Path, name: &str, content: &str) -> PathBuf {
+    use std::io::Write;
+    let p = dir.join(name);
+    let mut out = veil_core::io::compressed::create(&p).unwrap();
+    out.write_all(content.as_bytes()).unwrap();
+    out.commit().unwrap();
+    p
+}
+
+#[test]
+fn compressed_inputs_are_scanned_as_the_files_they_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = "{\"id\": 1, \"text\": \"mail jane@example.com\"}\n\
+                   {\"id\": 2, \"text\": \"call 212-555-0199\"}\n";
+    let table = "name,contact\nA,bob@example.org\nB,no one\n";
+    let text = "notes\nwrite to ann@example.net today\n";
+    for (plain, packed, content) in [
+        ("chats.jsonl", "chats.jsonl.gz", records),
+        ("tickets.csv", "tickets.csv.zst", table),
+        ("notes.txt", "notes.txt.gz", text),
+    ] {
+        let a = write(dir.path(), plain, content);
+        let b = write_compressed(dir.path(), packed, content);
+        let scan = |p: &Path| {
+            let out = veil()
+                .args([
+                    "scan",
+                    "--format",
+                    "jsonl",
+                    "--entities",
+                    "EMAIL_ADDRESS,PHONE_NUMBER",
+                ])
+                .arg(p)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let mut lines = jsonl(&out.stdout);
+            for l in &mut lines {
+                l.as_object_mut().unwrap().remove("path");
+            }
+            lines
+        };
+        let (want, got) = (scan(&a), scan(&b));
+        assert!(!want.is_empty(), "{plain}");
+        assert_eq!(got, want, "{packed} reads as {plain}");
+    }
+    // In a directory, a compressed file is read, not skipped as binary:
+    // offsets and lines are those of its decompressed text.
+    let sub = dir.path().join("logs");
+    std::fs::create_dir(&sub).unwrap();
+    write_compressed(&sub, "app.log.zst", text);
+    let out = veil()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&sub)
+        .output()
+        .unwrap();
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let f = &lines[0]["findings"][0];
+    assert_eq!(f["entity_type"], "EMAIL_ADDRESS");
+    assert_eq!(
+        (f["start"].as_u64(), f["line"].as_u64()),
+        (Some(15), Some(2))
+    );
+}
+
+#[test]
+fn a_truncated_compressed_file_is_an_error_after_what_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let records: String = (0..20_000)
+        .map(|i| format!("{{\"id\": {i}, \"text\": \"ticket {i}: mail p{i}@example.com\"}}\n"))
+        .collect();
+    let whole = write_compressed(dir.path(), "whole.jsonl.gz", &records);
+    let bytes = std::fs::read(&whole).unwrap();
+    let cut = write(dir.path(), "cut.jsonl.gz", &bytes[..bytes.len() / 2]);
+    let out = veil()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&cut)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cut.jsonl.gz") && stderr.contains("gzip data"),
+        "{stderr}"
+    );
+    // The records before the cut were scanned, in order, none invented.
+    let lines = jsonl(&out.stdout);
+    assert!(
+        lines.len() > 1000 && lines.len() < 20_000,
+        "{}",
+        lines.len()
+    );
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["id"].as_u64(), Some(i as u64));
+    }
+}
+
 #[test]
 fn malformed_parquet_is_an_error_naming_the_file_without_a_panic_report() {
     // A file the parquet_table fuzz target found: the arrow crates panic

@@ -355,6 +355,48 @@ fn strict_residue_fails_and_writes_nothing_and_bad_policies_are_named() {
 }
 
 #[test]
+fn compressed_records_are_redacted_into_the_codec_the_output_names() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let records = "{\"id\": 1, \"text\": \"my name is Maria Garcia, mail maria@example.org\"}\n\
+                   {\"id\": 2, \"text\": \"call me at 212-555-0199\"}\n";
+    let plain = dir.path().join("chats.jsonl");
+    std::fs::write(&plain, records).unwrap();
+    let packed = dir.path().join("chats.jsonl.gz");
+    let mut w = veil_core::io::compressed::create(&packed).unwrap();
+    w.write_all(records.as_bytes()).unwrap();
+    w.commit().unwrap();
+    let want = dir.path().join("plain.jsonl");
+    veil()
+        .arg("redact")
+        .arg(&plain)
+        .arg("-o")
+        .arg(&want)
+        .assert()
+        .success();
+    let got = dir.path().join("out.jsonl.zst");
+    veil()
+        .arg("redact")
+        .arg(&packed)
+        .arg("-o")
+        .arg(&got)
+        .assert()
+        .success();
+    let raw = std::fs::read(&got).unwrap();
+    assert!(raw.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]), "zstd magic");
+    let mut text = String::new();
+    veil_core::io::compressed::open(&got)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(text, std::fs::read_to_string(&want).unwrap());
+    assert!(
+        text.contains("<EMAIL_ADDRESS>") && !text.contains("maria@"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_compressed_parquet_export_is_redacted_into_one_compressed_the_same_way() {
     use arrow_array::RecordBatch;
     use arrow_array::cast::AsArray;

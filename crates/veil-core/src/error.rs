@@ -65,4 +65,18 @@ impl Error {
     pub fn is_record_error(&self) -> bool {
         matches!(self, Error::BadRecord { .. } | Error::InvalidUtf8 { .. })
     }
+
+    /// Whether the error is data that cannot be decoded — a corrupt or
+    /// truncated compressed file ([`crate::io::compressed`]): the rest of
+    /// that input is unreadable, other inputs are not. A plain file's reads
+    /// fail with neither kind.
+    pub fn is_corrupt_data(&self) -> bool {
+        matches!(
+            self,
+            Error::Io { source, .. } if matches!(
+                source.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+            )
+        )
+    }
 }

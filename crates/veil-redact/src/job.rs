@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use veil_core::io::atomic::AtomicFile;
+use veil_core::io::compressed::{self, Output};
 
 /// Field names and switches of a run.
 #[derive(Clone, Debug)]
@@ -186,7 +186,7 @@ pub fn redact_file(
         columns: run.columns,
         files: run.files,
     };
-    let parts = if is_csv(input) {
+    let parts = if is_csv(&compressed::inner_path(input)) {
         table(
             "csv",
             crate::table::redact_csv(redactor, policy, key, input, output, quarantine)?,
@@ -214,10 +214,10 @@ fn redact_lines(
     quarantine: &Path,
     fields: &Fields,
 ) -> Result<Parts> {
-    let jsonl = is_jsonl(input);
-    let file = std::fs::File::open(input).map_err(io(input))?;
-    let mut out = AtomicFile::create(output)?;
-    let mut qf = AtomicFile::create(quarantine)?;
+    let jsonl = is_jsonl(&compressed::inner_path(input));
+    let file = compressed::open(input)?;
+    let mut out = compressed::create(output)?;
+    let mut qf = compressed::create(quarantine)?;
     let mut entities: BTreeMap<String, EntityCounts> = BTreeMap::new();
     let mut quarantined = Vec::new();
     let mut residual = Residual::default();
@@ -390,7 +390,7 @@ struct Parts {
     residual: Residual,
     columns: Vec<crate::table::ColumnReport>,
     /// The uncommitted output and quarantine files.
-    files: (AtomicFile, AtomicFile),
+    files: (Output, Output),
 }
 
 /// Commits the outputs (unless a strict run found residue) and builds the report.
@@ -445,7 +445,7 @@ fn finish(
     })
 }
 
-fn write_quarantine(f: &mut AtomicFile, path: &Path, e: &QuarantineEntry, raw: &str) -> Result<()> {
+fn write_quarantine(f: &mut Output, path: &Path, e: &QuarantineEntry, raw: &str) -> Result<()> {
     #[derive(Serialize)]
     struct Q<'a> {
         #[serde(flatten)]
@@ -490,9 +490,9 @@ fn restore_text(key: &Key, text: &str) -> std::result::Result<(String, usize), u
 /// `veil restore`: decrypts the tokens `encrypt` wrote (the text field of
 /// JSONL, whole lines otherwise); returns the number restored.
 pub fn restore_file(key: &Key, input: &Path, output: &Path, fields: &Fields) -> Result<usize> {
-    let jsonl = is_jsonl(input);
-    let file = std::fs::File::open(input).map_err(io(input))?;
-    let mut out = AtomicFile::create(output)?;
+    let jsonl = is_jsonl(&compressed::inner_path(input));
+    let file = compressed::open(input)?;
+    let mut out = compressed::create(output)?;
     let mut total = 0;
     for (i, line) in BufReader::new(file).lines().enumerate() {
         let n = i as u64 + 1;

@@ -19,6 +19,7 @@ use std::io::Write;
 use std::path::Path;
 use veil_core::EntityType;
 use veil_core::io::atomic::AtomicFile;
+use veil_core::io::compressed::{self, Output};
 use veil_detect::Analyzer;
 use veil_detect::structured::{ColumnProfile, DEFAULT_MIN_SHARE, DEFAULT_SAMPLE};
 
@@ -151,7 +152,7 @@ pub struct TableRun {
     /// The re-scan.
     pub residual: Residual,
     /// The uncommitted output and quarantine files.
-    pub files: (AtomicFile, AtomicFile),
+    pub files: (Output, Output),
 }
 
 /// One row rewritten: output cells, quarantine reasons, operators applied
@@ -259,7 +260,7 @@ struct Engine<'a, 'r> {
     quarantined: Vec<QuarantineEntry>,
     residual: Residual,
     rows: (usize, usize, usize),
-    qf: AtomicFile,
+    qf: Output,
     quarantine: &'a Path,
 }
 
@@ -287,7 +288,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             quarantined: Vec::new(),
             residual: Residual::default(),
             rows: (0, 0, 0),
-            qf: AtomicFile::create(quarantine)?,
+            qf: compressed::create(quarantine)?,
             quarantine,
         })
     }
@@ -488,7 +489,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         Ok(Some(cells))
     }
 
-    fn finish(mut self, out: AtomicFile) -> TableRun {
+    fn finish(mut self, out: Output) -> TableRun {
         self.residual.pass = self.residual.findings == 0;
         TableRun {
             columns: self.columns,
@@ -510,7 +511,7 @@ pub fn redact_csv(
     output: &Path,
     quarantine: &Path,
 ) -> Result<TableRun> {
-    let mut rdr = csv::Reader::from_path(input).map_err(|e| csv_err(input, &e))?;
+    let mut rdr = csv::Reader::from_reader(compressed::open(input)?);
     let header: Vec<String> = rdr
         .headers()
         .map_err(|e| csv_err(input, &e))?
@@ -518,14 +519,14 @@ pub fn redact_csv(
         .map(str::to_string)
         .collect();
     let mut sample = Vec::new();
-    let mut srdr = csv::Reader::from_path(input).map_err(|e| csv_err(input, &e))?;
+    let mut srdr = csv::Reader::from_reader(compressed::open(input)?);
     for rec in srdr.records().take(SAMPLE_ROWS) {
         let rec = rec.map_err(|e| csv_err(input, &e))?;
         sample.push(rec.iter().map(str::to_string).collect());
     }
     let mut engine = Engine::new(redactor, policy, key, header, &sample, quarantine)?;
     drop(sample);
-    let mut out = AtomicFile::create(output)?;
+    let mut out = compressed::create(output)?;
     {
         let mut w = csv::Writer::from_writer(&mut out);
         w.write_record(engine.kept_header())
@@ -677,5 +678,5 @@ pub fn redact_parquet(
         )?;
         w.close().map_err(perr)?;
     }
-    Ok(engine.finish(out))
+    Ok(engine.finish(Output::from(out)))
 }

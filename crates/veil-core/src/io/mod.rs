@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod batches;
 pub mod columns;
+pub mod compressed;
 pub mod csv_blocks;
 pub mod jsonl;
 pub mod table;
@@ -25,12 +26,10 @@ pub fn looks_binary(head: &[u8]) -> bool {
     head[..head.len().min(BINARY_SNIFF_LEN)].contains(&0)
 }
 
-/// Read up to [`BINARY_SNIFF_LEN`] bytes from the start of `path`.
+/// Read up to [`BINARY_SNIFF_LEN`] bytes from the start of `path` (of its
+/// decompressed content for a compressed file: [`compressed::open`]).
 pub fn sniff(path: &Path) -> crate::Result<Vec<u8>> {
-    let file = std::fs::File::open(path).map_err(|e| crate::Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
+    let file = compressed::open(path)?;
     let mut buf = Vec::with_capacity(BINARY_SNIFF_LEN);
     file.take(BINARY_SNIFF_LEN as u64)
         .read_to_end(&mut buf)
@@ -55,9 +54,13 @@ pub enum InputKind {
 }
 
 impl InputKind {
-    /// Decide the kind from the file extension (case-insensitive).
+    /// Decide the kind from the file extension (case-insensitive), that of
+    /// the file a compressed one holds (`emails.csv.gz` is CSV). A Parquet
+    /// file is compressed inside; one compressed again is read as text (and
+    /// skipped as binary).
     pub fn from_path(path: &Path) -> InputKind {
-        match path
+        let compressed = compressed::codec_of(path).is_some();
+        match compressed::inner_path(path)
             .extension()
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase())
@@ -65,7 +68,7 @@ impl InputKind {
         {
             Some("jsonl") | Some("ndjson") => InputKind::Jsonl,
             Some("csv") => InputKind::Csv,
-            Some("parquet") | Some("pq") => InputKind::Parquet,
+            Some("parquet") | Some("pq") if !compressed => InputKind::Parquet,
             _ => InputKind::Text,
         }
     }
@@ -106,5 +109,21 @@ mod tests {
             InputKind::Parquet
         );
         assert_eq!(InputKind::from_path(Path::new("x.py")), InputKind::Text);
+        assert_eq!(
+            InputKind::from_path(Path::new("dump/emails.CSV.gz")),
+            InputKind::Csv
+        );
+        assert_eq!(
+            InputKind::from_path(Path::new("chats.jsonl.zst")),
+            InputKind::Jsonl
+        );
+        assert_eq!(
+            InputKind::from_path(Path::new("x.parquet.gz")),
+            InputKind::Text
+        );
+        assert_eq!(
+            InputKind::from_path(Path::new("app.log.gz")),
+            InputKind::Text
+        );
     }
 }

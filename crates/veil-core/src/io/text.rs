@@ -164,6 +164,8 @@ pub struct LineBlocks<R> {
     /// Bytes in the blocks given so far.
     offset: u64,
     done: bool,
+    /// A read error met after whole lines, given after their block.
+    pending: Option<std::io::Error>,
 }
 
 /// A block of whole lines ([`LineBlocks`]).
@@ -191,6 +193,7 @@ impl<R: std::io::Read> LineBlocks<R> {
             lines: 0,
             offset: 0,
             done: false,
+            pending: None,
         }
     }
 
@@ -233,6 +236,13 @@ impl<R: std::io::Read> Iterator for LineBlocks<R> {
     type Item = Result<LineBlock>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(source) = self.pending.take() {
+            self.done = true;
+            return Some(Err(Error::Io {
+                path: self.path.clone(),
+                source,
+            }));
+        }
         if self.done {
             return None;
         }
@@ -248,6 +258,13 @@ impl<R: std::io::Read> Iterator for LineBlocks<R> {
             let ended = match self.read_onto(&mut buf, want) {
                 Ok(ended) => ended,
                 Err(e) => {
+                    // The whole lines read before the error (a truncated
+                    // compressed file's) come first, the error after them.
+                    if let Some(i) = memchr::memrchr(b'\n', &buf) {
+                        buf.truncate(i + 1);
+                        self.pending = Some(e);
+                        return Some(Ok(self.block(buf)));
+                    }
                     self.done = true;
                     return Some(Err(Error::Io {
                         path: self.path.clone(),
@@ -560,12 +577,24 @@ mod block_tests {
     use crate::io::FailingAfter;
 
     #[test]
-    fn a_read_error_names_the_input_and_ends_the_blocks() {
-        let mut blocks = LineBlocks::new(FailingAfter(b"a\nb\n"), Path::new("in.jsonl"), 1 << 20);
+    fn a_read_error_comes_after_the_whole_lines_before_it_names_the_input_and_ends_the_blocks() {
+        // A partial last line ("c", cut by the error) is not given as a line.
+        let mut blocks = LineBlocks::new(FailingAfter(b"a\nb\nc"), Path::new("in.jsonl"), 1 << 20);
+        match blocks.next() {
+            Some(Ok(block)) => {
+                assert_eq!(block.bytes, b"a\nb\n");
+                assert_eq!((block.first_line, block.lines), (1, 2));
+            }
+            other => panic!("expected the whole lines, got {other:?}"),
+        }
         match blocks.next() {
             Some(Err(Error::Io { path, .. })) => assert_eq!(path, Path::new("in.jsonl")),
             other => panic!("expected an I/O error, got {other:?}"),
         }
+        assert!(blocks.next().is_none());
+        // No whole line before it: the error first.
+        let mut blocks = LineBlocks::new(FailingAfter(b"abc"), Path::new("in.jsonl"), 1 << 20);
+        assert!(matches!(blocks.next(), Some(Err(Error::Io { .. }))));
         assert!(blocks.next().is_none());
     }
 
