@@ -63,10 +63,10 @@ pub struct RedactArgs {
     /// Also write the report as one self-contained HTML page here.
     #[arg(long)]
     pub html: Option<PathBuf>,
-    /// JSONL field holding the text.
+    /// JSONL field holding the text: a top-level key, or a JSON Pointer into nested objects and arrays (`/message/body`, `/turns/0/content`).
     #[arg(long, default_value = "text")]
     pub text_field: String,
-    /// JSONL field holding the record id (keys per-record date shifts).
+    /// JSONL field holding the record id (keys per-record date shifts); a key or a JSON Pointer.
     #[arg(long, default_value = "id")]
     pub id_field: String,
     /// Fail (exit 1, no output written) when the re-scan finds PII left in the output.
@@ -91,7 +91,7 @@ pub struct RestoreArgs {
     /// Key file; else the VEIL_KEY variable.
     #[arg(long)]
     pub key_file: Option<PathBuf>,
-    /// JSONL field holding the text.
+    /// JSONL field holding the text: a top-level key, or a JSON Pointer (`/message/body`).
     #[arg(long, default_value = "text")]
     pub text_field: String,
 }
@@ -510,10 +510,10 @@ pub struct ScanArgs {
     /// Text inputs: one document per line (default: each file is one document).
     #[arg(long)]
     pub lines: bool,
-    /// JSONL inputs: the field holding the text.
+    /// JSONL inputs: the field holding the text — a top-level key, or a JSON Pointer into nested objects and arrays (`/message/body`, `/turns/0/content`).
     #[arg(long, default_value = "text")]
     pub text_field: String,
-    /// JSONL inputs: the field holding the record id.
+    /// JSONL inputs: the field holding the record id (a key or a JSON Pointer).
     #[arg(long, default_value = "id")]
     pub id_field: String,
     /// CSV/Parquet inputs: scan only these columns (default: every string column).

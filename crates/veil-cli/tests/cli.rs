@@ -656,6 +656,42 @@ fn parquet_exports_compressed_with_any_standard_codec_are_scanned() {
     }
 }
 
+#[test]
+fn nested_text_and_id_fields_are_named_by_json_pointer() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "chats.jsonl",
+        "{\"conv\": {\"id\": \"c1\"}, \"msg\": {\"body\": \"mail jane@example.com\"}}\n\
+         {\"conv\": {\"id\": \"c2\"}, \"turns\": [{\"text\": \"x\"}], \"msg\": {\"body\": \"call 212-555-0199\"}}\n\
+         {\"conv\": {\"id\": \"c3\"}, \"msg\": {\"subject\": \"no body\"}}\n",
+    );
+    let out = veil()
+        .args([
+            "scan",
+            "--format",
+            "jsonl",
+            "--text-field",
+            "/msg/body",
+            "--id-field",
+            "/conv/id",
+        ])
+        .arg(&p)
+        .output()
+        .unwrap();
+    // The record without the field is a bad record: counted, reported, exit 2.
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("chats.jsonl:3: no field `/msg/body`"));
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 3, "one output line per input line");
+    assert_eq!(lines[0]["id"], "c1");
+    assert_eq!(lines[0]["findings"][0]["entity_type"], "EMAIL_ADDRESS");
+    assert_eq!(lines[0]["findings"][0]["start"], 5);
+    assert_eq!(lines[1]["id"], "c2");
+    assert_eq!(lines[1]["findings"][0]["entity_type"], "PHONE_NUMBER");
+    assert_eq!(lines[2]["line"], 3);
+}
+
 /// `content` written to `dir/name`, compressed as the name says.
 fn write_compressed(dir: &Path, name: &str, content: &str) -> PathBuf {
     use std::io::Write;

@@ -355,6 +355,31 @@ fn strict_residue_fails_and_writes_nothing_and_bad_policies_are_named() {
 }
 
 #[test]
+fn a_nested_text_field_is_redacted_in_place_by_json_pointer() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("chats.jsonl");
+    std::fs::write(
+        &input,
+        "{\"conv\":{\"id\":\"c1\"},\"turns\":[{\"role\":\"agent\",\"content\":\"Hello\"},{\"role\":\"user\",\"content\":\"I am Maria Garcia, maria@example.org\"}],\"score\":1.50}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.jsonl");
+    veil()
+        .arg("redact")
+        .arg(&input)
+        .args(["--text-field", "/turns/1/content", "--id-field", "/conv/id"])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    // Only the named text changes; every other value keeps its bytes.
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "{\"conv\":{\"id\":\"c1\"},\"turns\":[{\"role\":\"agent\",\"content\":\"Hello\"},{\"role\":\"user\",\"content\":\"I am <PERSON>, <EMAIL_ADDRESS>\"}],\"score\":1.50}\n"
+    );
+}
+
+#[test]
 fn compressed_records_are_redacted_into_the_codec_the_output_names() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();

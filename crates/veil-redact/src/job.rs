@@ -15,6 +15,7 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -139,7 +140,7 @@ fn is_jsonl(path: &Path) -> bool {
 }
 
 enum Parsed {
-    Json(IndexMap<String, Box<RawValue>>, String, String),
+    Json(crate::json_field::RawObject, String, String),
     Line(String),
     Bad(&'static str),
 }
@@ -151,15 +152,14 @@ fn parse(line: &str, jsonl: bool, fields: &Fields, n: u64) -> Parsed {
     let Ok(map) = serde_json::from_str::<IndexMap<String, Box<RawValue>>>(line) else {
         return Parsed::Bad("not a JSON object");
     };
-    let Some(raw) = map.get(&fields.text) else {
+    let Some(raw) = crate::json_field::raw_at(&map, &fields.text) else {
         return Parsed::Bad("no text field");
     };
-    let Ok(text) = serde_json::from_str::<String>(raw.get()) else {
+    let Ok(text) = serde_json::from_str::<String>(&raw) else {
         return Parsed::Bad("the text field is not a string");
     };
-    let id = map
-        .get(&fields.id)
-        .map_or_else(|| n.to_string(), |r| r.get().to_string());
+    let id =
+        crate::json_field::raw_at(&map, &fields.id).map_or_else(|| n.to_string(), Cow::into_owned);
     Parsed::Json(map, text, id)
 }
 
@@ -349,7 +349,8 @@ fn redact_lines(
                     let v =
                         serde_json::to_string(&o.text).map_err(|e| record_err(e.to_string()))?;
                     let rv = RawValue::from_string(v).map_err(|e| record_err(e.to_string()))?;
-                    map.insert(fields.text.clone(), rv);
+                    // Where `parse` found the text: it is there.
+                    crate::json_field::replace_at(&mut map, &fields.text, rv);
                     serde_json::to_string(&map).map_err(|e| record_err(e.to_string()))?
                 }
                 _ => o.text,
@@ -512,7 +513,7 @@ pub fn restore_file(key: &Key, input: &Path, output: &Path, fields: &Fields) -> 
                 total += c;
                 let v = serde_json::to_string(&t).unwrap_or_default();
                 if let Ok(rv) = RawValue::from_string(v) {
-                    map.insert(fields.text.clone(), rv);
+                    crate::json_field::replace_at(&mut map, &fields.text, rv);
                 }
                 serde_json::to_string(&map).unwrap_or(line)
             }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod generalize;
 pub mod html;
 pub mod job;
+mod json_field;
 pub mod keys;
 pub mod operator;
 pub mod policy;

@@ -75,6 +75,33 @@ fn parse(
     })
 }
 
+/// Whether a field name is a JSON Pointer (RFC 6901) into nested objects
+/// and arrays — `/message/body`, `/messages/0/content` — rather than a
+/// top-level key: it starts with `/` (a top-level key that itself starts
+/// with `/` is the pointer `/~1key`).
+pub fn is_pointer(field: &str) -> bool {
+    field.starts_with('/')
+}
+
+/// The reference tokens of a JSON Pointer ([`is_pointer`]), unescaped
+/// (`~1` is `/`, `~0` is `~`): `/a~1b/0` → `["a/b", "0"]`.
+pub fn pointer_tokens(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// A pointer token read as an array index: digits without a sign or a
+/// leading zero (RFC 6901), as `serde_json::Value::pointer` reads them.
+pub fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() > 1) {
+        return None;
+    }
+    token.parse().ok()
+}
+
 /// [`parse`] without the file's name in errors.
 fn record_of(
     line: &str,
@@ -83,11 +110,40 @@ fn record_of(
     id_field: &str,
     fast: fn(&str, &str, &str) -> Option<FieldValues>,
 ) -> std::result::Result<JsonRecord, String> {
-    let fields = match fast(line, text_field, id_field) {
-        Some(f) => f,
-        None => serde_fields(line, text_field, id_field)?,
+    let fields = if is_pointer(text_field) || is_pointer(id_field) {
+        pointer_fields(line, text_field, id_field)?
+    } else {
+        match fast(line, text_field, id_field) {
+            Some(f) => f,
+            None => serde_fields(line, text_field, id_field)?,
+        }
     };
     record(fields, number, text_field)
+}
+
+/// The text and id fields of `line`, either of them a JSON Pointer
+/// ([`is_pointer`]): the whole object parsed, each field looked up.
+fn pointer_fields(
+    line: &str,
+    text_field: &str,
+    id_field: &str,
+) -> std::result::Result<FieldValues, String> {
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| format!("not valid JSON ({})", e.classify_name()))?;
+    if !value.is_object() {
+        return Err("not a JSON object".into());
+    }
+    let at = |field: &str| {
+        if is_pointer(field) {
+            value.pointer(field).cloned()
+        } else {
+            value.get(field).cloned()
+        }
+    };
+    Ok(FieldValues {
+        text: at(text_field),
+        id: at(id_field),
+    })
 }
 
 /// The record from the fields read, or what is wrong with them.
@@ -332,6 +388,41 @@ mod tests {
             let e = get(line).unwrap_err().to_string();
             assert!(e.ends_with(msg), "{line}: {e}");
         }
+    }
+
+    #[test]
+    fn pointer_fields_reach_into_nested_objects_and_arrays() {
+        let p = Path::new("chats.jsonl");
+        let line = r#"{"meta":{"conv":"c-9"},"msg":{"body":"mail bob@x.com","to":["a"]},"turns":[{"content":"first"},{"content":"second"}],"a/b":{"~k":"odd"}}"#;
+        let r = parse_line(line, 1, p, "/msg/body", "/meta/conv").unwrap();
+        assert_eq!(
+            (r.text.as_str(), r.id),
+            ("mail bob@x.com", Value::from("c-9"))
+        );
+        let r = parse_line(line, 1, p, "/turns/1/content", "id").unwrap();
+        assert_eq!((r.text.as_str(), r.id), ("second", Value::from(1)));
+        // Escaped tokens: `~1` is `/`, `~0` is `~`.
+        let r = parse_line(line, 1, p, "/a~1b/~0k", "id").unwrap();
+        assert_eq!(r.text, "odd");
+        for (field, msg) in [
+            ("/msg/missing", "no field `/msg/missing`"),
+            ("/turns/01/content", "no field `/turns/01/content`"),
+            ("/turns/2/content", "no field `/turns/2/content`"),
+            ("/msg/to", "field `/msg/to` is not a string"),
+        ] {
+            let e = parse_line(line, 4, p, field, "id").unwrap_err().to_string();
+            assert_eq!(e, format!("chats.jsonl:4: {msg}"));
+        }
+        assert_eq!(pointer_tokens("/a~1b/~01/"), ["a/b", "~1", ""]);
+        assert_eq!(
+            (
+                array_index("0"),
+                array_index("12"),
+                array_index("01"),
+                array_index("+1")
+            ),
+            (Some(0), Some(12), None, None)
+        );
     }
 
     proptest::proptest! {
