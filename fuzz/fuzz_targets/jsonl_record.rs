@@ -1,5 +1,6 @@
 //! JSONL lines: any bytes give a record or a typed error, never a panic;
-//! the hand-written fast path and serde_json give the same answer.
+//! the hand-written fast path and serde_json give the same answer, and so
+//! do JSON Pointers to the same top-level fields.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
@@ -14,5 +15,13 @@ fuzz_target!(|data: &[u8]| {
         let fast = parse_line(line, 1, p, "text", "id").map_err(|e| e.to_string());
         let slow = parse_line_serde(line, 1, p, "text", "id").map_err(|e| e.to_string());
         assert_eq!(fast, slow, "{line:?}");
+        // JSON Pointers to top-level fields read what the keys read.
+        let by_key = parse_line(line, 1, p, "text", "id");
+        let by_pointer = parse_line(line, 1, p, "/text", "/id");
+        match (by_key, by_pointer) {
+            (Ok(a), Ok(b)) => assert_eq!((a.text, a.id), (b.text, b.id), "{line:?}"),
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("{line:?}: by key {a:?}, by pointer {b:?}"),
+        }
     }
 });

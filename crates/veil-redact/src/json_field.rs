@@ -103,6 +103,68 @@ mod tests {
         RawValue::from_string(json.to_string()).unwrap()
     }
 
+    /// JSON values up to three levels deep, keys with the characters a
+    /// pointer escapes.
+    fn json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            "[a-z ]{0,6}".prop_map(serde_json::Value::from),
+            (0i64..1000).prop_map(serde_json::Value::from),
+            Just(serde_json::Value::Null),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map("[ab/~]{1,3}", inner, 0..4)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// The pointers of every value inside `v` (not `v` itself).
+    fn pointers(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+        let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+        let children: Vec<(String, &serde_json::Value)> = match v {
+            serde_json::Value::Object(m) => m.iter().map(|(k, c)| (escape(k), c)).collect(),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i.to_string(), c))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (token, child) in children {
+            let p = format!("{at}/{token}");
+            out.push(p.clone());
+            pointers(child, &p, out);
+        }
+    }
+
+    proptest::proptest! {
+        /// Replacing the value at any pointer of a record changes that
+        /// value and no other: the record parses to the original with that
+        /// one value set (`serde_json`'s own pointer), and reads it back.
+        #[test]
+        fn replace_at_changes_exactly_the_value_named(
+            fields in proptest::collection::btree_map("[ab/~]{1,3}", json(), 1..4),
+            pick in 0usize..64,
+        ) {
+            let record = serde_json::Value::Object(fields.into_iter().collect());
+            let mut all = Vec::new();
+            pointers(&record, "", &mut all);
+            let pointer = &all[pick % all.len()];
+            let mut map = object(&record.to_string());
+            proptest::prop_assert!(replace_at(&mut map, pointer, raw(r#""<X>""#)));
+            let got: serde_json::Value =
+                serde_json::from_str(&serde_json::to_string(&map).unwrap()).unwrap();
+            let mut want = record.clone();
+            *want.pointer_mut(pointer).unwrap() = serde_json::Value::from("<X>");
+            proptest::prop_assert_eq!(&got, &want, "{}", pointer);
+            let back = raw_at(&map, pointer);
+            proptest::prop_assert_eq!(back.as_deref(), Some(r#""<X>""#));
+        }
+    }
+
     #[test]
     fn fields_are_found_at_the_top_and_by_pointer() {
         let m = object(r#"{"text": "top", "msg": {"body": "deep", "n": [1, {"t": "x"}]}}"#);
