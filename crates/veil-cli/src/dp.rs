@@ -126,9 +126,10 @@ fn is_parquet(path: &Path, fmt: InputFormat) -> Result<bool> {
     Ok(match fmt {
         InputFormat::Parquet => true,
         InputFormat::Csv => false,
-        InputFormat::Auto => match path.extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("parquet") => true,
-            Some(e) if e.eq_ignore_ascii_case("csv") => false,
+        // By the extension, through a compression one (`.csv.gz` is CSV).
+        InputFormat::Auto => match veil_core::io::InputKind::from_path(path) {
+            veil_core::io::InputKind::Parquet => true,
+            veil_core::io::InputKind::Csv => false,
             _ => bail!(
                 "{}: cannot tell CSV from Parquet by the extension; pass --input-format",
                 path.display()

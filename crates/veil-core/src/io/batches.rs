@@ -96,7 +96,7 @@ fn open_parquet(path: &Path, columns: &[String], batch_rows: usize) -> Result<Ba
 }
 
 struct CsvBatches {
-    reader: csv::Reader<std::fs::File>,
+    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
     path: PathBuf,
     indices: Vec<usize>,
     schema: Arc<Schema>,
@@ -165,11 +165,7 @@ impl Iterator for CsvBatches {
 }
 
 fn open_csv(path: &Path, columns: &[String], batch_rows: usize) -> Result<Batches> {
-    let io = |e: std::io::Error| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = super::compressed::open(path)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(file);

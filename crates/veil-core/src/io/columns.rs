@@ -36,13 +36,6 @@ impl Default for CsvLayout {
     }
 }
 
-fn io_err(path: &Path, source: std::io::Error) -> Error {
-    Error::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 /// The cells of the requested columns, column-major, as text.
 #[derive(Debug)]
 pub struct ColumnTable {
@@ -153,7 +146,7 @@ fn csv_chunks<E: From<Error>>(
     chunk_rows: usize,
     mut f: impl FnMut(ColumnTable) -> std::result::Result<(), E>,
 ) -> std::result::Result<Vec<String>, E> {
-    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let file = super::compressed::open(path)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(layout.header)
         .trim(csv::Trim::All)
@@ -301,7 +294,7 @@ pub fn column_names(path: &Path, layout: &CsvLayout) -> Result<Vec<String>> {
     if !layout.header {
         return Ok(layout.columns.clone());
     }
-    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let file = super::compressed::open(path)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
@@ -313,4 +306,38 @@ pub fn column_names(path: &Path, layout: &CsvLayout) -> Result<Vec<String>> {
         .iter()
         .map(str::to_string)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compressed_csv_gives_the_columns_of_the_csv_it_holds() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let csv = "# exported\nage,zip,diagnosis\n34,02139,flu\n51,02142,asthma\n";
+        let plain = dir.path().join("patients.csv");
+        std::fs::write(&plain, csv).unwrap();
+        let packed = dir.path().join("patients.csv.zst");
+        let mut w = crate::io::compressed::create(&packed).unwrap();
+        w.write_all(csv.as_bytes()).unwrap();
+        w.commit().unwrap();
+        let layout = CsvLayout {
+            comment: Some('#'),
+            ..CsvLayout::default()
+        };
+        let wanted = ["age".to_string(), "zip".to_string()];
+        let read = |p: &Path| {
+            let t = read_columns(p, &layout, &wanted, &[]).unwrap();
+            (t.names, t.cells, t.positions)
+        };
+        let want = read(&plain);
+        assert_eq!(want.1, [["34", "51"], ["02139", "02142"]]);
+        assert_eq!(read(&packed), want);
+        assert_eq!(
+            column_names(&packed, &layout).unwrap(),
+            ["age", "zip", "diagnosis"]
+        );
+    }
 }
