@@ -63,7 +63,7 @@ pub struct RedactArgs {
     /// Also write the report as one self-contained HTML page here.
     #[arg(long)]
     pub html: Option<PathBuf>,
-    /// JSONL field holding the text: a top-level key, or a JSON Pointer into nested objects and arrays (`/message/body`, `/turns/0/content`).
+    /// JSONL field holding the text: a top-level key, or a JSON Pointer into nested objects and arrays (`/message/body`, `/turns/0/content`; `*` for every element: `/messages/*/content`).
     #[arg(long, default_value = "text")]
     pub text_field: String,
     /// JSONL field holding the record id (keys per-record date shifts); a key or a JSON Pointer.
@@ -91,7 +91,7 @@ pub struct RestoreArgs {
     /// Key file; else the VEIL_KEY variable.
     #[arg(long)]
     pub key_file: Option<PathBuf>,
-    /// JSONL field holding the text: a top-level key, or a JSON Pointer (`/message/body`).
+    /// JSONL field holding the text: a top-level key, or a JSON Pointer (`/message/body`; `*` for every element: `/messages/*/content`).
     #[arg(long, default_value = "text")]
     pub text_field: String,
 }
@@ -510,7 +510,7 @@ pub struct ScanArgs {
     /// Text inputs: one document per line (default: each file is one document).
     #[arg(long)]
     pub lines: bool,
-    /// JSONL inputs: the field holding the text — a top-level key, or a JSON Pointer into nested objects and arrays (`/message/body`, `/turns/0/content`).
+    /// JSONL inputs: the field holding the text — a top-level key, or a JSON Pointer into nested objects and arrays (`/message/body`, `/turns/0/content`); `*` for every element (`/messages/*/content`: each finding then names its text's pointer, `field`).
     #[arg(long, default_value = "text")]
     pub text_field: String,
     /// JSONL inputs: the field holding the record id (a key or a JSON Pointer).

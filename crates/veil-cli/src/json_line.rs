@@ -17,6 +17,10 @@ pub struct FindingOut<'a> {
     pub end_line: Option<usize>,
     /// The entity type's name.
     pub entity_type: &'a str,
+    /// The JSON Pointer of the text it is in (records read with a
+    /// `--text-field` pattern holding `*` only; offsets are within that text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'a str>,
     /// 1-based line of the first character (whole files only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -127,6 +131,10 @@ fn finding(buf: &mut Vec<u8>, f: &FindingOut<'_>) {
     }
     buf.extend_from_slice(b",\"entity_type\":");
     string(buf, f.entity_type);
+    if let Some(p) = f.field {
+        buf.extend_from_slice(b",\"field\":");
+        string(buf, p);
+    }
     if let Some(l) = f.line {
         buf.extend_from_slice(b",\"line\":");
         number(buf, l as u64);
@@ -261,6 +269,7 @@ mod tests {
         f64,
         usize,
         Option<String>,
+        Option<String>,
     );
 
     fn raw() -> impl Strategy<Value = Raw> {
@@ -277,6 +286,7 @@ mod tests {
             ],
             offset(),
             proptest::option::of("\\PC{0,8}|[\"\\\\\n\t\u{0}\u{1f}\u{7f}é€]{0,4}"),
+            proptest::option::of("/[a-z0-9*~/]{0,12}|\\PC{0,4}"),
         )
     }
 
@@ -285,6 +295,7 @@ mod tests {
             end: r.0,
             end_line: r.1,
             entity_type: &r.2,
+            field: r.8.as_deref(),
             line: r.3,
             recognizer: &r.4,
             score: r.5,
@@ -379,6 +390,7 @@ mod tests {
             end: 14,
             end_line: None,
             entity_type: "PERSON",
+            field: None,
             line: None,
             recognizer: "person_gazetteer",
             score: 0.9,
@@ -386,10 +398,22 @@ mod tests {
             value: Some("Jo \"Q\""),
         };
         let mut buf = Vec::new();
-        record(&mut buf, &[f], &Value::from(7));
+        record(&mut buf, std::slice::from_ref(&f), &Value::from(7));
         assert_eq!(
             String::from_utf8(buf).unwrap(),
             "{\"findings\":[{\"end\":14,\"entity_type\":\"PERSON\",\"recognizer\":\"person_gazetteer\",\"score\":0.9,\"start\":4,\"value\":\"Jo \\\"Q\\\"\"}],\"id\":7}\n"
+        );
+        // A text matched by a field pattern names its pointer.
+        let f = FindingOut {
+            field: Some("/messages/1/content"),
+            value: None,
+            ..f
+        };
+        let mut buf = Vec::new();
+        record(&mut buf, &[f], &Value::from(7));
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "{\"findings\":[{\"end\":14,\"entity_type\":\"PERSON\",\"field\":\"/messages/1/content\",\"recognizer\":\"person_gazetteer\",\"score\":0.9,\"start\":4}],\"id\":7}\n"
         );
     }
 }

@@ -56,8 +56,15 @@ pub enum Origin {
     },
     /// One line of a text input.
     Line { file: usize, line: u64 },
-    /// One JSONL record.
-    Record { file: usize, id: Value, line: u64 },
+    /// One JSONL record; `parts`: the pointers and starts of the texts a
+    /// `--text-field` pattern with `*` matched ([`veil_core::io::jsonl::JsonRecord::parts`];
+    /// boxed, and `None` for one text: most records carry none).
+    Record {
+        file: usize,
+        id: Value,
+        line: u64,
+        parts: Option<Box<veil_core::io::jsonl::Parts>>,
+    },
     /// One table cell.
     Cell {
         file: usize,
@@ -121,6 +128,7 @@ impl<'a> FindingOut<'a> {
             end,
             end_line: None,
             entity_type: f.entity_type.as_str(),
+            field: None,
             line: None,
             recognizer: f.recognizer,
             score: (f.score as f64 * 1000.0).round() / 1000.0,
@@ -353,25 +361,45 @@ impl Sink {
                     Format::Human => {}
                 }
             }
-            Origin::Record { file, id, line } => {
+            Origin::Record {
+                file,
+                id,
+                line,
+                parts,
+            } => {
                 self.stats.records += 1;
                 self.inputs[file].records += 1;
                 self.count(file, usize::MAX, &findings);
                 match self.format {
                     Format::Jsonl => {
                         self.line_buf.clear();
-                        record_line(&mut self.line_buf, text, &findings, &id, self.show_values);
+                        let record = RecordText {
+                            text,
+                            parts: parts.as_deref().map_or(&[], Vec::as_slice),
+                        };
+                        record_line(&mut self.line_buf, record, &findings, &id, self.show_values);
                         self.out.write_all(&self.line_buf)?
                     }
                     Format::Sarif => {
                         let map = OffsetMap::new(text);
-                        for f in &findings {
-                            let region = json!({"startLine": line, "charOffset": map.char_offset(f.start), "charLength": map.char_offset(f.end) - map.char_offset(f.start)});
+                        let record = RecordText {
+                            text,
+                            parts: parts.as_deref().map_or(&[], Vec::as_slice),
+                        };
+                        for (f, out) in findings
+                            .iter()
+                            .zip(record.findings_out(&map, &findings, false))
+                        {
+                            let region = json!({"startLine": line, "charOffset": out.start, "charLength": out.end - out.start});
+                            let props = match out.field {
+                                Some(field) => json!({"id": id, "field": field}),
+                                None => json!({"id": id}),
+                            };
                             self.sarif_results.push(sarif_result(
                                 f,
                                 &self.inputs[file].path,
                                 region,
-                                Some(json!({"id": id})),
+                                Some(props),
                             ));
                         }
                     }
@@ -608,17 +636,63 @@ fn char_findings_out<'a>(
         .collect()
 }
 
+/// A JSONL record's analysed text: one field's, or the texts a field
+/// pattern with `*` matched, joined (`parts`: each one's pointer and start).
+#[derive(Clone, Copy)]
+pub struct RecordText<'a> {
+    pub text: &'a str,
+    pub parts: &'a [(String, usize)],
+}
+
+impl<'a> RecordText<'a> {
+    /// `findings` with code-point offsets within the text, or, for joined
+    /// texts, within the text each starts in, with that text's pointer
+    /// (`field`); a finding running past its text's end is cut there.
+    fn findings_out(
+        self,
+        map: &OffsetMap<'_>,
+        findings: &'a [Finding],
+        show_values: bool,
+    ) -> Vec<FindingOut<'a>> {
+        let (text, parts) = (self.text, self.parts);
+        if parts.is_empty() {
+            return char_findings_out(text, map, findings, show_values);
+        }
+        let separator = veil_core::io::jsonl::PART_SEPARATOR.len();
+        findings
+            .iter()
+            .map(|f| {
+                let k = parts.partition_point(|&(_, s)| s <= f.start).max(1) - 1;
+                let (pointer, from) = (&parts[k].0, parts[k].1);
+                let to = parts.get(k + 1).map_or(text.len(), |&(_, s)| s - separator);
+                let start = f.start.clamp(from, to);
+                let end = f.end.clamp(start, to);
+                let base = map.char_offset(from);
+                let mut out = FindingOut::new(
+                    f,
+                    map.char_offset(start) - base,
+                    map.char_offset(end) - base,
+                    show_values.then(|| &text[start..end]),
+                );
+                out.field = Some(pointer.as_str());
+                out
+            })
+            .collect()
+    }
+}
+
 /// Append a JSONL record's output line to `buf`:
-/// `{"findings":[...],"id":...}` with code-point offsets within `text`.
+/// `{"findings":[...],"id":...}` with code-point offsets within its text
+/// ([`RecordText`]: within the matched text each finding names).
 pub fn record_line(
     buf: &mut Vec<u8>,
-    text: &str,
+    record: RecordText<'_>,
     findings: &[Finding],
     id: &Value,
     show_values: bool,
 ) {
-    let map = OffsetMap::new(text);
-    let fs = char_findings_out(text, &map, findings, show_values);
+    let map = OffsetMap::new(record.text);
+    let fs = record.findings_out(&map, findings, show_values);
     json_line::record(buf, &fs, id);
 }
 

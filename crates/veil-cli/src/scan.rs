@@ -299,6 +299,7 @@ fn parse_record(
                 file,
                 id: r.id,
                 line,
+                parts: (!r.parts.is_empty()).then(|| Box::new(r.parts)),
             })
         }
         Err(problem) => {
@@ -367,9 +368,16 @@ impl RecordLines {
         }
         for ((p, text), found) in placed.iter_mut().zip(texts).zip(findings) {
             let (file, record) = match (&*p, text_of) {
-                (Placed::Origin(Origin::Record { file, id, .. }), _) => {
+                (
+                    Placed::Origin(Origin::Record {
+                        file, id, parts, ..
+                    }),
+                    _,
+                ) => {
                     if let RecordLines::Jsonl { show_values } = self {
-                        crate::output::record_line(lines, text, found, id, show_values);
+                        let parts = parts.as_deref().map_or(&[][..], Vec::as_slice);
+                        let record = crate::output::RecordText { text, parts };
+                        crate::output::record_line(lines, record, found, id, show_values);
                     }
                     (*file, true)
                 }

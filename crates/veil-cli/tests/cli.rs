@@ -692,6 +692,96 @@ fn nested_text_and_id_fields_are_named_by_json_pointer() {
     assert_eq!(lines[2]["line"], 3);
 }
 
+#[test]
+fn every_turn_of_a_chat_dataset_is_scanned_with_a_wildcard_field() {
+    // The fine-tuning chat format: each record's texts are its messages'
+    // contents, read together as one conversation.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "train.jsonl",
+        concat!(
+            r#"{"id":"c1","messages":[{"role":"system","content":"You help customers."},"#,
+            r#"{"role":"user","content":"Bonjour, je suis René. My number is"},"#,
+            r#"{"role":"user","content":"212-555-0199, or mail rene@example.org"},"#,
+            r#"{"role":"assistant","content":null}]}"#,
+            "\n",
+            r#"{"id":"c2","messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}]}"#,
+            "\n",
+            r#"{"id":"c3","messages":[]}"#,
+            "\n",
+        ),
+    );
+    let out = veil()
+        .args(["scan", "--format", "jsonl", "--show-values"])
+        .args(["--text-field", "/messages/*/content"])
+        .args(["--entities", "PHONE_NUMBER,EMAIL_ADDRESS"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let lines = jsonl(&out.stdout);
+    assert_eq!(lines.len(), 3, "one output line per input line");
+    let found: Vec<(String, String, u64, u64, String)> = lines[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["entity_type"].as_str().unwrap().to_string(),
+                f["field"].as_str().unwrap().to_string(),
+                f["start"].as_u64().unwrap(),
+                f["end"].as_u64().unwrap(),
+                f["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            // Offsets in code points within the message that holds it.
+            (
+                "PHONE_NUMBER".into(),
+                "/messages/2/content".into(),
+                0,
+                12,
+                "212-555-0199".into()
+            ),
+            (
+                "EMAIL_ADDRESS".into(),
+                "/messages/2/content".into(),
+                22,
+                38,
+                "rene@example.org".into()
+            ),
+        ]
+    );
+    // A content that is no text, and a conversation with none: bad records.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("train.jsonl:2: field `/messages/0/content` is not a string"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("train.jsonl:3: no field `/messages/*/content`"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2));
+    // SARIF names the message too.
+    let sarif = veil()
+        .args(["scan", "--format", "sarif", "--entities", "EMAIL_ADDRESS"])
+        .args(["--text-field", "/messages/*/content"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let r = &v["runs"][0]["results"][0];
+    assert_eq!(r["properties"]["field"], "/messages/2/content");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["charOffset"],
+        22
+    );
+}
+
 /// `content` written to `dir/name`, compressed as the name says.
 fn write_compressed(dir: &Path, name: &str, content: &str) -> PathBuf {
     use std::io::Write;

@@ -380,6 +380,71 @@ fn a_nested_text_field_is_redacted_in_place_by_json_pointer() {
 }
 
 #[test]
+fn every_turn_of_a_chat_dataset_is_redacted_and_restored_with_a_wildcard_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("train.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id":"c1","messages":[{"role":"system","content":"Be brief.\u00e9"},"#,
+            r#"{"role":"user","content":"I am Maria Garcia, mail maria@example.org"},"#,
+            r#"{"role":"assistant","content":null}]}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let key = dir.path().join("k.key");
+    veil()
+        .arg("keygen")
+        .arg("--output")
+        .arg(&key)
+        .assert()
+        .success();
+    let policy = dir.path().join("p.toml");
+    std::fs::write(
+        &policy,
+        "[entities.EMAIL_ADDRESS]\noperator = \"encrypt\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.jsonl");
+    veil()
+        .arg("redact")
+        .arg(&input)
+        .args(["--text-field", "/messages/*/content", "--policy"])
+        .arg(&policy)
+        .arg("--key-file")
+        .arg(&key)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let redacted = std::fs::read_to_string(&out).unwrap();
+    // Texts Veil did not change keep their bytes (an escape, a null).
+    assert!(
+        redacted.starts_with(
+            r#"{"id":"c1","messages":[{"role":"system","content":"Be brief.\u00e9"},{"role":"user","content":"I am <PERSON>, mail [[veil:EMAIL_ADDRESS:"#
+        ),
+        "{redacted}"
+    );
+    assert!(redacted.ends_with(&(r#"{"role":"assistant","content":null}]}"#.to_owned() + "\n")));
+    let back = dir.path().join("back.jsonl");
+    veil()
+        .arg("restore")
+        .arg(&out)
+        .args(["--text-field", "/messages/*/content", "--key-file"])
+        .arg(&key)
+        .arg("-o")
+        .arg(&back)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&back)
+            .unwrap()
+            .contains(r#""content":"I am <PERSON>, mail maria@example.org""#)
+    );
+}
+
+#[test]
 fn compressed_records_are_redacted_into_the_codec_the_output_names() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();

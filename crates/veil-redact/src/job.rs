@@ -140,9 +140,55 @@ fn is_jsonl(path: &Path) -> bool {
 }
 
 enum Parsed {
-    Json(crate::json_field::RawObject, String, String),
+    /// A record: its fields, its text, its id, and for a text field pattern
+    /// with `*` the pointer and start of each text the text joins.
+    Json(
+        crate::json_field::RawObject,
+        String,
+        String,
+        Vec<(String, usize)>,
+    ),
     Line(String),
     Bad(&'static str),
+}
+
+impl Parsed {
+    /// Where each joined text starts (none for a single text).
+    fn starts(&self) -> Vec<usize> {
+        match self {
+            Parsed::Json(_, _, _, parts) => parts.iter().map(|&(_, s)| s).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The texts of `text` that start at `parts` (joined by the separator).
+fn part_texts<'t>(text: &'t str, parts: &[(String, usize)]) -> Vec<&'t str> {
+    let separator = veil_core::io::jsonl::PART_SEPARATOR.len();
+    (0..parts.len())
+        .map(|k| {
+            let end = parts.get(k + 1).map_or(text.len(), |&(_, s)| s - separator);
+            &text[parts[k].1..end]
+        })
+        .collect()
+}
+
+/// `map` with each text of `parts` that `rewrite` changed written back at
+/// its pointer (unchanged ones keep their bytes: a null stays null).
+fn put_parts(
+    map: &mut crate::json_field::RawObject,
+    parts: &[(String, usize)],
+    before: &[&str],
+    after: &[String],
+) -> std::result::Result<(), serde_json::Error> {
+    for (((pointer, _), old), new) in parts.iter().zip(before).zip(after) {
+        if old != new {
+            let rv = RawValue::from_string(serde_json::to_string(new)?)?;
+            // Where `parse` found the text: it is there.
+            crate::json_field::replace_at(map, pointer, rv);
+        }
+    }
+    Ok(())
 }
 
 fn parse(line: &str, jsonl: bool, fields: &Fields, n: u64) -> Parsed {
@@ -152,15 +198,31 @@ fn parse(line: &str, jsonl: bool, fields: &Fields, n: u64) -> Parsed {
     let Ok(map) = serde_json::from_str::<IndexMap<String, Box<RawValue>>>(line) else {
         return Parsed::Bad("not a JSON object");
     };
+    let id_of = |map: &crate::json_field::RawObject| {
+        crate::json_field::raw_at(map, &fields.id).map_or_else(|| n.to_string(), Cow::into_owned)
+    };
+    if veil_core::io::jsonl::has_wildcard(&fields.text) {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+            return Parsed::Bad("not a JSON object");
+        };
+        return match veil_core::io::jsonl::matched_texts(&value, &fields.text) {
+            Ok(Some((text, parts))) => {
+                let id = id_of(&map);
+                Parsed::Json(map, text, id, parts)
+            }
+            Ok(None) => Parsed::Bad("no text field"),
+            Err(_) => Parsed::Bad("a text the field pattern matches is not a string"),
+        };
+    }
     let Some(raw) = crate::json_field::raw_at(&map, &fields.text) else {
         return Parsed::Bad("no text field");
     };
     let Ok(text) = serde_json::from_str::<String>(&raw) else {
         return Parsed::Bad("the text field is not a string");
     };
-    let id =
-        crate::json_field::raw_at(&map, &fields.id).map_or_else(|| n.to_string(), Cow::into_owned);
-    Parsed::Json(map, text, id)
+    drop(raw);
+    let id = id_of(&map);
+    Parsed::Json(map, text, id, Vec::new())
 }
 
 /// Redacts `input` (JSONL, CSV, or text lines) into `output`; quarantined
@@ -259,15 +321,17 @@ fn redact_lines(
             .par_iter()
             .map(|(n, raw)| (parse(raw, jsonl, fields, *n), n.to_string()))
             .collect();
-        let items: Vec<(&str, &str)> = parsed
+        let starts: Vec<Vec<usize>> = parsed.iter().map(|(p, _)| p.starts()).collect();
+        let items: Vec<(&str, &str, &[usize])> = parsed
             .iter()
-            .filter_map(|(p, n)| match p {
-                Parsed::Json(_, t, id) => Some((t.as_str(), id.as_str())),
-                Parsed::Line(l) => Some((l.as_str(), n.as_str())),
+            .zip(&starts)
+            .filter_map(|((p, n), starts)| match p {
+                Parsed::Json(_, t, id, _) => Some((t.as_str(), id.as_str(), starts.as_slice())),
+                Parsed::Line(l) => Some((l.as_str(), n.as_str(), starts.as_slice())),
                 Parsed::Bad(_) => None,
             })
             .collect();
-        let mut outcomes = redactor.redact_batch(&items).into_iter();
+        let mut outcomes = redactor.redact_batch_parts(&items).into_iter();
         let done: Vec<(Parsed, Option<Result<Outcome>>)> = parsed
             .into_iter()
             .map(|(p, _)| {
@@ -345,7 +409,13 @@ fn redact_lines(
                 message,
             };
             let line = match parsed {
-                Parsed::Json(mut map, _, _) => {
+                Parsed::Json(mut map, text, _, parts) if !parts.is_empty() => {
+                    let before = part_texts(&text, &parts);
+                    put_parts(&mut map, &parts, &before, &o.parts)
+                        .map_err(|e| record_err(e.to_string()))?;
+                    serde_json::to_string(&map).map_err(|e| record_err(e.to_string()))?
+                }
+                Parsed::Json(mut map, _, _, _) => {
                     let v =
                         serde_json::to_string(&o.text).map_err(|e| record_err(e.to_string()))?;
                     let rv = RawValue::from_string(v).map_err(|e| record_err(e.to_string()))?;
@@ -508,7 +578,20 @@ pub fn restore_file(key: &Key, input: &Path, output: &Path, fields: &Fields) -> 
             index,
         };
         let restored = match parse(&line, jsonl, fields, n) {
-            Parsed::Json(mut map, text, _) => {
+            Parsed::Json(mut map, text, _, parts) if !parts.is_empty() => {
+                let before = part_texts(&text, &parts);
+                let mut after = Vec::with_capacity(before.len());
+                for b in &before {
+                    let (t, c) = restore_text(key, b).map_err(fail)?;
+                    total += c;
+                    after.push(t);
+                }
+                match put_parts(&mut map, &parts, &before, &after) {
+                    Ok(()) => serde_json::to_string(&map).unwrap_or(line),
+                    Err(_) => line,
+                }
+            }
+            Parsed::Json(mut map, text, _, _) => {
                 let (t, c) = restore_text(key, &text).map_err(fail)?;
                 total += c;
                 let v = serde_json::to_string(&t).unwrap_or_default();

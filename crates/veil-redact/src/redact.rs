@@ -46,6 +46,9 @@ pub struct Outcome {
     pub quarantine: Vec<Span>,
     /// Findings left in the output (offsets in the output).
     pub residual: Vec<Span>,
+    /// For a text joining several ([`Redactor::redact_batch_parts`]): each
+    /// one's redacted text, in order (`text` is them joined); empty otherwise.
+    pub parts: Vec<String>,
 }
 
 /// Applies a policy with one analyzer and key.
@@ -129,12 +132,33 @@ impl<'a> Redactor<'a> {
     /// their rewrites are analysed as one batch each
     /// ([`Analyzer::analyze_batch`], all cores, stage by stage).
     pub fn redact_batch(&self, items: &[(&str, &str)]) -> Vec<Result<Outcome>> {
-        let texts: Vec<&str> = items.iter().map(|&(t, _)| t).collect();
+        let items: Vec<(&str, &str, &[usize])> =
+            items.iter().map(|&(t, r)| (t, r, &[][..])).collect();
+        self.redact_batch_parts(&items)
+    }
+
+    /// [`Redactor::redact_batch`] of (text, record id, starts) triples,
+    /// where a text may join several (the matches of a JSONL field pattern
+    /// with `*`, [`veil_core::io::jsonl::matched_texts`]): `starts` are the
+    /// byte offsets where each begins, the texts separated by
+    /// [`veil_core::io::jsonl::PART_SEPARATOR`] (empty: one text). A
+    /// joined text is analysed whole, as `veil scan` reads it; a finding
+    /// is cut at the end of the text it starts in, and each text is
+    /// rewritten on its own ([`Outcome::parts`]). Offsets of `applied`,
+    /// `quarantine` and `residual` are in the joined text and its rewrite.
+    pub fn redact_batch_parts(&self, items: &[(&str, &str, &[usize])]) -> Vec<Result<Outcome>> {
+        let texts: Vec<&str> = items.iter().map(|&(t, _, _)| t).collect();
         let found = self.findings_batch(&texts);
         let rewritten: Vec<Result<Rewritten>> = items
             .par_iter()
             .zip(found)
-            .map(|(&(text, record), found)| self.rewrite(text, record, found))
+            .map(|(&(text, record, starts), found)| {
+                if starts.is_empty() {
+                    self.rewrite(text, record, found)
+                } else {
+                    self.rewrite_parts(text, record, starts, found)
+                }
+            })
             .collect();
         let outs: Vec<&str> = rewritten
             .iter()
@@ -178,7 +202,70 @@ impl<'a> Redactor<'a> {
             applied,
             quarantine,
             written,
+            parts: Vec::new(),
         })
+    }
+
+    /// `text`, the texts starting at `starts` joined by the separator,
+    /// rewritten text by text from its findings `found` (each cut at the
+    /// end of the text it starts in), and joined again.
+    fn rewrite_parts(
+        &self,
+        text: &str,
+        record: &str,
+        starts: &[usize],
+        found: Vec<Finding>,
+    ) -> Result<Rewritten> {
+        let separator = veil_core::io::jsonl::PART_SEPARATOR;
+        let bounds: Vec<(usize, usize)> = (0..starts.len())
+            .map(|k| {
+                let end = starts
+                    .get(k + 1)
+                    .map_or(text.len(), |&n| n - separator.len());
+                (starts[k], end)
+            })
+            .collect();
+        let mut per_part: Vec<Vec<Finding>> = vec![Vec::new(); bounds.len()];
+        for mut f in found {
+            let k = starts.partition_point(|&s| s <= f.start).max(1) - 1;
+            let (from, to) = bounds[k];
+            // Findings start on a word, never on the separator's newlines.
+            if f.start < from || f.start >= to {
+                continue;
+            }
+            f.end = f.end.min(to);
+            f.start -= from;
+            f.end -= from;
+            per_part[k].push(f);
+        }
+        let shift = |s: Span, by: usize| Span {
+            start: s.start + by,
+            end: s.end + by,
+            ..s
+        };
+        let mut all = Rewritten {
+            text: String::with_capacity(text.len()),
+            applied: Vec::new(),
+            quarantine: Vec::new(),
+            written: Vec::new(),
+            parts: Vec::with_capacity(bounds.len()),
+        };
+        for (k, (&(from, to), found)) in bounds.iter().zip(per_part).enumerate() {
+            let r = self.rewrite(&text[from..to], record, found)?;
+            if k > 0 {
+                all.text.push_str(separator);
+            }
+            let base = all.text.len();
+            all.applied
+                .extend(r.applied.into_iter().map(|(s, op)| (shift(s, from), op)));
+            all.quarantine
+                .extend(r.quarantine.into_iter().map(|s| shift(s, from)));
+            all.written
+                .extend(r.written.iter().map(|&(s, e)| (s + base, e + base)));
+            all.text.push_str(&r.text);
+            all.parts.push(r.text);
+        }
+        Ok(all)
     }
 }
 
@@ -189,6 +276,8 @@ struct Rewritten {
     quarantine: Vec<Span>,
     /// The output's spans Veil wrote (replacements, not kept values).
     written: Vec<(usize, usize)>,
+    /// Each joined text's rewrite ([`Outcome::parts`]).
+    parts: Vec<String>,
 }
 
 impl Rewritten {
@@ -210,6 +299,40 @@ impl Rewritten {
             applied: self.applied,
             quarantine: self.quarantine,
             residual,
+            parts: self.parts,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_running_over_the_separator_is_cut_at_its_texts_end() {
+        let analyzer = Analyzer::new(veil_detect::AnalyzerConfig {
+            names: false,
+            ..veil_detect::AnalyzerConfig::default()
+        })
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        std::fs::write(&path, "").unwrap();
+        let policy = Policy::from_file(&path).unwrap();
+        let r = Redactor::new(&analyzer, &policy, None).unwrap();
+        // "abc" and "def" joined; a finding from "b" into "de".
+        let text = "abc\n\ndef";
+        let found = vec![Finding {
+            entity_type: EntityType::new("PERSON"),
+            start: 1,
+            end: 7,
+            score: 0.9,
+            recognizer: "test",
+        }];
+        let out = r.rewrite_parts(text, "r", &[0, 5], found).unwrap();
+        assert_eq!(out.parts, ["a<PERSON>", "def"]);
+        assert_eq!(out.text, "a<PERSON>\n\ndef");
+        assert_eq!((out.applied[0].0.start, out.applied[0].0.end), (1, 3));
+        assert_eq!(out.written, [(1, 9)]);
     }
 }

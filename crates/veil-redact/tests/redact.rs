@@ -260,3 +260,40 @@ fn a_batch_is_redacted_as_each_text_alone() {
     }
     assert!(residual >= pairs.len(), "the kept SSNs are residual");
 }
+
+#[test]
+fn joined_texts_are_analysed_together_and_rewritten_each_on_its_own() {
+    let p = policy("");
+    let r = Redactor::new(&ANALYZER, &p, None).unwrap();
+    // The texts of one conversation, joined as the JSONL reader joins the
+    // matches of `/messages/*/content`.
+    let turns = [TEXTS[0], "", TEXTS[3]];
+    let sep = veil_core::io::jsonl::PART_SEPARATOR;
+    let joined = turns.join(sep);
+    let starts = [
+        0,
+        TEXTS[0].len() + sep.len(),
+        TEXTS[0].len() + 2 * sep.len(),
+    ];
+    let got = r
+        .redact_batch_parts(&[(joined.as_str(), "r1", &starts[..])])
+        .pop()
+        .unwrap()
+        .unwrap();
+    // Each text's rewrite is that text redacted (none here needs another's
+    // context), and the joined rewrite is them joined.
+    assert_eq!(got.parts.len(), 3);
+    for (turn, part) in turns.iter().zip(&got.parts) {
+        assert_eq!(part, &r.redact(turn, "r1").unwrap().text, "{turn}");
+    }
+    assert_eq!(got.text, got.parts.join(sep));
+    assert!(!got.text.contains("Maria Garcia") && !got.text.contains("grace.hall@"));
+    // Offsets of what was applied are in the joined text.
+    for (span, _) in &got.applied {
+        assert!(!joined[span.start..span.end].contains('\n'), "{span:?}");
+    }
+    assert!(got.residual.is_empty(), "{:?}", got.residual);
+    // A single text has no parts.
+    let one = r.redact_batch(&[(TEXTS[0], "r1")]).pop().unwrap().unwrap();
+    assert!(one.parts.is_empty());
+}

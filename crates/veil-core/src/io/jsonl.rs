@@ -15,9 +15,23 @@ pub struct JsonRecord {
     pub line: u64,
     /// The id field's value, or the line number when the record has none.
     pub id: Value,
-    /// The text field's value.
+    /// The text field's value; for a field pattern with `*`
+    /// ([`has_wildcard`]), every text it matches, in document order,
+    /// joined by [`PART_SEPARATOR`].
     pub text: String,
+    /// For a field pattern with `*`: each matched text's pointer and the
+    /// byte offset in `text` where it starts (empty otherwise).
+    pub parts: Parts,
 }
+
+/// The texts a field pattern with `*` matched in a record: each one's
+/// JSON Pointer and the byte offset where it starts in the joined text.
+pub type Parts = Vec<(String, usize)>;
+
+/// What joins the texts a field pattern with `*` matches (a paragraph
+/// break: each text is analysed with the others of its record around it,
+/// as the turns of one conversation).
+pub const PART_SEPARATOR: &str = "\n\n";
 
 /// Parse one JSONL line into a record. Blank lines are errors too: the
 /// contract is one object per line.
@@ -93,6 +107,76 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether a field is a JSON Pointer with a `*` token, which stands for
+/// every member of an object or element of an array:
+/// `/messages/*/content` names the content of each message.
+pub fn has_wildcard(field: &str) -> bool {
+    is_pointer(field) && field.split('/').any(|t| t == "*")
+}
+
+/// Every value `tokens` reach below `value` (a `*` token: each member or
+/// element), with its pointer, in document order.
+fn matches<'v>(value: &'v Value, tokens: &[String], at: &str, out: &mut Vec<(String, &'v Value)>) {
+    let Some((token, rest)) = tokens.split_first() else {
+        out.push((at.to_string(), value));
+        return;
+    };
+    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    match (token.as_str(), value) {
+        ("*", Value::Array(items)) => {
+            for (i, v) in items.iter().enumerate() {
+                matches(v, rest, &format!("{at}/{i}"), out);
+            }
+        }
+        ("*", Value::Object(members)) => {
+            for (k, v) in members {
+                matches(v, rest, &format!("{at}/{}", escape(k)), out);
+            }
+        }
+        (_, Value::Object(members)) => {
+            if let Some(v) = members.get(token) {
+                matches(v, rest, &format!("{at}/{}", escape(token)), out);
+            }
+        }
+        (_, Value::Array(items)) => {
+            if let Some(v) = array_index(token).and_then(|i| items.get(i)) {
+                matches(v, rest, &format!("{at}/{token}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The texts `pattern` ([`has_wildcard`]) matches in `value`, joined by
+/// [`PART_SEPARATOR`], with each one's pointer and start; `Ok(None)` when
+/// it matches nothing, an error naming the first match that is neither a
+/// string nor null (null reads as an empty text).
+pub fn matched_texts(
+    value: &Value,
+    pattern: &str,
+) -> std::result::Result<Option<(String, Parts)>, String> {
+    let mut found = Vec::new();
+    matches(value, &pointer_tokens(pattern), "", &mut found);
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    let mut parts = Vec::with_capacity(found.len());
+    for (k, (pointer, v)) in found.into_iter().enumerate() {
+        let piece = match v {
+            Value::String(s) => s.as_str(),
+            Value::Null => "",
+            _ => return Err(format!("field `{pointer}` is not a string")),
+        };
+        if k > 0 {
+            text.push_str(PART_SEPARATOR);
+        }
+        parts.push((pointer, text.len()));
+        text.push_str(piece);
+    }
+    Ok(Some((text, parts)))
+}
+
 /// A pointer token read as an array index: digits without a sign or a
 /// leading zero (RFC 6901), as `serde_json::Value::pointer` reads them.
 pub fn array_index(token: &str) -> Option<usize> {
@@ -110,24 +194,26 @@ fn record_of(
     id_field: &str,
     fast: fn(&str, &str, &str) -> Option<FieldValues>,
 ) -> std::result::Result<JsonRecord, String> {
-    let fields = if is_pointer(text_field) || is_pointer(id_field) {
+    let (fields, parts) = if is_pointer(text_field) || is_pointer(id_field) {
         pointer_fields(line, text_field, id_field)?
     } else {
-        match fast(line, text_field, id_field) {
+        let fields = match fast(line, text_field, id_field) {
             Some(f) => f,
             None => serde_fields(line, text_field, id_field)?,
-        }
+        };
+        (fields, Parts::new())
     };
-    record(fields, number, text_field)
+    record(fields, parts, number, text_field)
 }
 
 /// The text and id fields of `line`, either of them a JSON Pointer
-/// ([`is_pointer`]): the whole object parsed, each field looked up.
+/// ([`is_pointer`]): the whole object parsed, each field looked up; with
+/// the [`Parts`] of a text field pattern with `*`.
 fn pointer_fields(
     line: &str,
     text_field: &str,
     id_field: &str,
-) -> std::result::Result<FieldValues, String> {
+) -> std::result::Result<(FieldValues, Parts), String> {
     let value: Value = serde_json::from_str(line)
         .map_err(|e| format!("not valid JSON ({})", e.classify_name()))?;
     if !value.is_object() {
@@ -140,15 +226,28 @@ fn pointer_fields(
             value.get(field).cloned()
         }
     };
-    Ok(FieldValues {
+    if has_wildcard(text_field) {
+        let (text, parts) = match matched_texts(&value, text_field)? {
+            Some((text, parts)) => (Some(Value::String(text)), parts),
+            None => (None, Parts::new()),
+        };
+        let fields = FieldValues {
+            text,
+            id: at(id_field),
+        };
+        return Ok((fields, parts));
+    }
+    let fields = FieldValues {
         text: at(text_field),
         id: at(id_field),
-    })
+    };
+    Ok((fields, Parts::new()))
 }
 
 /// The record from the fields read, or what is wrong with them.
 fn record(
     fields: FieldValues,
+    parts: Parts,
     number: u64,
     text_field: &str,
 ) -> std::result::Result<JsonRecord, String> {
@@ -163,6 +262,7 @@ fn record(
         line: number,
         id,
         text,
+        parts,
     })
 }
 
@@ -414,6 +514,7 @@ mod tests {
             assert_eq!(e, format!("chats.jsonl:4: {msg}"));
         }
         assert_eq!(pointer_tokens("/a~1b/~01/"), ["a/b", "~1", ""]);
+        assert!(has_wildcard("/turns/*/content") && !has_wildcard("/a*/b") && !has_wildcard("*"));
         assert_eq!(
             (
                 array_index("0"),
@@ -422,6 +523,53 @@ mod tests {
                 array_index("+1")
             ),
             (Some(0), Some(12), None, None)
+        );
+    }
+
+    #[test]
+    fn a_wildcard_field_joins_every_text_it_matches_with_their_pointers() {
+        let p = Path::new("chats.jsonl");
+        let line = r#"{"messages":[{"role":"system","content":"Be brief."},{"role":"tool"},{"role":"user","content":"I am Ann"},{"role":"assistant","content":null}]}"#;
+        let r = parse_line(line, 1, p, "/messages/*/content", "id").unwrap();
+        assert_eq!(r.text, "Be brief.\n\nI am Ann\n\n");
+        assert_eq!(
+            r.parts,
+            [
+                ("/messages/0/content".to_string(), 0),
+                ("/messages/2/content".to_string(), 11),
+                ("/messages/3/content".to_string(), 21),
+            ]
+        );
+        // Every member of an object, keys escaped in the pointers.
+        let r = parse_line(r#"{"m":{"a/b":"x","c":"y"}}"#, 1, p, "/m/*", "id").unwrap();
+        assert_eq!(
+            (r.text.as_str(), r.parts[0].0.as_str()),
+            ("x\n\ny", "/m/a~1b")
+        );
+        // Nothing matched, or a match that is no text: a bad record.
+        let e = parse_line(r#"{"messages":[]}"#, 2, p, "/messages/*/content", "id").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "chats.jsonl:2: no field `/messages/*/content`"
+        );
+        let e = parse_line(
+            r#"{"messages":[{"content":[{"type":"text"}]}]}"#,
+            3,
+            p,
+            "/messages/*/content",
+            "id",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "chats.jsonl:3: field `/messages/0/content` is not a string"
+        );
+        // A plain field keeps no parts.
+        assert!(
+            parse_line(r#"{"text":"a"}"#, 1, p, "text", "id")
+                .unwrap()
+                .parts
+                .is_empty()
         );
     }
 
