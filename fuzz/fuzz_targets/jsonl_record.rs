@@ -23,5 +23,14 @@ fuzz_target!(|data: &[u8]| {
             (Err(_), Err(_)) => {}
             (a, b) => panic!("{line:?}: by key {a:?}, by pointer {b:?}"),
         }
+        // A pattern with `*`: its parts start inside the joined text, in order.
+        if let Ok(r) = parse_line(line, 1, p, "/*/text", "id") {
+            let mut last = 0;
+            for (pointer, start) in &r.parts {
+                assert!(*start >= last && *start <= r.text.len(), "{line:?}: {pointer}");
+                assert!(r.text.is_char_boundary(*start), "{line:?}: {pointer}");
+                last = *start;
+            }
+        }
     }
 });

@@ -29,13 +29,15 @@ fuzz_target!(|data: &[u8]| {
         if redact_file(&r, &policy, Some(&key), &input, &out, &q, &Fields::default(), false).is_ok() {
             let _ = restore_file(&key, &out, &dir.path().join(format!("back.{ext}")), &Fields::default());
         }
-        // Nested fields named by JSON Pointer.
-        let nested = Fields {
-            text: "/m/0/text".into(),
-            id: "/id".into(),
-        };
-        if redact_file(&r, &policy, Some(&key), &input, &out, &q, &nested, false).is_ok() {
-            let _ = restore_file(&key, &out, &dir.path().join(format!("back.{ext}")), &nested);
+        // Nested fields named by JSON Pointer, one or every match of `*`.
+        for text in ["/m/0/text", "/m/*/text"] {
+            let nested = Fields {
+                text: text.into(),
+                id: "/id".into(),
+            };
+            if redact_file(&r, &policy, Some(&key), &input, &out, &q, &nested, false).is_ok() {
+                let _ = restore_file(&key, &out, &dir.path().join(format!("back.{ext}")), &nested);
+            }
         }
     }
 });
