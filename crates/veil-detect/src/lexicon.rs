@@ -477,10 +477,92 @@ pub const PARTICLES: &[&str] = &[
 
 /// Function words and labels that are never names, whatever the lists say.
 pub const STOP_WORDS: &[&str] = &[
-    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it",
-    "its", "they", "them", "their", "the", "a", "an", "this", "that", "these", "those", "hi",
-    "hello", "hey", "dear", "yes", "no", "not", "e-mail", "email", "iban", "ssn", "dob", "fax",
-    "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin", "all",
+    "i",
+    "me",
+    "my",
+    "we",
+    "us",
+    "our",
+    "you",
+    "your",
+    "he",
+    "him",
+    "his",
+    "she",
+    "her",
+    "it",
+    "its",
+    "they",
+    "them",
+    "their",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "yes",
+    "no",
+    "not",
+    "e-mail",
+    "email",
+    "iban",
+    "ssn",
+    "dob",
+    "fax",
+    "tel",
+    "re",
+    "fwd",
+    "ok",
+    "ps",
+    "faq",
+    "url",
+    "id",
+    "pin",
+    "all",
+    // Greetings of other languages, which open support chats as "Hi" does
+    // ("Ciao Marco", "Hallo Jens"): never part of the name after them.
+    "hola",
+    "ciao",
+    "salut",
+    "bonjour",
+    "bonsoir",
+    "hallo",
+    "hej",
+    "olá",
+    "moin",
+    "servus",
+    "buongiorno",
+    "buonasera",
+    "namaste",
+];
+
+/// Greetings, English and of the languages support chats come in: never a
+/// place of one word ("Hola" is a town in the place lists), and in
+/// [`STOP_WORDS`] never part of a name.
+pub const GREETINGS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "hola",
+    "ciao",
+    "salut",
+    "bonjour",
+    "bonsoir",
+    "hallo",
+    "hej",
+    "olá",
+    "moin",
+    "servus",
+    "buongiorno",
+    "buonasera",
+    "namaste",
 ];
 
 /// Chat words and abbreviations no English word list holds, some spelt
@@ -1214,7 +1296,14 @@ pub fn records<'a>(text: &'a str, records: &'a [u8]) -> impl Iterator<Item = (&'
 
 #[cfg(test)]
 mod tests {
-    use super::{MONTHS, WEEKDAYS, is_short_month_or_weekday};
+    use super::{GREETINGS, MONTHS, STOP_WORDS, WEEKDAYS, is_short_month_or_weekday};
+
+    #[test]
+    fn every_greeting_is_a_stop_word() {
+        for g in GREETINGS {
+            assert!(STOP_WORDS.contains(g), "{g}");
+        }
+    }
 
     #[test]
     fn short_months_and_weekdays_are_the_lists_first_three_letters() {

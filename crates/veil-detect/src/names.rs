@@ -72,6 +72,13 @@ const STRONG_PERSON_CUES: &[&str] = &[
     "hi",
     "hello",
     "hey",
+    "hola",
+    "ciao",
+    "salut",
+    "bonjour",
+    "hallo",
+    "hej",
+    "olá",
     "thanks",
     "regards",
     "sincerely",
@@ -144,6 +151,16 @@ const PERSON_CUES_BEFORE: &[&str] = &[
     "hi",
     "hello",
     "hey",
+    "hola",
+    "ciao",
+    "salut",
+    "bonjour",
+    "bonsoir",
+    "hallo",
+    "hej",
+    "olá",
+    "moin",
+    "servus",
     "thanks",
     "thank you",
     "regards",
@@ -3277,7 +3294,9 @@ impl NameRecognizer {
                     }
                     key.push_str(t.lower.as_ref());
                 }
-                if let Some(kind) = g.places.get(key.as_str()) {
+                if let Some(kind) = g.places.get(key.as_str())
+                    && !(n == 1 && crate::lexicon::GREETINGS.contains(&key.as_str()))
+                {
                     matched = n;
                     let t0 = &span[0];
                     let before = lower_window(text, lowered, t0.start, 24);

@@ -769,3 +769,25 @@ fn month_and_weekday_abbreviations_in_lists_and_dates_are_no_names_nor_places() 
         &[],
     );
 }
+
+#[test]
+fn greetings_of_other_languages_open_a_name_and_are_no_part_of_it() {
+    let a = analyzer();
+    for (text, person) in [
+        ("Ciao Marco, come stai?", "Marco"),
+        ("Hola Maria, gracias por todo", "Maria"),
+        ("Salut Pierre, merci", "Pierre"),
+        ("Hallo Jens, danke schön", "Jens"),
+        ("Olá João, tudo bem?", "João"),
+        ("Hej Sven, tack", "Sven"),
+        ("Hi Grace, thanks", "Grace"),
+    ] {
+        assert_finds(
+            &a,
+            text,
+            &EntityType::PERSON,
+            &[person],
+            &[EntityType::LOCATION],
+        );
+    }
+}
