@@ -540,6 +540,9 @@ pub const STOP_WORDS: &[&str] = &[
     "buongiorno",
     "buonasera",
     "namaste",
+    // German "I", which with "bin" ("am", also a name particle) opened a
+    // name: "Ich bin Jens Weber".
+    "ich",
 ];
 
 /// Greetings, English and of the languages support chats come in: never a

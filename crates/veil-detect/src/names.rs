@@ -49,6 +49,14 @@ word_set!(NAMING_CUE_SET = NAMING_CUES);
 /// Cues that say the next word is what someone is called, even an
 /// ordinary word ("her maiden name is Key", "call me Will").
 const NAMING_CUES: &[&str] = &[
+    // "my name is" in other languages.
+    "me llamo",
+    "mi nombre es",
+    "mi chiamo",
+    "je m'appelle",
+    "mein name ist",
+    "meu nome é",
+    "me chamo",
     "starring",
     "directed by",
     "my name is",
@@ -79,6 +87,17 @@ const STRONG_PERSON_CUES: &[&str] = &[
     "hallo",
     "hej",
     "olá",
+    // "I am", "my name is" in other languages.
+    "ich bin",
+    "je suis",
+    "ik ben",
+    "me llamo",
+    "mi nombre es",
+    "mi chiamo",
+    "je m'appelle",
+    "mein name ist",
+    "meu nome é",
+    "me chamo",
     "thanks",
     "regards",
     "sincerely",
@@ -161,6 +180,16 @@ const PERSON_CUES_BEFORE: &[&str] = &[
     "olá",
     "moin",
     "servus",
+    "ich bin",
+    "je suis",
+    "ik ben",
+    "me llamo",
+    "mi nombre es",
+    "mi chiamo",
+    "je m'appelle",
+    "mein name ist",
+    "meu nome é",
+    "me chamo",
     "thanks",
     "thank you",
     "regards",
@@ -302,6 +331,10 @@ fn opens_with_address(after: &str) -> bool {
 const PLACE_CUES_BEFORE: &[&str] = &[
     "in", "at", "from", "to", "near", "of", "visit", "visiting", "via", "into", "city", "town",
     "live", "lives", "moved", "born", "based", "around", "across",
+    // "in", "from", "to" in the languages support chats come in: Spanish
+    // and French "en", French "à", Portuguese "em", German "aus", "nach",
+    // Dutch "uit" ("vivo en Madrid", "j'habite à Lyon").
+    "en", "à", "em", "aus", "nach", "uit",
 ];
 
 /// The [`crate::spelling::name_likeness`] that makes a word no list holds
@@ -3780,6 +3813,15 @@ impl NameRecognizer {
         }
         // Trim ordinary words at both ends: "Thanks John", "John Tomorrow".
         while lo < run.len() && classes[lo] == Class::Word {
+            lo += 1;
+        }
+        // "Ich bin Jens Weber": a particle after a trimmed pronoun is the
+        // verb it spells ("bin", "am"), not the start of a surname.
+        if lo > 0
+            && lo < run.len()
+            && classes[lo] == Class::Particle
+            && run[lo - 1].lex.is(class::STOP)
+        {
             lo += 1;
         }
         let mut hi = run.len();

@@ -791,3 +791,38 @@ fn greetings_of_other_languages_open_a_name_and_are_no_part_of_it() {
         );
     }
 }
+
+#[test]
+fn names_and_places_after_the_cues_of_other_languages() {
+    let a = analyzer();
+    for (text, person, place) in [
+        (
+            "Hola, me llamo Carlos Ruiz y vivo en Madrid",
+            "Carlos Ruiz",
+            "Madrid",
+        ),
+        ("Ich bin Jens Weber aus Hamburg", "Jens Weber", "Hamburg"),
+        (
+            "Je suis Marie Lefèvre, j'habite à Lyon",
+            "Marie Lefèvre",
+            "Lyon",
+        ),
+        (
+            "Meu nome é João Silva e moro em Lisboa",
+            "João Silva",
+            "Lisboa",
+        ),
+        (
+            "Ik ben Sanne de Vries uit Utrecht",
+            "Sanne de Vries",
+            "Utrecht",
+        ),
+    ] {
+        let found = assert_finds(&a, text, &EntityType::PERSON, &[person], &[]);
+        assert_eq!(
+            values(text, &found, &EntityType::LOCATION),
+            [place],
+            "{text}"
+        );
+    }
+}
