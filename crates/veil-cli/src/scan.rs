@@ -936,8 +936,11 @@ fn kind_of(path: &Path, args: &ScanArgs) -> InputKind {
 fn scan_path(path: &Path, args: &ScanArgs, b: &mut Batcher, sink: &mut Sink) -> Result<()> {
     let display = path.display().to_string();
     if display == "-" {
+        // Piped gzip or zstd (`aws s3 cp s3://…/dump.jsonl.gz - | veil scan
+        // --input-format jsonl -`) is decoded, known by its first bytes.
         let stdin = std::io::stdin().lock();
-        return scan_reader(Box::new(stdin), path, kind_of(path, args), args, b, sink);
+        let reader = veil_core::io::compressed::sniffed(Box::new(stdin), path)?;
+        return scan_reader(reader, path, kind_of(path, args), args, b, sink);
     }
     let meta = std::fs::metadata(path).with_context(|| format!("{display}: cannot open"))?;
     if meta.is_dir() {

@@ -854,6 +854,27 @@ fn compressed_inputs_are_scanned_as_the_files_they_hold() {
 }
 
 #[test]
+fn compressed_records_piped_to_standard_input_are_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = "{\"id\": 1, \"text\": \"mail jane@example.com\"}\n";
+    for name in ["r.jsonl.gz", "r.jsonl.zst"] {
+        let packed = std::fs::read(write_compressed(dir.path(), name, records)).unwrap();
+        let out = veil()
+            .args(["scan", "--input-format", "jsonl", "--format", "jsonl", "-"])
+            .write_stdin(packed)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}");
+        let lines = jsonl(&out.stdout);
+        assert_eq!(lines.len(), 1, "{name}");
+        assert_eq!(
+            lines[0]["findings"][0]["entity_type"], "EMAIL_ADDRESS",
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn a_truncated_compressed_file_is_an_error_after_what_it_held() {
     let dir = tempfile::tempdir().unwrap();
     let records: String = (0..20_000)

@@ -59,6 +59,37 @@ pub fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     })
 }
 
+/// `reader` (a stream with no name to go by, such as standard input)
+/// through the decoder its first bytes call for — gzip's `1f 8b`,
+/// zstd's `28 b5 2f fd` — or as it is. `name` is what errors call it.
+pub fn sniffed<'r>(
+    mut reader: Box<dyn std::io::BufRead + 'r>,
+    name: &Path,
+) -> Result<Box<dyn std::io::BufRead + 'r>> {
+    let head = reader.fill_buf().map_err(|source| Error::Io {
+        path: name.to_path_buf(),
+        source,
+    })?;
+    Ok(if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(std::io::BufReader::new(Named {
+            inner: flate2::bufread::MultiGzDecoder::new(reader),
+            codec: "gzip",
+        }))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let decoder =
+            zstd::stream::read::Decoder::with_buffer(reader).map_err(|source| Error::Io {
+                path: name.to_path_buf(),
+                source,
+            })?;
+        Box::new(std::io::BufReader::new(Named {
+            inner: decoder,
+            codec: "zstd",
+        }))
+    } else {
+        reader
+    })
+}
+
 /// An output file written atomically ([`AtomicFile`]) and compressed as
 /// its name says: `….gz` gzip, `….zst` zstd, anything else as written.
 /// Dropped without [`Output::commit`], nothing replaces the destination.
@@ -225,6 +256,21 @@ mod tests {
             let mut text = String::new();
             open(&path).unwrap().read_to_string(&mut text).unwrap();
             assert_eq!(text, "{\"text\": \"<PERSON>\"}\n", "{name}");
+        }
+    }
+
+    #[test]
+    fn a_stream_is_decoded_as_its_first_bytes_say() {
+        let text = "call 212-555-0199\n";
+        let zst = zstd::encode_all(text.as_bytes(), 3).unwrap();
+        for bytes in [gzip(text.as_bytes()), zst, text.as_bytes().to_vec()] {
+            let stream: Box<dyn std::io::BufRead> = Box::new(std::io::Cursor::new(bytes));
+            let mut got = String::new();
+            sniffed(stream, Path::new("-"))
+                .unwrap()
+                .read_to_string(&mut got)
+                .unwrap();
+            assert_eq!(got, text);
         }
     }
 
