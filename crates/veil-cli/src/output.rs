@@ -658,13 +658,12 @@ impl<'a> RecordText<'a> {
         if parts.is_empty() {
             return char_findings_out(text, map, findings, show_values);
         }
-        let separator = veil_core::io::jsonl::PART_SEPARATOR.len();
         findings
             .iter()
             .map(|f| {
-                let k = parts.partition_point(|&(_, s)| s <= f.start).max(1) - 1;
-                let (pointer, from) = (&parts[k].0, parts[k].1);
-                let to = parts.get(k + 1).map_or(text.len(), |&(_, s)| s - separator);
+                let k = veil_core::io::jsonl::part_of(parts, f.start);
+                let pointer = &parts[k].0;
+                let (from, to) = veil_core::io::jsonl::part_range(parts, k, text.len());
                 let start = f.start.clamp(from, to);
                 let end = f.end.clamp(start, to);
                 let base = map.char_offset(from);

@@ -1036,16 +1036,7 @@ fn scan_reader(
         InputKind::Jsonl => {
             // Blocks of lines are read here; the analysis workers split,
             // check and parse them.
-            for block in LineBlocks::new(reader, path, BATCH_BYTES) {
-                match block {
-                    Ok(block) => b.push_lines(sink, file, block, None)?,
-                    Err(e) if e.is_corrupt_data() => {
-                        problem(sink, e.to_string(), false);
-                        break;
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
+            push_line_blocks(reader, path, file, None, b, sink)?;
         }
         InputKind::Csv | InputKind::Parquet => {
             // Tables on standard input: CSV only.
@@ -1058,16 +1049,7 @@ fn scan_reader(
             // As JSONL: blocks of lines read here, split, checked (and
             // their output lines written) by the analysis workers.
             let name: std::sync::Arc<str> = sink.inputs[file].path.as_str().into();
-            for block in LineBlocks::new(reader, path, BATCH_BYTES) {
-                match block {
-                    Ok(block) => b.push_lines(sink, file, block, Some(&name))?,
-                    Err(e) if e.is_corrupt_data() => {
-                        problem(sink, e.to_string(), false);
-                        break;
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
+            push_line_blocks(reader, path, file, Some(&name), b, sink)?;
         }
         InputKind::Text => {
             for seg in SegmentReader::new(reader, path, args.lossy, SEGMENT_BYTES) {
@@ -1092,6 +1074,31 @@ fn scan_reader(
             // Queued in order: the file's JSONL line is written once all its
             // segments are through, without stalling the batch.
             b.push(sink, Origin::FileEnd { file }, String::new())?;
+        }
+    }
+    Ok(())
+}
+
+/// The blocks of whole lines of input `file` (JSONL records, or with
+/// `text_of` a text input's lines), handed to the workers; data a decoder
+/// cannot read ends the input as a problem of its own, after the lines
+/// before it.
+fn push_line_blocks(
+    reader: Box<dyn std::io::BufRead + '_>,
+    path: &Path,
+    file: usize,
+    text_of: Option<&std::sync::Arc<str>>,
+    b: &mut Batcher,
+    sink: &mut Sink,
+) -> Result<()> {
+    for block in LineBlocks::new(reader, path, BATCH_BYTES) {
+        match block {
+            Ok(block) => b.push_lines(sink, file, block, text_of)?,
+            Err(e) if e.is_corrupt_data() => {
+                problem(sink, e.to_string(), false);
+                break;
+            }
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(())

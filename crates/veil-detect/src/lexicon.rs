@@ -153,6 +153,7 @@ pub const WORD_CLASSES: &[(&[&str], u32)] = &[
     (PARTICLES, class::PARTICLE),
     (ORG_WORDS, class::ORG),
     (STOP_WORDS, class::STOP),
+    (GREETINGS, class::STOP),
     (CHAT_WORDS, class::STOP),
     (NATIONALITIES, class::NATIONALITY),
     (HONORIFICS, class::HONORIFIC),
@@ -475,79 +476,19 @@ pub const PARTICLES: &[&str] = &[
     "al", "el", "dos", "das", "ter", "ten", "y",
 ];
 
-/// Function words and labels that are never names, whatever the lists say.
+/// Function words and labels that are never names, whatever the lists say
+/// (German "ich" too: with "bin", "am" but also a name particle, it opened a
+/// name, "Ich bin Jens Weber"). [`GREETINGS`] are stop words as well.
 pub const STOP_WORDS: &[&str] = &[
-    "i",
-    "me",
-    "my",
-    "we",
-    "us",
-    "our",
-    "you",
-    "your",
-    "he",
-    "him",
-    "his",
-    "she",
-    "her",
-    "it",
-    "its",
-    "they",
-    "them",
-    "their",
-    "the",
-    "a",
-    "an",
-    "this",
-    "that",
-    "these",
-    "those",
-    "hi",
-    "hello",
-    "hey",
-    "dear",
-    "yes",
-    "no",
-    "not",
-    "e-mail",
-    "email",
-    "iban",
-    "ssn",
-    "dob",
-    "fax",
-    "tel",
-    "re",
-    "fwd",
-    "ok",
-    "ps",
-    "faq",
-    "url",
-    "id",
-    "pin",
-    "all",
-    // Greetings of other languages, which open support chats as "Hi" does
-    // ("Ciao Marco", "Hallo Jens"): never part of the name after them.
-    "hola",
-    "ciao",
-    "salut",
-    "bonjour",
-    "bonsoir",
-    "hallo",
-    "hej",
-    "olá",
-    "moin",
-    "servus",
-    "buongiorno",
-    "buonasera",
-    "namaste",
-    // German "I", which with "bin" ("am", also a name particle) opened a
-    // name: "Ich bin Jens Weber".
-    "ich",
+    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it",
+    "its", "they", "them", "their", "the", "a", "an", "this", "that", "these", "those", "hi",
+    "hello", "hey", "dear", "yes", "no", "not", "e-mail", "email", "iban", "ssn", "dob", "fax",
+    "tel", "re", "fwd", "ok", "ps", "faq", "url", "id", "pin", "all", "ich",
 ];
 
 /// Greetings, English and of the languages support chats come in: never a
-/// place of one word ("Hola" is a town in the place lists), and in
-/// [`STOP_WORDS`] never part of a name.
+/// place of one word ("Hola" is a town in the place lists), and, marked
+/// [`class::STOP`] as the stop words are, never part of a name.
 pub const GREETINGS: &[&str] = &[
     "hi",
     "hello",
@@ -1299,12 +1240,13 @@ pub fn records<'a>(text: &'a str, records: &'a [u8]) -> impl Iterator<Item = (&'
 
 #[cfg(test)]
 mod tests {
-    use super::{GREETINGS, MONTHS, STOP_WORDS, WEEKDAYS, is_short_month_or_weekday};
+    use super::{GREETINGS, MONTHS, WEEKDAYS, is_short_month_or_weekday};
 
     #[test]
     fn every_greeting_is_a_stop_word() {
-        for g in GREETINGS {
-            assert!(STOP_WORDS.contains(g), "{g}");
+        let g = crate::gazetteer::Gazetteer::get();
+        for w in GREETINGS {
+            assert!(g.lex(w).is(crate::lexicon::class::STOP), "{w}");
         }
     }
 

@@ -27,15 +27,17 @@ impl WordSet {
 }
 
 macro_rules! word_set {
-    ($set:ident = $list:ident) => {
-        static $set: WordSet = WordSet(LazyLock::new(|| $list.iter().copied().collect()));
+    ($set:ident = $($list:ident)|+) => {
+        static $set: WordSet = WordSet(LazyLock::new(|| {
+            [$($list),+].iter().flat_map(|l| l.iter().copied()).collect()
+        }));
     };
 }
 
-word_set!(PERSON_CUE_SET = PERSON_CUES_BEFORE);
+word_set!(PERSON_CUE_SET = PERSON_CUES_BEFORE | I_AM_CUES | MY_NAME_IS_CUES);
 word_set!(PLACE_CUE_SET = PLACE_CUES_BEFORE);
 word_set!(PLACE_STRONG_SET = PLACE_CUES_STRONG);
-word_set!(STRONG_CUE_SET = STRONG_PERSON_CUES);
+word_set!(STRONG_CUE_SET = STRONG_PERSON_CUES | I_AM_CUES | MY_NAME_IS_CUES);
 /// The strong place cues of more than one word ("grew up in", not "in").
 static PLACE_PHRASE_SET: WordSet = WordSet(LazyLock::new(|| {
     PLACE_CUES_STRONG
@@ -44,12 +46,15 @@ static PLACE_PHRASE_SET: WordSet = WordSet(LazyLock::new(|| {
         .filter(|c| c.contains(' '))
         .collect()
 }));
-word_set!(NAMING_CUE_SET = NAMING_CUES);
+word_set!(NAMING_CUE_SET = NAMING_CUES | MY_NAME_IS_CUES);
 
-/// Cues that say the next word is what someone is called, even an
-/// ordinary word ("her maiden name is Key", "call me Will").
-const NAMING_CUES: &[&str] = &[
-    // "my name is" in other languages.
+/// "I am" in the languages support chats come in: person cues, strong
+/// ones ([`STRONG_PERSON_CUES`], [`PERSON_CUES_BEFORE`]).
+const I_AM_CUES: &[&str] = &["ich bin", "je suis", "ik ben"];
+
+/// "My name is" in those languages: person cues, strong ones, and naming
+/// cues ([`NAMING_CUES`]).
+const MY_NAME_IS_CUES: &[&str] = &[
     "me llamo",
     "mi nombre es",
     "mi chiamo",
@@ -57,6 +62,11 @@ const NAMING_CUES: &[&str] = &[
     "mein name ist",
     "meu nome é",
     "me chamo",
+];
+
+/// Cues that say the next word is what someone is called, even an
+/// ordinary word ("her maiden name is Key", "call me Will").
+const NAMING_CUES: &[&str] = &[
     "starring",
     "directed by",
     "my name is",
@@ -87,17 +97,6 @@ const STRONG_PERSON_CUES: &[&str] = &[
     "hallo",
     "hej",
     "olá",
-    // "I am", "my name is" in other languages.
-    "ich bin",
-    "je suis",
-    "ik ben",
-    "me llamo",
-    "mi nombre es",
-    "mi chiamo",
-    "je m'appelle",
-    "mein name ist",
-    "meu nome é",
-    "me chamo",
     "thanks",
     "regards",
     "sincerely",
@@ -180,16 +179,6 @@ const PERSON_CUES_BEFORE: &[&str] = &[
     "olá",
     "moin",
     "servus",
-    "ich bin",
-    "je suis",
-    "ik ben",
-    "me llamo",
-    "mi nombre es",
-    "mi chiamo",
-    "je m'appelle",
-    "mein name ist",
-    "meu nome é",
-    "me chamo",
     "thanks",
     "thank you",
     "regards",

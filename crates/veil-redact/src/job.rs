@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use veil_core::io::InputKind;
 use veil_core::io::compressed::{self, Output};
 
 /// Field names and switches of a run.
@@ -129,16 +130,6 @@ pub(crate) fn io(path: &Path) -> impl Fn(std::io::Error) -> RedactError + '_ {
     }
 }
 
-fn is_jsonl(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("jsonl" | "ndjson")
-    )
-}
-
 enum Parsed {
     /// A record: its fields, its text, its id, and for a text field pattern
     /// with `*` the pointer and start of each text the text joins.
@@ -152,23 +143,12 @@ enum Parsed {
     Bad(&'static str),
 }
 
-impl Parsed {
-    /// Where each joined text starts (none for a single text).
-    fn starts(&self) -> Vec<usize> {
-        match self {
-            Parsed::Json(_, _, _, parts) => parts.iter().map(|&(_, s)| s).collect(),
-            _ => Vec::new(),
-        }
-    }
-}
-
 /// The texts of `text` that start at `parts` (joined by the separator).
 fn part_texts<'t>(text: &'t str, parts: &[(String, usize)]) -> Vec<&'t str> {
-    let separator = veil_core::io::jsonl::PART_SEPARATOR.len();
     (0..parts.len())
         .map(|k| {
-            let end = parts.get(k + 1).map_or(text.len(), |&(_, s)| s - separator);
-            &text[parts[k].1..end]
+            let (from, to) = veil_core::io::jsonl::part_range(parts, k, text.len());
+            &text[from..to]
         })
         .collect()
 }
@@ -248,18 +228,19 @@ pub fn redact_file(
         columns: run.columns,
         files: run.files,
     };
-    let parts = if is_csv(&compressed::inner_path(input)) {
-        table(
+    // By the extension, through a compression one (`.csv.gz` is CSV).
+    let parts = match InputKind::from_path(input) {
+        InputKind::Csv => table(
             "csv",
             crate::table::redact_csv(redactor, policy, key, input, output, quarantine)?,
-        )
-    } else if veil_core::io::columns::is_parquet(input) {
-        table(
+        ),
+        InputKind::Parquet => table(
             "parquet",
             crate::table::redact_parquet(redactor, policy, key, input, output, quarantine)?,
-        )
-    } else {
-        redact_lines(redactor, input, output, quarantine, fields)?
+        ),
+        InputKind::Jsonl | InputKind::Text => {
+            redact_lines(redactor, input, output, quarantine, fields)?
+        }
     };
     finish(parts, policy, key, input, output, quarantine, strict, t)
 }
@@ -276,7 +257,7 @@ fn redact_lines(
     quarantine: &Path,
     fields: &Fields,
 ) -> Result<Parts> {
-    let jsonl = is_jsonl(&compressed::inner_path(input));
+    let jsonl = InputKind::from_path(input) == InputKind::Jsonl;
     let file = compressed::open(input)?;
     let mut out = compressed::create(output)?;
     let mut qf = compressed::create(quarantine)?;
@@ -321,13 +302,11 @@ fn redact_lines(
             .par_iter()
             .map(|(n, raw)| (parse(raw, jsonl, fields, *n), n.to_string()))
             .collect();
-        let starts: Vec<Vec<usize>> = parsed.iter().map(|(p, _)| p.starts()).collect();
-        let items: Vec<(&str, &str, &[usize])> = parsed
+        let items: Vec<crate::redact::JoinedItem<'_>> = parsed
             .iter()
-            .zip(&starts)
-            .filter_map(|((p, n), starts)| match p {
-                Parsed::Json(_, t, id, _) => Some((t.as_str(), id.as_str(), starts.as_slice())),
-                Parsed::Line(l) => Some((l.as_str(), n.as_str(), starts.as_slice())),
+            .filter_map(|(p, n)| match p {
+                Parsed::Json(_, t, id, parts) => Some((t.as_str(), id.as_str(), parts.as_slice())),
+                Parsed::Line(l) => Some((l.as_str(), n.as_str(), &[][..])),
                 Parsed::Bad(_) => None,
             })
             .collect();
@@ -442,16 +421,6 @@ fn redact_lines(
     })
 }
 
-fn is_csv(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("csv")
-    )
-}
-
 /// What a run counted, before the files are committed.
 struct Parts {
     format: &'static str,
@@ -561,7 +530,7 @@ fn restore_text(key: &Key, text: &str) -> std::result::Result<(String, usize), u
 /// `veil restore`: decrypts the tokens `encrypt` wrote (the text field of
 /// JSONL, whole lines otherwise); returns the number restored.
 pub fn restore_file(key: &Key, input: &Path, output: &Path, fields: &Fields) -> Result<usize> {
-    let jsonl = is_jsonl(&compressed::inner_path(input));
+    let jsonl = InputKind::from_path(input) == InputKind::Jsonl;
     let file = compressed::open(input)?;
     let mut out = compressed::create(output)?;
     let mut total = 0;

@@ -51,6 +51,11 @@ pub struct Outcome {
     pub parts: Vec<String>,
 }
 
+/// One text of [`Redactor::redact_batch_parts`]: the text, its record's
+/// id, and the parts it joins (`veil_core::io::jsonl::Parts`; empty for
+/// one text).
+pub type JoinedItem<'a> = (&'a str, &'a str, &'a [(String, usize)]);
+
 /// Applies a policy with one analyzer and key.
 pub struct Redactor<'a> {
     analyzer: &'a Analyzer,
@@ -132,31 +137,30 @@ impl<'a> Redactor<'a> {
     /// their rewrites are analysed as one batch each
     /// ([`Analyzer::analyze_batch`], all cores, stage by stage).
     pub fn redact_batch(&self, items: &[(&str, &str)]) -> Vec<Result<Outcome>> {
-        let items: Vec<(&str, &str, &[usize])> =
-            items.iter().map(|&(t, r)| (t, r, &[][..])).collect();
+        let items: Vec<JoinedItem<'_>> = items.iter().map(|&(t, r)| (t, r, &[][..])).collect();
         self.redact_batch_parts(&items)
     }
 
-    /// [`Redactor::redact_batch`] of (text, record id, starts) triples,
+    /// [`Redactor::redact_batch`] of (text, record id, parts) triples,
     /// where a text may join several (the matches of a JSONL field pattern
-    /// with `*`, [`veil_core::io::jsonl::matched_texts`]): `starts` are the
-    /// byte offsets where each begins, the texts separated by
+    /// with `*`, [`veil_core::io::jsonl::matched_texts`]): `parts` give
+    /// each one's pointer and start, the texts separated by
     /// [`veil_core::io::jsonl::PART_SEPARATOR`] (empty: one text). A
     /// joined text is analysed whole, as `veil scan` reads it; a finding
     /// is cut at the end of the text it starts in, and each text is
     /// rewritten on its own ([`Outcome::parts`]). Offsets of `applied`,
     /// `quarantine` and `residual` are in the joined text and its rewrite.
-    pub fn redact_batch_parts(&self, items: &[(&str, &str, &[usize])]) -> Vec<Result<Outcome>> {
+    pub fn redact_batch_parts(&self, items: &[JoinedItem<'_>]) -> Vec<Result<Outcome>> {
         let texts: Vec<&str> = items.iter().map(|&(t, _, _)| t).collect();
         let found = self.findings_batch(&texts);
         let rewritten: Vec<Result<Rewritten>> = items
             .par_iter()
             .zip(found)
-            .map(|(&(text, record, starts), found)| {
-                if starts.is_empty() {
+            .map(|(&(text, record, parts), found)| {
+                if parts.is_empty() {
                     self.rewrite(text, record, found)
                 } else {
-                    self.rewrite_parts(text, record, starts, found)
+                    self.rewrite_parts(text, record, parts, found)
                 }
             })
             .collect();
@@ -206,28 +210,23 @@ impl<'a> Redactor<'a> {
         })
     }
 
-    /// `text`, the texts starting at `starts` joined by the separator,
-    /// rewritten text by text from its findings `found` (each cut at the
-    /// end of the text it starts in), and joined again.
+    /// `text`, the texts `parts` start joined by the separator, rewritten
+    /// text by text from its findings `found` (each cut at the end of the
+    /// text it starts in), and joined again.
     fn rewrite_parts(
         &self,
         text: &str,
         record: &str,
-        starts: &[usize],
+        parts: &[(String, usize)],
         found: Vec<Finding>,
     ) -> Result<Rewritten> {
-        let separator = veil_core::io::jsonl::PART_SEPARATOR;
-        let bounds: Vec<(usize, usize)> = (0..starts.len())
-            .map(|k| {
-                let end = starts
-                    .get(k + 1)
-                    .map_or(text.len(), |&n| n - separator.len());
-                (starts[k], end)
-            })
+        use veil_core::io::jsonl::{PART_SEPARATOR as separator, part_of, part_range};
+        let bounds: Vec<(usize, usize)> = (0..parts.len())
+            .map(|k| part_range(parts, k, text.len()))
             .collect();
         let mut per_part: Vec<Vec<Finding>> = vec![Vec::new(); bounds.len()];
         for mut f in found {
-            let k = starts.partition_point(|&s| s <= f.start).max(1) - 1;
+            let k = part_of(parts, f.start);
             let (from, to) = bounds[k];
             // Findings start on a word, never on the separator's newlines.
             if f.start < from || f.start >= to {
@@ -329,7 +328,8 @@ mod tests {
             score: 0.9,
             recognizer: "test",
         }];
-        let out = r.rewrite_parts(text, "r", &[0, 5], found).unwrap();
+        let parts = [("/0".to_string(), 0), ("/1".to_string(), 5)];
+        let out = r.rewrite_parts(text, "r", &parts, found).unwrap();
         assert_eq!(out.parts, ["a<PERSON>", "def"]);
         assert_eq!(out.text, "a<PERSON>\n\ndef");
         assert_eq!((out.applied[0].0.start, out.applied[0].0.end), (1, 3));

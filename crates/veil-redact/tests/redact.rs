@@ -275,8 +275,11 @@ fn joined_texts_are_analysed_together_and_rewritten_each_on_its_own() {
         TEXTS[0].len() + sep.len(),
         TEXTS[0].len() + 2 * sep.len(),
     ];
+    let parts: Vec<(String, usize)> = (starts.iter().enumerate())
+        .map(|(k, &s)| (format!("/messages/{k}/content"), s))
+        .collect();
     let got = r
-        .redact_batch_parts(&[(joined.as_str(), "r1", &starts[..])])
+        .redact_batch_parts(&[(joined.as_str(), "r1", &parts[..])])
         .pop()
         .unwrap()
         .unwrap();

@@ -28,6 +28,21 @@ pub struct JsonRecord {
 /// JSON Pointer and the byte offset where it starts in the joined text.
 pub type Parts = Vec<(String, usize)>;
 
+/// The index of the part of a joined text ([`Parts`], not empty) that
+/// byte `offset` falls in: the last to start at or before it.
+pub fn part_of(parts: &[(String, usize)], offset: usize) -> usize {
+    parts.partition_point(|&(_, s)| s <= offset).max(1) - 1
+}
+
+/// The byte range of part `k` of a joined text `len` bytes long: from its
+/// start to the next part's separator (or the end).
+pub fn part_range(parts: &[(String, usize)], k: usize, len: usize) -> (usize, usize) {
+    let end = parts
+        .get(k + 1)
+        .map_or(len, |&(_, s)| s - PART_SEPARATOR.len());
+    (parts[k].1, end)
+}
+
 /// What joins the texts a field pattern with `*` matches (a paragraph
 /// break: each text is analysed with the others of its record around it,
 /// as the turns of one conversation).
@@ -563,6 +578,25 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "chats.jsonl:3: field `/messages/0/content` is not a string"
+        );
+        // The parts of the conversation above: where an offset falls, and
+        // each part's bounds (to the separator; the last one empty).
+        let parts = [
+            ("/a".to_string(), 0),
+            ("/b".to_string(), 11),
+            ("/c".to_string(), 21),
+        ];
+        assert_eq!(
+            (part_of(&parts, 0), part_of(&parts, 12), part_of(&parts, 21)),
+            (0, 1, 2)
+        );
+        assert_eq!(
+            (
+                part_range(&parts, 0, 21),
+                part_range(&parts, 1, 21),
+                part_range(&parts, 2, 21)
+            ),
+            ((0, 9), (11, 19), (21, 21))
         );
         // A plain field keeps no parts.
         assert!(
