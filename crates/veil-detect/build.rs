@@ -17,14 +17,23 @@ use std::hash::BuildHasher;
 use std::{env, fs, io, path::PathBuf};
 
 fn main() -> io::Result<()> {
-    let data = ["first_names", "last_names", "places", "words"];
+    let data = [
+        "first_names",
+        "last_names",
+        "places",
+        "words",
+        "german_words",
+        "spanish_words",
+    ];
     for d in data {
         println!("cargo::rerun-if-changed=data/{d}.txt");
     }
     println!("cargo::rerun-if-changed=src/spelling_model.rs");
     println!("cargo::rerun-if-changed=src/lexicon.rs");
-    let [first, last, places, words] = data.map(|d| fs::read_to_string(format!("data/{d}.txt")));
+    let [first, last, places, words, german, spanish] =
+        data.map(|d| fs::read_to_string(format!("data/{d}.txt")));
     let (first, last, places, words) = (first?, last?, places?, words?);
+    let (german, spanish) = (german?, spanish?);
     let out = PathBuf::from(env::var_os("OUT_DIR").ok_or(io::ErrorKind::NotFound)?);
 
     // The records in the order of the slots their words take in the
@@ -32,7 +41,7 @@ fn main() -> io::Result<()> {
     // FxHash modulo the table's slot count, as hashbrown places it): the
     // inserts then walk each table front to back instead of at random.
     // Only the order of loading depends on this, never a lookup's answer.
-    let entries = lexicon::entries(&first, &last, &words);
+    let entries = lexicon::entries(&first, &last, &words, [&german, &spanish]);
     let n_short = entries.keys().filter(|w| w.len() <= lexicon::SHORT).count();
     let slots = |n: usize| (n * 8 / 7).next_power_of_two() as u64;
     let (short_slots, long_slots) = (slots(n_short), slots(entries.len() - n_short));

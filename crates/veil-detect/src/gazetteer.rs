@@ -494,10 +494,12 @@ mod tests {
     static FIRST: &str = include_str!("../data/first_names.txt");
     static LAST: &str = include_str!("../data/last_names.txt");
     static WORDS: &str = include_str!("../data/words.txt");
+    static GERMAN: &str = include_str!("../data/german_words.txt");
+    static SPANISH: &str = include_str!("../data/spanish_words.txt");
 
     #[test]
     fn the_shipped_lists_split_as_the_standard_library_splits_them() {
-        for list in [FIRST, LAST, WORDS, PLACES] {
+        for list in [FIRST, LAST, WORDS, GERMAN, SPANISH, PLACES] {
             assert!(lines_of(list).eq(list.lines()));
         }
     }
@@ -583,8 +585,8 @@ mod tests {
     #[test]
     fn the_records_hold_exactly_the_lists_entries() {
         let g = Gazetteer::get();
-        let lists = crate::lexicon::entries(FIRST, LAST, WORDS);
-        assert!(lists.len() > 180_000);
+        let lists = crate::lexicon::entries(FIRST, LAST, WORDS, [GERMAN, SPANISH]);
+        assert!(lists.len() > 230_000);
         for (w, l) in &lists {
             assert_eq!(g.lex(w), *l, "{w}");
         }

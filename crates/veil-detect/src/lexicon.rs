@@ -64,6 +64,27 @@ pub mod class {
     /// by a list; after a place cue such a word may still be a place
     /// ("home city ROSSÖN", "Where: Castelló de Rugat").
     pub const FOLDED: u32 = 1 << 17;
+    /// An ordinary German word that no English list holds
+    /// (`data/german_words.txt`): it tells German text, and in text written
+    /// in another language than English it is an ordinary word ("Hilfe",
+    /// "Kündigung").
+    pub const GERMAN_WORD: u32 = 1 << 18;
+    /// A German function word that no English list holds ("und", "ich",
+    /// "nicht"): it tells German text, and in text another language
+    /// writes it is a stop word ("Sie", "Ihre").
+    pub const GERMAN_FUNCTION: u32 = 1 << 19;
+    /// A function word of French, Spanish, Italian, Portuguese or Dutch
+    /// that no English list holds ("les", "para", "della", "não", "het"),
+    /// a stop word in text another language writes.
+    pub const FOREIGN_FUNCTION: u32 = 1 << 20;
+    /// An English function word that the other languages' texts do not
+    /// use ("the", "with"; not "in", "was", "on"): it tells English text.
+    pub const ENGLISH_FUNCTION: u32 = 1 << 21;
+    /// An ordinary Spanish word that no English list holds
+    /// (`data/spanish_words.txt`), as [`GERMAN_WORD`] is German's ("pedido").
+    pub const SPANISH_WORD: u32 = 1 << 22;
+    /// An ordinary word of another language than English.
+    pub const FOREIGN_WORD: u32 = GERMAN_WORD | SPANISH_WORD;
 }
 
 /// What the shipped lists say about one lower-cased word (12 bytes, so
@@ -142,7 +163,38 @@ impl Lex {
     pub fn last(&self) -> Option<u32> {
         (self.last > 0).then_some(self.last)
     }
+
+    /// This entry as text written in another language than English reads
+    /// it, of a word written `capitalised` inside a sentence or not, or
+    /// capitalised `opening` one: an
+    /// ordinary word of that language ([`class::FOREIGN_WORD`]) is an
+    /// ordinary word ([`class::WORD`]; one that is also a first name stays
+    /// one, as "will" does), and so is a word in lower case that no list
+    /// holds (the language's words that no list of Veil's holds: "données");
+    /// a function word ([`class::GERMAN_FUNCTION`],
+    /// [`class::FOREIGN_FUNCTION`]) is a stop word, unless it is a common
+    /// first name capitalised inside a sentence ("… dijo Ella", "… und Mia").
+    ///
+    /// A surname particle capitalised at a sentence's start (`opening`) is
+    /// the article it spells there ("Le fichier …", "De waarde …").
+    pub fn in_foreign_text(self, capitalised: bool, opening: bool) -> Lex {
+        let mut flags = 0;
+        if self.is(class::FOREIGN_WORD) || (!capitalised && !opening && self.is_unlisted()) {
+            flags |= class::WORD;
+        }
+        if (self.is(class::GERMAN_FUNCTION | class::FOREIGN_FUNCTION)
+            && !(capitalised && self.first().is_some_and(|f| f >= COMMON_FIRST_NAME)))
+            || (opening && self.is(class::PARTICLE))
+        {
+            flags |= class::STOP;
+        }
+        self.with_classes(flags)
+    }
 }
+
+/// The first-name share (percent) from which a function word of another
+/// language stays a name in text of that language ("Mia", "Ella").
+pub const COMMON_FIRST_NAME: f32 = 0.01;
 
 /// Every word list the lexicon marks, with the [`class`] it gives its words
 /// (the name recognizer's, the quasi-identifier recognizer's, and the
@@ -154,6 +206,7 @@ pub const WORD_CLASSES: &[(&[&str], u32)] = &[
     (ORG_WORDS, class::ORG),
     (STOP_WORDS, class::STOP),
     (GREETINGS, class::STOP),
+    (SIGN_OFFS, class::STOP),
     (CHAT_WORDS, class::STOP),
     (NATIONALITIES, class::NATIONALITY),
     (HONORIFICS, class::HONORIFIC),
@@ -164,6 +217,72 @@ pub const WORD_CLASSES: &[(&[&str], u32)] = &[
     (COMMON_WORD_NAMES, class::COMMON_WORD_NAME),
     (PRODUCTS, class::PRODUCT),
     (CONVENTIONAL_FILES, class::FILE_NAME),
+    (GERMAN_FUNCTION_WORDS, class::GERMAN_FUNCTION),
+    (FOREIGN_FUNCTION_WORDS, class::FOREIGN_FUNCTION),
+    (ENGLISH_FUNCTION_WORDS, class::ENGLISH_FUNCTION),
+];
+
+/// German function words that no English list holds ("was", "will" are
+/// English words), and the articles ("der", "die", "das", "den": surname
+/// particles or English words, but in lower case in German text these):
+/// see [`class::GERMAN_FUNCTION`].
+pub const GERMAN_FUNCTION_WORDS: &[&str] = &[
+    "der", "die", "das", "den", "aber", "auch", "auf", "aus", "bei", "beim", "bitte", "danke",
+    "dann", "dass", "dein", "deine", "dem", "des", "dich", "diese", "diesem", "diesen", "dieser",
+    "dieses", "dir", "doch", "durch", "ein", "eine", "einem", "einen", "einer", "er", "euch",
+    "für", "gegen", "geht", "gibt", "habe", "haben", "hatte", "hier", "ich", "ihm", "ihn", "ihnen",
+    "ihr", "ihre", "ihrem", "ihren", "ihrer", "im", "ist", "ja", "jetzt", "kann", "kein", "keine",
+    "keinen", "können", "könnten", "mein", "meine", "meinem", "meinen", "meiner", "mich", "mir",
+    "mit", "möchte", "müssen", "nach", "nein", "nicht", "noch", "nur", "oder", "ohne", "schon",
+    "sehr", "sein", "seine", "seinen", "sich", "sie", "sind", "soll", "sollte", "und", "uns",
+    "unser", "unsere", "vom", "weil", "wenn", "wer", "werden", "wie", "wir", "wird", "wo", "wurde",
+    "wurden", "wäre", "würde", "zu", "zum", "zur", "über",
+];
+
+/// Function words of French, Spanish, Italian, Portuguese and Dutch that
+/// no English list holds, nor [`PARTICLES`] ("com", Portuguese "with", is
+/// left out: the last part of addresses): see [`class::FOREIGN_FUNCTION`].
+pub const FOREIGN_FUNCTION_WORDS: &[&str] = &[
+    // French
+    "au", "aussi", "aux", "avec", "avez", "avoir", "avons", "ce", "ceci", "cela", "ces", "cette",
+    "chez", "dans", "des", "déjà", "elle", "elles", "entre", "faire", "fait", "il", "ils", "je",
+    "les", "leur", "leurs", "lui", "mais", "merci", "mon", "ne", "ni", "notre", "ou", "où", "peut",
+    "peux", "que", "qui", "sa", "se", "sommes", "sont", "sous", "suis", "ta", "toujours", "très",
+    "tu", "une", "veux", "vos", "votre", "vous", "ça", "été", "êtes", "être",
+    // Spanish
+    "como", "cuando", "desde", "donde", "ella", "ellos", "eres", "esa", "ese", "eso", "esta",
+    "estas", "este", "esto", "estos", "estoy", "está", "están", "fue", "gracias", "hasta", "las",
+    "los", "mis", "muy", "más", "nosotros", "nuestra", "nuestro", "para", "pero", "por", "porque",
+    "puede", "pues", "qué", "ser", "sobre", "somos", "su", "sus", "también", "te", "tengo",
+    "tiene", "tus", "una", "unas", "unos", "usted", "ustedes", "ya", "él", "durante", "han", "un",
+    "debe", "deben", "pueden", "hace", // Italian
+    "agli", "ai", "alla", "alle", "anche", "ancora", "avere", "che", "ci", "dal", "dalla", "degli",
+    "dei", "delle", "essere", "fra", "già", "gli", "grazie", "hanno", "io", "loro", "mia", "mio",
+    "molto", "negli", "nei", "nel", "nella", "nelle", "noi", "nostro", "ogni", "perché", "più",
+    "può", "quando", "quella", "quello", "questa", "questo", "sempre", "senza", "si", "sono",
+    "sua", "sul", "sulla", "suo", "tra", "tua", "tuo", "tutti", "tutto", "uno", "voi", "vostro",
+    "è", // Portuguese
+    "ao", "aos", "ela", "elas", "ele", "eles", "essa", "esse", "estão", "eu", "foi", "há", "isso",
+    "isto", "já", "mais", "meu", "minha", "muito", "na", "nas", "nossa", "nosso", "não", "nós",
+    "obrigada", "obrigado", "onde", "os", "pela", "pelo", "sem", "seu", "seus", "sou", "suas",
+    "são", "tem", "uma", "você", "vocês", "é", // Dutch
+    "aan", "alleen", "als", "bedankt", "ben", "bij", "dan", "deze", "dit", "een", "geen", "graag",
+    "haar", "hebben", "heeft", "het", "hij", "hun", "ik", "je", "jij", "jouw", "kunnen", "maar",
+    "mijn", "moet", "moeten", "naar", "niet", "nog", "om", "omdat", "ons", "onze", "ook", "uit",
+    "uw", "voor", "waar", "wat", "wie", "wij", "worden", "wordt", "zal", "ze", "zij", "zijn",
+    "zou",
+];
+
+/// English function words that the other languages' texts do not use
+/// (not "in", "an", "am", "so", "was", "will", "also", "die": German; "is":
+/// Dutch; "on", "me", "do", "a": French, Spanish, Portuguese): see
+/// [`class::ENGLISH_FUNCTION`].
+pub const ENGLISH_FUNCTION_WORDS: &[&str] = &[
+    "the", "and", "of", "to", "are", "were", "you", "your", "with", "for", "this", "that", "it",
+    "be", "have", "has", "had", "not", "or", "at", "by", "from", "we", "i", "my", "he", "she",
+    "they", "his", "her", "their", "our", "would", "can", "please", "thanks", "what", "which",
+    "who", "there", "been", "does", "did", "if", "but", "about", "just", "should", "could", "us",
+    "them",
 ];
 
 /// A source tree's conventional files, lower case (see [`class::FILE_NAME`]).
@@ -507,6 +626,31 @@ pub const GREETINGS: &[&str] = &[
     "buongiorno",
     "buonasera",
     "namaste",
+];
+
+/// Sign-offs of the languages support mail comes in ("Mit freundlichen
+/// Grüßen, Jens Weber", "Cordialement, Marie Dupont"): marked
+/// [`class::STOP`], never part of a name (English ones are ordinary words:
+/// "Regards", "Cheers").
+pub const SIGN_OFFS: &[&str] = &[
+    "grüße",
+    "grüßen",
+    "gruß",
+    "mfg",
+    "cordialement",
+    "salutations",
+    "amicalement",
+    "saludos",
+    "atentamente",
+    "cordiales",
+    "saluti",
+    "cordiali",
+    "distinti",
+    "cumprimentos",
+    "atenciosamente",
+    "abraços",
+    "groeten",
+    "groet",
 ];
 
 /// Chat words and abbreviations no English word list holds, some spelt
@@ -1128,10 +1272,17 @@ pub const COMMON_WORD_NAMES: &[&str] = &[
 
 /// Every word of the lists with what they say about it: the first-name list
 /// (`word<TAB>percent` a line), the last-name list (`word<TAB>rank`), the
-/// ordinary-word list (a word a line), [`WORD_CLASSES`], and the NRP words
-/// and their plurals (not of those ending in -ese or -ish). A word listed
-/// twice keeps its last frequency and rank and all its classes.
-pub fn entries(first: &str, last: &str, words: &str) -> HashMap<String, Lex> {
+/// ordinary-word list (a word a line), the German and Spanish ordinary
+/// words (a word a line each: [`class::GERMAN_WORD`],
+/// [`class::SPANISH_WORD`]), [`WORD_CLASSES`], and the NRP words and their
+/// plurals (not of those ending in -ese or -ish). A word listed twice keeps
+/// its last frequency and rank and all its classes.
+pub fn entries(
+    first: &str,
+    last: &str,
+    words: &str,
+    [german, spanish]: [&str; 2],
+) -> HashMap<String, Lex> {
     let mut lexicon: HashMap<String, Lex> = HashMap::new();
     for l in first.lines() {
         if let Some((n, f)) = l.split_once('\t') {
@@ -1150,6 +1301,12 @@ pub fn entries(first: &str, last: &str, words: &str) -> HashMap<String, Lex> {
     };
     for w in words.lines() {
         mark(w, class::WORD);
+    }
+    for w in german.lines() {
+        mark(w, class::GERMAN_WORD);
+    }
+    for w in spanish.lines() {
+        mark(w, class::SPANISH_WORD);
     }
     for (list, flag) in WORD_CLASSES {
         for w in *list {
@@ -1241,6 +1398,58 @@ pub fn records<'a>(text: &'a str, records: &'a [u8]) -> impl Iterator<Item = (&'
 #[cfg(test)]
 mod tests {
     use super::{GREETINGS, MONTHS, WEEKDAYS, is_short_month_or_weekday};
+
+    /// The function words that tell another language are no English words
+    /// (but for the German articles, listed on purpose), and the English
+    /// ones are English words; no list repeats a word.
+    #[test]
+    fn function_words_tell_their_language() {
+        use super::{ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, GERMAN_FUNCTION_WORDS, class};
+        let g = crate::gazetteer::Gazetteer::get();
+        let articles = ["der", "die", "das", "den"];
+        for w in GERMAN_FUNCTION_WORDS.iter().chain(FOREIGN_FUNCTION_WORDS) {
+            if !articles.contains(w) {
+                assert!(!g.lex(w).is(class::WORD | class::PARTICLE), "{w}");
+            }
+        }
+        for w in ENGLISH_FUNCTION_WORDS {
+            assert!(g.lex(w).is(class::WORD) || *w == "i", "{w}");
+            assert!(!g.lex(w).is(class::FOREIGN_WORD), "{w}");
+        }
+        for list in [GERMAN_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS] {
+            let mut sorted = list.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), list.len());
+        }
+    }
+
+    /// In text of another language, its ordinary words are ordinary words
+    /// and its function words stop words, but a common first name
+    /// capitalised inside a sentence stays a name; a particle opening a
+    /// sentence is an article.
+    #[test]
+    fn entries_as_text_of_another_language_reads_them() {
+        use super::class;
+        let g = crate::gazetteer::Gazetteer::get();
+        assert!(g.lex("hilfe").in_foreign_text(true, false).is(class::WORD));
+        assert!(!g.lex("hilfe").is(class::WORD));
+        assert!(g.lex("sie").in_foreign_text(true, false).is(class::STOP));
+        let ella = g.lex("ella");
+        assert!(!ella.in_foreign_text(true, false).is(class::STOP));
+        assert!(ella.in_foreign_text(false, true).is(class::STOP));
+        assert!(ella.in_foreign_text(false, false).is(class::STOP));
+        assert!(g.lex("le").in_foreign_text(false, true).is(class::STOP));
+        assert!(!g.lex("le").in_foreign_text(false, false).is(class::STOP));
+        // A word no list holds: an ordinary word in lower case only.
+        let unknown = g.lex("qzxv");
+        assert!(unknown.in_foreign_text(false, false).is(class::WORD));
+        assert!(!unknown.in_foreign_text(true, false).is(class::WORD));
+        assert!(!unknown.in_foreign_text(false, true).is(class::WORD));
+        // The name lists still speak: "Weber" stays a surname.
+        assert!(g.lex("weber").last().is_some());
+        assert!(!g.lex("weber").is(class::FOREIGN_WORD));
+    }
 
     #[test]
     fn every_greeting_is_a_stop_word() {

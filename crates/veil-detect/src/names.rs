@@ -527,6 +527,134 @@ pub(crate) struct NamePass<'a> {
     shouting: bool,
     /// Whether an institution's name may stand in the text.
     institutions: bool,
+    /// Whether the text is German, which capitalises every noun: a
+    /// capitalised word no list holds is then no name without more.
+    nouns_capitalised: bool,
+}
+
+/// The language a text is written in, as its words vote. A function word
+/// weighs three votes, an ordinary word one: English's ([`class::ENGLISH_FUNCTION`],
+/// [`class::WORD`]) against German's ([`class::GERMAN_FUNCTION`],
+/// [`class::GERMAN_WORD`]) and the other languages' ([`class::FOREIGN_FUNCTION`],
+/// [`class::SPANISH_WORD`]; any word no list holds spelt with diacritics).
+/// Words in lower case vote; a capitalised one
+/// only when it is a function word opening a sentence and no common first
+/// name ("Ich …", not "Ella H. Snider").
+#[derive(Debug, Default)]
+struct LanguageVotes {
+    english: u32,
+    german: u32,
+    other: u32,
+    /// Whether another language's function word voted.
+    function_words: bool,
+}
+
+impl LanguageVotes {
+    /// Count the vote of `t`, a word of `text`; none for a part of an
+    /// address, a path or a file name ("rhyta.com", "/usr/lib").
+    #[inline]
+    fn count(&mut self, text: &str, t: &Token<'_>) {
+        /// The classes that vote for another language than English.
+        const FOREIGN: u32 = class::GERMAN_FUNCTION
+            | class::FOREIGN_FUNCTION
+            | class::PARTICLE
+            | class::GERMAN_WORD
+            | class::SPANISH_WORD;
+        let lex = t.lex;
+        if t.cap
+            && (!t.sent_start
+                || lex
+                    .first()
+                    .is_some_and(|f| f >= crate::lexicon::COMMON_FIRST_NAME))
+        {
+            return;
+        }
+        if lex.is(class::ENGLISH_FUNCTION) {
+            self.english += 3;
+            return;
+        }
+        if !lex.is(FOREIGN) {
+            // Most words of English text end here.
+            if t.cap {
+            } else if lex.is(class::WORD) {
+                if !Self::glued(text, t) {
+                    self.english += 1;
+                }
+            } else if !t.lower.is_ascii() && lex.is_unlisted() {
+                // "données", "saída": a word with diacritics that no list
+                // holds is another language's.
+                self.foreign_vote(text, t, 1, false);
+            }
+            return;
+        }
+        if lex.is(class::GERMAN_FUNCTION) {
+            self.german_vote(text, t, 3);
+        } else if lex.is(class::FOREIGN_FUNCTION) {
+            self.foreign_vote(text, t, 3, true);
+        } else if t.cap {
+        } else if lex.is(class::PARTICLE) && ROMANCE_ARTICLES.contains(&t.text) {
+            // "el", "la", "de": articles and prepositions, and surname
+            // particles ("Juan de la Cruz"), which weigh less.
+            self.foreign_vote(text, t, 2, true);
+        } else if lex.is(class::GERMAN_WORD) {
+            self.german_vote(text, t, 1);
+        } else if lex.is(class::SPANISH_WORD) {
+            self.foreign_vote(text, t, 1, false);
+        } else if lex.is(class::WORD) && !Self::glued(text, t) {
+            self.english += 1;
+        }
+    }
+
+    /// Whether `t` is a part of an address, a path or a file name
+    /// ("rhyta.com", "/usr/lib"), which votes for no language.
+    fn glued(text: &str, t: &Token<'_>) -> bool {
+        text.as_bytes()[..t.start]
+            .last()
+            .is_some_and(|b| matches!(b, b'.' | b'@' | b'/' | b'\\' | b'_' | b'-'))
+    }
+
+    /// `weight` votes for German, of a function word or an ordinary word.
+    fn german_vote(&mut self, text: &str, t: &Token<'_>, weight: u32) {
+        if !Self::glued(text, t) {
+            self.german += weight;
+            self.function_words |= weight > 1;
+        }
+    }
+
+    /// `weight` votes for another language than English or German, of a
+    /// `function` word or not.
+    fn foreign_vote(&mut self, text: &str, t: &Token<'_>, weight: u32, function: bool) {
+        if !Self::glued(text, t) {
+            self.other += weight;
+            self.function_words |= function;
+        }
+    }
+
+    /// Whether the text is written in another language than English: a
+    /// function word of one among its votes ("kvaløyvågvegen 140, suite
+    /// 763" is an address), which outvote English's.
+    fn foreign(&self) -> bool {
+        self.function_words && self.german + self.other > self.english
+    }
+
+    /// Whether the text is German: foreign, with more German votes than
+    /// other languages'.
+    fn german(&self) -> bool {
+        self.foreign() && self.german > self.other
+    }
+}
+
+/// The surname particles that are the commonest words of the Romance
+/// languages ([`LanguageVotes`]).
+const ROMANCE_ARTICLES: &[&str] = &["el", "la", "le", "de", "du", "del", "della", "da", "di"];
+
+/// What the case of a text's words says of a run of capitalised words.
+#[derive(Debug, Clone, Copy)]
+struct Case {
+    /// Text without capitals or shouted: case says little.
+    weak: bool,
+    /// German text: a capitalised word may be any noun.
+    nouns_capitalised: bool,
 }
 
 /// The PERSON and LOCATION recognizer.
@@ -2839,6 +2967,7 @@ impl NameRecognizer {
             lowercase_text: false,
             shouting: false,
             institutions: false,
+            nouns_capitalised: false,
         };
         if tokens.is_empty() {
             return pass;
@@ -2846,6 +2975,7 @@ impl NameRecognizer {
         // Whether an institution's name may stand in the text ("University
         // of …"): most texts hold none, and the rules that read one are skipped.
         let mut institutions = false;
+        let mut votes = LanguageVotes::default();
         g.with_recent(|recent| {
             for t in &mut tokens {
                 t.lex = recent.lex(&t.lower);
@@ -2866,8 +2996,19 @@ impl NameRecognizer {
                     t.lex = Lex::inflected_word();
                 }
                 institutions |= t.cap && t.lex.is(class::INSTITUTION);
+                votes.count(text, t);
             }
         });
+        // "Ich brauche Hilfe mit meiner Bestellung": in text written in
+        // another language, its ordinary words are ordinary words, its
+        // function words stop words.
+        if votes.foreign() {
+            for t in &mut tokens {
+                t.lex = t
+                    .lex
+                    .in_foreign_text(t.cap && !t.sent_start, t.cap && t.sent_start);
+            }
+        }
         // "Mac OS X", "Palm OS": the word before "OS" names an operating
         // system, a product.
         for k in 1..tokens.len() {
@@ -2925,6 +3066,7 @@ impl NameRecognizer {
         pass.lowercase_text = lowercase_text;
         pass.shouting = shouting;
         pass.institutions = institutions;
+        pass.nouns_capitalised = votes.german();
         pass
     }
 
@@ -2941,6 +3083,7 @@ impl NameRecognizer {
             pass.lowercase_text,
             pass.shouting,
             pass.institutions,
+            pass.nouns_capitalised,
             &pass.used,
             out,
         );
@@ -3385,6 +3528,9 @@ impl NameRecognizer {
                         _ if tail_of_name || starts_firm || of_institution => 0.0,
                         _ if n == 1 && !place_cue && beside_a_name(text, tokens, i, g) => 0.0,
                         _ if n == 1 && weekday_before_date(text, t0) => 0.0,
+                        // "para", "este", "como": a function word (in text
+                        // of its language) is no place of one word.
+                        _ if n == 1 && t0.lex.is(class::STOP) => 0.0,
                         _ if n == 1
                             && (named_by_code(
                                 &text.as_bytes()[..t0.start],
@@ -3446,6 +3592,7 @@ impl NameRecognizer {
         lowercase_text: bool,
         shouting: bool,
         institutions: bool,
+        nouns_capitalised: bool,
         used: &[bool],
         out: &mut Vec<Candidate>,
     ) {
@@ -3543,7 +3690,10 @@ impl NameRecognizer {
                 lowered,
                 &tokens[i..j],
                 g,
-                lowercase_text || shouting,
+                Case {
+                    weak: lowercase_text || shouting,
+                    nouns_capitalised,
+                },
                 out,
             );
             i = j;
@@ -3556,9 +3706,10 @@ impl NameRecognizer {
         lowered: &str,
         run: &[Token<'_>],
         g: &Gazetteer,
-        weak_case: bool,
+        case: Case,
         out: &mut Vec<Candidate>,
     ) {
+        let weak_case = case.weak;
         #[derive(Clone, Copy, PartialEq, Debug)]
         enum Class {
             Title,
@@ -3685,7 +3836,7 @@ impl NameRecognizer {
                 recognizer: self.location,
             });
             if k + 1 < run.len() {
-                self.judge_run(text, lowered, &run[k + 1..], g, weak_case, out);
+                self.judge_run(text, lowered, &run[k + 1..], g, case, out);
             }
             return;
         }
@@ -3757,7 +3908,7 @@ impl NameRecognizer {
                 recognizer: self.quasi.org,
             });
             if run.len() > 1 {
-                self.judge_run(text, lowered, &run[1..], g, weak_case, out);
+                self.judge_run(text, lowered, &run[1..], g, case, out);
             }
             return;
         }
@@ -3973,7 +4124,10 @@ impl NameRecognizer {
                 0.7
             } else if unknown >= 2 {
                 // Where case says nothing, neither does a sentence start.
-                if toks[0].sent_start && !weak_case {
+                if case.nouns_capitalised {
+                    // "Kundenkonto Einstellungen": German nouns.
+                    0.0
+                } else if toks[0].sent_start && !weak_case {
                     0.55
                 } else {
                     0.65
@@ -4033,13 +4187,15 @@ impl NameRecognizer {
             };
             if *cue {
                 0.7
-            } else if toks[0].sent_start
+            } else if case.nouns_capitalised
+                || toks[0].sent_start
                 || text[end..].starts_with('(')
                 || before_a_product(text, end, g)
             {
-                // A sentence start; or code, a function's name called or
-                // defined ("func Foynvdzy(ctx", "Zekyrozo()"); or a kind of
-                // a format or protocol ("Metadata XML database").
+                // A German noun; a sentence start; or code, a function's
+                // name called or defined ("func Foynvdzy(ctx",
+                // "Zekyrozo()"); or a kind of a format or protocol
+                // ("Metadata XML database").
                 0.0
             } else if spelt() {
                 0.6

@@ -826,3 +826,111 @@ fn names_and_places_after_the_cues_of_other_languages() {
         );
     }
 }
+
+/// Support mail in German, French, Spanish, Italian, Portuguese and Dutch:
+/// its capitalised nouns ("Hilfe", "Bestellung"), pronouns ("Sie",
+/// "Ihre"), sign-offs ("Cordialement") and function words ("para",
+/// "una") are no names and no places; its people and places are.
+#[test]
+fn text_in_other_languages_names_only_its_people_and_places() {
+    let a = analyzer();
+    for (text, people, places) in [
+        (
+            "Sehr geehrte Damen und Herren, ich brauche Hilfe mit meiner Bestellung. \
+             Die Lieferung ist nicht angekommen und die Rechnung stimmt nicht. \
+             Mit freundlichen Grüßen, Jens Weber",
+            &["Jens Weber"][..],
+            &[][..],
+        ),
+        (
+            "Guten Tag, können Sie mir bitte die Kündigung bestätigen? Vielen Dank \
+             für Ihre Unterstützung. Grüße aus Hamburg, Petra",
+            &["Petra"],
+            &["Hamburg"],
+        ),
+        (
+            "Bonjour, je voudrais annuler ma Commande. Merci pour votre Aide. \
+             Cordialement, Marie Dupont",
+            &["Marie Dupont"],
+            &[],
+        ),
+        (
+            "Hola, necesito ayuda con mi Pedido para una devolución. Gracias por su \
+             Atención. Saludos, Carlos García",
+            &["Carlos García"],
+            &[],
+        ),
+        (
+            "Buongiorno, vorrei sapere quando arriva il mio ordine. Grazie per \
+             l'aiuto, Giulia Rossi",
+            &["Giulia Rossi"],
+            &[],
+        ),
+        (
+            "Olá, não recebi a minha encomenda e preciso de ajuda. Obrigado, \
+             João Silva",
+            &["João Silva"],
+            &[],
+        ),
+        (
+            "Goedemiddag, ik heb mijn bestelling niet ontvangen. Met vriendelijke \
+             groet, Sanne de Vries",
+            &["Sanne de Vries"],
+            &[],
+        ),
+    ] {
+        let found = assert_finds(&a, text, &EntityType::PERSON, people, &[]);
+        assert_eq!(
+            values(text, &found, &EntityType::LOCATION),
+            places,
+            "{text}"
+        );
+    }
+}
+
+/// In German text a capitalised word no list holds is a noun, unless a
+/// cue or a first name beside it makes it a name: "Frau Hinterhuber",
+/// "Jens Hinterhuber", "mein Name ist Hinterhuber".
+#[test]
+fn in_german_text_a_name_no_list_holds_needs_a_cue() {
+    let a = analyzer();
+    for (text, people) in [
+        (
+            "Die Schlüsseltabelleneinträge werden im Arbeitsverzeichnis gespeichert.",
+            &[][..],
+        ),
+        (
+            "Ich habe mit Jens Hinterhuber über die Rechnung gesprochen.",
+            &["Jens Hinterhuber"],
+        ),
+        (
+            "Mein Name ist Hinterhuber und ich brauche eine neue Rechnung.",
+            &["Hinterhuber"],
+        ),
+    ] {
+        assert_finds(&a, text, &EntityType::PERSON, people, &[]);
+    }
+}
+
+/// English text with a few words of another language, or an address
+/// abroad, is read as English: its names stay names.
+#[test]
+fn english_text_with_foreign_words_stays_english() {
+    let a = analyzer();
+    for (text, people) in [
+        (
+            "Ella Snider called us, and Una Byrne too.",
+            &["Ella Snider", "Una Byrne"][..],
+        ),
+        (
+            "joshua gavrilov\n49 reykjarhóli 70\nsuite 770\nfljót\nnauru 25389",
+            &["joshua gavrilov"],
+        ),
+        (
+            "Thanks to Marco Rossi for the patch, muchas gracias!",
+            &["Marco Rossi"],
+        ),
+    ] {
+        assert_finds(&a, text, &EntityType::PERSON, people, &[]);
+    }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Rebuild crates/veil-detect/data/german_words.txt and spanish_words.txt:
+the most frequent ordinary words of German and Spanish, which the name recognizer takes as
+ordinary words in text written in another language than English (German
+capitalises every noun: "Ich brauche Hilfe mit meiner Bestellung"). Run
+from the repository root, after scripts/build_gazetteers.py:
+
+    python3 scripts/build_foreign_words.py
+
+It downloads (pip download, no install) PyPI `spacy-lookups-data` 1.0.5
+(MIT licence, (c) ExplosionAI GmbH) and reads, for each language, its
+word-frequency table (`<lang>_lexeme_prob.json.gz`) and its lemmatizer
+table (`<lang>_lemma_lookup.json.gz`). A word is kept when the
+lemmatizer table holds it, as a form or as a lemma, spelt as the frequency
+table spells it (so proper names, which no lemmatizer table holds, stay
+out: "Müller", "Berlin"; nor a lemma whose only other form is its
+genitive: "Jürgen" of "Jürgens", "München" of "Münchens"), and, in Spanish, when the frequency
+table holds it more often in lower case than capitalised ("García",
+"José" stay out); the most frequent such words are kept, lower-cased,
+leaving out
+  - English words (words.txt already holds them), and
+  - names the name lists hold as common ones (a first name given to 0.005%
+    of people or more, a surname ranked 5,000 or better; as written: a
+    word with diacritics is the dictionary's, "länge", not "Lange"), and
+    the genitives of common first names (0.01%): "weber", "koch", "bauer",
+    "andreas" stay names.
+Output is sorted and deterministic; the file is committed, so users never
+run this.
+"""
+import gzip, json, os, subprocess, sys, tempfile, unicodedata, zipfile, glob
+
+DATA = os.path.join("crates", "veil-detect", "data")
+# How many words each language gives (most frequent first): past these, a
+# German list covers ~1% more capitalised words of real German text per
+# 20,000 words (the rest are compounds no list holds).
+KEEP = {"de": 30_000, "es": 20_000}
+
+
+def fold(w):
+    return "".join(c for c in unicodedata.normalize("NFD", w) if unicodedata.category(c) != "Mn")
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "spacy-lookups-data==1.0.5", "-d", tmp],
+                   check=True, stdout=subprocess.DEVNULL)
+    with zipfile.ZipFile(glob.glob(os.path.join(tmp, "spacy_lookups_data-*.whl"))[0]) as z:
+        z.extractall(tmp)
+    src = os.path.join(tmp, "spacy_lookups_data", "data")
+
+    def read(name):
+        return open(os.path.join(DATA, name), encoding="utf-8").read().splitlines()
+
+    words = set(read("words.txt"))
+    first = {l.split("\t")[0]: float(l.split("\t")[1]) for l in read("first_names.txt")}
+    last = {l.split("\t")[0]: int(l.split("\t")[1]) for l in read("last_names.txt")}
+
+    def common_name(w):
+        # As written: the name lists are ASCII, and a word with diacritics
+        # that folds to a name is the word the dictionary holds ("länge",
+        # not "Lange"; no dictionary holds "Müller").
+        # A genitive of a common first name ("andreas", "annas") is one too.
+        genitive = w[:-1] if w.endswith("s") else None
+        return (first.get(w, -1.0) >= 0.005 or last.get(w, 10**9) <= 5000
+                or (genitive is not None and first.get(genitive, -1.0) >= 0.01))
+
+    for lang, keep in KEEP.items():
+        out = set()
+        lookup = json.load(gzip.open(os.path.join(src, f"{lang}_lemma_lookup.json.gz")))
+        forms = {}
+        for k, v in lookup.items():
+            for lemma in v if isinstance(v, list) else [v]:
+                forms.setdefault(lemma, set()).add(k)
+        # A lemma whose only other form is its genitive is a name as often
+        # as a word ("Jürgens" -> "Jürgen", "Münchens" -> "München",
+        # "Zeichens" -> "Zeichen"): left out (in German text a capitalised
+        # word no list holds needs a cue to be a name or a place).
+        dictionary = set(lookup) | {
+            lemma for lemma, ks in forms.items() if any(k != lemma + "s" for k in ks)
+        }
+        prob = json.load(gzip.open(os.path.join(src, f"{lang}_lexeme_prob.json.gz")))
+        # Spanish writes its ordinary words in lower case: a word the
+        # frequency table holds more often capitalised is a name's.
+        lower_first = lang != "de"
+        seen, kept = set(), 0
+        for w, _ in sorted(prob.items(), key=lambda kv: (-kv[1], kv[0])):
+            if kept >= keep:
+                break
+            if not w.isalpha() or w not in dictionary:
+                continue
+            lw = w.lower()
+            if lw in seen:
+                continue
+            if lower_first and prob.get(lw, -99.0) < max(prob.get(w, -99.0), prob.get(w.capitalize(), -99.0)):
+                seen.add(lw)
+                continue
+            seen.add(lw)
+            if lw in words or common_name(lw):
+                continue
+            out.add(lw)
+            kept += 1
+        name = {"de": "german", "es": "spanish"}[lang]
+        with open(os.path.join(DATA, f"{name}_words.txt"), "w", encoding="utf-8") as f:
+            f.write("".join(w + "\n" for w in sorted(out)))
+        print(f"{name}: {len(out)} words")
+
+
+if __name__ == "__main__":
+    main()
