@@ -587,6 +587,33 @@ pub const TITLES: &[&str] = &[
     "aunt",
     "coach",
     "agent",
+    // Other languages' ("Frau Hinterhuber", "Madame Lefebvre", "la señora
+    // Fernández"; not "Sr", an English suffix, nor "Don", a first name).
+    "herr",
+    "herrn",
+    "frau",
+    "monsieur",
+    "madame",
+    "mme",
+    "mlle",
+    "mademoiselle",
+    "señor",
+    "señora",
+    "señorita",
+    "sra",
+    "srta",
+    "signor",
+    "signora",
+    "signorina",
+    "dott",
+    "dottore",
+    "dottoressa",
+    "senhor",
+    "senhora",
+    "meneer",
+    "mevrouw",
+    "dhr",
+    "mevr",
 ];
 
 /// Lower-case particles allowed inside a name ("Ludwig van Beethoven").
@@ -971,6 +998,48 @@ pub const HONORIFICS: &[&str] = &[
     "dame",
     "madam",
     "rev",
+    // Other languages' (see TITLES).
+    "herr",
+    "herrn",
+    "frau",
+    "monsieur",
+    "madame",
+    "mme",
+    "mlle",
+    "mademoiselle",
+    "señor",
+    "señora",
+    "señorita",
+    "sra",
+    "srta",
+    "signor",
+    "signora",
+    "signorina",
+    "dott",
+    "senhor",
+    "senhora",
+    "meneer",
+    "mevrouw",
+    "dhr",
+    "mevr",
+];
+
+/// The honorifics that Spanish, Italian, Portuguese, French and Dutch write
+/// in lower case inside a sentence ("el señor Ortega", "la signora
+/// Bianchi"): titles there too.
+pub const LOWER_CASE_HONORIFICS: &[&str] = &[
+    "señor",
+    "señora",
+    "señorita",
+    "signor",
+    "signora",
+    "signorina",
+    "senhor",
+    "senhora",
+    "monsieur",
+    "madame",
+    "meneer",
+    "mevrouw",
 ];
 
 /// Nouns that end the name of an occupation.

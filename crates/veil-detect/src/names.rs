@@ -3955,6 +3955,13 @@ impl NameRecognizer {
         while lo < run.len() && classes[lo] == Class::Word {
             lo += 1;
         }
+        // "Rufen Sie Frau Hinterhuber an": a title after them titles the rest.
+        if lo > 0 {
+            while lo < run.len() && classes[lo] == Class::Title {
+                titled = true;
+                lo += 1;
+            }
+        }
         // "Ich bin Jens Weber": a particle after a trimmed pronoun is the
         // verb it spells ("bin", "am"), not the start of a surname.
         if lo > 0

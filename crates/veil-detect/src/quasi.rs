@@ -693,7 +693,9 @@ impl QuasiRecognizer {
             // In text without capitals, "mr. martin": the name the name
             // pass found stands right after it.
             if t.lex.is(class::HONORIFIC)
-                && (t.text.chars().next().is_some_and(char::is_uppercase) || lowercase_text)
+                && (t.text.chars().next().is_some_and(char::is_uppercase)
+                    || lowercase_text
+                    || crate::lexicon::LOWER_CASE_HONORIFICS.contains(&t.lower.as_ref()))
                 && let Some(n) = tokens.get(i + 1)
             {
                 let gap = &text[t.end..n.start];

@@ -934,3 +934,36 @@ fn english_text_with_foreign_words_stays_english() {
         assert_finds(&a, text, &EntityType::PERSON, people, &[]);
     }
 }
+
+/// The titles of other languages title a name as "Mr" does, and a title
+/// after trimmed words ("Thanks Dr. Smith", "Rufen Sie Frau …") as well:
+/// the name is the person, the title its own finding.
+#[test]
+fn titles_of_other_languages_and_after_trimmed_words() {
+    let a = analyzer();
+    for (text, person) in [
+        ("Bitte rufen Sie Frau Hinterhuber zurück.", "Hinterhuber"),
+        (
+            "Herr Obermaier hat die Rechnung nicht bezahlt.",
+            "Obermaier",
+        ),
+        (
+            "Veuillez contacter Madame Lefebvre demain matin.",
+            "Lefebvre",
+        ),
+        ("El señor Ortega pidió un reembolso.", "Ortega"),
+        (
+            "La signora Bianchi ha chiamato per il suo ordine.",
+            "Bianchi",
+        ),
+        ("A senhora Figueiredo ligou sobre o pedido.", "Figueiredo"),
+        ("Meneer Jansen heeft gebeld over zijn bestelling.", "Jansen"),
+        ("Thanks Dr. Smith for the help.", "Smith"),
+    ] {
+        let found = assert_finds(&a, text, &EntityType::PERSON, &[person], &[]);
+        let before = &text[..text.find(person).unwrap_or(0)];
+        let title = values(text, &found, &EntityType::TITLE);
+        assert_eq!(title.len(), 1, "{text}: {found:?}");
+        assert!(before.trim_end().ends_with(title[0]), "{text}: {title:?}");
+    }
+}
