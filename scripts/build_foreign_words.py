@@ -22,8 +22,9 @@ leaving out
   - names the name lists hold as common ones (a first name given to 0.005%
     of people or more, a surname ranked 5,000 or better; as written: a
     word with diacritics is the dictionary's, "länge", not "Lange"), and
-    the genitives of common first names (0.01%): "weber", "koch", "bauer",
-    "andreas" stay names.
+    the genitives of common first names (0.01%), and the commonest German
+    surnames (GERMAN_SURNAMES: "müller", "schäfer"): "weber", "koch",
+    "bauer", "andreas", "müller" stay names.
 Output is sorted and deterministic; the file is committed, so users never
 run this.
 """
@@ -34,6 +35,25 @@ DATA = os.path.join("crates", "veil-detect", "data")
 # German list covers ~1% more capitalised words of real German text per
 # 20,000 words (the rest are compounds no list holds).
 KEEP = {"de": 30_000, "es": 20_000}
+
+
+# The commonest German surnames: those that are also words ("Müller",
+# "Schäfer", "Krämer", "Kühn", "König") stay names, though the US lists
+# know them only without their umlauts.
+GERMAN_SURNAMES = {
+    "müller", "schmidt", "schneider", "fischer", "weber", "meyer", "wagner", "becker", "schulz",
+    "hoffmann", "schäfer", "koch", "bauer", "richter", "klein", "wolf", "schröder", "neumann",
+    "schwarz", "zimmermann", "braun", "krüger", "hofmann", "hartmann", "lange", "schmitt", "werner",
+    "schmitz", "krause", "meier", "lehmann", "schmid", "schulze", "maier", "köhler", "herrmann",
+    "könig", "walter", "mayer", "huber", "kaiser", "fuchs", "peters", "lang", "scholz", "möller",
+    "jung", "hahn", "schubert", "vogel", "friedrich", "keller", "günther", "frank",
+    "berger", "winkler", "roth", "beck", "lorenz", "baumann", "franke", "albrecht", "schuster",
+    "simon", "ludwig", "böhm", "winter", "kraus", "martin", "schumacher", "krämer", "vogt",
+    "stein", "jäger", "otto", "sommer", "seidel", "heinrich", "brandt", "haas",
+    "schreiber", "graf", "schulte", "dietrich", "ziegler", "kuhn", "kühn", "pohl", "engel",
+    "horn", "busch", "bergmann", "thomas", "voigt", "sauer", "arnold", "wolff", "pfeiffer",
+    "förster", "löwe", "bürger", "schüler",
+}
 
 
 def fold(w):
@@ -95,7 +115,7 @@ def main():
                 seen.add(lw)
                 continue
             seen.add(lw)
-            if lw in words or common_name(lw):
+            if lw in words or common_name(lw) or lw in GERMAN_SURNAMES:
                 continue
             out.add(lw)
             kept += 1

@@ -678,6 +678,7 @@ pub const SIGN_OFFS: &[&str] = &[
     "abraços",
     "groeten",
     "groet",
+    "dank",
 ];
 
 /// Chat words and abbreviations no English word list holds, some spelt

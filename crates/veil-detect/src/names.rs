@@ -130,7 +130,7 @@ pub(crate) struct Token<'a> {
 
 impl Token<'_> {
     /// A surname particle written in lower case ("van", "de").
-    fn is_particle(&self) -> bool {
+    pub(crate) fn is_particle(&self) -> bool {
         self.lex.is(class::PARTICLE) && self.text == self.lower.as_ref()
     }
 

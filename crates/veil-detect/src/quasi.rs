@@ -698,7 +698,20 @@ impl QuasiRecognizer {
                     || crate::lexicon::LOWER_CASE_HONORIFICS.contains(&t.lower.as_ref()))
                 && let Some(n) = tokens.get(i + 1)
             {
-                let gap = &text[t.end..n.start];
+                // "Meneer de Vries", "Herr von Weizsäcker": a particle
+                // before the capitalised name.
+                let n = match tokens.get(i + 2) {
+                    Some(m)
+                        if n.is_particle()
+                            && m.cap
+                            && &text[n.end..m.start] == " "
+                            && !lowercase_text =>
+                    {
+                        m
+                    }
+                    _ => n,
+                };
+                let gap = &text[t.end..tokens[i + 1].start];
                 let name_after = n.cap
                     || (lowercase_text
                         && out

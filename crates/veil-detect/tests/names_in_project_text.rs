@@ -849,6 +849,11 @@ fn text_in_other_languages_names_only_its_people_and_places() {
             &["Hamburg"],
         ),
         (
+            "Die Zahlung ist fehlgeschlagen. Vielen Dank, Heike",
+            &["Heike"],
+            &[],
+        ),
+        (
             "Bonjour, je voudrais annuler ma Commande. Merci pour votre Aide. \
              Cordialement, Marie Dupont",
             &["Marie Dupont"],
@@ -903,6 +908,9 @@ fn in_german_text_a_name_no_list_holds_needs_a_cue() {
             "Ich habe mit Jens Hinterhuber über die Rechnung gesprochen.",
             &["Jens Hinterhuber"],
         ),
+        // A first name no list holds beside a German surname that is also
+        // a word ("Müller": miller).
+        ("Uwe Müller hat gestern angerufen.", &["Uwe Müller"]),
         (
             "Mein Name ist Hinterhuber und ich brauche eine neue Rechnung.",
             &["Hinterhuber"],
@@ -958,6 +966,7 @@ fn titles_of_other_languages_and_after_trimmed_words() {
         ),
         ("A senhora Figueiredo ligou sobre o pedido.", "Figueiredo"),
         ("Meneer Jansen heeft gebeld over zijn bestelling.", "Jansen"),
+        ("Meneer de Vries heeft gebeld.", "de Vries"),
         ("Thanks Dr. Smith for the help.", "Smith"),
     ] {
         let found = assert_finds(&a, text, &EntityType::PERSON, &[person], &[]);
