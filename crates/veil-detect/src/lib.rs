@@ -25,6 +25,7 @@ pub mod custom;
 pub mod error;
 pub mod gazetteer;
 pub mod keywords;
+mod language;
 pub mod lexicon;
 pub mod names;
 pub mod pattern;

@@ -532,122 +532,6 @@ pub(crate) struct NamePass<'a> {
     nouns_capitalised: bool,
 }
 
-/// The language a text is written in, as its words vote. A function word
-/// weighs three votes, an ordinary word one: English's ([`class::ENGLISH_FUNCTION`],
-/// [`class::WORD`]) against German's ([`class::GERMAN_FUNCTION`],
-/// [`class::GERMAN_WORD`]) and the other languages' ([`class::FOREIGN_FUNCTION`],
-/// [`class::SPANISH_WORD`]; any word no list holds spelt with diacritics).
-/// Words in lower case vote; a capitalised one
-/// only when it is a function word opening a sentence and no common first
-/// name ("Ich …", not "Ella H. Snider").
-#[derive(Debug, Default)]
-struct LanguageVotes {
-    english: u32,
-    german: u32,
-    other: u32,
-    /// Whether another language's function word voted.
-    function_words: bool,
-}
-
-impl LanguageVotes {
-    /// Count the vote of `t`, a word of `text`; none for a part of an
-    /// address, a path or a file name ("rhyta.com", "/usr/lib").
-    #[inline]
-    fn count(&mut self, text: &str, t: &Token<'_>) {
-        /// The classes that vote for another language than English.
-        const FOREIGN: u32 = class::GERMAN_FUNCTION
-            | class::FOREIGN_FUNCTION
-            | class::PARTICLE
-            | class::GERMAN_WORD
-            | class::SPANISH_WORD;
-        let lex = t.lex;
-        if t.cap
-            && (!t.sent_start
-                || lex
-                    .first()
-                    .is_some_and(|f| f >= crate::lexicon::COMMON_FIRST_NAME))
-        {
-            return;
-        }
-        if lex.is(class::ENGLISH_FUNCTION) {
-            self.english += 3;
-            return;
-        }
-        if !lex.is(FOREIGN) {
-            // Most words of English text end here.
-            if t.cap {
-            } else if lex.is(class::WORD) {
-                if !Self::glued(text, t) {
-                    self.english += 1;
-                }
-            } else if !t.lower.is_ascii() && lex.is_unlisted() {
-                // "données", "saída": a word with diacritics that no list
-                // holds is another language's.
-                self.foreign_vote(text, t, 1, false);
-            }
-            return;
-        }
-        if lex.is(class::GERMAN_FUNCTION) {
-            self.german_vote(text, t, 3);
-        } else if lex.is(class::FOREIGN_FUNCTION) {
-            self.foreign_vote(text, t, 3, true);
-        } else if t.cap {
-        } else if lex.is(class::PARTICLE) && ROMANCE_ARTICLES.contains(&t.text) {
-            // "el", "la", "de": articles and prepositions, and surname
-            // particles ("Juan de la Cruz"), which weigh less.
-            self.foreign_vote(text, t, 2, true);
-        } else if lex.is(class::GERMAN_WORD) {
-            self.german_vote(text, t, 1);
-        } else if lex.is(class::SPANISH_WORD) {
-            self.foreign_vote(text, t, 1, false);
-        } else if lex.is(class::WORD) && !Self::glued(text, t) {
-            self.english += 1;
-        }
-    }
-
-    /// Whether `t` is a part of an address, a path or a file name
-    /// ("rhyta.com", "/usr/lib"), which votes for no language.
-    fn glued(text: &str, t: &Token<'_>) -> bool {
-        text.as_bytes()[..t.start]
-            .last()
-            .is_some_and(|b| matches!(b, b'.' | b'@' | b'/' | b'\\' | b'_' | b'-'))
-    }
-
-    /// `weight` votes for German, of a function word or an ordinary word.
-    fn german_vote(&mut self, text: &str, t: &Token<'_>, weight: u32) {
-        if !Self::glued(text, t) {
-            self.german += weight;
-            self.function_words |= weight > 1;
-        }
-    }
-
-    /// `weight` votes for another language than English or German, of a
-    /// `function` word or not.
-    fn foreign_vote(&mut self, text: &str, t: &Token<'_>, weight: u32, function: bool) {
-        if !Self::glued(text, t) {
-            self.other += weight;
-            self.function_words |= function;
-        }
-    }
-
-    /// Whether the text is written in another language than English: a
-    /// function word of one among its votes ("kvaløyvågvegen 140, suite
-    /// 763" is an address), which outvote English's.
-    fn foreign(&self) -> bool {
-        self.function_words && self.german + self.other > self.english
-    }
-
-    /// Whether the text is German: foreign, with more German votes than
-    /// other languages'.
-    fn german(&self) -> bool {
-        self.foreign() && self.german > self.other
-    }
-}
-
-/// The surname particles that are the commonest words of the Romance
-/// languages ([`LanguageVotes`]).
-const ROMANCE_ARTICLES: &[&str] = &["el", "la", "le", "de", "du", "del", "della", "da", "di"];
-
 /// What the case of a text's words says of a run of capitalised words.
 #[derive(Debug, Clone, Copy)]
 struct Case {
@@ -2975,7 +2859,7 @@ impl NameRecognizer {
         // Whether an institution's name may stand in the text ("University
         // of …"): most texts hold none, and the rules that read one are skipped.
         let mut institutions = false;
-        let mut votes = LanguageVotes::default();
+        let mut votes = crate::language::LanguageVotes::default();
         g.with_recent(|recent| {
             for t in &mut tokens {
                 t.lex = recent.lex(&t.lower);
