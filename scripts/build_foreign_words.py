@@ -28,7 +28,7 @@ leaving out
 Output is sorted and deterministic; the file is committed, so users never
 run this.
 """
-import gzip, json, os, subprocess, sys, tempfile, unicodedata, zipfile, glob
+import gzip, json, os, subprocess, sys, tempfile, zipfile, glob
 
 DATA = os.path.join("crates", "veil-detect", "data")
 # How many words each language gives (most frequent first): past these, a
@@ -54,10 +54,6 @@ GERMAN_SURNAMES = {
     "horn", "busch", "bergmann", "thomas", "voigt", "sauer", "arnold", "wolff", "pfeiffer",
     "förster", "löwe", "bürger", "schüler",
 }
-
-
-def fold(w):
-    return "".join(c for c in unicodedata.normalize("NFD", w) if unicodedata.category(c) != "Mn")
 
 
 def main():

@@ -210,6 +210,7 @@ pub const WORD_CLASSES: &[(&[&str], u32)] = &[
     (CHAT_WORDS, class::STOP),
     (NATIONALITIES, class::NATIONALITY),
     (HONORIFICS, class::HONORIFIC),
+    (OTHER_LANGUAGE_HONORIFICS, class::TITLE | class::HONORIFIC),
     (OCCUPATIONS, class::OCCUPATION),
     (ORG_SUFFIXES, class::ORG_SUFFIX),
     (INSTITUTIONS, class::INSTITUTION),
@@ -587,8 +588,17 @@ pub const TITLES: &[&str] = &[
     "aunt",
     "coach",
     "agent",
-    // Other languages' ("Frau Hinterhuber", "Madame Lefebvre", "la señora
-    // Fernández"; not "Sr", an English suffix, nor "Don", a first name).
+    // Italian titles that are no honorifics (see [`OTHER_LANGUAGE_HONORIFICS`]).
+    "dottore",
+    "dottoressa",
+];
+
+/// The honorifics of German, French, Spanish, Italian, Portuguese and Dutch
+/// ("Frau Hinterhuber", "Madame Lefebvre", "la señora Fernández"; not
+/// "Sr", an English suffix, nor "Don", a first name): titles
+/// ([`class::TITLE`]) and honorifics ([`class::HONORIFIC`]) both, as
+/// [`TITLES`] and [`HONORIFICS`] are English's.
+pub const OTHER_LANGUAGE_HONORIFICS: &[&str] = &[
     "herr",
     "herrn",
     "frau",
@@ -606,8 +616,6 @@ pub const TITLES: &[&str] = &[
     "signora",
     "signorina",
     "dott",
-    "dottore",
-    "dottoressa",
     "senhor",
     "senhora",
     "meneer",
@@ -999,34 +1007,10 @@ pub const HONORIFICS: &[&str] = &[
     "dame",
     "madam",
     "rev",
-    // Other languages' (see TITLES).
-    "herr",
-    "herrn",
-    "frau",
-    "monsieur",
-    "madame",
-    "mme",
-    "mlle",
-    "mademoiselle",
-    "señor",
-    "señora",
-    "señorita",
-    "sra",
-    "srta",
-    "signor",
-    "signora",
-    "signorina",
-    "dott",
-    "senhor",
-    "senhora",
-    "meneer",
-    "mevrouw",
-    "dhr",
-    "mevr",
 ];
 
-/// The honorifics that Spanish, Italian, Portuguese, French and Dutch write
-/// in lower case inside a sentence ("el señor Ortega", "la signora
+/// The [`OTHER_LANGUAGE_HONORIFICS`] that Spanish, Italian, Portuguese,
+/// French and Dutch write in lower case inside a sentence ("el señor Ortega", "la signora
 /// Bianchi"): titles there too.
 pub const LOWER_CASE_HONORIFICS: &[&str] = &[
     "señor",

@@ -4112,7 +4112,7 @@ impl NameRecognizer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::TITLES;
+    use crate::lexicon::{OTHER_LANGUAGE_HONORIFICS, TITLES};
 
     #[test]
     fn use_lists_and_import_lines_are_read_off_a_words_line() {
@@ -4147,7 +4147,12 @@ mod tests {
     #[test]
     fn a_title_is_a_whole_word_before_the_name() {
         // `titled_before` looks up one trailing word: titles must be single words.
-        assert!(TITLES.iter().all(|t| t.chars().all(char::is_alphabetic)));
+        assert!(
+            TITLES
+                .iter()
+                .chain(OTHER_LANGUAGE_HONORIFICS)
+                .all(|t| t.chars().all(char::is_alphabetic))
+        );
         for (text, titled) in [
             ("Dr. Smith", true),
             ("ask Mrs Smith", true),
@@ -4176,7 +4181,7 @@ mod tests {
                 &text[crate::context::floor_char(&text, start.saturating_sub(12))..start],
             );
             let b = lower.trim_end_matches(['.', ' ']);
-            let by_suffix = TITLES.iter().any(|t| {
+            let by_suffix = TITLES.iter().chain(OTHER_LANGUAGE_HONORIFICS).any(|t| {
                 b.ends_with(t)
                     && b[..b.len() - t.len()]
                         .chars()
