@@ -25,7 +25,21 @@ leaving out
     the genitives of common first names (0.01%), and the commonest German
     surnames (GERMAN_SURNAMES: "müller", "schäfer"): "weber", "koch",
     "bauer", "andreas", "müller" stay names.
-Output is sorted and deterministic; the file is committed, so users never
+
+It also writes fr_it_pt_nl_words.txt: ordinary words of French, Italian,
+Portuguese and Dutch, for which spaCy's lookups hold no frequency table,
+only lemmatizer tables (form -> lemma). Per language, 60,000 words: up
+to half of them the lemmas those tables hold, the rest their other forms,
+each the shortest first (short words are the frequent ones: Zipf's law of
+abbreviation; then alphabetical), in lower
+case and alphabetic, leaving out English words, the German and Spanish
+lists' words, the places list's names, and names the name lists hold at
+all commonly (a first name given to 0.001% or more, a surname ranked
+10,000 or better: the tables hold some proper names in lower case,
+"bristol", "astrid"). The name pass reads this list only for a text that
+may be written in one of those languages.
+
+Output is sorted and deterministic; the files are committed, so users never
 run this.
 """
 import gzip, json, os, subprocess, sys, tempfile, zipfile, glob
@@ -35,6 +49,8 @@ DATA = os.path.join("crates", "veil-detect", "data")
 # German list covers ~1% more capitalised words of real German text per
 # 20,000 words (the rest are compounds no list holds).
 KEEP = {"de": 30_000, "es": 20_000}
+# The languages without a frequency table, and how many words each gives.
+MORE = {"fr": 60_000, "it": 60_000, "pt": 60_000, "nl": 60_000}
 
 
 # The commonest German surnames: those that are also words ("Müller",
@@ -119,6 +135,30 @@ def main():
         with open(os.path.join(DATA, f"{name}_words.txt"), "w", encoding="utf-8") as f:
             f.write("".join(w + "\n" for w in sorted(out)))
         print(f"{name}: {len(out)} words")
+
+    german, spanish = set(read("german_words.txt")), set(read("spanish_words.txt"))
+    places = {l.split("\t")[0] for l in read("places.txt")}
+
+    def more_word(w):
+        return (w.isalpha() and w == w.lower() and len(w) >= 2 and w not in words
+                and w not in german and w not in spanish and w not in places
+                and first.get(w, -1.0) < 0.001 and last.get(w, 10**9) > 10_000
+                and w not in GERMAN_SURNAMES)
+
+    more = set()
+    for lang, keep in MORE.items():
+        table = json.load(gzip.open(os.path.join(src, f"{lang}_lemma_lookup.json.gz")))
+        lemmas = set()
+        for v in table.values():
+            lemmas.update(v if isinstance(v, list) else [v])
+        shortest = lambda ws: sorted((w for w in ws if more_word(w)), key=lambda w: (len(w), w))
+        kept = shortest(lemmas)[:keep // 2]
+        kept += shortest(set(table) - set(kept))[:keep - len(kept)]
+        more.update(kept)
+        print(f"{lang}: {len(kept)} words")
+    with open(os.path.join(DATA, "fr_it_pt_nl_words.txt"), "w", encoding="utf-8") as f:
+        f.write("".join(w + "\n" for w in sorted(more)))
+    print(f"fr_it_pt_nl: {len(more)} words")
 
 
 if __name__ == "__main__":

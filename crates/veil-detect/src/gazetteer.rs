@@ -473,6 +473,41 @@ impl Gazetteer {
     }
 }
 
+/// The ordinary words of French, Italian, Portuguese and Dutch that no
+/// other list holds (`data/fr_it_pt_nl_words.txt`, built by
+/// `scripts/build_foreign_words.py`; lower case, one a line, sorted by
+/// their bytes), searched where they lie in the binary: no start-up cost,
+/// and only a text another language's function word stands in asks.
+static MORE_FOREIGN_WORDS: &str = include_str!("../data/fr_it_pt_nl_words.txt");
+
+/// Whether `lower` is one of the ordinary words of French, Italian,
+/// Portuguese and Dutch that no other list holds ([`MORE_FOREIGN_WORDS`];
+/// see `lexicon::class::MORE_FOREIGN_WORD`).
+pub fn more_foreign_word(lower: &str) -> bool {
+    sorted_lines_contain(MORE_FOREIGN_WORDS, lower)
+}
+
+/// Whether `sorted` (lines ending in `\n`, in increasing byte order)
+/// holds the line `word`: a binary search over its bytes (each probe
+/// backs up to the start of the line it lands in), about 17 probes for
+/// 150,000 lines.
+fn sorted_lines_contain(sorted: &str, word: &str) -> bool {
+    let b = sorted.as_bytes();
+    // `lo` is a line's start; `hi` a line's start or the end.
+    let (mut lo, mut hi) = (0, b.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = memchr::memrchr(b'\n', &b[lo..mid]).map_or(lo, |i| lo + i + 1);
+        let end = memchr::memchr(b'\n', &b[start..hi]).map_or(hi, |i| start + i);
+        match b[start..end].cmp(word.as_bytes()) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = (end + 1).min(hi),
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,6 +536,50 @@ mod tests {
     fn the_shipped_lists_split_as_the_standard_library_splits_them() {
         for list in [FIRST, LAST, WORDS, GERMAN, SPANISH, PLACES] {
             assert!(lines_of(list).eq(list.lines()));
+        }
+    }
+
+    #[test]
+    fn the_more_foreign_words_are_sorted_lower_case_lines() {
+        let lines: Vec<&str> = MORE_FOREIGN_WORDS.lines().collect();
+        assert!(lines.len() > 100_000, "{}", lines.len());
+        assert!(lines.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()));
+        assert!(MORE_FOREIGN_WORDS.ends_with('\n'));
+        assert!(
+            lines
+                .iter()
+                .all(|w| !w.is_empty() && w.to_lowercase() == *w)
+        );
+        for w in ["désactiver", "valori", "saída", "waarde"] {
+            assert!(more_foreign_word(w), "{w}");
+        }
+        // English words, common names and places stay out.
+        for w in [
+            "file", "the", "maria", "john", "paris", "milan", "", "zzzzzz",
+        ] {
+            assert!(!more_foreign_word(w), "{w}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The search over the sorted lines answers as a set of them does,
+        /// for words in the list, beside it and not in it.
+        #[test]
+        fn sorted_lines_are_searched_as_a_set(
+            mut words in proptest::collection::vec("[a-dé]{0,4}", 0..40),
+            probe in "[a-dé]{0,4}",
+        ) {
+            words.retain(|w| !w.is_empty());
+            words.sort();
+            words.dedup();
+            let text: String = words.iter().map(|w| format!("{w}\n")).collect();
+            for w in words.iter().map(String::as_str).chain([probe.as_str()]) {
+                proptest::prop_assert_eq!(
+                    sorted_lines_contain(&text, w),
+                    words.iter().any(|x| x == w),
+                    "{:?} in {:?}", w, words
+                );
+            }
         }
     }
 

@@ -14,7 +14,7 @@ use crate::names::Token;
 /// Romance articles, any word no list holds spelt with diacritics). Words
 /// in lower case vote; a capitalised one only when it is a function word
 /// opening a sentence and no common first name ("Ich …", not "Ella H.
-/// Snider").
+/// Snider"); a function word in capitals is an abbreviation ("NI").
 #[derive(Debug, Default)]
 pub(crate) struct LanguageVotes {
     english: u32,
@@ -22,6 +22,9 @@ pub(crate) struct LanguageVotes {
     other: u32,
     /// Whether another language's function word voted.
     function_words: bool,
+    /// Whether one that is no article did ("les", "nel", "não"; not "de",
+    /// "la", which addresses abroad hold: "29 Rue de Tanger").
+    sentence_words: bool,
 }
 
 impl LanguageVotes {
@@ -41,16 +44,30 @@ impl LanguageVotes {
         {
             return;
         }
+        // An abbreviation is no function word: "NI" (a region's code) is
+        // no "ni" (a word of two capitals is not `cap`).
+        if lex.is(class::GERMAN_FUNCTION | class::FOREIGN_FUNCTION)
+            && t.text.len() > 1
+            && !t.text.chars().any(char::is_lowercase)
+        {
+            return;
+        }
         if lex.is(class::ENGLISH_FUNCTION) {
-            self.english += 3;
+            // Not inside a command's option ("--files-with-matches"); "i"
+            // in lower case is Italian's article as often as a sloppy "I".
+            if !Self::glued(text, t) {
+                self.english += if t.text == "i" { 1 } else { 3 };
+            }
             return;
         }
         if lex.is(class::GERMAN_FUNCTION) {
             self.german_vote(text, t, 3);
+            self.sentence_words |= !Self::glued(text, t);
             return;
         }
         if lex.is(class::FOREIGN_FUNCTION) {
             self.foreign_vote(text, t, 3, true);
+            self.sentence_words |= !Self::glued(text, t);
             return;
         }
         // Past the function words, only words in lower case vote.
@@ -106,6 +123,27 @@ impl LanguageVotes {
             self.other += weight;
             self.function_words |= function;
         }
+    }
+
+    /// Whether another language's function word that is no article voted
+    /// ("nel", "les"; not "de" of "Rue de Tanger"): only then does the name
+    /// pass look the text's words up in the list of French, Italian,
+    /// Portuguese and Dutch words (`gazetteer::more_foreign_word`), which
+    /// holds words that are names as well ("mazzi", "tzigane").
+    pub(crate) fn another_languages_sentence(&self) -> bool {
+        self.sentence_words
+    }
+
+    /// Count the vote of `t`, found in the list of French, Italian,
+    /// Portuguese and Dutch words after [`LanguageVotes::count`] counted
+    /// it: one for another language, for a word in lower case that did not
+    /// vote for one already (a word with diacritics no list holds did:
+    /// "données").
+    pub(crate) fn count_more_foreign_word(&mut self, text: &str, t: &Token<'_>) {
+        if t.cap || (!t.lower.is_ascii() && t.lex.is_unlisted()) {
+            return;
+        }
+        self.foreign_vote(text, t, 1, false);
     }
 
     /// Whether the text is written in another language than English: a
@@ -181,6 +219,8 @@ mod tests {
             ),
             // A common first name opening a sentence does not vote.
             ("Ella Snider called us.", false, false),
+            // Nor does a function word in capitals ("NI": a region's code).
+            ("Zizi Kónya\n, NI\n Cyprus (Greek) 78891", false, false),
             ("", false, false),
         ] {
             let v = votes(text);

@@ -83,8 +83,14 @@ pub mod class {
     /// An ordinary Spanish word that no English list holds
     /// (`data/spanish_words.txt`), as [`GERMAN_WORD`] is German's ("pedido").
     pub const SPANISH_WORD: u32 = 1 << 22;
+    /// An ordinary word of French, Italian, Portuguese or Dutch that no
+    /// other list holds (`data/fr_it_pt_nl_words.txt`, read by
+    /// `gazetteer::more_foreign_word`): set by the name pass, only in a
+    /// text where another language's function word stands, never by the
+    /// lexicon ("désactiver", "valori", "saída", "waarde").
+    pub const MORE_FOREIGN_WORD: u32 = 1 << 23;
     /// An ordinary word of another language than English.
-    pub const FOREIGN_WORD: u32 = GERMAN_WORD | SPANISH_WORD;
+    pub const FOREIGN_WORD: u32 = GERMAN_WORD | SPANISH_WORD | MORE_FOREIGN_WORD;
 }
 
 /// What the shipped lists say about one lower-cased word (12 bytes, so

@@ -2883,10 +2883,51 @@ impl NameRecognizer {
                 votes.count(text, t);
             }
         });
+        // "Désactiver la limite", "valori non validi": where another
+        // language's function word (no article) stands, the words of
+        // French, Italian, Portuguese and Dutch that no other list holds
+        // are looked up (never in most English text) and vote; they are
+        // ordinary words only if the text is voted another language's (in
+        // English text they stay what the lists say: "mazzi" a name).
+        let mut more_foreign = Vec::new();
+        if votes.another_languages_sentence() {
+            /// The words the lists know already, or that vote as function
+            /// words and articles.
+            const NOT_LOOKED_UP: u32 = class::WORD
+                | class::FOREIGN_WORD
+                | class::STOP
+                | class::PARTICLE
+                | class::GERMAN_FUNCTION
+                | class::FOREIGN_FUNCTION
+                | class::ENGLISH_FUNCTION;
+            for (k, t) in tokens.iter().enumerate() {
+                if !t.lex.is(NOT_LOOKED_UP) && crate::gazetteer::more_foreign_word(&t.lower) {
+                    votes.count_more_foreign_word(text, t);
+                    more_foreign.push(k);
+                }
+            }
+        }
         // "Ich brauche Hilfe mit meiner Bestellung": in text written in
         // another language, its ordinary words are ordinary words, its
         // function words stop words.
         if votes.foreign() {
+            // Those languages write their ordinary words in lower case: a
+            // listed word capitalised inside a sentence is a name ("ik ben
+            // Daan Bakker", "moro em Lisboa"), and so is one opening a
+            // sentence before another capitalised word ("Daan Bakker
+            // belde"; not "Stampa solo i nomi"). A column of a table or of
+            // a command's help opens one too ("-l, --list   Mostra i file").
+            for k in more_foreign {
+                let t = &tokens[k];
+                let opens = t.sent_start
+                    || k.checked_sub(1).is_some_and(|p| {
+                        let gap = &text[tokens[p].end..t.start];
+                        gap.contains("  ") || gap.contains('\t')
+                    });
+                if !t.cap || (opens && !tokens.get(k + 1).is_some_and(|n| n.cap)) {
+                    tokens[k].lex = tokens[k].lex.with_classes(class::MORE_FOREIGN_WORD);
+                }
+            }
             for t in &mut tokens {
                 t.lex = t
                     .lex

@@ -893,6 +893,57 @@ fn text_in_other_languages_names_only_its_people_and_places() {
     }
 }
 
+/// French, Italian, Portuguese and Dutch text: their ordinary words (the
+/// list of those languages' words, read where one of their function words
+/// stands) are no names — in lower case, or capitalised opening a sentence
+/// or a column of a command's help — while a capitalised word inside a
+/// sentence, or opening one before another capitalised word, stays a name
+/// ("Daan Bakker", "Lisboa").
+#[test]
+fn words_of_french_italian_portuguese_and_dutch_are_no_names() {
+    let a = analyzer();
+    for (text, people, places) in [
+        (
+            "Crée une base de données simple à partir des entrées textuelles.",
+            &[][..],
+            &[][..],
+        ),
+        (
+            "     --no-recurse-limit  Désactiver la limite sur la récursivité des décorations",
+            &[],
+            &[],
+        ),
+        (
+            "  -l, --files-with-matches  Stampa solo i nomi dei FILE con righe selezionate",
+            &[],
+            &[],
+        ),
+        ("i valori oltre le 24 ore non sono gestiti", &[], &[]),
+        (
+            "Hallo, ik ben Daan Bakker en ik heb mijn bestelling niet ontvangen.",
+            &["Daan Bakker"],
+            &[],
+        ),
+        (
+            "Lotte Visser heeft gisteren gebeld over de waarde van haar bestelling.",
+            &["Lotte Visser"],
+            &[],
+        ),
+        (
+            "Olá, meu nome é Rui Costa e moro em Lisboa, não recebi a encomenda.",
+            &["Rui Costa"],
+            &["Lisboa"],
+        ),
+    ] {
+        let found = assert_finds(&a, text, &EntityType::PERSON, people, &[]);
+        assert_eq!(
+            values(text, &found, &EntityType::LOCATION),
+            places,
+            "{text}"
+        );
+    }
+}
+
 /// In German text a capitalised word no list holds is a noun, unless a
 /// cue or a first name beside it makes it a name: "Frau Hinterhuber",
 /// "Jens Hinterhuber", "mein Name ist Hinterhuber".
