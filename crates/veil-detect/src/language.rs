@@ -134,6 +134,14 @@ impl LanguageVotes {
         self.sentence_words
     }
 
+    /// Whether `more` more votes for another language could make the text
+    /// another language's ([`LanguageVotes::foreign`]): when not, looking
+    /// words up for them is wasted (a long English document holds a few
+    /// function words of other languages and many more English words).
+    pub(crate) fn could_turn_foreign(&self, more: u32) -> bool {
+        self.function_words && self.german + self.other + more > self.english
+    }
+
     /// Count the vote of `t`, found in the list of French, Italian,
     /// Portuguese and Dutch words after [`LanguageVotes::count`] counted
     /// it: one for another language, for a word in lower case that did not

@@ -2900,10 +2900,19 @@ impl NameRecognizer {
                 | class::GERMAN_FUNCTION
                 | class::FOREIGN_FUNCTION
                 | class::ENGLISH_FUNCTION;
-            for (k, t) in tokens.iter().enumerate() {
-                if !t.lex.is(NOT_LOOKED_UP) && crate::gazetteer::more_foreign_word(&t.lower) {
-                    votes.count_more_foreign_word(text, t);
-                    more_foreign.push(k);
+            // Each word in lower case may add one vote; capitalised ones
+            // none, and they are marked only in text voted another
+            // language's.
+            let voters = tokens
+                .iter()
+                .filter(|t| !t.cap && !t.lex.is(NOT_LOOKED_UP))
+                .count();
+            if votes.could_turn_foreign(u32::try_from(voters).unwrap_or(u32::MAX)) {
+                for (k, t) in tokens.iter().enumerate() {
+                    if !t.lex.is(NOT_LOOKED_UP) && crate::gazetteer::more_foreign_word(&t.lower) {
+                        votes.count_more_foreign_word(text, t);
+                        more_foreign.push(k);
+                    }
                 }
             }
         }
