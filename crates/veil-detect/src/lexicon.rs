@@ -86,8 +86,8 @@ pub mod class {
     /// An ordinary word of French, Italian, Portuguese or Dutch that no
     /// other list holds (`data/fr_it_pt_nl_words.txt`, read by
     /// `gazetteer::more_foreign_word`): set by the name pass, only in a
-    /// text where another language's function word stands, never by the
-    /// lexicon ("désactiver", "valori", "saída", "waarde").
+    /// text voted another language's (`language::LanguageVotes`), never by
+    /// the lexicon ("désactiver", "valori", "saída", "waarde").
     pub const MORE_FOREIGN_WORD: u32 = 1 << 23;
     /// An ordinary word of another language than English.
     pub const FOREIGN_WORD: u32 = GERMAN_WORD | SPANISH_WORD | MORE_FOREIGN_WORD;
