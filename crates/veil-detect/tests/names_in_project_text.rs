@@ -6,6 +6,7 @@ mod common;
 
 use common::{analyzer, assert_finds, values};
 use veil_core::EntityType;
+use veil_detect::Analyzer;
 
 #[test]
 fn a_town_beside_a_name_is_part_of_it() {
@@ -818,13 +819,19 @@ fn names_and_places_after_the_cues_of_other_languages() {
             "Utrecht",
         ),
     ] {
-        let found = assert_finds(&a, text, &EntityType::PERSON, &[person], &[]);
-        assert_eq!(
-            values(text, &found, &EntityType::LOCATION),
-            [place],
-            "{text}"
-        );
+        assert_people_and_places(&a, text, &[person], &[place]);
     }
+}
+
+/// Asserts that `a` finds exactly `people` (PERSON) and `places`
+/// (LOCATION) in `text`, in text order.
+fn assert_people_and_places(a: &Analyzer, text: &str, people: &[&str], places: &[&str]) {
+    let found = assert_finds(a, text, &EntityType::PERSON, people, &[]);
+    assert_eq!(
+        values(text, &found, &EntityType::LOCATION),
+        places,
+        "{text}"
+    );
 }
 
 /// Support mail in German, French, Spanish, Italian, Portuguese and Dutch:
@@ -884,12 +891,7 @@ fn text_in_other_languages_names_only_its_people_and_places() {
             &[],
         ),
     ] {
-        let found = assert_finds(&a, text, &EntityType::PERSON, people, &[]);
-        assert_eq!(
-            values(text, &found, &EntityType::LOCATION),
-            places,
-            "{text}"
-        );
+        assert_people_and_places(&a, text, people, places);
     }
 }
 
@@ -935,12 +937,7 @@ fn words_of_french_italian_portuguese_and_dutch_are_no_names() {
             &["Lisboa"],
         ),
     ] {
-        let found = assert_finds(&a, text, &EntityType::PERSON, people, &[]);
-        assert_eq!(
-            values(text, &found, &EntityType::LOCATION),
-            places,
-            "{text}"
-        );
+        assert_people_and_places(&a, text, people, places);
     }
 }
 
