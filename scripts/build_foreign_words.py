@@ -96,6 +96,7 @@ def main():
         return (first.get(w, -1.0) >= 0.005 or last.get(w, 10**9) <= 5000
                 or (genitive is not None and first.get(genitive, -1.0) >= 0.01))
 
+    written = {}  # the German and Spanish lists, as written
     for lang, keep in KEEP.items():
         out = set()
         lookup = json.load(gzip.open(os.path.join(src, f"{lang}_lemma_lookup.json.gz")))
@@ -131,12 +132,13 @@ def main():
                 continue
             out.add(lw)
             kept += 1
+        written[lang] = out
         name = {"de": "german", "es": "spanish"}[lang]
         with open(os.path.join(DATA, f"{name}_words.txt"), "w", encoding="utf-8") as f:
             f.write("".join(w + "\n" for w in sorted(out)))
         print(f"{name}: {len(out)} words")
 
-    german, spanish = set(read("german_words.txt")), set(read("spanish_words.txt"))
+    german, spanish = written["de"], written["es"]
     places = {l.split("\t")[0] for l in read("places.txt")}
 
     def more_word(w):
